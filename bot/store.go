@@ -116,6 +116,10 @@ type Inbound struct {
 	Reply *Outgoing
 	// Shortcut, when not empty, counts a customer use of that shortcut.
 	Shortcut string
+	// Question is the message's normalised text (case, accents and
+	// punctuation folded, numbers masked) for frequent-question mining;
+	// empty stores nothing. Only this form is ever stored, never the text.
+	Question string
 }
 
 // Outgoing is an automatic message in the outbox.
