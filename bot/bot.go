@@ -123,3 +123,10 @@ func (b *Bot) Store() Store         { return b.opts.Store }
 func (b *Bot) Messenger() Messenger { return b.opts.Messenger }
 func (b *Bot) Self() UserID         { return b.opts.Self }
 func (b *Bot) Log() *slog.Logger    { return b.log }
+
+// Simulate decides what a customer writing text at the moment at would
+// receive (as a new customer, or a known one with nothing else remembered),
+// with the current configuration. It sends and records nothing.
+func (b *Bot) Simulate(at time.Time, newCustomer bool, text string) Decision {
+	panic("TODO(engine)")
+}

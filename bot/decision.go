@@ -1,0 +1,58 @@
+package bot
+
+import (
+	"strings"
+	"time"
+)
+
+// Rule names, as recorded with each decision and shown by !log and !simulate.
+const (
+	RuleGreeting = "greeting"
+	RuleKeyword  = "keyword"
+	RuleShortcut = "shortcut"
+	RuleMenu     = "menu"
+	RuleAway     = "away"
+	RuleHoliday  = "holiday"
+)
+
+// Part is one rule's contribution to an automatic message.
+type Part struct {
+	Rule string
+	Text string
+}
+
+// Decision is what the engine decided for one customer message: the parts
+// that fired, in order (greeting, answer, away), and why the other rules
+// did not. It is a value: deciding sends and stores nothing.
+type Decision struct {
+	Parts []Part
+	// Skipped explains, per rule, why it did not fire ("away: open now").
+	Skipped []string
+	// Suppressed, when set, says why nothing at all may be sent (kill
+	// switch, late delivery) even if rules fired.
+	Suppressed string
+	// AwayPeriod is the closed period the away part belongs to.
+	AwayPeriod time.Time
+	// KeywordIDs are the keyword answers that fired.
+	KeywordIDs []int
+	// Shortcut is the quick-reply shortcut a customer used, if any.
+	Shortcut string
+}
+
+// Text is the one message that goes out: the parts joined by a blank line.
+func (d Decision) Text() string {
+	texts := make([]string, len(d.Parts))
+	for i, p := range d.Parts {
+		texts[i] = p.Text
+	}
+	return strings.Join(texts, "\n\n")
+}
+
+// Rules lists the rules that fired, in order.
+func (d Decision) Rules() []string {
+	rules := make([]string, len(d.Parts))
+	for i, p := range d.Parts {
+		rules[i] = p.Rule
+	}
+	return rules
+}
