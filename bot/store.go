@@ -52,6 +52,9 @@ type Store interface {
 	// MarkSending claims a pending message before it is handed to WhatsApp;
 	// after a crash a message left "sending" is never sent again.
 	MarkSending(ctx context.Context, id int64) error
+	// ReleaseSending puts a claimed message back in the queue, in its
+	// original place, after a send that certainly did not go out.
+	ReleaseSending(ctx context.Context, id int64) error
 	MarkSent(ctx context.Context, id int64, msgID string, at time.Time) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	// SentSince counts automatic messages sent at or after t (for pacing).

@@ -23,6 +23,11 @@ type Messenger interface {
 // reach-out limit. The bot turns the kill switch on when it sees it.
 var ErrAccountLimited = errors.New("whatsapp restricted the account")
 
+// ErrNotSent is returned (wrapped) by a Messenger when the message certainly
+// did not leave (not connected): the bot keeps it queued and tries again.
+// Any other error may mean it went out, so the bot never resends then.
+var ErrNotSent = errors.New("not sent: no connection to WhatsApp")
+
 // Clock tells the time. Production uses the system clock; replay and tests
 // use a virtual one.
 type Clock interface {
