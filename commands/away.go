@@ -1,0 +1,5 @@
+package commands
+
+func awayCommand() *Command {
+	return &Command{Name: "away", Run: notYet}
+}

@@ -1,0 +1,5 @@
+package commands
+
+func greetingCommand() *Command {
+	return &Command{Name: "greeting", Run: notYet}
+}

@@ -1,0 +1,74 @@
+package commands
+
+import (
+	"context"
+	"strings"
+)
+
+func helpCommand() *Command {
+	return &Command{
+		Name:    "help",
+		Aliases: []string{"aiuto", "?"},
+		Usage:   "!help [command]",
+		Help:    "Lists the commands, or explains one.",
+		HelpIt:  "Elenca i comandi, o ne spiega uno.",
+		Example: "!help away",
+		Run:     runHelp,
+	}
+}
+
+// runHelp lists the table, or shows the usage, help and example of one
+// (sub)command ("!help away", "!help qr add").
+func runHelp(ctx context.Context, c *Call) error {
+	if len(c.Args) == 0 {
+		var b strings.Builder
+		b.WriteString(c.T("Commands:", "Comandi:"))
+		for _, cmd := range c.Commands() {
+			b.WriteString("\n!" + cmd.Name)
+			if h := cmd.help(c.Lang()); h != "" {
+				b.WriteString(" — " + h)
+			}
+		}
+		b.WriteString("\n" + c.T("Type !help <command> for details.", "Scrivi !help <comando> per i dettagli."))
+		return c.Reply(b.String())
+	}
+	name := strings.TrimPrefix(c.Args[0], "!")
+	cmd := find(c.Commands(), name)
+	if cmd == nil {
+		return c.Userf("Unknown command !%s. Type !help.", "Comando sconosciuto !%s. Scrivi !help.", clip(name, 30))
+	}
+	for _, w := range c.Args[1:] {
+		sub := find(cmd.Subcommands, w)
+		if sub == nil {
+			break
+		}
+		cmd = sub
+	}
+	return c.Reply(describe(c, cmd))
+}
+
+// describe is the help of one command: its sentence, usage, subcommands'
+// usages and example.
+func describe(c *Call, cmd *Command) string {
+	var b strings.Builder
+	if h := cmd.help(c.Lang()); h != "" {
+		b.WriteString(h + "\n")
+	}
+	if cmd.Usage != "" {
+		b.WriteString(c.T("Usage: ", "Uso: ") + cmd.Usage)
+	}
+	for _, sub := range cmd.Subcommands {
+		if sub.Usage != "" {
+			b.WriteString("\n  " + sub.Usage)
+		}
+	}
+	if cmd.Example != "" {
+		b.WriteString("\n" + c.T("Example: ", "Esempio: ") + cmd.Example)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// notYet stands in for a command family still being written.
+func notYet(ctx context.Context, c *Call) error {
+	return c.Userf("!%s is not available yet.", "!%s non è ancora disponibile.", strings.Join(c.Path, " "))
+}

@@ -1,0 +1,5 @@
+package commands
+
+func keywordCommand() *Command {
+	return &Command{Name: "kw", Run: notYet}
+}

@@ -1,0 +1,3 @@
+package commands
+
+func langCommand() *Command { return &Command{Name: "lang", Run: notYet} }

@@ -1,0 +1,3 @@
+package commands
+
+func profileCommand() *Command { return &Command{Name: "profile", Run: notYet} }

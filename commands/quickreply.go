@@ -1,0 +1,5 @@
+package commands
+
+func quickReplyCommand() *Command {
+	return &Command{Name: "qr", Run: notYet}
+}
