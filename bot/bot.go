@@ -49,84 +49,45 @@ type Bot struct {
 	opts Options
 	log  *slog.Logger
 
-	mu     sync.Mutex
-	cfg    Config
-	sched  Schedule
-	kill   KillSwitch
+	// handleMu serialises inbound handling, so each message is decided
+	// against the state its predecessor left.
+	handleMu sync.Mutex
+
+	// mu guards the fields below; it is never held across a network send.
+	mu    sync.Mutex
+	cfg   Config
+	rules compiled
+	sched Schedule
+	kill  KillSwitch
+	// ownerActive is the owner's last activity, cached from the Store.
+	ownerActive time.Time
+	// pending says the outbox may hold messages to send.
+	pending bool
+	// sent holds the times of the last MaxPerMinute sends, for pacing.
+	sent []time.Time
+	// retryAt holds back sends after the connection failed.
+	retryAt time.Time
+	// late collects the chats whose messages arrived too late to answer,
+	// until the owner is told.
+	late map[UserID]bool
+
 	wakeCh chan struct{}
 }
-
-// New loads the saved configuration and kill switch and returns a Bot ready
-// to handle messages.
-func New(ctx context.Context, opts Options) (*Bot, error) {
-	panic("TODO(engine)")
-}
-
-// HandleMessage classifies, decides, records and queues the reply for one
-// inbound message. It returns nil once the message is recorded (or was a
-// duplicate): only then may the transport acknowledge it. Sending happens
-// later, from the outbox, in Tick.
-func (b *Bot) HandleMessage(ctx context.Context, m Message) error { panic("TODO(engine)") }
-
-// HandleEvent takes the other transport events: OwnerRead, KnownChats,
-// SyncDone, AccountTrouble.
-func (b *Bot) HandleEvent(ctx context.Context, ev any) error { panic("TODO(engine)") }
-
-// Tick does whatever is due at the clock's now: sends queued messages within
-// the pace limit, ends a pause, sends the weekly digest.
-func (b *Bot) Tick(ctx context.Context) error { panic("TODO(engine)") }
-
-// NextWake is when Tick next has something to do (zero: nothing planned).
-func (b *Bot) NextWake() time.Time { panic("TODO(engine)") }
 
 // Wake is signalled when new work may be due before NextWake said.
 func (b *Bot) Wake() <-chan struct{} { return b.wakeCh }
 
-// Run calls Tick whenever work is due, until ctx ends. Production uses it;
-// replay drives Tick itself on its virtual clock.
-func (b *Bot) Run(ctx context.Context) error { panic("TODO(engine)") }
-
-// Close finishes the bot's own work; it does not close the Store.
-func (b *Bot) Close() error { panic("TODO(engine)") }
-
-// Config returns a copy of the current configuration.
-func (b *Bot) Config() Config { panic("TODO(engine)") }
-
-// UpdateConfig applies change to a copy of the configuration, validates the
-// result, saves it and only then makes it current. On any error nothing
-// changes.
-func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) error {
-	panic("TODO(engine)")
-}
-
-// Schedule returns the current schedule.
-func (b *Bot) Schedule() Schedule { panic("TODO(engine)") }
-
-// KillSwitch returns the kill switch as it stands.
-func (b *Bot) KillSwitch() KillSwitch { panic("TODO(engine)") }
-
-// SetKillSwitch saves k (discarding pending automatic messages when it
-// stops them) and makes it current.
-func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (discarded int, err error) {
-	panic("TODO(engine)")
-}
-
-// Reply sends text to chat right away (answers to commands; not automatic
-// messages, so neither paced nor stopped by the kill switch).
-func (b *Bot) Reply(ctx context.Context, chat UserID, text string) error { panic("TODO(engine)") }
-
 // Now is the clock's time.
 func (b *Bot) Now() time.Time { return b.opts.Clock.Now() }
 
-// Store, Messenger, Self and Log give commands what they need.
-func (b *Bot) Store() Store         { return b.opts.Store }
-func (b *Bot) Messenger() Messenger { return b.opts.Messenger }
-func (b *Bot) Self() UserID         { return b.opts.Self }
-func (b *Bot) Log() *slog.Logger    { return b.log }
+// Store gives commands the persistent state.
+func (b *Bot) Store() Store { return b.opts.Store }
 
-// Simulate decides what a customer writing text at the moment at would
-// receive (as a new customer, or a known one with nothing else remembered),
-// with the current configuration. It sends and records nothing.
-func (b *Bot) Simulate(at time.Time, newCustomer bool, text string) Decision {
-	panic("TODO(engine)")
-}
+// Messenger gives commands the connection (for images).
+func (b *Bot) Messenger() Messenger { return b.opts.Messenger }
+
+// Self is the linked account's own phone number.
+func (b *Bot) Self() UserID { return b.opts.Self }
+
+// Log is the bot's logger.
+func (b *Bot) Log() *slog.Logger { return b.log }

@@ -1,0 +1,466 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// New loads the saved configuration and kill switch and returns a Bot ready
+// to handle messages.
+func New(ctx context.Context, opts Options) (*Bot, error) {
+	if opts.Store == nil || opts.Messenger == nil {
+		return nil, errors.New("bot: Store and Messenger are required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = SystemClock
+	}
+	if opts.HostZone == nil {
+		opts.HostZone = time.Local
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	b := &Bot{opts: opts, log: opts.Log, wakeCh: make(chan struct{}, 1), late: map[UserID]bool{}}
+
+	cfg, ok, err := opts.Store.LoadConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load configuration: %w", err)
+	}
+	if !ok {
+		cfg = DefaultConfig()
+	}
+	fillDefaults(&cfg)
+	if err := b.setConfig(cfg); err != nil {
+		// A stored zone this binary cannot load must not keep the bot
+		// down: fall back to the host's zone and say so.
+		b.log.Warn("stored time zone unusable, using the host's", "zone", cfg.TimeZone, "err", err)
+		cfg.TimeZone = ""
+		if err := b.setConfig(cfg); err != nil {
+			return nil, fmt.Errorf("load configuration: %w", err)
+		}
+	}
+	if b.kill, err = opts.Store.LoadKillSwitch(ctx); err != nil {
+		return nil, fmt.Errorf("load kill switch: %w", err)
+	}
+	if b.ownerActive, err = opts.Store.OwnerActive(ctx); err != nil {
+		return nil, fmt.Errorf("load owner activity: %w", err)
+	}
+	recent, err := opts.Store.RecentSent(ctx, MaxPerMinute)
+	if err != nil {
+		return nil, fmt.Errorf("load recent sends: %w", err)
+	}
+	for i := len(recent) - 1; i >= 0; i-- {
+		b.sent = append(b.sent, recent[i].SentAt)
+	}
+	waiting, err := opts.Store.PendingOutgoing(ctx, 1)
+	if err != nil {
+		return nil, fmt.Errorf("load outbox: %w", err)
+	}
+	b.pending = len(waiting) > 0
+	return b, nil
+}
+
+// fillDefaults repairs zero values a hand-edited or older configuration
+// may carry, so that the engine never works with an invalid setting.
+func fillDefaults(cfg *Config) {
+	d := DefaultConfig()
+	if cfg.Lang == "" {
+		cfg.Lang = d.Lang
+	}
+	if cfg.Away.When == "" {
+		cfg.Away.When = d.Away.When
+	}
+	if cfg.Away.AfterMinutes == 0 {
+		cfg.Away.AfterMinutes = d.Away.AfterMinutes
+	}
+	if cfg.Greeting.When == "" {
+		cfg.Greeting.When = d.Greeting.When
+	}
+	if cfg.Greeting.AfterDays == 0 {
+		cfg.Greeting.AfterDays = d.Greeting.AfterDays
+	}
+}
+
+// setConfig makes cfg current with everything derived from it. b.mu must
+// be held (or b not yet shared).
+func (b *Bot) setConfig(cfg Config) error {
+	sched, err := NewSchedule(cfg, b.opts.HostZone)
+	if err != nil {
+		return err
+	}
+	b.cfg, b.sched, b.rules = cfg, sched, compile(cfg)
+	return nil
+}
+
+// Config returns a copy of the current configuration.
+func (b *Bot) Config() Config {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return cloneConfig(b.cfg)
+}
+
+// UpdateConfig applies change to a copy of the configuration, validates the
+// result, saves it and only then makes it current. On any error nothing
+// changes.
+func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	next := cloneConfig(b.cfg)
+	if err := change(&next); err != nil {
+		return err
+	}
+	if err := ValidateConfig(next); err != nil {
+		return err
+	}
+	if _, err := NewSchedule(next, b.opts.HostZone); err != nil {
+		return err
+	}
+	if err := b.opts.Store.SaveConfig(ctx, next); err != nil {
+		return fmt.Errorf("save configuration: %w", err)
+	}
+	return b.setConfig(next)
+}
+
+// cloneConfig copies cfg deeply enough that changing the copy's slices
+// never touches the original.
+func cloneConfig(cfg Config) Config {
+	c := cfg
+	for d := range c.Hours.Days {
+		c.Hours.Days[d] = append([]Window(nil), cfg.Hours.Days[d]...)
+	}
+	c.Holidays = append([]Holiday(nil), cfg.Holidays...)
+	c.Away.Shifts = append([]Shift(nil), cfg.Away.Shifts...)
+	c.Greeting.Shifts = append([]Shift(nil), cfg.Greeting.Shifts...)
+	c.Keywords = make([]Keyword, len(cfg.Keywords))
+	for i, k := range cfg.Keywords {
+		k.Phrases = append([]string(nil), k.Phrases...)
+		c.Keywords[i] = k
+	}
+	c.QuickReplies = make([]QuickReply, len(cfg.QuickReplies))
+	for i, q := range cfg.QuickReplies {
+		q.Shortcuts = append([]string(nil), q.Shortcuts...)
+		c.QuickReplies[i] = q
+	}
+	c.Admins = append([]UserID(nil), cfg.Admins...)
+	return c
+}
+
+// Schedule returns the current schedule.
+func (b *Bot) Schedule() Schedule {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sched
+}
+
+// KillSwitch returns the kill switch as it stands.
+func (b *Bot) KillSwitch() KillSwitch {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.kill
+}
+
+// SetKillSwitch saves k (discarding pending automatic messages when it
+// stops them) and makes it current.
+func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n, err := b.opts.Store.SaveKillSwitch(ctx, k)
+	if err != nil {
+		return 0, fmt.Errorf("save kill switch: %w", err)
+	}
+	b.kill = k
+	if k.Off {
+		b.pending = false
+	}
+	b.signal()
+	return n, nil
+}
+
+// Reply sends text to chat right away (answers to commands; not automatic
+// messages, so neither paced nor stopped by the kill switch).
+func (b *Bot) Reply(ctx context.Context, chat UserID, text string) error {
+	if _, err := b.opts.Messenger.SendText(ctx, chat, text); err != nil {
+		return fmt.Errorf("reply to %s: %w", chat, err)
+	}
+	return nil
+}
+
+// Close finishes the bot's own work: it waits for the message in hand.
+// It does not close the Store.
+func (b *Bot) Close() error {
+	b.handleMu.Lock()
+	defer b.handleMu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return nil
+}
+
+// signal tells Run that work may be due.
+func (b *Bot) signal() {
+	select {
+	case b.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+// HandleMessage classifies, decides, records and queues the reply for one
+// inbound message. It returns nil once the message is recorded (or was a
+// duplicate): only then may the transport acknowledge it. Sending happens
+// later, from the outbox, in Tick.
+func (b *Bot) HandleMessage(ctx context.Context, m Message) error {
+	b.handleMu.Lock()
+	defer b.handleMu.Unlock()
+	switch m.Kind {
+	case OwnerSelf:
+		return b.handleOwnerSelf(ctx, m)
+	case OwnerInChat:
+		return b.handleOwnerInChat(ctx, m)
+	case FromCustomer:
+		return b.handleCustomer(ctx, m)
+	default:
+		b.log.Debug("ignored message", "why", m.Why, "id", m.ID)
+		return nil
+	}
+}
+
+// record stores in; a duplicate is reported as done=false with no error.
+func (b *Bot) record(ctx context.Context, in Inbound) (bool, error) {
+	err := b.opts.Store.RecordInbound(ctx, in)
+	if errors.Is(err, ErrDuplicate) {
+		b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("record message %s: %w", in.ID, err)
+	}
+	return true, nil
+}
+
+func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
+	now := b.Now()
+	fresh, err := b.record(ctx, Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerSelf, Sent: m.Sent, Received: now, OwnerActive: true})
+	if err != nil || !fresh {
+		return err
+	}
+	b.noteOwnerActive(now)
+	text := strings.TrimSpace(m.Text)
+	switch {
+	case strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{"):
+		b.runCommand(ctx, Call{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
+	case strings.HasPrefix(text, "/"):
+		b.previewShortcut(ctx, m.Chat, text, now)
+	}
+	return nil
+}
+
+func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
+	now := b.Now()
+	customer := b.canonical(ctx, m)
+	fresh, err := b.record(ctx, Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerInChat, Customer: customer,
+		Sent: m.Sent, Received: now, OwnerWrote: true, OwnerActive: true})
+	if err != nil || !fresh {
+		return err
+	}
+	b.noteOwnerActive(now)
+	if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") {
+		b.expandShortcut(ctx, m, customer, text, now)
+	}
+	return nil
+}
+
+func (b *Bot) noteOwnerActive(at time.Time) {
+	b.mu.Lock()
+	if at.After(b.ownerActive) {
+		b.ownerActive = at
+	}
+	b.mu.Unlock()
+}
+
+func (b *Bot) runCommand(ctx context.Context, c Call) {
+	if b.opts.Commands == nil {
+		return
+	}
+	b.opts.Commands.Run(ctx, b, c)
+}
+
+// canonical returns the identity a person is keyed by: the phone number
+// when known, else the LID. It learns LID/phone pairs as they show up.
+func (b *Bot) canonical(ctx context.Context, m Message) UserID {
+	if !m.Chat.IsLID() {
+		if m.ChatAlt.IsLID() {
+			b.learnIdentity(ctx, m.ChatAlt, m.Chat)
+		}
+		return m.Chat
+	}
+	if m.ChatAlt != "" && !m.ChatAlt.IsLID() {
+		b.learnIdentity(ctx, m.Chat, m.ChatAlt)
+		return m.ChatAlt
+	}
+	pn, err := b.opts.Store.PhoneForLID(ctx, m.Chat)
+	if err != nil {
+		b.log.Warn("look up phone number for LID", "lid", m.Chat.String(), "err", err)
+	}
+	if pn != "" {
+		return pn
+	}
+	return m.Chat
+}
+
+func (b *Bot) learnIdentity(ctx context.Context, lid, pn UserID) {
+	known, err := b.opts.Store.PhoneForLID(ctx, lid)
+	if err == nil && known == pn {
+		return
+	}
+	if err := b.opts.Store.LinkIdentity(ctx, lid, pn); err != nil {
+		b.log.Warn("remember LID mapping", "lid", lid.String(), "err", err)
+	}
+}
+
+func (b *Bot) isAdmin(id UserID) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, a := range b.cfg.Admins {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
+	now := b.Now()
+	id := b.canonical(ctx, m)
+	if b.isAdmin(id) {
+		// Team members command the bot from their own chat and never get
+		// automatic replies.
+		fresh, err := b.record(ctx, Inbound{Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Sent: m.Sent, Received: now, Rules: []string{"admin"}})
+		if err != nil || !fresh {
+			return err
+		}
+		if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{") {
+			b.runCommand(ctx, Call{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
+		}
+		return nil
+	}
+	cust, err := b.opts.Store.Customer(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load customer: %w", err)
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d := decide(b.view(), Input{Text: m.Text, Name: m.PushName, Sent: m.Sent, Now: now, Customer: cust, OwnerActive: b.ownerActive})
+	in := Inbound{
+		Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Name: m.PushName,
+		Sent: m.Sent, Received: now, TouchCustomer: true,
+		Question: questionOf(m.Text, d.Shortcut),
+	}
+	if d.Suppressed != "" {
+		in.Rules = []string{d.Suppressed}
+	} else if len(d.Parts) > 0 {
+		in.Rules = d.Rules()
+		in.AwayPeriod = d.AwayPeriod
+		in.KeywordsSent = d.KeywordIDs
+		in.Shortcut = d.Shortcut
+		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now}
+	}
+	fresh, err := b.record(ctx, in)
+	if err != nil || !fresh {
+		return err
+	}
+	if b.opts.LogMessages {
+		b.log.Info("customer message", "chat", m.Chat.String(), "text", m.Text, "rules", in.Rules)
+	} else {
+		b.log.Info("customer message", "chat", m.Chat.String(), "rules", in.Rules)
+	}
+	if d.Suppressed == SuppressedLate {
+		b.late[id] = true
+	}
+	if in.Reply != nil {
+		b.pending = true
+		b.signal()
+	}
+	return nil
+}
+
+// questionOf is the form of a message kept for frequent-question mining:
+// folded, numbers masked, and only for ordinary questions.
+func questionOf(text, shortcut string) string {
+	if shortcut != "" {
+		return ""
+	}
+	q := MaskNumbers(Fold(text))
+	if q == "" || len([]rune(q)) > 120 {
+		return ""
+	}
+	return q
+}
+
+// HandleEvent takes the other transport events: OwnerRead, KnownChats,
+// SyncDone, AccountTrouble.
+func (b *Bot) HandleEvent(ctx context.Context, ev any) error {
+	switch ev := ev.(type) {
+	case OwnerRead:
+		at := ev.At
+		if at.IsZero() {
+			at = b.Now()
+		}
+		if err := b.opts.Store.SetOwnerActive(ctx, at); err != nil {
+			return fmt.Errorf("save owner activity: %w", err)
+		}
+		b.noteOwnerActive(at)
+	case KnownChats:
+		ids := make([]UserID, 0, len(ev.Chats))
+		for _, c := range ev.Chats {
+			if c != b.opts.Self && c != b.opts.SelfLID && c != "" {
+				ids = append(ids, c)
+			}
+		}
+		if err := b.opts.Store.MarkKnown(ctx, ids, b.Now()); err != nil {
+			return fmt.Errorf("save known chats: %w", err)
+		}
+	case SyncDone:
+		b.mu.Lock()
+		b.retryAt = time.Time{}
+		b.mu.Unlock()
+		b.signal()
+		return b.reportLate(ctx)
+	case AccountTrouble:
+		reason := "WhatsApp restricted the account: " + ev.Reason
+		if !ev.Until.IsZero() {
+			reason += " until " + ev.Until.In(b.Schedule().Loc).Format("2006-01-02 15:04")
+		}
+		return b.stopForTrouble(ctx, reason)
+	default:
+		return fmt.Errorf("unknown event %T", ev)
+	}
+	return nil
+}
+
+// stopForTrouble turns the kill switch on by itself and tells the owner.
+func (b *Bot) stopForTrouble(ctx context.Context, reason string) error {
+	if _, err := b.SetKillSwitch(ctx, KillSwitch{Off: true, Reason: reason}); err != nil {
+		return err
+	}
+	b.log.Warn("kill switch turned on automatically", "reason", reason)
+	return b.Reply(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over.")
+}
+
+// reportLate tells the owner, in one line, how many chats waited too long
+// while the bot was offline.
+func (b *Bot) reportLate(ctx context.Context) error {
+	b.mu.Lock()
+	n := len(b.late)
+	lang := b.cfg.Lang
+	b.late = map[UserID]bool{}
+	b.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	return b.Reply(ctx, b.opts.Self, ownerText(lang, msgLate, n))
+}

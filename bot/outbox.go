@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// retryDelay is how long sends wait after the connection failed; the
+// transport's SyncDone after a reconnect ends the wait early.
+const retryDelay = 30 * time.Second
+
+// Tick does whatever is due at the clock's now: ends a pause, sends queued
+// messages within the pace limit.
+func (b *Bot) Tick(ctx context.Context) error {
+	now := b.Now()
+	if err := b.endPause(ctx, now); err != nil {
+		return err
+	}
+	return b.sendDue(ctx, now)
+}
+
+// endPause turns automatic replies back on when a !pause is over.
+func (b *Bot) endPause(ctx context.Context, now time.Time) error {
+	b.mu.Lock()
+	k := b.kill
+	lang := b.cfg.Lang
+	b.mu.Unlock()
+	if !k.Off || k.Until.IsZero() || now.Before(k.Until) {
+		return nil
+	}
+	if _, err := b.SetKillSwitch(ctx, KillSwitch{}); err != nil {
+		return err
+	}
+	b.log.Info("pause over, automatic replies on")
+	if err := b.Reply(ctx, b.opts.Self, ownerText(lang, msgPauseOver)); err != nil {
+		b.log.Warn("tell owner the pause is over", "err", err)
+	}
+	return nil
+}
+
+// room is how many automatic messages may go out at now under the pace
+// limit, and when the next slot frees up.
+func (b *Bot) room(now time.Time) (int, time.Time) {
+	cut := now.Add(-time.Minute)
+	recent := 0
+	var oldest time.Time
+	for _, t := range b.sent {
+		if t.After(cut) {
+			if recent == 0 {
+				oldest = t
+			}
+			recent++
+		}
+	}
+	if recent < MaxPerMinute {
+		return MaxPerMinute - recent, time.Time{}
+	}
+	return 0, oldest.Add(time.Minute)
+}
+
+func (b *Bot) noteSent(at time.Time) {
+	b.sent = append(b.sent, at)
+	if len(b.sent) > MaxPerMinute {
+		b.sent = b.sent[len(b.sent)-MaxPerMinute:]
+	}
+}
+
+// sendDue sends what the outbox holds, oldest first, as far as the pace
+// limit allows. The lock is not held while WhatsApp is being talked to;
+// the kill switch is checked again before every single send.
+func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
+	b.mu.Lock()
+	if !b.pending || b.kill.Active(now) || now.Before(b.retryAt) {
+		b.mu.Unlock()
+		return nil
+	}
+	n, _ := b.room(now)
+	if n == 0 {
+		b.mu.Unlock()
+		return nil
+	}
+	batch, err := b.opts.Store.PendingOutgoing(ctx, n)
+	if err != nil {
+		b.mu.Unlock()
+		return fmt.Errorf("read outbox: %w", err)
+	}
+	if len(batch) < n {
+		b.pending = false
+	}
+	b.mu.Unlock()
+
+	for _, o := range batch {
+		if err := b.sendOne(ctx, o, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) error {
+	st := b.opts.Store
+	b.mu.Lock()
+	stopped, waiting := b.kill.Active(now), now.Before(b.retryAt)
+	b.mu.Unlock()
+	switch {
+	case stopped:
+		// !off came in since the batch was read: never send it.
+		return st.MarkFailed(ctx, o.ID, "kill switch")
+	case waiting:
+		b.mu.Lock()
+		b.pending = true
+		b.mu.Unlock()
+		return nil
+	case now.Sub(o.Created) > LateAfter:
+		b.log.Info("stale automatic message dropped", "chat", o.Chat.String(), "rules", o.Rules)
+		return st.MarkFailed(ctx, o.ID, "stale")
+	}
+	if err := st.MarkSending(ctx, o.ID); err != nil {
+		return fmt.Errorf("claim outgoing %d: %w", o.ID, err)
+	}
+	id, err := b.opts.Messenger.SendText(ctx, o.Chat, o.Text)
+	switch {
+	case err == nil:
+		b.mu.Lock()
+		b.noteSent(now)
+		b.mu.Unlock()
+		b.log.Info("automatic message sent", "chat", o.Chat.String(), "rules", o.Rules)
+		return st.MarkSent(ctx, o.ID, id, now)
+	case errors.Is(err, ErrNotSent):
+		b.mu.Lock()
+		b.pending = true
+		b.retryAt = now.Add(retryDelay)
+		b.mu.Unlock()
+		b.log.Warn("send postponed", "chat", o.Chat.String(), "err", err)
+		return st.ReleaseSending(ctx, o.ID)
+	case errors.Is(err, ErrAccountLimited):
+		if ferr := st.MarkFailed(ctx, o.ID, err.Error()); ferr != nil {
+			return ferr
+		}
+		return b.stopForTrouble(ctx, err.Error())
+	default:
+		b.log.Warn("automatic message failed", "chat", o.Chat.String(), "err", err)
+		return st.MarkFailed(ctx, o.ID, err.Error())
+	}
+}
+
+// NextWake is when Tick next has something to do (zero: nothing planned).
+func (b *Bot) NextWake() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.Now()
+	var next time.Time
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	if b.kill.Off && !b.kill.Until.IsZero() {
+		earliest(b.kill.Until)
+	}
+	if b.pending && !b.kill.Active(now) {
+		_, free := b.room(now)
+		switch {
+		case now.Before(b.retryAt):
+			earliest(b.retryAt)
+		case !free.IsZero():
+			earliest(free)
+		default:
+			earliest(now)
+		}
+	}
+	return next
+}
+
+// Run calls Tick whenever work is due, until ctx ends. Production uses it;
+// replay drives Tick itself on its virtual clock.
+func (b *Bot) Run(ctx context.Context) error {
+	for {
+		if err := b.Tick(ctx); err != nil {
+			b.log.Error("scheduled work failed", "err", err)
+		}
+		wait := time.Hour
+		if next := b.NextWake(); !next.IsZero() {
+			wait = max(next.Sub(b.Now()), 10*time.Millisecond)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-b.wakeCh:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}

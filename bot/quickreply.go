@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+)
+
+// EditWindow is how long WhatsApp lets a message be edited.
+const EditWindow = 20 * time.Minute
+
+// expandShortcut edits the owner's message in a customer chat into the
+// quick reply's full text: the same message, so the customer sees one.
+func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, text string, now time.Time) {
+	b.mu.Lock()
+	v := b.view()
+	q, s, ok := v.quickReply(text)
+	var full string
+	if ok {
+		name := m.PushName
+		if c, err := b.opts.Store.Customer(ctx, customer); err == nil {
+			name = c.Name
+		}
+		full = Render(q.Text, templateVars(v, now, name))
+	}
+	hint := ""
+	if !ok && looksLikeShortcut(text) {
+		hint = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), closestShortcuts(v.cfg, text, 3))
+	}
+	b.mu.Unlock()
+
+	switch {
+	case hint != "":
+		if err := b.Reply(ctx, b.opts.Self, hint); err != nil {
+			b.log.Warn("shortcut hint", "err", err)
+		}
+	case !ok:
+	case !m.Sent.IsZero() && now.Sub(m.Sent) >= EditWindow:
+		b.log.Info("shortcut too old to edit", "chat", m.Chat.String(), "shortcut", s)
+	default:
+		if err := b.opts.Messenger.EditText(ctx, m.Chat, m.ID, full); err != nil {
+			b.log.Warn("expand shortcut", "chat", m.Chat.String(), "shortcut", s, "err", err)
+			return
+		}
+		if err := b.opts.Store.RecordShortcutUse(ctx, s, true, now); err != nil {
+			b.log.Warn("count shortcut use", "err", err)
+		}
+	}
+}
+
+// previewShortcut answers a shortcut typed in the self chat with what it
+// would become.
+func (b *Bot) previewShortcut(ctx context.Context, chat UserID, text string, now time.Time) {
+	b.mu.Lock()
+	v := b.view()
+	q, s, ok := v.quickReply(text)
+	var answer string
+	switch {
+	case ok:
+		answer = ownerText(v.cfg.Lang, msgPreview, s, Render(q.Text, templateVars(v, now)))
+	case looksLikeShortcut(text):
+		answer = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), closestShortcuts(v.cfg, text, 3))
+	}
+	b.mu.Unlock()
+	if answer == "" {
+		return
+	}
+	if err := b.Reply(ctx, chat, answer); err != nil {
+		b.log.Warn("shortcut preview", "err", err)
+	}
+}
+
+// looksLikeShortcut: one word starting with "/" (the owner meant a
+// shortcut, not a sentence that happens to start with a slash).
+func looksLikeShortcut(text string) bool {
+	t := strings.TrimSpace(text)
+	return len(t) > 1 && t[0] == '/' && !strings.ContainsAny(t, " \n\t")
+}
+
+// closestShortcuts returns up to n existing shortcuts nearest to text.
+func closestShortcuts(cfg *Config, text string, n int) []string {
+	target := strings.ToLower(strings.TrimSpace(text))
+	type cand struct {
+		s string
+		d int
+	}
+	var cs []cand
+	for _, q := range cfg.QuickReplies {
+		for _, s := range q.Shortcuts {
+			d := editDistance(target, s)
+			if strings.HasPrefix(s, target) || strings.HasPrefix(target, s) {
+				d = min(d, 1)
+			}
+			cs = append(cs, cand{s, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < n; i++ {
+		out = append(out, cs[i].s)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, by runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Simulate decides what a customer writing text at the moment at would
+// receive (as a new customer, or a known one with nothing else remembered),
+// with the current configuration and an owner who has been away. It sends
+// and records nothing.
+func (b *Bot) Simulate(at time.Time, newCustomer bool, text string) Decision {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := Customer{Known: !newCustomer}
+	if !newCustomer {
+		c.LastInbound = at.Add(-time.Hour)
+	}
+	return decide(b.view(), Input{Text: text, Sent: at, Now: at, Customer: c})
+}
