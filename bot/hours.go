@@ -1,0 +1,383 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file parses and prints weekly hours: the arguments of `!hours`, the
+// week it shows, and the short summary behind the {hours} placeholder.
+
+// ParseClock reads a time of day "HH:MM" (also "H:MM" and "HH.MM") as
+// minutes from midnight, 0 to 1440. "24:00" is accepted here because it is a
+// valid window end; ParseWindow refuses it as a start.
+func ParseClock(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	hs, ms, ok := strings.Cut(s, ":")
+	if !ok {
+		hs, ms, ok = strings.Cut(s, ".")
+	}
+	if !ok || len(hs) < 1 || len(hs) > 2 || len(ms) != 2 || !allDigits(hs) || !allDigits(ms) {
+		return 0, fmt.Errorf("%q is not a time: write HH:MM, from 00:00 to 24:00", s)
+	}
+	h, _ := strconv.Atoi(hs)
+	m, _ := strconv.Atoi(ms)
+	if h > 24 || m > 59 || (h == 24 && m != 0) {
+		return 0, fmt.Errorf("%q is out of range: times go from 00:00 to 24:00", s)
+	}
+	return h*60 + m, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ParseWindow reads an open window "09:00-13:00". An end before the start
+// crosses midnight ("22:00-02:00"); an end of "00:00" after a start means
+// midnight, stored as 24:00. A start equal to the end is refused: it is
+// ambiguous between nothing and a whole day (write "00:00-24:00").
+func ParseWindow(s string) (Window, error) {
+	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(s, "–", "-") // en dash, as phones autocorrect
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return Window{}, fmt.Errorf("%q is not a time window: write START-END, like 09:00-13:00 or 22:00-02:00", s)
+	}
+	start, err := ParseClock(a)
+	if err != nil {
+		return Window{}, fmt.Errorf("window %q start: %w", s, err)
+	}
+	end, err := ParseClock(b)
+	if err != nil {
+		return Window{}, fmt.Errorf("window %q end: %w", s, err)
+	}
+	if start == 1440 {
+		return Window{}, fmt.Errorf("window %q starts at 24:00: a window starts from 00:00 to 23:59", s)
+	}
+	if end == 0 && start > 0 {
+		end = 1440
+	}
+	if start == end {
+		return Window{}, fmt.Errorf("window %q starts and ends at the same time: for the whole day write 00:00-24:00", s)
+	}
+	return Window{Start: start, End: end}, nil
+}
+
+// FormatWindow prints w as "09:00-13:00", "22:00-02:00" or "09:00-24:00".
+func FormatWindow(w Window) string {
+	return formatClock(w.Start) + "-" + formatClock(w.End)
+}
+
+func formatClock(m int) string {
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}
+
+// dayNames maps every accepted day word (folded: lower case, no accents)
+// to its weekday.
+var dayNames = map[string]time.Weekday{
+	"mon": time.Monday, "monday": time.Monday, "lun": time.Monday, "lunedi": time.Monday,
+	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday, "mar": time.Tuesday, "martedi": time.Tuesday,
+	"wed": time.Wednesday, "wednesday": time.Wednesday, "mer": time.Wednesday, "mercoledi": time.Wednesday,
+	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "thursday": time.Thursday, "gio": time.Thursday, "giovedi": time.Thursday,
+	"fri": time.Friday, "friday": time.Friday, "ven": time.Friday, "venerdi": time.Friday,
+	"sat": time.Saturday, "saturday": time.Saturday, "sab": time.Saturday, "sabato": time.Saturday,
+	"sun": time.Sunday, "sunday": time.Sunday, "dom": time.Sunday, "domenica": time.Sunday,
+}
+
+// mondayFirst is the order in which days are shown and returned.
+var mondayFirst = [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+
+const daysUsage = `write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)`
+
+// ParseDays reads the days of `!hours`: one day ("sat"), a list
+// ("mon,wed,fri"), a range that may wrap ("mon-fri", "fri-mon"), or a word
+// ("daily", "everyday", "weekdays", "weekend"); English and Italian names,
+// any case, accents optional. The result is in Monday-first order without
+// repeats.
+func ParseDays(s string) ([]time.Weekday, error) {
+	var set [7]bool
+	found := false
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key := Fold(part)
+		switch key {
+		case "daily", "everyday", "every day", "all", "tutti", "ogni giorno":
+			for d := range set {
+				set[d] = true
+			}
+			found = true
+			continue
+		case "weekdays", "feriali":
+			for d := time.Monday; d <= time.Friday; d++ {
+				set[d] = true
+			}
+			found = true
+			continue
+		case "weekend", "weekends":
+			set[time.Saturday], set[time.Sunday] = true, true
+			found = true
+			continue
+		}
+		part = strings.ReplaceAll(part, "–", "-")
+		a, b, isRange := strings.Cut(part, "-")
+		from, ok := dayNames[Fold(a)]
+		if !ok {
+			return nil, fmt.Errorf("%q is not a day: %s", strings.TrimSpace(a), daysUsage)
+		}
+		to := from
+		if isRange {
+			if to, ok = dayNames[Fold(b)]; !ok {
+				return nil, fmt.Errorf("%q is not a day: %s", strings.TrimSpace(b), daysUsage)
+			}
+		}
+		for d := from; ; d = (d + 1) % 7 {
+			set[d] = true
+			if d == to {
+				break
+			}
+		}
+		found = true
+	}
+	if !found {
+		return nil, fmt.Errorf("no days given: %s", daysUsage)
+	}
+	var out []time.Weekday
+	for _, d := range mondayFirst {
+		if set[d] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// ParseHoursArgs reads the arguments of `!hours`: days, then either open
+// windows or "closed", e.g. ["mon-fri", "09:00-13:00", "14:00-18:00"] or
+// ["sun", "closed"]. Days may be spread over several arguments
+// ("mon,", "wed") and windows may be separated by commas. Windows that
+// overlap each other are refused; "closed" returns no windows.
+func ParseHoursArgs(args []string) (days []time.Weekday, windows []Window, err error) {
+	var dayParts []string
+	i := 0
+	for ; i < len(args); i++ {
+		a := strings.TrimSpace(args[i])
+		if a == "" {
+			continue
+		}
+		if isClosedWord(a) || (a[0] >= '0' && a[0] <= '9') {
+			break
+		}
+		dayParts = append(dayParts, a)
+	}
+	if len(dayParts) == 0 {
+		return nil, nil, fmt.Errorf("which days? start with the days, like: mon-fri 09:00-13:00 14:00-18:00, or: sun closed")
+	}
+	days, err = ParseDays(joinDayParts(dayParts))
+	if err != nil {
+		return nil, nil, err
+	}
+	rest := args[i:]
+	if len(rest) == 0 {
+		return nil, nil, fmt.Errorf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
+	}
+	if len(rest) == 1 && isClosedWord(rest[0]) {
+		return days, nil, nil
+	}
+	for _, a := range rest {
+		for _, part := range strings.Split(a, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if isClosedWord(part) {
+				return nil, nil, fmt.Errorf("%q mixes windows with closed: give either windows like 09:00-13:00 or the word closed", strings.Join(rest, " "))
+			}
+			w, err := ParseWindow(part)
+			if err != nil {
+				return nil, nil, err
+			}
+			windows = append(windows, w)
+		}
+	}
+	if len(windows) == 0 {
+		return nil, nil, fmt.Errorf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
+	}
+	if err := checkDayOverlap(windows); err != nil {
+		return nil, nil, err
+	}
+	sortWindows(windows)
+	return days, windows, nil
+}
+
+// joinDayParts rejoins day words split by spaces: "mon", "-", "fri" is a
+// range, "mon,", "wed" a list.
+func joinDayParts(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		prev := ""
+		if i > 0 {
+			prev = parts[i-1]
+		}
+		if i > 0 && !strings.HasSuffix(prev, "-") && !strings.HasPrefix(p, "-") &&
+			!strings.HasSuffix(prev, ",") && !strings.HasPrefix(p, ",") {
+			b.WriteByte(',')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func isClosedWord(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "closed", "chiuso":
+		return true
+	}
+	return false
+}
+
+// checkDayOverlap refuses windows of one day that overlap: each window is
+// laid on a two-day line (a window crossing midnight runs past 1440).
+func checkDayOverlap(ws []Window) error {
+	for i := range ws {
+		for j := i + 1; j < len(ws); j++ {
+			a1, b1 := lineSpan(ws[i])
+			a2, b2 := lineSpan(ws[j])
+			if a1 < b2 && a2 < b1 {
+				return fmt.Errorf("windows %s and %s overlap: give separate windows, like 09:00-13:00 14:00-18:00", FormatWindow(ws[i]), FormatWindow(ws[j]))
+			}
+		}
+	}
+	return nil
+}
+
+func lineSpan(w Window) (int, int) {
+	if w.End > w.Start {
+		return w.Start, w.End
+	}
+	return w.Start, w.End + 1440
+}
+
+func sortWindows(ws []Window) {
+	for i := 1; i < len(ws); i++ {
+		for j := i; j > 0 && ws[j].Start < ws[j-1].Start; j-- {
+			ws[j], ws[j-1] = ws[j-1], ws[j]
+		}
+	}
+}
+
+var (
+	shortDayEN = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	shortDayIT = [7]string{"Dom", "Lun", "Mar", "Mer", "Gio", "Ven", "Sab"}
+)
+
+func shortDays(lang string) [7]string {
+	if lang == "it" {
+		return shortDayIT
+	}
+	return shortDayEN
+}
+
+func formatWindows(ws []Window) string {
+	sorted := append([]Window(nil), ws...)
+	sortWindows(sorted)
+	parts := make([]string, len(sorted))
+	for i, w := range sorted {
+		parts[i] = FormatWindow(w)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FormatWeek prints the week for `!hours`, one line per day from Monday:
+// "Mon 09:00-13:00, 14:00-18:00" or "Sun closed".
+func FormatWeek(w Week, lang string) string {
+	if !w.Set {
+		if lang == "it" {
+			return "Sempre aperto (orari non impostati)"
+		}
+		return "Always open (no hours set)"
+	}
+	names := shortDays(lang)
+	closed := "closed"
+	if lang == "it" {
+		closed = "chiuso"
+	}
+	var b strings.Builder
+	for i, d := range mondayFirst {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(names[d])
+		b.WriteByte(' ')
+		if len(w.Days[d]) == 0 {
+			b.WriteString(closed)
+		} else {
+			b.WriteString(formatWindows(w.Days[d]))
+		}
+	}
+	return b.String()
+}
+
+// HoursSummary is the one-line week for the {hours} placeholder: equal
+// consecutive days grouped, closed days left out, runs with the same hours
+// joined: "Mon-Fri 09:00-13:00, 14:00-18:00; Sat 10:00-14:00".
+func HoursSummary(w Week, lang string) string {
+	if !w.Set {
+		if lang == "it" {
+			return "sempre aperto"
+		}
+		return "always open"
+	}
+	names := shortDays(lang)
+	type group struct {
+		hours string
+		runs  []string
+	}
+	var groups []group
+	for i := 0; i < 7; {
+		d := mondayFirst[i]
+		if len(w.Days[d]) == 0 {
+			i++
+			continue
+		}
+		h := formatWindows(w.Days[d])
+		j := i + 1
+		for j < 7 && len(w.Days[mondayFirst[j]]) > 0 && formatWindows(w.Days[mondayFirst[j]]) == h {
+			j++
+		}
+		run := names[d]
+		if j-i > 1 {
+			run += "-" + names[mondayFirst[j-1]]
+		}
+		found := false
+		for k := range groups {
+			if groups[k].hours == h {
+				groups[k].runs = append(groups[k].runs, run)
+				found = true
+			}
+		}
+		if !found {
+			groups = append(groups, group{hours: h, runs: []string{run}})
+		}
+		i = j
+	}
+	if len(groups) == 0 {
+		if lang == "it" {
+			return "chiuso"
+		}
+		return "closed"
+	}
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = strings.Join(g.runs, ", ") + " " + g.hours
+	}
+	return strings.Join(parts, "; ")
+}

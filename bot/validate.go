@@ -1,0 +1,287 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file checks shortcuts and whole configurations. ValidateConfig is
+// the gate every configuration passes before it is saved (`!import` and
+// each command's change), so it names the field that is wrong.
+
+// Shortcut length limits, in characters after the slash.
+const (
+	MinShortcutRunes = 3
+	MaxShortcutRunes = 8
+)
+
+// ValidShortcut checks a quick-reply shortcut: "/" followed by 3 to 8
+// letters, digits or "_" ("/time", "/ship_eu"). Case does not matter; it is
+// stored lower case (NormalizeShortcut).
+func ValidShortcut(s string) error {
+	rest, ok := strings.CutPrefix(s, "/")
+	if !ok {
+		return fmt.Errorf("shortcut %q must start with /, like /time", s)
+	}
+	n := 0
+	for _, r := range rest {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			return fmt.Errorf("shortcut %q may hold only letters, digits and _ after the /", s)
+		}
+		n++
+	}
+	if n < MinShortcutRunes || n > MaxShortcutRunes {
+		return fmt.Errorf("shortcut %q has %d characters after the /; it needs %d to %d", s, n, MinShortcutRunes, MaxShortcutRunes)
+	}
+	return nil
+}
+
+// NormalizeShortcut returns the stored form of a shortcut: trimmed, lower
+// case.
+func NormalizeShortcut(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// SimilarShortcuts reports whether two different shortcuts are one edit
+// apart (a character added, removed or changed: /time and /times, /time and
+// /tima), which customers and the owner easily confuse. Equal shortcuts
+// are duplicates, not similar.
+func SimilarShortcuts(a, b string) bool {
+	a, b = NormalizeShortcut(a), NormalizeShortcut(b)
+	if a == b {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(rb) - len(ra) {
+	case 0: // one change
+		diff := 0
+		for i := range ra {
+			if ra[i] != rb[i] {
+				diff++
+			}
+		}
+		return diff == 1
+	case 1: // one insertion into the shorter
+		i := 0
+		for i < len(ra) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i:]) == string(rb[i+1:])
+	}
+	return false
+}
+
+// CheckShiftOverlap refuses w when it overlaps the window of one of shifts.
+// Shift windows apply every day, so they are compared on a 24-hour circle:
+// 22:00-02:00 overlaps 01:00-03:00. Windows that only touch (09:00-17:00,
+// 17:00-24:00) do not overlap.
+func CheckShiftOverlap(shifts []Shift, w Window) error {
+	for _, s := range shifts {
+		if circleOverlap(s.Window, w) {
+			return fmt.Errorf("shift %s overlaps the existing shift %s: shift windows must not overlap", FormatWindow(w), FormatWindow(s.Window))
+		}
+	}
+	return nil
+}
+
+func circleOverlap(x, y Window) bool {
+	x1, x2 := lineSpan(x)
+	y1, y2 := lineSpan(y)
+	for _, shift := range []int{-1440, 0, 1440} {
+		if x1 < y2+shift && y1+shift < x2 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkWindow checks one stored window's range.
+func checkWindow(w Window) error {
+	if w.Start < 0 || w.Start >= 1440 {
+		return fmt.Errorf("start %d is out of range 0-1439 minutes (00:00-23:59)", w.Start)
+	}
+	if w.End < 0 || w.End > 1440 {
+		return fmt.Errorf("end %d is out of range 0-1440 minutes (00:00-24:00)", w.End)
+	}
+	if w.Start == w.End {
+		return fmt.Errorf("window %s starts and ends at the same time", FormatWindow(w))
+	}
+	return nil
+}
+
+// ValidateConfig checks a whole configuration and reports every problem,
+// each naming its field ("away.after_minutes: 90 is out of range 5-60").
+func ValidateConfig(cfg Config) error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	text := func(field, t string) {
+		if err := ValidateText(t); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+
+	if cfg.TimeZone != "" {
+		if _, err := time.LoadLocation(cfg.TimeZone); err != nil {
+			bad("time_zone", "%q is not a known IANA time zone (like Europe/Rome)", cfg.TimeZone)
+		}
+	}
+	if cfg.Lang != "en" && cfg.Lang != "it" {
+		bad("lang", "%q is not a supported language: en or it", cfg.Lang)
+	}
+
+	// Hours.
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		field := "hours." + strings.ToLower(d.String()[:3])
+		ok := true
+		for _, w := range cfg.Hours.Days[d] {
+			if err := checkWindow(w); err != nil {
+				bad(field, "%v", err)
+				ok = false
+			}
+		}
+		if ok {
+			if err := checkDayOverlap(cfg.Hours.Days[d]); err != nil {
+				bad(field, "%v", err)
+			}
+		}
+	}
+
+	// Holidays.
+	for i, h := range cfg.Holidays {
+		field := fmt.Sprintf("holidays[%d]", i)
+		from, err1 := time.Parse(time.DateOnly, h.From)
+		to, err2 := time.Parse(time.DateOnly, h.To)
+		if err1 != nil {
+			bad(field+".from", "%q is not a date YYYY-MM-DD", h.From)
+		}
+		if err2 != nil {
+			bad(field+".to", "%q is not a date YYYY-MM-DD", h.To)
+		}
+		if err1 == nil && err2 == nil && to.Before(from) {
+			bad(field, "ends (%s) before it starts (%s)", h.To, h.From)
+		}
+		if h.Message != "" {
+			text(field+".message", h.Message)
+		}
+	}
+
+	// Away and greeting.
+	if cfg.Away.When != WhenClosed && cfg.Away.When != WhenAlways {
+		bad("away.when", "%q is not one of closed, always", cfg.Away.When)
+	}
+	if a := cfg.Away.AfterMinutes; a < MinAwayAfter || a > MaxAwayAfter {
+		bad("away.after_minutes", "%d is out of range %d-%d", a, MinAwayAfter, MaxAwayAfter)
+	}
+	if cfg.Away.Text != "" || cfg.Away.On {
+		text("away.text", cfg.Away.Text)
+	}
+	checkShifts(&errs, "away.shifts", cfg.Away.Shifts)
+	if w := cfg.Greeting.When; w != WhenAlways && w != WhenOpen && w != WhenClosed {
+		bad("greeting.when", "%q is not one of always, open, closed", w)
+	}
+	if a := cfg.Greeting.AfterDays; a < MinGreetAfter || a > MaxGreetAfter {
+		bad("greeting.after_days", "%d is out of range %d-%d", a, MinGreetAfter, MaxGreetAfter)
+	}
+	if cfg.Greeting.Text != "" || cfg.Greeting.On {
+		text("greeting.text", cfg.Greeting.Text)
+	}
+	checkShifts(&errs, "greeting.shifts", cfg.Greeting.Shifts)
+
+	// Keywords.
+	ids := map[int]bool{}
+	for i, k := range cfg.Keywords {
+		field := fmt.Sprintf("keywords[%d]", i)
+		if ids[k.ID] {
+			bad(field+".id", "%d is used by another keyword answer", k.ID)
+		}
+		ids[k.ID] = true
+		if len(k.Phrases) == 0 {
+			bad(field+".phrases", "no phrase: give at least one")
+		}
+		for j, p := range k.Phrases {
+			if Fold(p) == "" {
+				bad(fmt.Sprintf("%s.phrases[%d]", field, j), "%q has no letters or digits to match", p)
+			}
+		}
+		text(field+".text", k.Text)
+	}
+
+	// Quick replies.
+	seen := map[string]int{}
+	for i, q := range cfg.QuickReplies {
+		field := fmt.Sprintf("quick_replies[%d]", i)
+		if len(q.Shortcuts) == 0 {
+			bad(field+".shortcuts", "no shortcut: give at least one, like /time")
+		}
+		for j, s := range q.Shortcuts {
+			f := fmt.Sprintf("%s.shortcuts[%d]", field, j)
+			if err := ValidShortcut(s); err != nil {
+				bad(f, "%v", err)
+				continue
+			}
+			n := NormalizeShortcut(s)
+			if prev, dup := seen[n]; dup {
+				bad(f, "%s is already used by quick_replies[%d]", n, prev)
+				continue
+			}
+			seen[n] = i
+		}
+		text(field+".text", q.Text)
+	}
+
+	// Profile.
+	p := cfg.Profile
+	if n := utf8.RuneCountInString(p.Name); n > MaxNameRunes {
+		bad("profile.name", "%d characters; the limit is %d", n, MaxNameRunes)
+	}
+	if n := utf8.RuneCountInString(p.About); n > MaxAboutRunes {
+		bad("profile.about", "%d characters; the limit is %d", n, MaxAboutRunes)
+	}
+	for _, f := range []struct{ name, v string }{
+		{"profile.website", p.Website}, {"profile.booking", p.Booking}, {"profile.catalog", p.Catalog},
+		{"profile.phone", p.Phone}, {"profile.address", p.Address},
+	} {
+		if n := utf8.RuneCountInString(f.v); n > MaxTextRunes {
+			bad(f.name, "%d characters; the limit is %d", n, MaxTextRunes)
+		}
+	}
+
+	// Admins.
+	for i, a := range cfg.Admins {
+		field := fmt.Sprintf("admins[%d]", i)
+		s := string(a)
+		if s == "" || a.IsLID() || !allDigits(s) {
+			bad(field, "%q is not a phone number in digits, like 393331234567", s)
+			continue
+		}
+		if len(s) < 6 || len(s) > 15 {
+			bad(field, "%q has %d digits; a phone number has 6 to 15", s, len(s))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkShifts(errs *[]error, field string, shifts []Shift) {
+	for i, s := range shifts {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if err := checkWindow(s.Window); err != nil {
+			*errs = append(*errs, fmt.Errorf("%s.window: %w", f, err))
+			continue
+		}
+		if err := CheckShiftOverlap(shifts[:i], s.Window); err != nil {
+			*errs = append(*errs, fmt.Errorf("%s.window: %w", f, err))
+		}
+		if err := ValidateText(s.Text); err != nil {
+			*errs = append(*errs, fmt.Errorf("%s.text: %w", f, err))
+		}
+	}
+}
