@@ -1,0 +1,287 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// Customer returns what is remembered about id: one customer row and its
+// keyword sends, read by one indexed query. A customer never seen comes
+// back with only ID set.
+func (db *DB) Customer(ctx context.Context, id bot.UserID) (bot.Customer, error) {
+	c := bot.Customer{ID: id}
+	rows, err := db.stmts.customer.QueryContext(ctx, id)
+	if err != nil {
+		return bot.Customer{}, fmt.Errorf("load customer %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			name                    sql.NullString
+			known                   sql.NullBool
+			last, away, wrote, kwAt sql.NullInt64
+			kwID                    sql.NullInt64
+		)
+		if err := rows.Scan(&name, &known, &last, &away, &wrote, &kwID, &kwAt); err != nil {
+			return bot.Customer{}, fmt.Errorf("load customer %s: %w", id, err)
+		}
+		c.Name = name.String
+		c.Known = known.Bool
+		c.LastInbound = fromNanos(last)
+		c.AwayPeriod = fromNanos(away)
+		c.OwnerWrote = fromNanos(wrote)
+		if kwID.Valid {
+			if c.KeywordSent == nil {
+				c.KeywordSent = make(map[int]time.Time)
+			}
+			c.KeywordSent[int(kwID.Int64)] = fromNanos(kwAt)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return bot.Customer{}, fmt.Errorf("load customer %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// MarkKnown records customers found in the chat history at linking, so
+// they are not greeted as new. Everything else about them is kept.
+func (db *DB) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) error {
+	n, err := nanos(at)
+	if err != nil {
+		return fmt.Errorf("mark customers known: %w", err)
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `
+			INSERT INTO fd_customers (id, known, known_at) VALUES (?, 1, ?)
+			ON CONFLICT (id) DO UPDATE SET
+				known = 1,
+				known_at = coalesce(fd_customers.known_at, excluded.known_at)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, id := range ids {
+			if id == "" {
+				return errors.New("empty customer id")
+			}
+			if _, err := st.ExecContext(ctx, id, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark %d customers known: %w", len(ids), err)
+	}
+	return nil
+}
+
+// RecordInbound is the per-message transaction: it records (Chat, ID) and,
+// all or nothing, the customer updates, the owner's activity, keyword
+// sends, the queued reply, a customer shortcut use and the normalised
+// question. A message recorded before gives bot.ErrDuplicate and changes
+// nothing. Every statement is prepared and touches rows by key.
+func (db *DB) RecordInbound(ctx context.Context, in bot.Inbound) error {
+	args, err := inboundArgs(in)
+	if err != nil {
+		return fmt.Errorf("record message %s in %s: %w", in.ID, in.Chat, err)
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error { return db.recordInbound(ctx, tx, in, args) })
+	if errors.Is(err, bot.ErrDuplicate) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("record message %s in %s: %w", in.ID, in.Chat, err)
+	}
+	return nil
+}
+
+// inboundValues are in's checked and converted values.
+type inboundValues struct {
+	sent      sql.NullInt64
+	received  int64
+	away      sql.NullInt64
+	rules     string
+	replyAt   int64
+	replyChat bot.UserID
+	replyCust bot.UserID
+}
+
+// inboundArgs checks in before any SQL runs, so bad input changes nothing.
+func inboundArgs(in bot.Inbound) (inboundValues, error) {
+	var v inboundValues
+	var err error
+	if in.Chat == "" || in.ID == "" {
+		return v, errors.New("chat and message id are required")
+	}
+	if v.received, err = mustNanos("received", in.Received); err != nil {
+		return v, err
+	}
+	if v.sent, err = nanos(in.Sent); err != nil {
+		return v, fmt.Errorf("sent: %w", err)
+	}
+	if v.away, err = nanos(in.AwayPeriod); err != nil {
+		return v, fmt.Errorf("away period: %w", err)
+	}
+	v.rules = encodeRules(in.Rules)
+	if r := in.Reply; r != nil {
+		if r.Text == "" {
+			return v, errors.New("reply has no text")
+		}
+		v.replyAt = v.received
+		if !r.Created.IsZero() {
+			if v.replyAt, err = mustNanos("reply created", r.Created); err != nil {
+				return v, err
+			}
+		}
+		v.replyChat, v.replyCust = r.Chat, r.Customer
+		if v.replyChat == "" {
+			v.replyChat = in.Chat
+		}
+		if v.replyCust == "" {
+			v.replyCust = in.Customer
+		}
+	}
+	return v, nil
+}
+
+func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
+	res, err := tx.StmtContext(ctx, db.stmts.insertInbound).ExecContext(ctx,
+		in.Chat, in.ID, in.Kind.String(), in.Customer, v.sent, v.received, v.rules)
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	} else if n == 0 {
+		return bot.ErrDuplicate
+	}
+
+	if in.Customer != "" && (in.TouchCustomer || in.OwnerWrote || v.away.Valid || len(in.KeywordsSent) > 0) {
+		var (
+			name         string
+			last, wrote  sql.NullInt64
+			receivedNull = sql.NullInt64{Int64: v.received, Valid: true}
+		)
+		if in.TouchCustomer {
+			name, last = in.Name, receivedNull
+		}
+		if in.OwnerWrote {
+			wrote = receivedNull
+		}
+		if _, err := tx.StmtContext(ctx, db.stmts.upsertCustomer).ExecContext(ctx,
+			in.Customer, name, last, v.away, wrote); err != nil {
+			return fmt.Errorf("update customer: %w", err)
+		}
+		if len(in.KeywordsSent) > 0 {
+			st := tx.StmtContext(ctx, db.stmts.upsertKeyword)
+			for _, kw := range in.KeywordsSent {
+				if _, err := st.ExecContext(ctx, in.Customer, kw, v.received); err != nil {
+					return fmt.Errorf("record keyword send: %w", err)
+				}
+			}
+		}
+	}
+	if in.OwnerActive {
+		if _, err := tx.StmtContext(ctx, db.stmts.setOwnerActive).ExecContext(ctx, v.received); err != nil {
+			return fmt.Errorf("record owner activity: %w", err)
+		}
+	}
+	if r := in.Reply; r != nil {
+		if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
+			v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt); err != nil {
+			return fmt.Errorf("queue reply: %w", err)
+		}
+	}
+	if in.Shortcut != "" {
+		if _, err := tx.StmtContext(ctx, db.stmts.insertShortcut).ExecContext(ctx, in.Shortcut, false, v.received); err != nil {
+			return fmt.Errorf("count shortcut use: %w", err)
+		}
+	}
+	if in.Question != "" {
+		if _, err := tx.StmtContext(ctx, db.stmts.insertQuestion).ExecContext(ctx, in.Question, in.Customer, v.received); err != nil {
+			return fmt.Errorf("record question: %w", err)
+		}
+	}
+	return nil
+}
+
+// Forget deletes every row about the given identities: customer rows,
+// keyword sends, inbound records, outbox messages, questions and identity
+// links. The other identity of each (LID or phone number, when linked) is
+// forgotten too, so a person cannot survive under their other name. It
+// returns how many rows went.
+func (db *DB) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
+	var total int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		all, err := withLinkedIdentities(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		deletes := []string{
+			"DELETE FROM fd_customers WHERE id = ?1",
+			"DELETE FROM fd_keyword_sends WHERE customer = ?1",
+			"DELETE FROM fd_inbound WHERE chat = ?1 OR customer = ?1",
+			"DELETE FROM fd_outbox WHERE chat = ?1 OR customer = ?1",
+			"DELETE FROM fd_questions WHERE customer = ?1",
+			"DELETE FROM fd_identities WHERE lid = ?1 OR pn = ?1",
+		}
+		for _, id := range all {
+			for _, q := range deletes {
+				res, err := tx.ExecContext(ctx, q, id)
+				if err != nil {
+					return err
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				total += n
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("forget %v: %w", ids, err)
+	}
+	return total, nil
+}
+
+// withLinkedIdentities returns ids plus the LID or phone number linked to
+// each, without duplicates or empty ids.
+func withLinkedIdentities(ctx context.Context, tx *sql.Tx, ids []bot.UserID) ([]bot.UserID, error) {
+	seen := make(map[bot.UserID]bool)
+	var all []bot.UserID
+	add := func(id bot.UserID) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			all = append(all, id)
+		}
+	}
+	for _, id := range ids {
+		add(id)
+		rows, err := tx.QueryContext(ctx,
+			"SELECT lid, pn FROM fd_identities WHERE lid = ?1 OR pn = ?1", id)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var lid, pn bot.UserID
+			if err := rows.Scan(&lid, &pn); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			add(lid)
+			add(pn)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}

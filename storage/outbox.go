@@ -1,0 +1,154 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// Outbox statuses. A message moves pending → sending → sent or failed;
+// back from sending to pending only when the send certainly did not leave;
+// pending → discarded when the kill switch stops messages.
+const (
+	statusPending   = "pending"
+	statusSending   = "sending"
+	statusSent      = "sent"
+	statusFailed    = "failed"
+	statusDiscarded = "discarded"
+)
+
+const outboxColumns = "id, chat, customer, text, rules, created, status, sent_at, msg_id"
+
+func scanOutgoing(rows *sql.Rows) ([]bot.Outgoing, error) {
+	defer rows.Close()
+	var out []bot.Outgoing
+	for rows.Next() {
+		var (
+			o       bot.Outgoing
+			rules   string
+			created int64
+			sentAt  sql.NullInt64
+		)
+		if err := rows.Scan(&o.ID, &o.Chat, &o.Customer, &o.Text, &rules, &created, &o.Status, &sentAt, &o.MsgID); err != nil {
+			return nil, err
+		}
+		var err error
+		if o.Rules, err = decodeRules(rules); err != nil {
+			return nil, err
+		}
+		o.Created = fromNanos(sql.NullInt64{Int64: created, Valid: true})
+		o.SentAt = fromNanos(sentAt)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// PendingOutgoing returns up to limit queued messages, oldest first.
+func (db *DB) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.sql.QueryContext(ctx,
+		"SELECT "+outboxColumns+" FROM fd_outbox WHERE status = 'pending' ORDER BY id LIMIT ?", limit)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	out, err := scanOutgoing(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return out, nil
+}
+
+// setStatus moves message id to status "to", only from one of the statuses
+// in "from", and explains a refused move.
+func (db *DB) setStatus(ctx context.Context, what string, id int64, to string, from []string, extra string, args ...any) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, "SELECT status FROM fd_outbox WHERE id = ?", id).Scan(&cur)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("no outgoing message %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		allowed := false
+		for _, f := range from {
+			allowed = allowed || cur == f
+		}
+		if !allowed {
+			return fmt.Errorf("outgoing message %d is %s, not %s", id, cur, from)
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE fd_outbox SET status = ?"+extra+" WHERE id = ?",
+			append(append([]any{to}, args...), id)...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s %d: %w", what, id, err)
+	}
+	return nil
+}
+
+// MarkSending claims a pending message before it is handed to WhatsApp.
+// Only a pending message can be claimed, so a message discarded by the kill
+// switch, or left "sending" by a crash, is never sent (again).
+func (db *DB) MarkSending(ctx context.Context, id int64) error {
+	return db.setStatus(ctx, "claim outgoing message", id, statusSending, []string{statusPending}, "")
+}
+
+// ReleaseSending puts a claimed message back in the queue; it keeps its id
+// and so its place.
+func (db *DB) ReleaseSending(ctx context.Context, id int64) error {
+	return db.setStatus(ctx, "release outgoing message", id, statusPending, []string{statusSending}, "")
+}
+
+// MarkSent records that message id went out as WhatsApp message msgID.
+func (db *DB) MarkSent(ctx context.Context, id int64, msgID string, at time.Time) error {
+	n, err := mustNanos("sent at", at)
+	if err != nil {
+		return fmt.Errorf("mark outgoing message %d sent: %w", id, err)
+	}
+	return db.setStatus(ctx, "mark outgoing message sent", id, statusSent,
+		[]string{statusSending, statusPending}, ", sent_at = ?, msg_id = ?", n, msgID)
+}
+
+// MarkFailed records that message id will not be sent, and why.
+func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
+	return db.setStatus(ctx, "mark outgoing message failed", id, statusFailed,
+		[]string{statusSending, statusPending}, ", error = ?", reason)
+}
+
+// SentSince counts automatic messages sent at or after t.
+func (db *DB) SentSince(ctx context.Context, t time.Time) (int, error) {
+	n, err := nanos(t)
+	if err != nil {
+		return 0, fmt.Errorf("count sent messages: %w", err)
+	}
+	var count int
+	err = db.sql.QueryRowContext(ctx,
+		"SELECT count(*) FROM fd_outbox WHERE status = 'sent' AND sent_at >= coalesce(?, -9223372036854775808)", n).Scan(&count)
+	if err != nil {
+		return 0, fmt.Errorf("count sent messages: %w", err)
+	}
+	return count, nil
+}
+
+// RecentSent returns the last n sent automatic messages, newest first.
+func (db *DB) RecentSent(ctx context.Context, n int) ([]bot.Outgoing, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	rows, err := db.sql.QueryContext(ctx,
+		"SELECT "+outboxColumns+" FROM fd_outbox WHERE status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?", n)
+	if err != nil {
+		return nil, fmt.Errorf("read sent messages: %w", err)
+	}
+	out, err := scanOutgoing(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read sent messages: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,86 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// statements are the queries of the per-message path, prepared once at
+// Open so that each message costs no SQL parsing.
+type statements struct {
+	customer       *sql.Stmt
+	phoneForLID    *sql.Stmt
+	lidForPhone    *sql.Stmt
+	insertInbound  *sql.Stmt
+	upsertCustomer *sql.Stmt
+	upsertKeyword  *sql.Stmt
+	insertOutbox   *sql.Stmt
+	insertShortcut *sql.Stmt
+	insertQuestion *sql.Stmt
+	setOwnerActive *sql.Stmt
+}
+
+func (s *statements) list() []struct {
+	stmt **sql.Stmt
+	sql  string
+} {
+	return []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		// One row per keyword send, or one row with NULL keyword columns:
+		// the customer and its keyword memory in a single read.
+		{&s.customer, `
+			SELECT c.name, c.known, c.last_inbound, c.away_period, c.owner_wrote,
+			       k.keyword_id, k.sent_at
+			FROM (SELECT ? AS id) AS q
+			LEFT JOIN fd_customers AS c ON c.id = q.id
+			LEFT JOIN fd_keyword_sends AS k ON k.customer = q.id`},
+		{&s.phoneForLID, `SELECT pn FROM fd_identities WHERE lid = ?`},
+		{&s.lidForPhone, `SELECT lid FROM fd_identities WHERE pn = ?`},
+		{&s.insertInbound, `
+			INSERT INTO fd_inbound (chat, msg_id, kind, customer, sent, received, rules)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (chat, msg_id) DO NOTHING`},
+		// NULL (or '') parameters leave the stored value as it is.
+		{&s.upsertCustomer, `
+			INSERT INTO fd_customers (id, name, last_inbound, away_period, owner_wrote)
+			VALUES (?1, ?2, ?3, ?4, ?5)
+			ON CONFLICT (id) DO UPDATE SET
+				name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE fd_customers.name END,
+				last_inbound = coalesce(excluded.last_inbound, fd_customers.last_inbound),
+				away_period = coalesce(excluded.away_period, fd_customers.away_period),
+				owner_wrote = coalesce(excluded.owner_wrote, fd_customers.owner_wrote)`},
+		{&s.upsertKeyword, `
+			INSERT INTO fd_keyword_sends (customer, keyword_id, sent_at) VALUES (?, ?, ?)
+			ON CONFLICT (customer, keyword_id) DO UPDATE SET sent_at = excluded.sent_at`},
+		{&s.insertOutbox, `
+			INSERT INTO fd_outbox (chat, customer, text, rules, created, status)
+			VALUES (?, ?, ?, ?, ?, 'pending')`},
+		{&s.insertShortcut, `INSERT INTO fd_shortcut_uses (shortcut, by_owner, at) VALUES (?, ?, ?)`},
+		{&s.insertQuestion, `INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`},
+		{&s.setOwnerActive, `UPDATE fd_state SET owner_active = ? WHERE id = 1`},
+	}
+}
+
+func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
+	for _, q := range s.list() {
+		st, err := db.PrepareContext(ctx, q.sql)
+		if err != nil {
+			s.close()
+			return fmt.Errorf("prepare %q: %w", q.sql, err)
+		}
+		*q.stmt = st
+	}
+	return nil
+}
+
+func (s *statements) close() {
+	for _, q := range s.list() {
+		if *q.stmt != nil {
+			(*q.stmt).Close()
+			*q.stmt = nil
+		}
+	}
+}
