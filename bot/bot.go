@@ -41,6 +41,9 @@ type Options struct {
 	Log      *slog.Logger
 	// LogMessages allows message texts in logs.
 	LogMessages bool
+	// Digest, when set, writes the owner's weekly digest; the bot sends it
+	// every Monday at 09:00 business time while Config.Digest is on.
+	Digest func(ctx context.Context, b *Bot) (string, error)
 }
 
 // Bot is the running core: it classifies, decides, records and sends.
@@ -70,6 +73,11 @@ type Bot struct {
 	// late collects the chats whose messages arrived too late to answer,
 	// until the owner is told.
 	late map[UserID]bool
+	// digestAt is when the next weekly digest is due; housekeepAt when old
+	// rows are next pruned. Both live in memory: a restart skips rather
+	// than repeats.
+	digestAt    time.Time
+	housekeepAt time.Time
 
 	wakeCh chan struct{}
 }

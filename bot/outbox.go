@@ -18,6 +18,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 	if err := b.endPause(ctx, now); err != nil {
 		return err
 	}
+	b.weekly(ctx, now)
 	return b.sendDue(ctx, now)
 }
 
@@ -159,6 +160,9 @@ func (b *Bot) NextWake() time.Time {
 	}
 	if b.kill.Off && !b.kill.Until.IsZero() {
 		earliest(b.kill.Until)
+	}
+	if b.cfg.Digest && b.opts.Digest != nil {
+		earliest(b.digestAt)
 	}
 	if b.pending && !b.kill.Active(now) {
 		_, free := b.room(now)
