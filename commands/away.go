@@ -1,5 +1,339 @@
 package commands
 
-func awayCommand() *Command {
-	return &Command{Name: "away", Run: notYet}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"frontdesk/bot"
+)
+
+// The away message and the greeting share one command shape (on, off,
+// text, when, after, shift): messageKind describes what differs, and
+// messageCommand builds either family from it.
+
+// messageFields points into one Config at the settings of one message.
+type messageFields struct {
+	On     *bool
+	Text   *string
+	When   *string
+	After  *int
+	Shifts *[]bot.Shift
+}
+
+// messageKind is what differs between !away and !greeting.
+type messageKind struct {
+	name               string // command name
+	en, it             string // "away message" / "messaggio di assenza"
+	helpEn, helpIt     string
+	example            string
+	whens              []string
+	afterMin, afterMax int
+	afterEn, afterIt   string // unit: "minutes" / "minuti"
+	fields             func(cfg *bot.Config) messageFields
+}
+
+var awayKind = messageKind{
+	name:     "away",
+	en:       "away message",
+	it:       "messaggio di assenza",
+	helpEn:   "The message customers get when you are closed or away.",
+	helpIt:   "Il messaggio che i clienti ricevono quando sei chiuso o assente.",
+	example:  "!away text Hi {name}! We are closed now; we will answer {next_open}.",
+	whens:    []string{bot.WhenClosed, bot.WhenAlways},
+	afterMin: bot.MinAwayAfter, afterMax: bot.MaxAwayAfter,
+	afterEn: "minutes", afterIt: "minuti",
+	fields: func(cfg *bot.Config) messageFields {
+		a := &cfg.Away
+		return messageFields{&a.On, &a.Text, &a.When, &a.AfterMinutes, &a.Shifts}
+	},
+}
+
+func awayCommand() *Command { return messageCommand(awayKind) }
+
+// messageCommand builds the !away or !greeting family.
+func messageCommand(k messageKind) *Command {
+	n := "!" + k.name
+	whens := strings.Join(k.whens, "|")
+	after := fmt.Sprintf("%s after <%s %d-%d>", n, k.afterEn, k.afterMin, k.afterMax)
+	return &Command{
+		Name:    k.name,
+		Usage:   fmt.Sprintf("%s on|off|text <text>|when %s|after <%d-%d>|shift ...", n, whens, k.afterMin, k.afterMax),
+		Help:    k.helpEn,
+		HelpIt:  k.helpIt,
+		Example: k.example,
+		Run:     func(ctx context.Context, c *Call) error { return showMessage(c, k) },
+		Subcommands: []*Command{
+			{Name: "on", Aliases: []string{"si", "sì"}, Usage: n + " on", Run: func(ctx context.Context, c *Call) error { return setMessageOn(c, k, true) }},
+			{Name: "off", Aliases: []string{"no"}, Usage: n + " off", Run: func(ctx context.Context, c *Call) error { return setMessageOn(c, k, false) }},
+			{Name: "text", Aliases: []string{"testo"}, Usage: n + " text <text>", Run: func(ctx context.Context, c *Call) error { return setMessageText(c, k) }},
+			{Name: "when", Aliases: []string{"quando"}, Usage: n + " when " + whens, Run: func(ctx context.Context, c *Call) error { return setMessageWhen(c, k) }},
+			{Name: "after", Aliases: []string{"dopo"}, Usage: after, Run: func(ctx context.Context, c *Call) error { return setMessageAfter(c, k) }},
+			{
+				Name:  "shift",
+				Usage: n + " shift <HH:MM-HH:MM> <text> | shift del <HH:MM-HH:MM> | shift list",
+				Run:   func(ctx context.Context, c *Call) error { return addShift(c, k) },
+				Subcommands: []*Command{
+					{Name: "del", Aliases: []string{"delete", "rm", "remove"}, Usage: n + " shift del <HH:MM-HH:MM>", Run: func(ctx context.Context, c *Call) error { return delShift(c, k) }},
+					{Name: "list", Aliases: []string{"ls"}, Usage: n + " shift list", Run: func(ctx context.Context, c *Call) error { return listShifts(c, k) }},
+				},
+			},
+		},
+	}
+}
+
+// name is the message's name in the answer's language.
+func (k messageKind) label(c *Call) string { return c.T(k.en, k.it) }
+
+// Title is the label with a capital letter, to start an answer.
+func (k messageKind) title(c *Call) string {
+	l := k.label(c)
+	return strings.ToUpper(l[:1]) + l[1:]
+}
+
+// noArgs refuses extra words after a command that takes none.
+func noArgs(c *Call) error {
+	if len(c.Args) > 0 {
+		return c.Usagef("Unexpected %q.", "Non previsto: %q.", clip(c.Rest(0), 30))
+	}
+	return nil
+}
+
+func showMessage(c *Call, k messageKind) error {
+	if len(c.Args) > 0 {
+		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+	}
+	cfg := c.Bot.Config()
+	f := k.fields(&cfg)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", k.title(c), c.onOff(*f.On))
+	fmt.Fprintf(&b, c.T("Text: %s\n", "Testo: %s\n"), c.quote(*f.Text))
+	fmt.Fprintf(&b, c.T("When: %s\n", "Quando: %s\n"), *f.When)
+	fmt.Fprintf(&b, c.T("After: %d %s", "Dopo: %d %s"), *f.After, c.T(k.afterEn, k.afterIt))
+	if len(*f.Shifts) > 0 {
+		b.WriteString("\n" + formatShifts(c, *f.Shifts))
+	}
+	return c.Reply(b.String())
+}
+
+func setMessageOn(c *Call, k messageKind, on bool) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	err := c.Update(func(cfg *bot.Config) error {
+		*k.fields(cfg).On = on
+		return nil
+	})
+	var refused *UserError
+	if errors.As(err, &refused) && on {
+		cfg := c.Bot.Config()
+		if strings.TrimSpace(*k.fields(&cfg).Text) == "" {
+			return c.Userf("%s has no text yet: set it first with !%s text <text>, then !%s on.",
+				"%s non ha ancora un testo: impostalo prima con !%s text <testo>, poi !%s on.", k.title(c), k.name, k.name)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("switch %s: %w", k.name, err)
+	}
+	cfg := c.Bot.Config()
+	f := k.fields(&cfg)
+	msg := c.Tf("%s is now %s.", "%s ora %s.", k.title(c), c.onOff(on))
+	if on && strings.TrimSpace(*f.Text) == "" && len(*f.Shifts) == 0 {
+		msg += "\n" + c.Tf("Warning: its text is empty, so nothing is sent yet. Set it with !%s text <text>.",
+			"Attenzione: il testo è vuoto, quindi per ora non viene inviato nulla. Impostalo con !%s text <testo>.", k.name)
+	}
+	if on && k.name == "away" && *f.When == bot.WhenClosed && !cfg.Hours.Set && len(cfg.Holidays) == 0 {
+		msg += "\n" + c.T("Warning: no opening hours are set, so you are always open and it never fires. Set !hours, or use !away when always.",
+			"Attenzione: non ci sono orari, quindi risulti sempre aperto e non scatta mai. Imposta !hours, oppure usa !away when always.")
+	}
+	return c.Reply(msg)
+}
+
+// validText checks a customer-facing text and turns the bot's reason into
+// an answer.
+func validText(c *Call, text string) error {
+	if strings.TrimSpace(text) == "" {
+		return c.Usagef("The text is missing.", "Manca il testo.")
+	}
+	if err := bot.ValidateText(text); err != nil {
+		return c.Userf("Text refused: %v", "Testo rifiutato: %v", err)
+	}
+	return nil
+}
+
+func setMessageText(c *Call, k messageKind) error {
+	text := c.Rest(0)
+	if err := validText(c, text); err != nil {
+		return err
+	}
+	err := c.Update(func(cfg *bot.Config) error {
+		*k.fields(cfg).Text = text
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save %s text: %w", k.name, err)
+	}
+	cfg := c.Bot.Config()
+	msg := c.T(k.title(c)+" text saved.", "Testo del "+k.label(c)+" salvato.")
+	if !*k.fields(&cfg).On {
+		msg += " " + c.Tf("It is off: turn it on with !%s on.", "È disattivo: attivalo con !%s on.", k.name)
+	}
+	return c.Reply(msg)
+}
+
+func setMessageWhen(c *Call, k messageKind) error {
+	if len(c.Args) != 1 {
+		return c.Usagef("Say when: %s.", "Indica quando: %s.", strings.Join(k.whens, ", "))
+	}
+	when := strings.ToLower(c.Args[0])
+	switch when {
+	case "sempre":
+		when = bot.WhenAlways
+	case "chiuso":
+		when = bot.WhenClosed
+	case "aperto":
+		when = bot.WhenOpen
+	}
+	valid := false
+	for _, w := range k.whens {
+		valid = valid || w == when
+	}
+	if !valid {
+		return c.Usagef("%q is not one of %s.", "%q non è tra %s.", clip(c.Args[0], 30), strings.Join(k.whens, ", "))
+	}
+	err := c.Update(func(cfg *bot.Config) error {
+		*k.fields(cfg).When = when
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save %s when: %w", k.name, err)
+	}
+	return c.Reply(c.Tf("%s: when %s.", "%s: quando %s.", k.title(c), when))
+}
+
+func setMessageAfter(c *Call, k messageKind) error {
+	if len(c.Args) != 1 {
+		return c.Usagef("Give one number of %s.", "Indica un numero di %s.", c.T(k.afterEn, k.afterIt))
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(c.Args[0]), "m"), "d")
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return c.Usagef("%q is not a number.", "%q non è un numero.", clip(c.Args[0], 30))
+	}
+	if n < k.afterMin || n > k.afterMax {
+		return c.Usagef("%d is out of range: from %d to %d %s.", "%d è fuori intervallo: da %d a %d %s.",
+			n, k.afterMin, k.afterMax, c.T(k.afterEn, k.afterIt))
+	}
+	err = c.Update(func(cfg *bot.Config) error {
+		*k.fields(cfg).After = n
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save %s after: %w", k.name, err)
+	}
+	return c.Reply(c.Tf("%s: after %d %s.", "%s: dopo %d %s.", k.title(c), n, c.T(k.afterEn, k.afterIt)))
+}
+
+// parseWindowArg reads a shift window and turns the bot's reason into a
+// usage error.
+func parseWindowArg(c *Call, s string) (bot.Window, error) {
+	w, err := bot.ParseWindow(s)
+	if err != nil {
+		return bot.Window{}, c.Usagef("Wrong time window: %v", "Fascia oraria errata: %v", err)
+	}
+	return w, nil
+}
+
+func addShift(c *Call, k messageKind) error {
+	if len(c.Args) == 0 {
+		return c.Usagef("Give a time window and a text.", "Indica una fascia oraria e un testo.")
+	}
+	w, err := parseWindowArg(c, c.Args[0])
+	if err != nil {
+		return err
+	}
+	text := c.Rest(1)
+	if err := validText(c, text); err != nil {
+		return err
+	}
+	replaced := false
+	err = c.Update(func(cfg *bot.Config) error {
+		shifts := k.fields(cfg).Shifts
+		replaced = false
+		for i, s := range *shifts {
+			if s.Window == w {
+				(*shifts)[i].Text = text
+				replaced = true
+				return nil
+			}
+		}
+		if err := bot.CheckShiftOverlap(*shifts, w); err != nil {
+			return c.Userf("Shift refused: %v", "Turno rifiutato: %v", err)
+		}
+		*shifts = append(*shifts, bot.Shift{Window: w, Text: text})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save %s shift: %w", k.name, err)
+	}
+	if replaced {
+		return c.Reply(c.Tf("%s for %s replaced.", "%s per %s sostituito.", k.title(c), bot.FormatWindow(w)))
+	}
+	return c.Reply(c.Tf("%s for %s saved: used for messages arriving in that window, any day.",
+		"%s per %s salvato: usato per i messaggi che arrivano in quella fascia, ogni giorno.", k.title(c), bot.FormatWindow(w)))
+}
+
+func delShift(c *Call, k messageKind) error {
+	if len(c.Args) != 1 {
+		return c.Usagef("Give the time window of the shift to delete.", "Indica la fascia oraria del turno da eliminare.")
+	}
+	w, err := parseWindowArg(c, c.Args[0])
+	if err != nil {
+		return err
+	}
+	err = c.Update(func(cfg *bot.Config) error {
+		shifts := k.fields(cfg).Shifts
+		for i, s := range *shifts {
+			if s.Window == w {
+				*shifts = append((*shifts)[:i:i], (*shifts)[i+1:]...)
+				return nil
+			}
+		}
+		if len(*shifts) == 0 {
+			return c.Userf("There is no shift %s: none is set.", "Non c'è il turno %s: non ce n'è nessuno.", bot.FormatWindow(w))
+		}
+		var have []string
+		for _, s := range *shifts {
+			have = append(have, bot.FormatWindow(s.Window))
+		}
+		return c.Userf("There is no shift %s. Shifts: %s.", "Non c'è il turno %s. Turni: %s.", bot.FormatWindow(w), strings.Join(have, ", "))
+	})
+	if err != nil {
+		return fmt.Errorf("delete %s shift: %w", k.name, err)
+	}
+	return c.Reply(c.Tf("Shift %s deleted.", "Turno %s eliminato.", bot.FormatWindow(w)))
+}
+
+func listShifts(c *Call, k messageKind) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	cfg := c.Bot.Config()
+	shifts := *k.fields(&cfg).Shifts
+	if len(shifts) == 0 {
+		return c.Reply(c.Tf("No shifts: the main text is always used. Add one with !%s shift 09:00-17:00 <text>.",
+			"Nessun turno: si usa sempre il testo principale. Aggiungine uno con !%s shift 09:00-17:00 <testo>.", k.name))
+	}
+	return c.Reply(formatShifts(c, shifts))
+}
+
+func formatShifts(c *Call, shifts []bot.Shift) string {
+	var b strings.Builder
+	b.WriteString(c.T("Shifts:", "Turni:"))
+	for _, s := range shifts {
+		b.WriteString("\n" + bot.FormatWindow(s.Window) + " " + c.quote(s.Text))
+	}
+	return b.String()
 }

@@ -1,5 +1,154 @@
 package commands
 
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"frontdesk/bot"
+)
+
 func keywordCommand() *Command {
-	return &Command{Name: "kw", Run: notYet}
+	return &Command{
+		Name:    "kw",
+		Aliases: []string{"keyword", "keywords"},
+		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list | del <n>",
+		Help:    "Keyword answers: a text sent when a customer's message contains a phrase.",
+		HelpIt:  "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase.",
+		Example: "!kw add price, how much = Our prices are at {website}",
+		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
+		Subcommands: []*Command{
+			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!kw add <phrase>[, <phrase>...] = <text>", Run: addKeyword},
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list", Run: func(ctx context.Context, c *Call) error {
+				if err := noArgs(c); err != nil {
+					return err
+				}
+				return listKeywords(c)
+			}},
+			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!kw del <n>", Run: delKeyword},
+		},
+	}
+}
+
+// parseKeyword splits "a, b c = text" into its folded-checked phrases (as
+// typed, trimmed) and its text.
+func parseKeyword(c *Call, s string) (phrases []string, text string, err error) {
+	left, right, ok := strings.Cut(s, "=")
+	if !ok {
+		return nil, "", c.Usagef("Missing \"=\" between the phrases and the answer.", "Manca \"=\" tra le frasi e la risposta.")
+	}
+	text = strings.TrimSpace(right)
+	seen := map[string]bool{}
+	for _, p := range strings.Split(left, ",") {
+		p = strings.Join(strings.Fields(p), " ")
+		if bot.Fold(p) == "" {
+			if p == "" {
+				return nil, "", c.Usagef("An empty phrase: separate phrases with single commas.", "Una frase vuota: separa le frasi con una sola virgola.")
+			}
+			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", "La frase %q non ha lettere o cifre da cercare.", clip(p, 30))
+		}
+		if seen[bot.Fold(p)] {
+			continue
+		}
+		seen[bot.Fold(p)] = true
+		phrases = append(phrases, p)
+	}
+	if err := validText(c, text); err != nil {
+		return nil, "", err
+	}
+	return phrases, text, nil
+}
+
+func addKeyword(ctx context.Context, c *Call) error {
+	phrases, text, err := parseKeyword(c, c.Rest(0))
+	if err != nil {
+		return err
+	}
+	var n int
+	var others []string // phrases already answered by another keyword
+	err = c.Update(func(cfg *bot.Config) error {
+		id := 0
+		others = others[:0]
+		for _, k := range cfg.Keywords {
+			id = max(id, k.ID)
+			for _, old := range k.Phrases {
+				for _, p := range phrases {
+					if bot.Fold(old) == bot.Fold(p) {
+						others = append(others, p)
+					}
+				}
+			}
+		}
+		cfg.Keywords = append(cfg.Keywords, bot.Keyword{ID: id + 1, Phrases: phrases, Text: text})
+		n = len(cfg.Keywords)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add keyword: %w", err)
+	}
+	msg := c.Tf("Keyword answer %d saved for: %s.", "Risposta %d salvata per: %s.", n, strings.Join(phrases, ", "))
+	if len(others) > 0 {
+		msg += "\n" + c.Tf("Note: %s already had an answer; both will be sent.", "Nota: %s aveva già una risposta; verranno inviate entrambe.", strings.Join(others, ", "))
+	}
+	return c.Reply(msg)
+}
+
+func listKeywords(c *Call) error {
+	if len(c.Args) > 0 && len(c.Path) == 1 {
+		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+	}
+	cfg := c.Bot.Config()
+	if len(cfg.Keywords) == 0 {
+		return c.Reply(c.T("No keyword answers. Add one with !kw add price = Our prices: {website}",
+			"Nessuna risposta a parole chiave. Aggiungine una con !kw add prezzo = I prezzi: {website}"))
+	}
+	var b strings.Builder
+	b.WriteString(c.T("Keyword answers:", "Risposte a parole chiave:"))
+	for i, k := range cfg.Keywords {
+		fmt.Fprintf(&b, "\n%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
+	}
+	return c.Reply(b.String())
+}
+
+// listIndex reads the 1-based number of an item in a list of n.
+func listIndex(c *Call, n int, what, whatIt string) (int, error) {
+	if len(c.Args) != 1 {
+		return 0, c.Usagef("Give the number of the %s, as shown by the list.", "Indica il numero della %s, come nell'elenco.", c.T(what, whatIt))
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSuffix(c.Args[0], "."), "#"))
+	if err != nil {
+		return 0, c.Usagef("%q is not a number.", "%q non è un numero.", clip(c.Args[0], 30))
+	}
+	if n == 0 {
+		return 0, c.Userf("There is nothing to delete: the list is empty.", "Non c'è nulla da eliminare: l'elenco è vuoto.")
+	}
+	if i < 1 || i > n {
+		return 0, c.Usagef("There is no number %d: the list goes from 1 to %d.", "Non c'è il numero %d: l'elenco va da 1 a %d.", i, n)
+	}
+	return i - 1, nil
+}
+
+func delKeyword(ctx context.Context, c *Call) error {
+	cfg := c.Bot.Config()
+	i, err := listIndex(c, len(cfg.Keywords), "keyword answer", "risposta")
+	if err != nil {
+		return err
+	}
+	target := cfg.Keywords[i].ID
+	var gone bot.Keyword
+	err = c.Update(func(cfg *bot.Config) error {
+		for j, k := range cfg.Keywords {
+			if k.ID == target {
+				gone = k
+				cfg.Keywords = append(cfg.Keywords[:j:j], cfg.Keywords[j+1:]...)
+				return nil
+			}
+		}
+		return c.Userf("That keyword answer was just changed; look at !kw list again.", "Quella risposta è appena cambiata; guarda di nuovo !kw list.")
+	})
+	if err != nil {
+		return fmt.Errorf("delete keyword: %w", err)
+	}
+	return c.Reply(c.Tf("Keyword answer %d deleted (%s).", "Risposta %d eliminata (%s).", i+1, strings.Join(gone.Phrases, ", ")))
 }

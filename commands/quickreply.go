@@ -1,5 +1,399 @@
 package commands
 
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// staleUses and staleDays define a stale quick reply (SPEC §5): used fewer
+// than 5 times in the last 90 days.
+const (
+	staleUses = 5
+	staleDays = 90
+)
+
+// menuShortcut is answered by the bot itself with the list of public
+// shortcuts, so no quick reply may take it.
+const menuShortcut = "/menu"
+
 func quickReplyCommand() *Command {
-	return &Command{Name: "qr", Run: notYet}
+	one := func(verb string) string { return "!qr " + verb + " /shortcut" }
+	return &Command{
+		Name:    "qr",
+		Aliases: []string{"quickreply"},
+		Usage:   "!qr add|alias|list|show|del|private|public|stats|stale",
+		Help:    "Quick replies: type /shortcut to send a saved text; customers may use them too.",
+		HelpIt:  "Risposte rapide: scrivi /scorciatoia per inviare un testo salvato; anche i clienti possono usarle.",
+		Example: "!qr add /time Open Monday to Friday 09:00-18:00.",
+		Run:     func(ctx context.Context, c *Call) error { return listQuickReplies(c) },
+		Subcommands: []*Command{
+			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!qr add /shortcut <text>", Run: addQuickReply},
+			{Name: "alias", Usage: "!qr alias /existing /new [/new2 ...]", Run: aliasQuickReply},
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!qr list [/prefix]", Run: func(ctx context.Context, c *Call) error { return listQuickReplies(c) }},
+			{Name: "show", Aliases: []string{"mostra"}, Usage: one("show"), Run: showQuickReply},
+			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: one("del"), Run: delQuickReply},
+			{Name: "private", Aliases: []string{"privata"}, Usage: one("private"), Run: func(ctx context.Context, c *Call) error { return setQuickReplyPrivate(c, true) }},
+			{Name: "public", Aliases: []string{"pubblica"}, Usage: one("public"), Run: func(ctx context.Context, c *Call) error { return setQuickReplyPrivate(c, false) }},
+			{Name: "stats", Usage: "!qr stats", Run: quickReplyStats},
+			{Name: "stale", Usage: "!qr stale", Run: staleQuickReplies},
+		},
+	}
+}
+
+// shortcutArg reads and checks a shortcut argument, adding the "/" the
+// owner may have left out.
+func shortcutArg(c *Call, s string) (string, error) {
+	if !strings.HasPrefix(s, "/") {
+		s = "/" + s
+	}
+	if err := bot.ValidShortcut(s); err != nil {
+		return "", c.Usagef("Wrong shortcut: %v", "Scorciatoia errata: %v", err)
+	}
+	return bot.NormalizeShortcut(s), nil
+}
+
+// findQuickReply returns the index of the quick reply with shortcut s.
+func findQuickReply(cfg *bot.Config, s string) int {
+	for i, q := range cfg.QuickReplies {
+		for _, sc := range q.Shortcuts {
+			if bot.NormalizeShortcut(sc) == s {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// notFound refuses an unknown shortcut, suggesting similar ones.
+func notFound(c *Call, cfg *bot.Config, s string) error {
+	var near []string
+	for _, q := range cfg.QuickReplies {
+		for _, sc := range q.Shortcuts {
+			if bot.SimilarShortcuts(sc, s) || strings.HasPrefix(sc, s) || strings.HasPrefix(s, sc) {
+				near = append(near, sc)
+			}
+		}
+	}
+	if len(near) > 0 {
+		return c.Userf("There is no quick reply %s. Did you mean %s?", "Non c'è la risposta rapida %s. Intendevi %s?", s, strings.Join(near, " or "))
+	}
+	return c.Userf("There is no quick reply %s. See !qr list.", "Non c'è la risposta rapida %s. Vedi !qr list.", s)
+}
+
+// checkNewShortcut refuses a shortcut already taken (by cfg or earlier in
+// this same command) and returns the existing ones too similar to it.
+func checkNewShortcut(c *Call, cfg *bot.Config, s string, taken []string) (similar []string, err error) {
+	if s == menuShortcut {
+		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.",
+			"%s è riservata: mostra ai clienti l'elenco delle risposte rapide pubbliche.", s)
+	}
+	if i := findQuickReply(cfg, s); i >= 0 {
+		return nil, c.Userf("%s already exists: %s. Delete it first with !qr del %s, or pick another shortcut.",
+			"%s esiste già: %s. Eliminala prima con !qr del %s, oppure scegli un'altra scorciatoia.", s, c.quote(clip(cfg.QuickReplies[i].Text, 40)), s)
+	}
+	for _, t := range taken {
+		if t == s {
+			return nil, c.Usagef("%s is given twice.", "%s è indicata due volte.", s)
+		}
+	}
+	for _, q := range cfg.QuickReplies {
+		for _, sc := range q.Shortcuts {
+			if bot.SimilarShortcuts(sc, s) {
+				similar = append(similar, sc)
+			}
+		}
+	}
+	for _, t := range taken {
+		if bot.SimilarShortcuts(t, s) {
+			similar = append(similar, t)
+		}
+	}
+	return similar, nil
+}
+
+// similarWarning words the warning for too-similar shortcuts.
+func similarWarning(c *Call, s string, similar []string) string {
+	if len(similar) == 0 {
+		return ""
+	}
+	return "\n" + c.Tf("Warning: %s is very similar to %s; customers may mix them up.",
+		"Attenzione: %s è molto simile a %s; i clienti potrebbero confonderle.", s, strings.Join(similar, ", "))
+}
+
+func addQuickReply(ctx context.Context, c *Call) error {
+	if len(c.Args) == 0 {
+		return c.Usagef("Give a shortcut and its text.", "Indica una scorciatoia e il suo testo.")
+	}
+	s, err := shortcutArg(c, c.Args[0])
+	if err != nil {
+		return err
+	}
+	text := c.Rest(1)
+	if err := validText(c, text); err != nil {
+		return err
+	}
+	var similar []string
+	err = c.Update(func(cfg *bot.Config) error {
+		var err error
+		if similar, err = checkNewShortcut(c, cfg, s, nil); err != nil {
+			return err
+		}
+		cfg.QuickReplies = append(cfg.QuickReplies, bot.QuickReply{Shortcuts: []string{s}, Text: text, Created: c.At})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add quick reply: %w", err)
+	}
+	return c.Reply(c.Tf("Quick reply %s saved.", "Risposta rapida %s salvata.", s) + similarWarning(c, s, similar))
+}
+
+func aliasQuickReply(ctx context.Context, c *Call) error {
+	if len(c.Args) < 2 {
+		return c.Usagef("Give an existing shortcut and at least one new one.", "Indica una scorciatoia esistente e almeno una nuova.")
+	}
+	existing, err := shortcutArg(c, c.Args[0])
+	if err != nil {
+		return err
+	}
+	var news []string
+	for _, a := range c.Args[1:] {
+		s, err := shortcutArg(c, a)
+		if err != nil {
+			return err
+		}
+		news = append(news, s)
+	}
+	var warnings string
+	err = c.Update(func(cfg *bot.Config) error {
+		i := findQuickReply(cfg, existing)
+		if i < 0 {
+			return notFound(c, cfg, existing)
+		}
+		warnings = ""
+		var taken []string
+		for _, s := range news {
+			similar, err := checkNewShortcut(c, cfg, s, taken)
+			if err != nil {
+				return err
+			}
+			warnings += similarWarning(c, s, similar)
+			taken = append(taken, s)
+		}
+		cfg.QuickReplies[i].Shortcuts = append(cfg.QuickReplies[i].Shortcuts, taken...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("alias quick reply: %w", err)
+	}
+	cfg := c.Bot.Config()
+	all := cfg.QuickReplies[max(findQuickReply(&cfg, existing), 0)].Shortcuts
+	return c.Reply(c.Tf("%s now also answers as %s. Shortcuts: %s.", "%s ora risponde anche come %s. Scorciatoie: %s.",
+		existing, strings.Join(news, " "), strings.Join(all, " ")) + warnings)
+}
+
+func listQuickReplies(c *Call) error {
+	prefix := ""
+	switch {
+	case len(c.Args) == 1 && c.Cmd.Name == "list":
+		prefix = bot.NormalizeShortcut(c.Args[0])
+		if !strings.HasPrefix(prefix, "/") {
+			prefix = "/" + prefix
+		}
+	case len(c.Args) > 0:
+		if c.Cmd.Name == "list" {
+			return c.Usagef("Give at most one prefix, like /sh.", "Indica al massimo un prefisso, come /sp.")
+		}
+		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+	}
+	cfg := c.Bot.Config()
+	var b strings.Builder
+	n := 0
+	for _, q := range cfg.QuickReplies {
+		match := prefix == ""
+		for _, s := range q.Shortcuts {
+			match = match || strings.HasPrefix(s, prefix)
+		}
+		if !match {
+			continue
+		}
+		n++
+		b.WriteString("\n" + strings.Join(q.Shortcuts, " "))
+		if q.Private {
+			b.WriteString(c.T(" (private)", " (privata)"))
+		}
+		b.WriteString(" — " + clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
+	}
+	switch {
+	case len(cfg.QuickReplies) == 0:
+		return c.Reply(c.T("No quick replies yet. Add one with !qr add /time We are open 09:00-18:00.",
+			"Nessuna risposta rapida. Aggiungine una con !qr add /orari Siamo aperti 09:00-18:00."))
+	case n == 0:
+		return c.Reply(c.Tf("No quick reply starts with %s.", "Nessuna risposta rapida inizia con %s.", prefix))
+	}
+	return c.Reply(c.Tf("Quick replies (%d):", "Risposte rapide (%d):", n) + b.String())
+}
+
+// oneShortcut reads the single shortcut argument of show, del, private and
+// public and finds its quick reply in cfg.
+func oneShortcut(c *Call) (string, error) {
+	if len(c.Args) != 1 {
+		return "", c.Usagef("Give one shortcut, like /time.", "Indica una scorciatoia, come /orari.")
+	}
+	return shortcutArg(c, c.Args[0])
+}
+
+func showQuickReply(ctx context.Context, c *Call) error {
+	s, err := oneShortcut(c)
+	if err != nil {
+		return err
+	}
+	cfg := c.Bot.Config()
+	i := findQuickReply(&cfg, s)
+	if i < 0 {
+		return notFound(c, &cfg, s)
+	}
+	q := cfg.QuickReplies[i]
+	vis := c.T("public: customers may use it", "pubblica: i clienti possono usarla")
+	if q.Private {
+		vis = c.T("private: only you may use it", "privata: solo tu puoi usarla")
+	}
+	return c.Reply(fmt.Sprintf("%s\n%s\n(%s)", strings.Join(q.Shortcuts, " "), q.Text, vis))
+}
+
+func delQuickReply(ctx context.Context, c *Call) error {
+	s, err := oneShortcut(c)
+	if err != nil {
+		return err
+	}
+	var gone bot.QuickReply
+	err = c.Update(func(cfg *bot.Config) error {
+		i := findQuickReply(cfg, s)
+		if i < 0 {
+			return notFound(c, cfg, s)
+		}
+		gone = cfg.QuickReplies[i]
+		cfg.QuickReplies = append(cfg.QuickReplies[:i:i], cfg.QuickReplies[i+1:]...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete quick reply: %w", err)
+	}
+	if len(gone.Shortcuts) > 1 {
+		return c.Reply(c.Tf("Quick reply deleted with all its shortcuts: %s.", "Risposta rapida eliminata con tutte le sue scorciatoie: %s.",
+			strings.Join(gone.Shortcuts, " ")))
+	}
+	return c.Reply(c.Tf("Quick reply %s deleted.", "Risposta rapida %s eliminata.", s))
+}
+
+func setQuickReplyPrivate(c *Call, private bool) error {
+	s, err := oneShortcut(c)
+	if err != nil {
+		return err
+	}
+	var shortcuts []string
+	err = c.Update(func(cfg *bot.Config) error {
+		i := findQuickReply(cfg, s)
+		if i < 0 {
+			return notFound(c, cfg, s)
+		}
+		cfg.QuickReplies[i].Private = private
+		shortcuts = cfg.QuickReplies[i].Shortcuts
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set quick reply visibility: %w", err)
+	}
+	if private {
+		return c.Reply(c.Tf("%s is now private: customers cannot use it and /menu does not show it.",
+			"%s ora è privata: i clienti non possono usarla e /menu non la mostra.", strings.Join(shortcuts, " ")))
+	}
+	return c.Reply(c.Tf("%s is now public: customers may use it and /menu shows it.",
+		"%s ora è pubblica: i clienti possono usarla e /menu la mostra.", strings.Join(shortcuts, " ")))
+}
+
+// usesSince loads shortcut uses from the store.
+func usesSince(ctx context.Context, c *Call, since time.Time) (map[string]bot.ShortcutUses, error) {
+	uses, err := c.Bot.Store().ShortcutUses(ctx, since)
+	if err != nil {
+		return nil, fmt.Errorf("load shortcut uses: %w", err)
+	}
+	return uses, nil
+}
+
+func quickReplyStats(ctx context.Context, c *Call) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	cfg := c.Bot.Config()
+	if len(cfg.QuickReplies) == 0 {
+		return c.Reply(c.T("No quick replies yet.", "Nessuna risposta rapida."))
+	}
+	all, err := usesSince(ctx, c, time.Time{})
+	if err != nil {
+		return err
+	}
+	recent, err := usesSince(ctx, c, c.At.AddDate(0, 0, -staleDays))
+	if err != nil {
+		return err
+	}
+	type row struct {
+		s              string
+		total, owner   int
+		customer, last int
+	}
+	var rows []row
+	for _, q := range cfg.QuickReplies {
+		for _, s := range q.Shortcuts {
+			u := all[s]
+			r := recent[s]
+			rows = append(rows, row{s, u.Owner + u.Customer, u.Owner, u.Customer, r.Owner + r.Customer})
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].total > rows[j].total })
+	var b strings.Builder
+	b.WriteString(c.Tf("Quick reply uses (all time; last %d days):", "Usi delle risposte rapide (in totale; ultimi %d giorni):", staleDays))
+	for _, r := range rows {
+		b.WriteString("\n" + c.Tf("%s: %d (you %d, customers %d); %d", "%s: %d (tu %d, clienti %d); %d",
+			r.s, r.total, r.owner, r.customer, r.last))
+	}
+	return c.Reply(b.String())
+}
+
+func staleQuickReplies(ctx context.Context, c *Call) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	cfg := c.Bot.Config()
+	recent, err := usesSince(ctx, c, c.At.AddDate(0, 0, -staleDays))
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	n := 0
+	for _, q := range cfg.QuickReplies {
+		used := 0
+		for _, s := range q.Shortcuts {
+			used += recent[s].Owner + recent[s].Customer
+		}
+		if used >= staleUses {
+			continue
+		}
+		n++
+		b.WriteString("\n" + c.Tf("%s: used %d times", "%s: usata %d volte", strings.Join(q.Shortcuts, " "), used))
+		if !q.Created.IsZero() && c.At.Sub(q.Created) < staleDays*24*time.Hour {
+			days := int(c.At.Sub(q.Created).Hours() / 24)
+			b.WriteString(c.Tf(" (added %d days ago)", " (aggiunta %d giorni fa)", days))
+		}
+	}
+	if n == 0 {
+		return c.Reply(c.Tf("No stale quick replies: each was used at least %d times in the last %d days.",
+			"Nessuna risposta rapida inutilizzata: ognuna è stata usata almeno %d volte negli ultimi %d giorni.", staleUses, staleDays))
+	}
+	return c.Reply(c.Tf("Quick replies used fewer than %d times in the last %d days (consider !qr del):",
+		"Risposte rapide usate meno di %d volte negli ultimi %d giorni (valuta !qr del):", staleUses, staleDays) + b.String())
 }

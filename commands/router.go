@@ -328,3 +328,19 @@ func clip(s string, n int) string {
 	}
 	return string(rs[:n]) + "…"
 }
+
+// Update changes the configuration through the bot, which validates and
+// saves it before it becomes current. change may run twice: first on a
+// copy, so that a configuration the bot would refuse is reported to the
+// user with its reason instead of an apology; it must only change cfg.
+// Errors change returns (UserError, UsageError) come back as they are.
+func (c *Call) Update(change func(cfg *bot.Config) error) error {
+	trial := c.Bot.Config()
+	if err := change(&trial); err != nil {
+		return err
+	}
+	if err := bot.ValidateConfig(trial); err != nil {
+		return c.Userf("Refused: %v", "Rifiutato: %v", err)
+	}
+	return c.Bot.UpdateConfig(c.ctx, change)
+}
