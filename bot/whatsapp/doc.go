@@ -1,0 +1,17 @@
+// Package whatsapp is the whatsmeow adapter of frontdesk: it links the
+// business's account as a companion device, turns whatsmeow events into the
+// core's values (bot.Message, bot.OwnerRead, bot.KnownChats, bot.SyncDone,
+// bot.AccountTrouble), and implements bot.Messenger with whatsmeow's sends.
+//
+// It is, with cmd/frontdesk, the only importer of whatsmeow. The core in
+// package bot never sees a JID or a protobuf.
+//
+// The event path is deliberately narrow. whatsmeow calls the registered
+// handler on its own processing queue; the handler only converts the event
+// (Classify and friends are pure functions) and hands it to one worker
+// goroutine, then waits for the worker's verdict. The worker does the slow
+// parts (LID to phone number look-ups, bot.HandleMessage, which records the
+// message in SQLite). With Client.SynchronousAck set, whatsmeow acknowledges
+// a message to the server only when the handler reports success, so a
+// message that could not be recorded is delivered again after a reconnect.
+package whatsapp
