@@ -1,0 +1,202 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// shop is Mon-Fri 09:00-18:00 in Rome with the given changes applied.
+func shop(t *testing.T, change func(*Config)) view {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.TimeZone = "Europe/Rome"
+	cfg.Hours.Set = true
+	for d := time.Monday; d <= time.Friday; d++ {
+		cfg.Hours.Days[d] = []Window{{Start: 9 * 60, End: 18 * 60}}
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	sched, err := NewSchedule(cfg, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := compile(cfg)
+	return view{cfg: &cfg, rules: &rules, sched: sched}
+}
+
+func TestDecide(t *testing.T) {
+	rome := mustLoc(t, "Europe/Rome")
+	at := func(s string) time.Time {
+		tm, err := time.ParseInLocation("2006-01-02 15:04", s, rome)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	away := func(c *Config) {
+		c.Away.On = true
+		c.Away.Text = "Closed, back {next_open}."
+	}
+	greet := func(c *Config) {
+		c.Greeting.On = true
+		c.Greeting.Text = "Welcome {name}!"
+	}
+	keyword := func(c *Config) {
+		c.Keywords = []Keyword{{ID: 7, Phrases: []string{"richiesta ordine", "price"}, Text: "Order at {booking}"}}
+		c.Profile.Booking = "https://example.com/o"
+	}
+	quick := func(c *Config) {
+		c.QuickReplies = []QuickReply{
+			{Shortcuts: []string{"/time", "/orari"}, Text: "Open 9-18"},
+			{Shortcuts: []string{"/secret"}, Text: "Staff only", Private: true},
+		}
+	}
+	all := func(fs ...func(*Config)) func(*Config) {
+		return func(c *Config) {
+			for _, f := range fs {
+				f(c)
+			}
+		}
+	}
+	wedNight := at("2026-11-25 21:00") // Wednesday
+	tests := []struct {
+		name   string
+		config func(*Config)
+		in     Input
+		want   string // the message that goes out ("" none)
+		rules  string
+		supp   string
+	}{
+		{"away when closed and owner idle", away,
+			Input{Text: "hello", Now: wedNight, Sent: wedNight}, "Closed, back tomorrow 09:00.", "away", ""},
+		{"no away during open hours", away,
+			Input{Text: "hello", Now: at("2026-11-26 10:00"), Sent: at("2026-11-26 10:00")}, "", "", ""},
+		{"no away while the owner was active 10 minutes ago", away,
+			Input{Text: "hello", Now: wedNight, Sent: wedNight, OwnerActive: wedNight.Add(-10 * time.Minute)}, "", "", ""},
+		{"away once the owner was idle for 15 minutes", away,
+			Input{Text: "hello", Now: wedNight, Sent: wedNight, OwnerActive: wedNight.Add(-15 * time.Minute)}, "Closed, back tomorrow 09:00.", "away", ""},
+		{"away once per closed period", away,
+			Input{Text: "again", Now: wedNight, Sent: wedNight, Customer: Customer{AwayPeriod: at("2026-11-25 18:00")}}, "", "", ""},
+		{"a new closed period gets a new away message", away,
+			Input{Text: "again", Now: wedNight, Sent: wedNight, Customer: Customer{AwayPeriod: at("2026-11-24 18:00")}}, "Closed, back tomorrow 09:00.", "away", ""},
+		{"weekend is one closed period from Friday 18:00", away,
+			Input{Text: "hi", Now: at("2026-11-29 12:00"), Sent: at("2026-11-29 12:00"), Customer: Customer{AwayPeriod: at("2026-11-27 18:00")}}, "", "", ""},
+		{"after midnight {next_open} says today", away,
+			Input{Text: "hi", Now: at("2026-11-26 00:31"), Sent: at("2026-11-26 00:31")}, "Closed, back today 09:00.", "away", ""},
+		{"away when always fires in open hours", all(away, func(c *Config) { c.Away.When = WhenAlways }),
+			Input{Text: "hi", Now: at("2026-11-26 10:00"), Sent: at("2026-11-26 10:00")}, "Closed, back tomorrow 09:00.", "away", ""},
+		{"holiday message replaces the away text", all(away, func(c *Config) {
+			c.Holidays = []Holiday{{From: "2026-12-24", To: "2026-12-26", Message: "Merry Christmas! Back {next_open}."}}
+			c.Hours.Days[time.Saturday] = []Window{{Start: 9 * 60, End: 18 * 60}}
+		}), Input{Text: "hi", Now: at("2026-12-24 11:00"), Sent: at("2026-12-24 11:00")}, "Merry Christmas! Back Monday 09:00.", "holiday", ""},
+		{"greeting on first contact with the WhatsApp name", greet,
+			Input{Text: "hi", Name: "Mario", Now: wedNight, Sent: wedNight}, "Welcome Mario!", "greeting", ""},
+		{"no greeting for a customer known from history", greet,
+			Input{Text: "hi", Now: wedNight, Sent: wedNight, Customer: Customer{Known: true}}, "", "", ""},
+		{"no greeting 13 days after the last message", greet,
+			Input{Text: "hi", Now: wedNight, Sent: wedNight, Customer: Customer{LastInbound: wedNight.Add(-13 * 24 * time.Hour)}}, "", "", ""},
+		{"greeting again after 14 days of silence", greet,
+			Input{Text: "hi", Now: wedNight, Sent: wedNight, Customer: Customer{LastInbound: wedNight.Add(-14 * 24 * time.Hour), Name: "Mario"}}, "Welcome Mario!", "greeting", ""},
+		{"greeting only when open is withheld at night", all(greet, func(c *Config) { c.Greeting.When = WhenOpen }),
+			Input{Text: "hi", Now: wedNight, Sent: wedNight}, "", "", ""},
+		{"keyword as whole words, any case and punctuation", keyword,
+			Input{Text: "Buongiorno, RICHIESTA ordine!", Now: wedNight, Sent: wedNight}, "Order at https://example.com/o", "keyword", ""},
+		{"keyword glued to another word does not match", keyword,
+			Input{Text: "richiestaordine", Now: wedNight, Sent: wedNight}, "", "", ""},
+		{"keyword at most once an hour", keyword,
+			Input{Text: "price?", Now: wedNight, Sent: wedNight, Customer: Customer{KeywordSent: map[int]time.Time{7: wedNight.Add(-59 * time.Minute)}}}, "", "", ""},
+		{"keyword again after an hour", keyword,
+			Input{Text: "price?", Now: wedNight, Sent: wedNight, Customer: Customer{KeywordSent: map[int]time.Time{7: wedNight.Add(-61 * time.Minute)}}}, "Order at https://example.com/o", "keyword", ""},
+		{"greeting, answer, away in one message", all(greet, keyword, away),
+			Input{Text: "what is the price", Now: wedNight, Sent: wedNight}, "Welcome!\n\nOrder at https://example.com/o\n\nClosed, back tomorrow 09:00.", "greeting,keyword,away", ""},
+		{"owner takeover silences greeting, keyword and away", all(greet, keyword, away),
+			Input{Text: "price", Now: wedNight, Sent: wedNight, Customer: Customer{OwnerWrote: wedNight.Add(-29 * time.Minute)}}, "", "", ""},
+		{"owner takeover still answers a customer shortcut", all(away, quick),
+			Input{Text: "/TIME", Now: wedNight, Sent: wedNight, Customer: Customer{OwnerWrote: wedNight.Add(-5 * time.Minute)}}, "Open 9-18", "shortcut", ""},
+		{"a customer shortcut by alias, with the away message", all(away, quick),
+			Input{Text: " /Orari ", Now: wedNight, Sent: wedNight}, "Open 9-18\n\nClosed, back tomorrow 09:00.", "shortcut,away", ""},
+		{"a private shortcut is never answered to customers", quick,
+			Input{Text: "/secret", Now: wedNight, Sent: wedNight}, "", "", ""},
+		{"/menu lists the public shortcuts only", quick,
+			Input{Text: "/menu", Now: wedNight, Sent: wedNight}, "/time – Open 9-18", "menu", ""},
+		{"kill switch suppresses everything", all(away, func(c *Config) {}),
+			Input{Text: "hi", Now: wedNight, Sent: wedNight}, "", "", ""},
+		{"a message delivered over 6 hours late gets nothing", away,
+			Input{Text: "hi", Now: wedNight, Sent: wedNight.Add(-6*time.Hour - time.Minute)}, "", "", SuppressedLate},
+		{"shift variant inside its window", all(away, func(c *Config) {
+			c.Away.Shifts = []Shift{{Window: Window{Start: 20 * 60, End: 2 * 60}, Text: "Night shift is off, back {next_open}."}}
+		}), Input{Text: "hi", Now: wedNight, Sent: wedNight}, "Night shift is off, back tomorrow 09:00.", "away", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := shop(t, tt.config)
+			if tt.name == "kill switch suppresses everything" {
+				v.kill = KillSwitch{Off: true}
+			}
+			d := decide(v, tt.in)
+			got := d.Text()
+			if d.Suppressed != "" {
+				got = ""
+			}
+			if got != tt.want {
+				t.Errorf("text = %q, want %q (skipped: %v)", got, tt.want, d.Skipped)
+			}
+			if tt.want != "" && strings.Join(d.Rules(), ",") != tt.rules {
+				t.Errorf("rules = %v, want %s", d.Rules(), tt.rules)
+			}
+			if tt.supp != "" && d.Suppressed != tt.supp {
+				t.Errorf("suppressed = %q, want %q", d.Suppressed, tt.supp)
+			}
+		})
+	}
+}
+
+func TestDecideKillSwitchRecordsNothingSent(t *testing.T) {
+	v := shop(t, func(c *Config) { c.Away.On, c.Away.Text = true, "Closed." })
+	now := time.Date(2026, 11, 25, 21, 0, 0, 0, v.sched.Loc)
+	v.kill = KillSwitch{Off: true}
+	d := decide(v, Input{Text: "hi", Now: now, Sent: now})
+	if d.Suppressed != SuppressedKill || !d.AwayPeriod.IsZero() {
+		t.Fatalf("suppressed=%q awayPeriod=%v: a stopped away message must not count as sent", d.Suppressed, d.AwayPeriod)
+	}
+	v.kill = KillSwitch{Off: true, Until: now.Add(-time.Minute)}
+	if d := decide(v, Input{Text: "hi", Now: now, Sent: now}); d.Suppressed != "" || d.Text() != "Closed." {
+		t.Fatalf("after the pause ended: %+v", d)
+	}
+}
+
+func TestDecideAcrossDaylightSaving(t *testing.T) {
+	// New York springs forward on 2026-03-08 and falls back on 2026-11-01.
+	ny := mustLoc(t, "America/New_York")
+	v := shop(t, func(c *Config) {
+		c.TimeZone = "America/New_York"
+		c.Away.On, c.Away.Text = true, "Back {next_open}."
+	})
+	tests := []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(2026, 3, 8, 3, 30, 0, 0, ny), "Back tomorrow 09:00."},  // Sunday, just after the jump
+		{time.Date(2026, 11, 1, 1, 30, 0, 0, ny), "Back tomorrow 09:00."}, // Sunday, in the repeated hour
+		{time.Date(2026, 3, 6, 18, 0, 0, 0, ny), "Back Monday 09:00."},    // Friday closing, weekend with the change
+	}
+	for _, tt := range tests {
+		d := decide(v, Input{Text: "hi", Now: tt.now, Sent: tt.now})
+		if d.Text() != tt.want {
+			t.Errorf("%v: got %q, want %q", tt.now, d.Text(), tt.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{{"/time", "/time", 0}, {"/time", "/times", 1}, {"/tme", "/time", 1}, {"", "/ab", 3}, {"/prezzo", "/prezzi", 1}} {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q,%q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
