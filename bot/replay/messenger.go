@@ -1,0 +1,140 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// ErrOffline is what the fake connection answers to every send between
+// `offline` and `online`: the bot must keep the message and retry later.
+var ErrOffline = errors.New("replay: the connection is offline")
+
+// OutputKind is what kind of send an Output was.
+type OutputKind int
+
+// The kinds of output.
+const (
+	OutText OutputKind = iota
+	OutEdit
+	OutImage
+)
+
+func (k OutputKind) String() string {
+	switch k {
+	case OutEdit:
+		return "edit"
+	case OutImage:
+		return "image"
+	default:
+		return "text"
+	}
+}
+
+// Output is one thing the bot sent, as the fake server saw it.
+type Output struct {
+	Kind OutputKind
+	Chat bot.UserID
+	// Text is the message, the new text of an edit, or an image's caption.
+	Text string
+	// ID is the new message's id (text, image) or the edited message's id.
+	ID string
+	// At is the virtual time of the send.
+	At time.Time
+}
+
+// Messenger is the fake WhatsApp connection: it records every send in
+// order and fails them all while offline. It implements bot.Messenger.
+type Messenger struct {
+	clock bot.Clock
+
+	mu      sync.Mutex
+	prefix  string
+	seq     int
+	offline bool
+	outputs []Output
+	taken   int
+}
+
+var _ bot.Messenger = (*Messenger)(nil)
+
+// NewMessenger returns a connected fake whose sends are stamped by clock.
+// prefix makes the message ids it hands out unique across runs sharing one
+// database.
+func NewMessenger(clock bot.Clock, prefix string) *Messenger {
+	return &Messenger{clock: clock, prefix: prefix}
+}
+
+// SetOffline drops (true) or restores (false) the connection.
+func (m *Messenger) SetOffline(off bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.offline = off
+}
+
+// Take returns the outputs recorded since the last call, in order.
+func (m *Messenger) Take() []Output {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := append([]Output(nil), m.outputs[m.taken:]...)
+	m.taken = len(m.outputs)
+	return out
+}
+
+func (m *Messenger) record(o Output) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.offline {
+		return "", ErrOffline
+	}
+	if o.Chat == "" {
+		return "", errors.New("replay: send to an empty chat")
+	}
+	if o.ID == "" {
+		m.seq++
+		o.ID = fmt.Sprintf("%sOUT%d", m.prefix, m.seq)
+	}
+	o.At = m.clock.Now()
+	m.outputs = append(m.outputs, o)
+	return o.ID, nil
+}
+
+// SendText records a text message.
+func (m *Messenger) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return m.record(Output{Kind: OutText, Chat: to, Text: text})
+}
+
+// EditText records an edit of message id in chat.
+func (m *Messenger) EditText(ctx context.Context, chat bot.UserID, id, text string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if id == "" {
+		return errors.New("replay: edit of an empty message id")
+	}
+	_, err := m.record(Output{Kind: OutEdit, Chat: chat, Text: text, ID: id})
+	return err
+}
+
+// pngMagic starts every PNG file; an image that lacks it would be refused
+// by WhatsApp, so the fake refuses it too.
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// SendImage records an image with its caption.
+func (m *Messenger) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if !bytes.HasPrefix(png, pngMagic) {
+		return "", errors.New("replay: image is not a PNG")
+	}
+	return m.record(Output{Kind: OutImage, Chat: to, Text: caption})
+}

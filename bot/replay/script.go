@@ -1,0 +1,462 @@
+package replay
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// DefaultSelf is the linked account's number when a script has no `me` line.
+const DefaultSelf = "+1 555 0100"
+
+// Script is a parsed transcript: who the account is and the steps in order.
+type Script struct {
+	// Name is the file name, used in every error and failure report.
+	Name string
+	// Self is the account's own phone number (`me`, or DefaultSelf).
+	Self  bot.UserID
+	Steps []Step
+}
+
+// Op says what a Step does.
+type Op int
+
+// The step kinds, one per line type of REPLAY.md (`me` is folded into
+// Script.Self).
+const (
+	OpTime Op = iota
+	OpWait
+	OpMessage
+	OpLink
+	OpOffline
+	OpOnline
+	OpRestart
+	OpCrash
+	OpExpect
+)
+
+// Step is one meaningful line of a transcript.
+type Step struct {
+	Line int
+	// Src is the line as written, without leading spaces (for reports).
+	Src string
+	Op  Op
+
+	// Time (OpTime) is the wall-clock time; when Zoned is false only its
+	// date and clock fields count and they are read in the bot's zone at
+	// the moment the step runs.
+	Time  time.Time
+	Zoned bool
+	// Wait (OpWait) is how far the clock advances.
+	Wait time.Duration
+	// Message (OpMessage) is who says what.
+	Message MessageLine
+	// LID and Phone (OpLink) are the two identities of one person.
+	LID, Phone bot.UserID
+	// Expect (OpExpect) is the expectation.
+	Expect Expect
+}
+
+// Sender says who a message line comes from.
+type Sender int
+
+// The senders of message lines.
+const (
+	// FromOwnerSelf: `owner: TEXT`.
+	FromOwnerSelf Sender = iota
+	// FromOwnerInChat: `owner@NUM: TEXT`.
+	FromOwnerInChat
+	// FromCustomer: `NUM [(Name)]: TEXT` or `lid:DIGITS: TEXT`.
+	FromCustomer
+	// FromGroup: `group ID NUM: TEXT`.
+	FromGroup
+	// FromStatus: `status NUM: TEXT`.
+	FromStatus
+)
+
+// MessageLine is an inbound message as written in the transcript.
+type MessageLine struct {
+	From Sender
+	// Chat is the customer (or, for FromOwnerInChat, the customer's chat);
+	// the group member for FromGroup, the poster for FromStatus; empty for
+	// FromOwnerSelf.
+	Chat  bot.UserID
+	Group string
+	Name  string
+	Text  string
+}
+
+// What an Expect checks.
+type What int
+
+// The forms of `expect`.
+const (
+	ExpectText What = iota
+	ExpectEdit
+	ExpectImage
+	ExpectNone
+)
+
+// Expect is one `expect` line. Owner true names the owner's self chat; a
+// non-empty Chat names one chat; neither (only with ExpectNone) means every
+// customer chat.
+type Expect struct {
+	What  What
+	Owner bool
+	Chat  bot.UserID
+	// Text is the exact text, or the part to find when Contains is set.
+	Text     string
+	Contains bool
+}
+
+// SyntaxError is a mistake in a transcript, tied to its line. Parse returns
+// them (joined) for everything it can see; Run returns one for what only
+// shows while running (a `time` line that sends the clock back).
+type SyntaxError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// maxSyntaxErrors stops a wrong file (say, not a transcript at all) from
+// flooding the terminal.
+const maxSyntaxErrors = 20
+
+// Parse reads a transcript. Every syntax error found is returned, joined,
+// as *SyntaxError values ("FILE:LINE: message"); with any error the Script
+// is nil, so nothing runs.
+func Parse(name string, r io.Reader) (*Script, error) {
+	p := parser{s: &Script{Name: name, Self: bot.PhoneID(DefaultSelf)}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimLeft(strings.TrimRight(sc.Text(), "\r"), " \t")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := p.line(n, line); err != "" {
+			p.errs = append(p.errs, &SyntaxError{File: name, Line: n, Msg: err})
+			if len(p.errs) >= maxSyntaxErrors {
+				break
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		p.errs = append(p.errs, &SyntaxError{File: name, Line: n + 1, Msg: fmt.Sprintf("cannot read: %v", err)})
+	}
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return p.s, nil
+}
+
+type parser struct {
+	s    *Script
+	errs []error
+
+	clockSet   bool
+	sawMessage bool
+	offline    bool
+	// known is the absolute clock when every time line so far had a zone
+	// (RFC 3339), so a clock going back is caught before running.
+	known      time.Time
+	knownValid bool
+}
+
+// line parses one non-blank line; it returns an error message or "".
+func (p *parser) line(n int, line string) string {
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	st := Step{Line: n, Src: line}
+	switch word {
+	case "me":
+		if p.sawMessage {
+			return "me must come before any message"
+		}
+		id, err := phone(rest)
+		if err != "" {
+			return err
+		}
+		p.s.Self = id
+		return ""
+	case "time":
+		return p.timeLine(st, rest)
+	case "wait":
+		if !p.clockSet {
+			return "wait before the first time line: the clock is not set yet"
+		}
+		d, err := time.ParseDuration(rest)
+		if err != nil {
+			return fmt.Sprintf("bad duration %q (want a Go duration such as 90s, 20m, 2h30m, 48h)", rest)
+		}
+		if d < 0 {
+			return fmt.Sprintf("wait %s would send the clock back", rest)
+		}
+		if p.knownValid {
+			p.known = p.known.Add(d)
+		}
+		st.Op, st.Wait = OpWait, d
+	case "offline", "online", "restart", "crash":
+		if rest != "" {
+			return fmt.Sprintf("%s takes nothing after it", word)
+		}
+		switch word {
+		case "offline":
+			if p.offline {
+				return "offline while already offline"
+			}
+			p.offline = true
+			st.Op = OpOffline
+		case "online":
+			if !p.offline {
+				return "online without an earlier offline"
+			}
+			p.offline = false
+			st.Op = OpOnline
+		case "restart":
+			st.Op = OpRestart
+		default:
+			st.Op = OpCrash
+		}
+	case "expect":
+		e, err := parseExpect(rest)
+		if err != "" {
+			return err
+		}
+		st.Op, st.Expect = OpExpect, e
+	default:
+		return p.messageLine(st, line)
+	}
+	p.s.Steps = append(p.s.Steps, st)
+	return ""
+}
+
+// Time layouts read in the bot's zone; RFC 3339 carries its own.
+var localLayouts = []string{
+	"2006-01-02 15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02T15:04:05",
+}
+
+func (p *parser) timeLine(st Step, rest string) string {
+	if t, err := time.Parse(time.RFC3339, rest); err == nil {
+		if p.knownValid && t.Before(p.known) {
+			return fmt.Sprintf("time %s sends the clock back (it is already %s)", rest, p.known.Format(time.RFC3339))
+		}
+		p.known, p.knownValid = t, true
+		st.Time, st.Zoned = t, true
+	} else {
+		var ok bool
+		for _, layout := range localLayouts {
+			if t, err := time.Parse(layout, rest); err == nil {
+				st.Time, ok = t, true
+				break
+			}
+		}
+		if !ok {
+			return fmt.Sprintf("bad time %q (want 2026-11-25 15:00 or RFC 3339 such as 2026-11-25T15:00:00+01:00)", rest)
+		}
+		p.knownValid = false
+	}
+	p.clockSet = true
+	st.Op = OpTime
+	p.s.Steps = append(p.s.Steps, st)
+	return ""
+}
+
+// messageLine parses the lines that carry a message or a LID mapping.
+func (p *parser) messageLine(st Step, line string) string {
+	var m MessageLine
+	head, text, sep := splitTarget(line)
+	switch {
+	case strings.HasPrefix(line, "lid:") && sep == '~':
+		lid, err := lidID(head)
+		if err != "" {
+			return err
+		}
+		pn, err := phone(text)
+		if err != "" {
+			return err
+		}
+		st.Op, st.LID, st.Phone = OpLink, lid, pn
+		p.s.Steps = append(p.s.Steps, st)
+		return ""
+	case sep != ':':
+		return fmt.Sprintf("unknown line %q", line)
+	case head == "owner":
+		m.From = FromOwnerSelf
+	case strings.HasPrefix(head, "owner@"):
+		id, err := chatID(strings.TrimPrefix(head, "owner@"))
+		if err != "" {
+			return err
+		}
+		m.From, m.Chat = FromOwnerInChat, id
+	case strings.HasPrefix(head, "group "):
+		fields := strings.Fields(strings.TrimPrefix(head, "group "))
+		if len(fields) < 2 {
+			return "group line needs a group id and a member number: group ID NUM: TEXT"
+		}
+		g := fields[0]
+		if strings.Trim(g, "0123456789-") != "" || bot.PhoneID(g) == "" {
+			return fmt.Sprintf("bad group id %q (digits)", g)
+		}
+		id, err := chatID(strings.Join(fields[1:], " "))
+		if err != "" {
+			return err
+		}
+		m.From, m.Group, m.Chat = FromGroup, g, id
+	case strings.HasPrefix(head, "status "):
+		id, err := chatID(strings.TrimPrefix(head, "status "))
+		if err != "" {
+			return err
+		}
+		m.From, m.Chat = FromStatus, id
+	case strings.HasPrefix(head, "lid:") || strings.HasPrefix(head, "+") || (head != "" && head[0] >= '0' && head[0] <= '9'):
+		num := head
+		if strings.HasSuffix(head, ")") {
+			i := strings.LastIndex(head, "(")
+			if i < 0 {
+				return fmt.Sprintf("unknown line %q", line)
+			}
+			m.Name = strings.TrimSpace(head[i+1 : len(head)-1])
+			num = strings.TrimSpace(head[:i])
+			if m.Name == "" {
+				return "empty name in ( )"
+			}
+		}
+		id, err := chatID(num)
+		if err != "" {
+			return err
+		}
+		m.From, m.Chat = FromCustomer, id
+	default:
+		return fmt.Sprintf("unknown line %q", line)
+	}
+	if !p.clockSet {
+		return "message before the first time line: the clock is not set yet"
+	}
+	if text == "" {
+		return "message text is empty"
+	}
+	m.Text = text
+	p.sawMessage = true
+	st.Op, st.Message = OpMessage, m
+	p.s.Steps = append(p.s.Steps, st)
+	return ""
+}
+
+// parseExpect reads what follows "expect ".
+func parseExpect(rest string) (Expect, string) {
+	var e Expect
+	if rest == "none" {
+		e.What = ExpectNone
+		return e, ""
+	}
+	if t, ok := strings.CutPrefix(rest, "none "); ok {
+		e.What = ExpectNone
+		if err := e.target(strings.TrimSpace(t)); err != "" {
+			return e, err
+		}
+		return e, ""
+	}
+	switch {
+	case strings.HasPrefix(rest, "edit "):
+		e.What, rest = ExpectEdit, strings.TrimSpace(rest[len("edit "):])
+	case strings.HasPrefix(rest, "image "):
+		e.What, rest = ExpectImage, strings.TrimSpace(rest[len("image "):])
+	}
+	head, text, sep := splitTarget(rest)
+	switch sep {
+	case ':':
+	case '~':
+		e.Contains = true
+	default:
+		return e, fmt.Sprintf("bad expect %q (want: expect NUM: TEXT, expect NUM ~ PART, expect owner ~ PART, expect edit NUM: TEXT, expect image owner ~ PART, expect none [NUM|owner])", rest)
+	}
+	if err := e.target(head); err != "" {
+		return e, err
+	}
+	if text == "" {
+		return e, "expect needs a text after : or ~"
+	}
+	e.Text = text
+	return e, ""
+}
+
+func (e *Expect) target(s string) string {
+	if s == "owner" {
+		e.Owner = true
+		return ""
+	}
+	id, err := chatID(s)
+	if err != "" {
+		return err
+	}
+	e.Chat = id
+	return ""
+}
+
+// splitTarget cuts "HEAD: TEXT" or "HEAD ~ TEXT" at the first ':' or '~'
+// (after a leading "lid:", whose colon belongs to the id). TEXT is trimmed
+// and has `\n` turned into newlines; sep is 0 when there is neither.
+func splitTarget(s string) (head, text string, sep byte) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' && s[i] != '~' {
+			continue
+		}
+		if s[i] == ':' && isLIDPrefix(s, i) {
+			continue
+		}
+		text = strings.TrimSpace(s[i+1:])
+		return strings.TrimSpace(s[:i]), strings.ReplaceAll(text, `\n`, "\n"), s[i]
+	}
+	return strings.TrimSpace(s), "", 0
+}
+
+// isLIDPrefix reports whether the colon at s[i] ends a "lid" word (the
+// start of "lid:DIGITS"), not a separator.
+func isLIDPrefix(s string, i int) bool {
+	if i < 3 || !strings.EqualFold(s[i-3:i], "lid") {
+		return false
+	}
+	return i == 3 || s[i-4] == ' ' || s[i-4] == '@'
+}
+
+// chatID reads a chat named by a phone number or by "lid:DIGITS".
+func chatID(s string) (bot.UserID, string) {
+	if strings.HasPrefix(strings.ToLower(s), "lid:") {
+		return lidID(s)
+	}
+	return phone(s)
+}
+
+func lidID(s string) (bot.UserID, string) {
+	d := strings.TrimSpace(s[len("lid:"):])
+	if d == "" || strings.Trim(d, "0123456789") != "" || len(d) > 24 {
+		return "", fmt.Sprintf("bad lid %q (want lid:DIGITS)", s)
+	}
+	return bot.LIDID(d), ""
+}
+
+// phone reads a phone number: digits with spaces, dashes and a leading +.
+func phone(s string) (bot.UserID, string) {
+	body := strings.TrimPrefix(strings.TrimSpace(s), "+")
+	if body == "" || strings.Trim(body, "0123456789 -") != "" || body[0] < '0' || body[0] > '9' {
+		return "", fmt.Sprintf("bad phone number %q (digits, spaces, dashes and a leading +)", s)
+	}
+	id := bot.PhoneID(body)
+	if n := len(id); n < 5 || n > 15 {
+		return "", fmt.Sprintf("bad phone number %q (5 to 15 digits)", s)
+	}
+	return id, ""
+}
