@@ -216,11 +216,34 @@ func (p *schedulePlan) spans(n int) []span {
 	return p.full[wd]
 }
 
-// at converts minute m of date n in loc to an instant; Go's normalisation
-// resolves DST gaps and overlaps, and minute 1440 is the next midnight.
+// at converts minute m of date n in loc to an instant; minute 1440 is the
+// next midnight. Around a DST change the wall clock is resolved the way a
+// shop sign is read: a time that happens twice means its first occurrence,
+// and a time skipped by the clock (02:30 when 02:00 jumps to 03:00) means
+// the moment of the jump, when that time has just passed.
 func at(n, m int, loc *time.Location) time.Time {
 	y, mo, d := civilDate(n)
-	return time.Date(y, mo, d, 0, m, 0, 0, loc)
+	t := time.Date(y, mo, d, 0, m, 0, 0, loc)
+	start, end := t.ZoneBounds()
+	if (start.IsZero() || t.Sub(start) >= 12*time.Hour) && (end.IsZero() || end.Sub(t) >= 12*time.Hour) {
+		return t // no offset change nearby: time.Date is exact
+	}
+	u := time.Date(y, mo, d, 0, m, 0, 0, time.UTC).Unix()
+	_, o1 := t.Add(-12 * time.Hour).Zone()
+	_, o2 := t.Add(12 * time.Hour).Zone()
+	var best time.Time
+	for _, o := range [2]int{o1, o2} {
+		c := time.Unix(u-int64(o), 0).In(loc)
+		if _, off := c.Zone(); off == o && (best.IsZero() || c.Before(best)) {
+			best = c
+		}
+	}
+	if best.IsZero() { // in a gap: the moment the clock jumped
+		late := time.Unix(u-int64(min(o1, o2)), 0).In(loc)
+		jump, _ := late.ZoneBounds()
+		best = jump.In(loc)
+	}
+	return best
 }
 
 // forward calls fn with every open interval [a, b) that ends after t, in
