@@ -67,8 +67,3 @@ func describe(c *Call, cmd *Command) string {
 	}
 	return strings.TrimSpace(b.String())
 }
-
-// notYet stands in for a command family still being written.
-func notYet(ctx context.Context, c *Call) error {
-	return c.Userf("!%s is not available yet.", "!%s non è ancora disponibile.", strings.Join(c.Path, " "))
-}

@@ -1,0 +1,152 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// This file holds !status, the one-screen overview, and the small
+// formatting helpers the review commands (!status, !check, !week, !log,
+// !simulate) share.
+
+func statusCommand() *Command {
+	return &Command{
+		Name:    "status",
+		Aliases: []string{"stato"},
+		Usage:   "!status",
+		Help:    "One screen: every feature on or off, kill switch, time zone, open or closed now.",
+		HelpIt:  "Una schermata: ogni funzione attiva o no, interruttore, fuso orario, aperto o chiuso ora.",
+		Example: "!status",
+		Run:     runStatus,
+	}
+}
+
+func runStatus(ctx context.Context, c *Call) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	b := c.Bot
+	cfg := b.Config()
+	sched := b.Schedule()
+	loc := sched.Loc
+	now := b.Now()
+	var s strings.Builder
+	line := func(format string, args ...any) {
+		if s.Len() > 0 {
+			s.WriteByte('\n')
+		}
+		fmt.Fprintf(&s, format, args...)
+	}
+
+	line("%s", c.T("frontdesk status", "Stato di frontdesk"))
+	line(c.T("Away: %s — %s (when %s, after %d min)", "Assenza: %s — %s (quando %s, dopo %d min)"),
+		c.onOff(cfg.Away.On), c.quote(preview(cfg.Away.Text, 6)), cfg.Away.When, cfg.Away.AfterMinutes)
+	line(c.T("Greeting: %s — %s (when %s, after %d days)", "Benvenuto: %s — %s (quando %s, dopo %d giorni)"),
+		c.onOff(cfg.Greeting.On), c.quote(preview(cfg.Greeting.Text, 6)), cfg.Greeting.When, cfg.Greeting.AfterDays)
+	line(c.T("Keyword answers: %d", "Risposte a parole chiave: %d"), len(cfg.Keywords))
+	line(c.T("Quick replies: %d", "Risposte rapide: %d"), len(cfg.QuickReplies))
+	line("%s", killSwitchLine(c, b.KillSwitch(), now, loc))
+	if cfg.TimeZone == "" {
+		line(c.T("Time zone: %s (the computer's; set yours with !tz Europe/Rome)", "Fuso orario: %s (quello del computer; imposta il tuo con !tz Europe/Rome)"), loc)
+	} else {
+		line(c.T("Time zone: %s", "Fuso orario: %s"), cfg.TimeZone)
+	}
+	line("%s", openLine(c, sched, cfg, now))
+	if at, ok := sched.NextOpen(now); ok {
+		line(c.T("Next opening: %s", "Prossima apertura: %s"), bot.FormatNextOpen(now, at, loc, c.Lang()))
+	}
+	last, err := b.Store().RecentSent(ctx, 1)
+	if err != nil {
+		return fmt.Errorf("status: last automatic message: %w", err)
+	}
+	if len(last) == 0 {
+		line("%s", c.T("Last automatic message: none yet", "Ultimo messaggio automatico: ancora nessuno"))
+	} else {
+		o := last[0]
+		line(c.T("Last automatic message: %s to %s (%s)", "Ultimo messaggio automatico: %s a %s (%s)"),
+			c.stamp(o.SentAt, loc), o.Customer, strings.Join(o.Rules, "+"))
+	}
+	if self := b.Self(); self != "" {
+		line(c.T("Linked number: %s", "Numero collegato: %s"), self)
+	}
+	line("%s", c.T("Remember: switch off the WhatsApp Business app's own away and greeting messages, or customers get two.",
+		"Ricorda: disattiva i messaggi di assenza e di benvenuto dell'app WhatsApp Business, o i clienti ne riceveranno due."))
+	return c.Reply(s.String())
+}
+
+// killSwitchLine says whether automatic messages are stopped, until when
+// and why.
+func killSwitchLine(c *Call, k bot.KillSwitch, now time.Time, loc *time.Location) string {
+	if !k.Active(now) {
+		return c.T("Kill switch: off (automatic replies run)", "Interruttore: spento (le risposte automatiche funzionano)")
+	}
+	s := c.T("Kill switch: ON — no automatic message goes out", "Interruttore: ACCESO — nessun messaggio automatico esce")
+	if !k.Until.IsZero() {
+		s += c.Tf(", until %s", ", fino a %s", bot.FormatNextOpen(now, k.Until, loc, c.Lang()))
+	}
+	if k.Reason != "" {
+		s += " (" + k.Reason + ")"
+	}
+	return s
+}
+
+// openLine says whether the business is open now and until when.
+func openLine(c *Call, sched bot.Schedule, cfg bot.Config, now time.Time) string {
+	open := sched.IsOpen(now)
+	if !cfg.Hours.Set && len(cfg.Holidays) == 0 {
+		return c.T("Now: open (no hours set, so always open)", "Ora: aperto (orari non impostati, quindi sempre aperto)")
+	}
+	state := c.T("closed", "chiuso")
+	if open {
+		state = c.T("open", "aperto")
+	}
+	if h, ok := sched.HolidayAt(now); ok {
+		name := h.Name
+		if name == "" {
+			name = h.From
+		}
+		state += c.Tf(" (holiday: %s)", " (chiusura: %s)", name)
+	}
+	at, ok := sched.NextChange(now)
+	if !ok {
+		return c.Tf("Now: %s, with no change ahead", "Ora: %s, senza cambi in vista", state)
+	}
+	return c.Tf("Now: %s until %s", "Ora: %s fino a %s", state, bot.FormatNextOpen(now, at, sched.Loc, c.Lang()))
+}
+
+var (
+	shortWeekdayIT = [7]string{"dom", "lun", "mar", "mer", "gio", "ven", "sab"}
+	shortMonthIT   = [12]string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"}
+)
+
+// stamp prints a moment in the business zone as "Wed 25 Nov 21:00"
+// (Italian "mer 25 nov 21:00"): short, and unambiguous within a year.
+func (c *Call) stamp(t time.Time, loc *time.Location) string {
+	return c.day(t, loc) + " " + t.In(loc).Format("15:04")
+}
+
+// day prints the calendar date of t in loc as "Wed 25 Nov".
+func (c *Call) day(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	if c.Lang() == "it" {
+		return fmt.Sprintf("%s %d %s", shortWeekdayIT[t.Weekday()], t.Day(), shortMonthIT[t.Month()-1])
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+// preview returns the first n words of text on one line, with "…" when
+// cut: enough to recognise a text without filling the screen.
+func preview(text string, n int) string {
+	words := strings.Fields(text)
+	if len(words) <= n {
+		return strings.Join(words, " ")
+	}
+	return strings.Join(words[:n], " ") + "…"
+}
