@@ -236,7 +236,7 @@ func (r *Router) Dispatch(ctx context.Context, c *Call, text string) {
 // NewCall makes a Call without a bot, answering through reply: for tests
 // of commands that need no bot.
 func NewCall(reply func(text string) error, at time.Time) *Call {
-	return &Call{reply: reply, At: at, lang: "en"}
+	return &Call{reply: reply, At: at, lang: "en", log: slog.New(slog.DiscardHandler)}
 }
 
 // route finds and runs the command in text.

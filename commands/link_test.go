@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	_ "image/png"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"frontdesk/bot"
+	"frontdesk/storage"
+)
+
+// sentRecord is one send seen by recordingMessenger.
+type sentRecord struct {
+	To      bot.UserID
+	Text    string // text, or the image's caption
+	PNG     []byte // nil for text
+	IsImage bool
+}
+
+// recordingMessenger is a bot.Messenger that keeps every send, image
+// bytes included, so tests can decode what the owner would see.
+type recordingMessenger struct {
+	mu   sync.Mutex
+	sent []sentRecord
+}
+
+func (m *recordingMessenger) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, sentRecord{To: to, Text: text})
+	return fmt.Sprintf("OUT%d", len(m.sent)), nil
+}
+
+func (m *recordingMessenger) EditText(ctx context.Context, chat bot.UserID, id, text string) error {
+	return nil
+}
+
+func (m *recordingMessenger) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, sentRecord{To: to, Text: caption, PNG: png, IsImage: true})
+	return fmt.Sprintf("OUT%d", len(m.sent)), nil
+}
+
+// take returns and forgets what was sent.
+func (m *recordingMessenger) take() []sentRecord {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.sent
+	m.sent = nil
+	return out
+}
+
+// testClock is a settable clock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// statsBot is a real bot on a real SQLite database in a temporary
+// directory, with a recording messenger and a settable clock.
+type statsBot struct {
+	b     *bot.Bot
+	db    *storage.DB
+	msgr  *recordingMessenger
+	clock *testClock
+}
+
+func newStatsBot(t *testing.T, self bot.UserID, now time.Time) *statsBot {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "frontdesk.db"))
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	sb := &statsBot{db: db, msgr: &recordingMessenger{}, clock: &testClock{now: now}}
+	sb.b, err = bot.New(ctx, bot.Options{Store: db, Messenger: sb.msgr, Clock: sb.clock, Self: self, HostZone: time.UTC})
+	if err != nil {
+		t.Fatalf("start bot: %v", err)
+	}
+	return sb
+}
+
+// command runs text as the owner's command through a router over table.
+func (sb *statsBot) command(table []*Command, text string) {
+	NewRouter(table).Run(context.Background(), sb.b, bot.Call{Chat: sb.b.Self(), From: sb.b.Self(), Text: text, At: sb.clock.Now()})
+}
+
+// readQR decodes the QR code in png with gozxing, independent of the
+// encoder that drew it.
+func readQR(t *testing.T, png []byte) string {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatalf("decode PNG: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatalf("binarise image: %v", err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("read QR code: %v", err)
+	}
+	return res.GetText()
+}
+
+func TestLinkCommand(t *testing.T) {
+	tests := []struct {
+		name      string
+		self      bot.UserID
+		text      string
+		wantLink  string // "" when no image is expected
+		wantReply string // part of the text answer, when no image
+	}{
+		{"no text", "39021234567", "!link", "https://wa.me/39021234567", ""},
+		{"with text", "39021234567", "!link richiesta ordine", "https://wa.me/39021234567?text=richiesta%20ordine", ""},
+		{"text keeps case and accents", "39021234567", "!LINK  Vorrei ordinare, perché?", "https://wa.me/39021234567?text=Vorrei%20ordinare%2C%20perch%C3%A9%3F", ""},
+		{"140 characters", "15550100", "!link " + strings.Repeat("x", 140), "https://wa.me/15550100?text=" + strings.Repeat("x", 140), ""},
+		{"141 characters refused", "15550100", "!link " + strings.Repeat("x", 141), "", "The text is 141 characters long; a link takes at most 140.\nUsage: !link"},
+		{"own number unknown", "", "!link hi", "", "does not know this account's phone number"},
+		{"only a hidden id", "lid:98765432109876", "!link", "", "does not know this account's phone number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sb := newStatsBot(t, tt.self, time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+			sb.command([]*Command{linkCommand()}, tt.text)
+			sent := sb.msgr.take()
+			if len(sent) != 1 {
+				t.Fatalf("got %d sends, want 1: %+v", len(sent), sent)
+			}
+			got := sent[0]
+			if got.To != tt.self {
+				t.Errorf("sent to %q, want the one who asked (%q)", got.To, tt.self)
+			}
+			if tt.wantLink == "" {
+				if got.IsImage || !strings.Contains(got.Text, tt.wantReply) {
+					t.Fatalf("answer %+v, want a text containing %q", got, tt.wantReply)
+				}
+				return
+			}
+			if !got.IsImage {
+				t.Fatalf("answer is text %q, want an image", got.Text)
+			}
+			if got.Text != tt.wantLink {
+				t.Errorf("caption %q, want %q", got.Text, tt.wantLink)
+			}
+			if link := readQR(t, got.PNG); link != tt.wantLink {
+				t.Errorf("QR code reads %q, want %q", link, tt.wantLink)
+			}
+		})
+	}
+}
