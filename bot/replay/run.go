@@ -224,7 +224,7 @@ func (r *runner) step(ctx context.Context) error {
 		r.matcher.Loc = r.loc
 		if ok, report := r.matcher.Check(st.Expect); !ok {
 			r.res.Failed++
-			fmt.Fprintf(r.o.Out, "%s:%d: %s\n%s\n", r.s.Name, st.Line, st.Src, report)
+			fmt.Fprintf(r.o.Out, "%s:%d: %s\n  %s\n", r.s.Name, st.Line, st.Src, strings.ReplaceAll(report, "\n", "\n  "))
 		}
 	}
 	return nil

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"frontdesk/bot"
+	"frontdesk/bot/replay"
+	"frontdesk/storage"
+)
+
+// runReplay is `frontdesk replay [-v] [--db PATH] FILE...`: every file is
+// parsed first (a syntax error anywhere exits 2 before anything runs), then
+// each runs on a fresh temporary database unless --db names one. Failures
+// and a summary per file go to stdout. The error it returns carries the
+// exit code: 1 when an expectation failed, 2 for a wrong transcript or
+// wrong usage.
+func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	verbose := fs.Bool("v", false, "print every message in and out with its virtual time")
+	dbPath := fs.String("db", "", "run on this database (kept) instead of a fresh temporary one per file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: frontdesk replay [-v] [--db PATH] FILE...")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return &exitError{code: 2, err: errors.New("replay: no scenario file given")}
+	}
+
+	scripts := make([]*replay.Script, 0, len(files))
+	bad := 0
+	for _, name := range files {
+		s, err := parseFile(name)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			bad++
+			continue
+		}
+		scripts = append(scripts, s)
+	}
+	if bad > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("replay: %d of %d files have errors; nothing was run", bad, len(files))}
+	}
+
+	level := slog.LevelError
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	// The bot's logs carry no wall-clock time: next to virtual times it
+	// would only confuse.
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{
+		Level: level,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	var vw io.Writer
+	if *verbose {
+		vw = stdout
+	}
+
+	failedFiles, syntaxErrs := 0, 0
+	for _, s := range scripts {
+		res, err := runScript(ctx, s, *dbPath, logger, vw, stdout)
+		var se *replay.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			fmt.Fprintln(stderr, err)
+			syntaxErrs++
+		case err != nil:
+			fmt.Fprintf(stdout, "FAIL %s: %v\n", s.Name, err)
+			failedFiles++
+		case !res.OK():
+			fmt.Fprintf(stdout, "FAIL %s: %d of %d expectations failed, %d bot errors\n", s.Name, res.Failed, res.Expects, res.BotErrors)
+			failedFiles++
+		default:
+			fmt.Fprintf(stdout, "ok   %s: %d expectations hold\n", s.Name, res.Expects)
+		}
+	}
+	switch {
+	case syntaxErrs > 0:
+		return &exitError{code: 2, err: fmt.Errorf("replay: %d files have errors", syntaxErrs)}
+	case failedFiles > 0:
+		return &exitError{code: 1, err: fmt.Errorf("replay: %d of %d files failed", failedFiles, len(scripts))}
+	}
+	return nil
+}
+
+// parseInterspersed lets flags come after file names too
+// (`frontdesk replay a.txt -v`), as people type them.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return files, nil
+		}
+		files = append(files, args[0])
+		args = args[1:]
+	}
+}
+
+func parseFile(name string) (*replay.Script, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	defer f.Close()
+	return replay.Parse(name, f)
+}
+
+// runScript runs one transcript on dbPath, or on a fresh database in a
+// temporary directory that is removed afterwards.
+func runScript(ctx context.Context, s *replay.Script, dbPath string, log *slog.Logger, verbose, out io.Writer) (replay.Result, error) {
+	if dbPath == "" {
+		dir, err := os.MkdirTemp("", "frontdesk-replay-*")
+		if err != nil {
+			return replay.Result{}, fmt.Errorf("temporary database: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		dbPath = filepath.Join(dir, "frontdesk.db")
+	}
+	return replay.Run(ctx, s, replay.Options{
+		Factory: replayFactory(log),
+		DBPath:  dbPath,
+		Verbose: verbose,
+		Out:     out,
+	})
+}
+
+// replayFactory builds the production bot (same storage, engine and
+// commands as `run`) on the replay's fake connection and virtual clock.
+func replayFactory(log *slog.Logger) replay.Factory {
+	return func(ctx context.Context, dbPath string, m bot.Messenger, c bot.Clock, self bot.UserID) (*bot.Bot, func() error, error) {
+		db, err := storage.Open(ctx, dbPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := newBot(ctx, botSetup{DB: db, Messenger: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
+		if err != nil {
+			db.Close()
+			return nil, nil, err
+		}
+		return b, db.Close, nil
+	}
+}
+
+// exitError is an error that asks main for a particular exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }

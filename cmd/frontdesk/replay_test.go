@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// replayFiles runs `frontdesk replay args...` and returns its output and
+// exit code.
+func replayFiles(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := runReplay(context.Background(), args, &out, &errb)
+	code = 0
+	if err != nil {
+		var ee *exitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("runReplay returned %v, not an exit error", err)
+		}
+		code = ee.code
+	}
+	return out.String(), errb.String(), code
+}
+
+// TestScenarios runs the project's transcripts and the shared acceptance
+// scenarios through the real bot, storage and commands.
+func TestScenarios(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"../../testdata/scenarios/*.txt", "../../../shared/scenarios/*.txt"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Fatal("no scenario files found")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out, errs, code := replayFiles(t, f)
+			if code != 0 {
+				t.Errorf("exit %d\n%s%s", code, out, errs)
+			}
+		})
+	}
+}
+
+// writeScenario writes body to a file in a temporary directory.
+func writeScenario(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const awayAlways = `
+time 2026-11-25T21:00:00+01:00
+owner: !away text We are closed.
+owner: !away when always
+owner: !away on
+wait 20m
+`
+
+func TestReplayExitCodes(t *testing.T) {
+	good := writeScenario(t, "good.txt", awayAlways+"+39 333 1234567: hi\nexpect +39 333 1234567: We are closed.\n")
+	tests := []struct {
+		name     string
+		body     string
+		code     int
+		stdout   []string // each must appear in stdout
+		stderr   []string // each must appear in stderr
+		notRunOf string   // when set, this file must not have run
+	}{
+		{
+			name:   "all hold",
+			body:   awayAlways + "+39 333 1234567: hi\nexpect +39 333 1234567: We are closed.\nexpect none\n",
+			code:   0,
+			stdout: []string{"ok   ", "2 expectations hold"},
+		},
+		{
+			name: "failed expectation shows expected and pending",
+			body: awayAlways + "+39 333 1234567: hi\nexpect +39 333 1234567: We are open.\n+39 333 7654321: hi\nexpect none\n",
+			code: 1,
+			stdout: []string{
+				"case.txt:8: expect +39 333 1234567: We are open.",
+				`expected: the next output to +393331234567 to be a text message that is exactly "We are open."`,
+				`+393331234567  text "We are closed."`,
+				"case.txt:10: expect none",
+				"pending:",
+				`+393337654321  text "We are closed."`,
+				"FAIL ", "2 of 2 expectations failed",
+			},
+		},
+		{
+			name:     "syntax error exits 2 before anything runs",
+			body:     awayAlways + "+39 333 1234567: hi\nwait soon\n",
+			code:     2,
+			stderr:   []string{"case.txt:8: bad duration \"soon\""},
+			notRunOf: good,
+		},
+		{
+			name:   "clock going back after a zone change exits 2",
+			body:   "time 2026-11-25T10:00:00+01:00\nowner: !tz Asia/Tokyo\ntime 2026-11-25 12:00\n",
+			code:   2,
+			stderr: []string{"case.txt:3: time 2026-11-25 12:00:00 JST sends the clock back"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := writeScenario(t, "case.txt", tt.body)
+			args := []string{f}
+			if tt.notRunOf != "" {
+				args = []string{tt.notRunOf, f}
+			}
+			out, errs, code := replayFiles(t, args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errs)
+			}
+			for _, w := range tt.stdout {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.stderr {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errs)
+				}
+			}
+			if tt.notRunOf != "" && strings.Contains(out, tt.notRunOf) {
+				t.Errorf("%s ran despite a syntax error in another file:\n%s", tt.notRunOf, out)
+			}
+		})
+	}
+}
+
+func TestReplayUsage(t *testing.T) {
+	if _, errs, code := replayFiles(t); code != 2 || !strings.Contains(errs, "usage: frontdesk replay") {
+		t.Errorf("no files: exit %d, stderr %q", code, errs)
+	}
+	if _, errs, code := replayFiles(t, "/nonexistent/x.txt"); code != 2 || !strings.Contains(errs, "/nonexistent/x.txt") {
+		t.Errorf("missing file: exit %d, stderr %q", code, errs)
+	}
+	if _, _, code := replayFiles(t, "--bogus"); code != 2 {
+		t.Errorf("unknown flag: exit %d", code)
+	}
+}
+
+func TestReplayVerbose(t *testing.T) {
+	// The zone is set first, so the times shown do not depend on the host's.
+	f := writeScenario(t, "v.txt", "time 2026-11-25T21:00:00+01:00\nowner: !tz Europe/Rome\n"+
+		awayAlways+"offline\n+39 333 1234567 (Mario): hi\nwait 5m\nonline\n")
+	out, errs, code := replayFiles(t, f, "-v")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, w := range []string{
+		`2026-11-25 21:00:00 CET  in  owner: "!away on"`,
+		`2026-11-25 21:00:00 CET  out owner  text "Away message is now on."`,
+		`2026-11-25 21:20:00 CET  queued  +393331234567 (Mario): "hi"`,
+		`2026-11-25 21:25:00 CET  in  +393331234567 (Mario): "hi" (sent 2026-11-25 21:20:00 CET)`,
+		`2026-11-25 21:25:00 CET  out +393331234567  text "We are closed."`,
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("verbose output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// TestReplayDatabases checks that each file gets a fresh database, and that
+// --db shares one (and keeps it).
+func TestReplayDatabases(t *testing.T) {
+	setUp := writeScenario(t, "setup.txt", awayAlways+"+39 333 1234567: hi\nexpect +39 333 1234567: We are closed.\n")
+	// On a fresh database the away message is off: nobody gets anything.
+	check := writeScenario(t, "check.txt", "time 2026-11-26T21:00:00+01:00\n+39 333 7654321: hi\nexpect none\n")
+	if out, errs, code := replayFiles(t, setUp, check); code != 0 {
+		t.Errorf("fresh databases: exit %d\n%s%s", code, out, errs)
+	}
+	db := filepath.Join(t.TempDir(), "shared.db")
+	out, _, code := replayFiles(t, "--db", db, setUp, check)
+	if code != 1 || !strings.Contains(out, `+393337654321  text "We are closed."`) {
+		t.Errorf("--db: exit %d, want 1 with the away message from the shared configuration:\n%s", code, out)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("--db file not kept: %v", err)
+	}
+}
