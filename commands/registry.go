@@ -22,7 +22,15 @@ func Commands() []*Command {
 		// Business details and language.
 		profileCommand(),
 		langCommand(),
-		// Review, team, data: status, check, simulate, week, log, admin,
-		// export, import, forget (added by their files).
+		// Review, team, data.
+		statusCommand(),
+		checkCommand(),
+		simulateCommand(),
+		weekCommand(),
+		logCommand(),
+		adminCommand(),
+		exportCommand(),
+		importCommand(),
+		forgetCommand(),
 	}
 }
