@@ -175,3 +175,30 @@ func TestParseReportsEveryError(t *testing.T) {
 		t.Errorf("error %q, want prefix %q", err, want)
 	}
 }
+
+// FuzzParse checks that no input crashes the parser and that every error
+// names the file and a line.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"time 2026-11-25 15:00\n+39 333 1234567 (Mario): hi\nexpect +39 333 1234567 ~ hi\n",
+		"lid:1 ~ +1 555 0199\nlid:1: x\nowner@lid:1: /t\nexpect edit lid:1: t\n",
+		"group 1 lid:2: x\nstatus 3: y\nexpect none owner\nwait 1h\noffline\nonline\n",
+		"expect image owner ~ wa.me\n(: x\n+(: y\nlid:: z\nowner@: q\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		s, err := Parse("f.txt", strings.NewReader(body))
+		if err != nil {
+			if s != nil || !strings.HasPrefix(err.Error(), "f.txt:") {
+				t.Errorf("error %q (script %v)", err, s != nil)
+			}
+			return
+		}
+		for _, st := range s.Steps {
+			if st.Op == OpMessage && st.Message.Text == "" {
+				t.Errorf("line %d: empty message text accepted", st.Line)
+			}
+		}
+	})
+}
