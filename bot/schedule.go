@@ -43,7 +43,7 @@ type span struct{ a, b int }
 // dayRange is a holiday as inclusive day numbers (days since 1970-01-01).
 type dayRange struct {
 	from, to int
-	idx      int // index into Schedule.Holidays
+	h        Holiday
 }
 
 // schedulePlan is the precomputed form of a Schedule: for each weekday the
@@ -104,7 +104,7 @@ func buildPlan(w Week, hols []Holiday) *schedulePlan {
 		}
 	}
 	p.always = !w.Set
-	for i, h := range hols {
+	for _, h := range hols {
 		from, err1 := time.Parse(time.DateOnly, h.From)
 		to, err2 := time.Parse(time.DateOnly, h.To)
 		if err1 != nil || err2 != nil {
@@ -114,7 +114,7 @@ func buildPlan(w Week, hols []Holiday) *schedulePlan {
 		if a > b {
 			continue
 		}
-		p.holidays = append(p.holidays, dayRange{a, b, i})
+		p.holidays = append(p.holidays, dayRange{a, b, h})
 		p.always = false
 	}
 	return p
@@ -195,13 +195,13 @@ func weekdayOf(n int) int {
 	return ((n+4)%7 + 7) % 7
 }
 
-func (p *schedulePlan) holiday(n int) (int, bool) {
-	for _, h := range p.holidays {
-		if n >= h.from && n <= h.to {
-			return h.idx, true
+func (p *schedulePlan) holiday(n int) (*Holiday, bool) {
+	for i := range p.holidays {
+		if n >= p.holidays[i].from && n <= p.holidays[i].to {
+			return &p.holidays[i].h, true
 		}
 	}
-	return 0, false
+	return nil, false
 }
 
 // spans returns the merged open minutes of date n, holidays applied.
@@ -300,8 +300,8 @@ func (s Schedule) IsOpen(t time.Time) bool {
 // HolidayAt returns the holiday covering t's date (business zone), if any.
 func (s Schedule) HolidayAt(t time.Time) (Holiday, bool) {
 	p := s.getPlan()
-	if i, ok := p.holiday(dayOf(t, s.loc())); ok {
-		return s.Holidays[i], true
+	if h, ok := p.holiday(dayOf(t, s.loc())); ok {
+		return *h, true
 	}
 	return Holiday{}, false
 }

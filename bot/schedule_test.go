@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -312,6 +313,14 @@ func TestScheduleAlwaysAndNever(t *testing.T) {
 			t.Error("hand-built schedule gives wrong answers")
 		}
 	})
+	t.Run("invalid windows and dates are ignored, not fatal", func(t *testing.T) {
+		w := Week{Set: true}
+		w.Days[time.Monday] = []Window{{-60, 30}, {1500, 1600}, {600, 2000}, {540, 600}}
+		s := sched(t, "Europe/Rome", w, Holiday{From: "2026-02-30", To: "x"}, Holiday{From: "2026-12-02", To: "2026-12-01"})
+		runStretchCases(t, s, rome, []stretchCase{
+			{"monday", "2026-11-23 09:30", true, "2026-11-23 09:00", "2026-11-23 10:00", "2026-11-30 09:00"},
+		})
+	})
 	t.Run("only a closure far away", func(t *testing.T) {
 		// A weekly window once a week; closed period between looks back a week.
 		s := sched(t, "Europe/Rome", weekOf(t, "sun 10:00-11:00"))
@@ -447,5 +456,54 @@ func BenchmarkPeriodStartAlwaysOpenWithHoliday(b *testing.B) {
 	now := utc(b, "2027-06-01T20:00:00Z")
 	for b.Loop() {
 		s.PeriodStart(now)
+	}
+}
+
+// TestScheduleConsistency checks, for random weeks and holidays in zones
+// with DST, that the answers agree with each other: the state at
+// PeriodStart is the state at t and flips just before it; NextChange flips
+// the state; NextOpen is open and closed just before.
+func TestScheduleConsistency(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	zones := []string{"Europe/Rome", "America/New_York", "Australia/Lord_Howe", "UTC"}
+	starts := []string{"2026-03-07T12:00:00Z", "2026-03-28T12:00:00Z", "2026-10-24T12:00:00Z", "2026-10-31T12:00:00Z", "2026-12-30T12:00:00Z"}
+	for iter := 0; iter < 150; iter++ {
+		w := Week{Set: rng.IntN(8) != 0}
+		for d := range w.Days {
+			for k := rng.IntN(3); k > 0; k-- {
+				a := rng.IntN(96) * 15
+				b := rng.IntN(97) * 15
+				if a == b {
+					continue
+				}
+				w.Days[d] = append(w.Days[d], Window{a, b}) // overlaps allowed: they merge
+			}
+		}
+		var hols []Holiday
+		if rng.IntN(2) == 0 {
+			from := utc(t, starts[rng.IntN(len(starts))]).AddDate(0, 0, rng.IntN(5)-2)
+			to := from.AddDate(0, 0, rng.IntN(4))
+			hols = append(hols, Holiday{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)})
+		}
+		s := sched(t, zones[rng.IntN(len(zones))], w, hols...)
+		for k := 0; k < 20; k++ {
+			now := utc(t, starts[rng.IntN(len(starts))]).Add(time.Duration(rng.IntN(7*24*60)) * time.Minute)
+			open := s.IsOpen(now)
+			if p := s.PeriodStart(now); !p.IsZero() {
+				if p.After(now) || s.IsOpen(p) != open || s.IsOpen(p.Add(-time.Minute)) == open {
+					t.Fatalf("%v in %v: open=%v, PeriodStart %v inconsistent (week %v, holidays %v)", now, s.Loc, open, p, w, hols)
+				}
+			}
+			if c, ok := s.NextChange(now); ok {
+				if !c.After(now) || s.IsOpen(c) == open || s.IsOpen(c.Add(-time.Minute)) != open {
+					t.Fatalf("%v in %v: open=%v, NextChange %v inconsistent (week %v, holidays %v)", now, s.Loc, open, c, w, hols)
+				}
+			}
+			if o, ok := s.NextOpen(now); ok {
+				if !o.After(now) || !s.IsOpen(o) || s.IsOpen(o.Add(-time.Minute)) {
+					t.Fatalf("%v in %v: NextOpen %v inconsistent (week %v, holidays %v)", now, s.Loc, o, w, hols)
+				}
+			}
+		}
 	}
 }

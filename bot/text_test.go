@@ -19,6 +19,7 @@ func TestFold(t *testing.T) {
 		{"", ""},
 		{"!!!", ""},
 		{"tab\tnew\nline", "tab new line"},
+		{"bad \xff\xfe utf8 é", "bad utf8 e"},
 	}
 	for _, c := range cases {
 		if got := Fold(c.in); got != c.want {
