@@ -29,13 +29,18 @@ func checkCommand() *Command {
 			if err := noArgs(c); err != nil {
 				return err
 			}
-			report, err := CheckReport(ctx, c.Bot)
-			if err != nil {
-				return err
-			}
-			return c.Reply(report)
+			return runCheck(ctx, c)
 		},
 	}
+}
+
+// runCheck answers with the review; !on runs it too.
+func runCheck(ctx context.Context, c *Call) error {
+	report, err := CheckReport(ctx, c.Bot)
+	if err != nil {
+		return err
+	}
+	return c.Reply(report)
 }
 
 // CheckReport is the whole answer of !check in the owner's language: the

@@ -19,11 +19,6 @@ const (
 	maxPause = 30 * 24 * time.Hour
 )
 
-// checkHook is !check, run after !on. TODO(check.go): replace the call in
-// runOn with runCheck(ctx, c) and delete this variable; until then !on
-// only reports the switch.
-var checkHook func(ctx context.Context, c *Call) error
-
 func offCommand() *Command {
 	return &Command{
 		Name:    "off",
@@ -99,10 +94,7 @@ func runOn(ctx context.Context, c *Call) error {
 	if err := c.Reply(msg); err != nil {
 		return err
 	}
-	if checkHook != nil {
-		return checkHook(ctx, c)
-	}
-	return nil
+	return runCheck(ctx, c)
 }
 
 // parsePause reads a Go duration ("2h", "1h30m") or days ("1d", "2d",
