@@ -1,0 +1,185 @@
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"google.golang.org/protobuf/proto"
+
+	"frontdesk/bot"
+)
+
+// ErrEditWindow is returned by EditText when the message is older than
+// WhatsApp's edit window (whatsmeow.EditWindow, 20 minutes).
+var ErrEditWindow = errors.New("message is too old to edit (WhatsApp allows 20 minutes)")
+
+// ErrNotConnected is returned by sends while WhatsApp cannot be reached.
+var ErrNotConnected = errors.New("not connected to WhatsApp")
+
+// limitedCodes are the error codes in a send's server ack that mean the
+// account is restricted. whatsmeow surfaces them only as
+// "server returned error N" (ErrServerReturnedError, send.go). 463 is the
+// reach-out time-lock ("NackCallerReachoutTimelocked": the account may not
+// start conversations for a while; whatsmeow issues #1074, #1197). A
+// temporary ban is not a send error: it arrives as events.TemporaryBan on
+// connect (code 402), and sends meanwhile fail with ErrAccountLimited too.
+var limitedCodes = map[int]bool{463: true}
+
+// connectWait is how long a send waits for a dropped connection to return.
+const connectWait = 10 * time.Second
+
+var _ bot.Messenger = (*Adapter)(nil)
+
+// SendText sends text to a 1:1 chat and returns the new message's id.
+func (a *Adapter) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+	jid, err := JID(to)
+	if err != nil {
+		return "", fmt.Errorf("send text: %w", err)
+	}
+	cli, err := a.ready()
+	if err != nil {
+		return "", fmt.Errorf("send text to %s: %w", to, err)
+	}
+	resp, err := cli.SendMessage(ctx, jid, &waE2E.Message{Conversation: proto.String(text)})
+	if err != nil {
+		return "", fmt.Errorf("send text to %s: %w", to, mapSendError(err))
+	}
+	return resp.ID, nil
+}
+
+// EditText edits message id in chat (one the owner typed on the phone) into
+// text. chat must be the chat exactly as the message was addressed (by
+// phone number or LID), as bot.Message.Chat keeps it.
+func (a *Adapter) EditText(ctx context.Context, chat bot.UserID, id, text string) error {
+	jid, err := JID(chat)
+	if err != nil {
+		return fmt.Errorf("edit message: %w", err)
+	}
+	if id == "" {
+		return errors.New("edit message: no message id")
+	}
+	if sent, ok := a.edits.sentAt(chat, id); ok && time.Since(sent) > whatsmeow.EditWindow {
+		return fmt.Errorf("edit message %s in %s: %w", id, chat, ErrEditWindow)
+	}
+	cli, err := a.ready()
+	if err != nil {
+		return fmt.Errorf("edit message %s in %s: %w", id, chat, err)
+	}
+	edit := cli.BuildEdit(jid, id, &waE2E.Message{Conversation: proto.String(text)})
+	if _, err := cli.SendMessage(ctx, jid, edit); err != nil {
+		return fmt.Errorf("edit message %s in %s: %w", id, chat, mapSendError(err))
+	}
+	return nil
+}
+
+// SendImage uploads a PNG and sends it with a caption.
+func (a *Adapter) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
+	jid, err := JID(to)
+	if err != nil {
+		return "", fmt.Errorf("send image: %w", err)
+	}
+	if len(png) == 0 {
+		return "", errors.New("send image: empty image")
+	}
+	cli, err := a.ready()
+	if err != nil {
+		return "", fmt.Errorf("send image to %s: %w", to, err)
+	}
+	up, err := cli.Upload(ctx, png, whatsmeow.MediaImage)
+	if err != nil {
+		return "", fmt.Errorf("upload image: %w", err)
+	}
+	msg := &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+		URL:           proto.String(up.URL),
+		DirectPath:    proto.String(up.DirectPath),
+		MediaKey:      up.MediaKey,
+		FileEncSHA256: up.FileEncSHA256,
+		FileSHA256:    up.FileSHA256,
+		FileLength:    proto.Uint64(up.FileLength),
+		Mimetype:      proto.String("image/png"),
+		Caption:       proto.String(caption),
+	}}
+	resp, err := cli.SendMessage(ctx, jid, msg)
+	if err != nil {
+		return "", fmt.Errorf("send image to %s: %w", to, mapSendError(err))
+	}
+	return resp.ID, nil
+}
+
+// ready returns the client once it is logged in, waiting a little for a
+// dropped connection to come back. During a temporary ban it refuses with
+// bot.ErrAccountLimited.
+func (a *Adapter) ready() (*whatsmeow.Client, error) {
+	if a.banned() {
+		return nil, fmt.Errorf("%w: temporary ban", bot.ErrAccountLimited)
+	}
+	cli := a.cur.Load().cli
+	if cli.Store.ID == nil {
+		return nil, errors.New("not linked to WhatsApp")
+	}
+	if !cli.IsLoggedIn() && !cli.WaitForConnection(connectWait) {
+		return nil, ErrNotConnected
+	}
+	return cli, nil
+}
+
+// mapSendError wraps errors that mean the account is restricted as
+// bot.ErrAccountLimited, keeping whatsmeow's error in the chain.
+func mapSendError(err error) error {
+	if code, ok := serverErrorCode(err); ok && limitedCodes[code] {
+		return fmt.Errorf("%w (WhatsApp error %d: reach-out limit): %w", bot.ErrAccountLimited, code, err)
+	}
+	return err
+}
+
+// serverErrorCode extracts N from whatsmeow's "server returned error N".
+func serverErrorCode(err error) (int, bool) {
+	if !errors.Is(err, whatsmeow.ErrServerReturnedError) {
+		return 0, false
+	}
+	s := err.Error()
+	i := strings.LastIndexByte(s, ' ')
+	code, convErr := strconv.Atoi(s[i+1:])
+	return code, convErr == nil
+}
+
+// editMemory remembers when the owner's recent messages were sent, so an
+// edit past WhatsApp's window fails with a clear error instead of a silent
+// server refusal. It keeps a bounded number of entries.
+type editMemory struct {
+	mu    sync.Mutex
+	sent  map[string]time.Time
+	order []string
+}
+
+const editMemorySize = 512
+
+func (e *editMemory) init() { e.sent = make(map[string]time.Time) }
+
+func (e *editMemory) remember(chat bot.UserID, id string, sent time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := string(chat) + "/" + id
+	if _, ok := e.sent[k]; !ok {
+		e.order = append(e.order, k)
+		if len(e.order) > editMemorySize {
+			delete(e.sent, e.order[0])
+			e.order = e.order[1:]
+		}
+	}
+	e.sent[k] = sent
+}
+
+func (e *editMemory) sentAt(chat bot.UserID, id string) (time.Time, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, ok := e.sent[string(chat)+"/"+id]
+	return t, ok
+}
