@@ -22,6 +22,14 @@ const (
 
 const outboxColumns = "id, chat, customer, text, rules, created, status, sent_at, msg_id"
 
+// The outbox reads the bot makes on every send, each served by an index
+// (fd_outbox_status, fd_outbox_sent) however long the outbox grows.
+const (
+	pendingQuery    = "SELECT " + outboxColumns + " FROM fd_outbox WHERE status = 'pending' ORDER BY id LIMIT ?"
+	recentSentQuery = "SELECT " + outboxColumns + " FROM fd_outbox WHERE status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?"
+	sentSinceQuery  = "SELECT count(*) FROM fd_outbox WHERE status = 'sent' AND sent_at >= coalesce(?, -9223372036854775808)"
+)
+
 func scanOutgoing(rows *sql.Rows) ([]bot.Outgoing, error) {
 	defer rows.Close()
 	var out []bot.Outgoing
@@ -51,8 +59,7 @@ func (db *DB) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, e
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := db.sql.QueryContext(ctx,
-		"SELECT "+outboxColumns+" FROM fd_outbox WHERE status = 'pending' ORDER BY id LIMIT ?", limit)
+	rows, err := db.sql.QueryContext(ctx, pendingQuery, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -128,8 +135,7 @@ func (db *DB) SentSince(ctx context.Context, t time.Time) (int, error) {
 		return 0, fmt.Errorf("count sent messages: %w", err)
 	}
 	var count int
-	err = db.sql.QueryRowContext(ctx,
-		"SELECT count(*) FROM fd_outbox WHERE status = 'sent' AND sent_at >= coalesce(?, -9223372036854775808)", n).Scan(&count)
+	err = db.sql.QueryRowContext(ctx, sentSinceQuery, n).Scan(&count)
 	if err != nil {
 		return 0, fmt.Errorf("count sent messages: %w", err)
 	}
@@ -141,8 +147,7 @@ func (db *DB) RecentSent(ctx context.Context, n int) ([]bot.Outgoing, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	rows, err := db.sql.QueryContext(ctx,
-		"SELECT "+outboxColumns+" FROM fd_outbox WHERE status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?", n)
+	rows, err := db.sql.QueryContext(ctx, recentSentQuery, n)
 	if err != nil {
 		return nil, fmt.Errorf("read sent messages: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -533,4 +534,53 @@ func TestConcurrentRecordInbound(t *testing.T) {
 	if err != nil || len(out) != each {
 		t.Errorf("%d replies queued (%v), want %d", len(out), err, each)
 	}
+}
+
+// TestHotPathUsesIndexes keeps the per-message and per-send queries off
+// full-table scans: their cost must not grow with the history.
+func TestHotPathUsesIndexes(t *testing.T) {
+	db, _ := openTemp(t)
+	defer db.Close()
+	queries := []string{pendingQuery, recentSentQuery, sentSinceQuery}
+	for _, q := range db.stmts.list() {
+		queries = append(queries, q.sql)
+	}
+	for _, q := range queries {
+		rows, err := db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
+		if err != nil {
+			t.Fatalf("explain %s: %v", q, err)
+		}
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			if (strings.HasPrefix(detail, "SCAN ") && detail != "SCAN CONSTANT ROW" && detail != "SCAN q") ||
+				strings.Contains(detail, "TEMP B-TREE") {
+				t.Errorf("%s\n  plan step %q reads more than it needs", q, detail)
+			}
+		}
+		rows.Close()
+	}
+}
+
+// params counts q's parameters: plain ? each, ?N up to the highest N.
+func params(q string) int {
+	plain, numbered := 0, 0
+	for i := 0; i < len(q); i++ {
+		if q[i] != '?' {
+			continue
+		}
+		j := i + 1
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			plain++
+		} else if n, _ := strconv.Atoi(q[i+1 : j]); n > numbered {
+			numbered = n
+		}
+	}
+	return plain + numbered
 }

@@ -76,7 +76,7 @@ CREATE TABLE fd_outbox (
 	error    TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX fd_outbox_status ON fd_outbox (status, id);
-CREATE INDEX fd_outbox_sent ON fd_outbox (sent_at) WHERE status = 'sent';
+CREATE INDEX fd_outbox_sent ON fd_outbox (status, sent_at);
 CREATE INDEX fd_outbox_chat ON fd_outbox (chat);
 CREATE INDEX fd_outbox_customer ON fd_outbox (customer);
 
