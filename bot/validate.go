@@ -181,7 +181,9 @@ func ValidateConfig(cfg Config) error {
 	if a := cfg.Away.AfterMinutes; a < MinAwayAfter || a > MaxAwayAfter {
 		bad("away.after_minutes", "%d is out of range %d-%d", a, MinAwayAfter, MaxAwayAfter)
 	}
-	if cfg.Away.Text != "" || cfg.Away.On {
+	// An empty text is allowed even when on: the engine then sends
+	// nothing and !check reports it with the fix.
+	if cfg.Away.Text != "" {
 		text("away.text", cfg.Away.Text)
 	}
 	checkShifts(&errs, "away.shifts", cfg.Away.Shifts)
@@ -191,7 +193,7 @@ func ValidateConfig(cfg Config) error {
 	if a := cfg.Greeting.AfterDays; a < MinGreetAfter || a > MaxGreetAfter {
 		bad("greeting.after_days", "%d is out of range %d-%d", a, MinGreetAfter, MaxGreetAfter)
 	}
-	if cfg.Greeting.Text != "" || cfg.Greeting.On {
+	if cfg.Greeting.Text != "" {
 		text("greeting.text", cfg.Greeting.Text)
 	}
 	checkShifts(&errs, "greeting.shifts", cfg.Greeting.Shifts)

@@ -132,11 +132,9 @@ func TestValidateConfig(t *testing.T) {
 		{"away after", func(c *Config) { c.Away.AfterMinutes = 90 }, "away.after_minutes: 90 is out of range 5-60"},
 		{"away after zero", func(c *Config) { c.Away.AfterMinutes = 0 }, "away.after_minutes: 0 is out of range 5-60"},
 		{"away when", func(c *Config) { c.Away.When = WhenOpen }, `away.when: "open"`},
-		{"away on, no text", func(c *Config) { c.Away.Text = "" }, "away.text: the text is empty"},
 		{"away text too long", func(c *Config) { c.Away.Text = strings.Repeat("x", 300) }, "away.text: the text is 300 characters long"},
 		{"greeting after", func(c *Config) { c.Greeting.AfterDays = 400 }, "greeting.after_days: 400 is out of range 1-365"},
 		{"greeting when", func(c *Config) { c.Greeting.When = "never" }, `greeting.when: "never"`},
-		{"greeting on, no text", func(c *Config) { c.Greeting.On = true }, "greeting.text: the text is empty"},
 		{"shift overlap", func(c *Config) { c.Away.Shifts = append(c.Away.Shifts, Shift{Window: Window{1380, 60}, Text: "x"}) }, "away.shifts[2].window"},
 		{"shift text", func(c *Config) { c.Away.Shifts[0].Text = "" }, "away.shifts[0].text"},
 		{"greeting shift window", func(c *Config) { c.Greeting.Shifts = []Shift{{Window: Window{0, 2000}, Text: "x"}} }, "greeting.shifts[0].window"},
@@ -174,9 +172,10 @@ func TestValidateConfig(t *testing.T) {
 			t.Errorf("error = %v, want both lang and away.after_minutes", err)
 		}
 	})
-	t.Run("away off may have an empty text", func(t *testing.T) {
+	t.Run("away and greeting may be on with an empty text (reported by !check)", func(t *testing.T) {
 		cfg := validConfig()
-		cfg.Away.On, cfg.Away.Text = false, ""
+		cfg.Away.On, cfg.Away.Text = true, ""
+		cfg.Greeting.On, cfg.Greeting.Text = true, ""
 		if err := ValidateConfig(cfg); err != nil {
 			t.Error(err)
 		}
