@@ -302,9 +302,12 @@ func (r *runner) message(ml MessageLine) bot.Message {
 	case FromCustomer:
 		m.Kind = bot.FromCustomer
 	case FromGroup:
+		// The adapter says why as below; it leaves Chat and Text empty,
+		// but the fake keeps them so a bot that looked past Kind would
+		// answer and fail the scenario.
 		m.Kind, m.Why = bot.Ignored, "group"
 	case FromStatus:
-		m.Kind, m.Why = bot.Ignored, "status"
+		m.Kind, m.Why = bot.Ignored, "status update"
 	}
 	return m
 }
