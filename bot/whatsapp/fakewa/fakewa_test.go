@@ -2,16 +2,19 @@ package fakewa_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 	waLog "go.mau.fi/whatsmeow/util/log"
+	"google.golang.org/protobuf/proto"
 
 	"frontdesk/bot/whatsapp/fakewa"
 )
@@ -183,4 +186,107 @@ func TestScanRejectsForeignQR(t *testing.T) {
 	}
 }
 
-var _ = types.EmptyJID
+func textOf(m *events.Message) string {
+	if t := m.Message.GetConversation(); t != "" {
+		return t
+	}
+	return m.Message.GetExtendedTextMessage().GetText()
+}
+
+func sendText(t *testing.T, bc *botClient, to types.JID, text string) whatsmeow.SendResponse {
+	t.Helper()
+	resp, err := bc.cli.SendMessage(context.Background(), to, &waE2E.Message{Conversation: proto.String(text)})
+	if err != nil {
+		t.Fatalf("send to %s: %v", to, err)
+	}
+	return resp
+}
+
+func TestCustomerConversation(t *testing.T) {
+	tests := []struct {
+		addressing fakewa.Addressing
+		wantChat   func(c *fakewa.Customer) types.JID
+		wantAlt    func(c *fakewa.Customer) types.JID
+	}{
+		{fakewa.ByPN, (*fakewa.Customer).PN, func(*fakewa.Customer) types.JID { return types.EmptyJID }},
+		{fakewa.ByPNWithLID, (*fakewa.Customer).PN, (*fakewa.Customer).LID},
+		{fakewa.ByLID, (*fakewa.Customer).LID, func(*fakewa.Customer) types.JID { return types.EmptyJID }},
+		{fakewa.ByLIDWithPN, (*fakewa.Customer).LID, (*fakewa.Customer).PN},
+	}
+	srv, bc := newLinked(t)
+	for _, tt := range tests {
+		t.Run(tt.addressing.String(), func(t *testing.T) {
+			alice := srv.NewCustomer("Alice")
+			alice.Addressing = tt.addressing
+			for round := range 3 { // pkmsg first, then msg in both directions
+				text := fmt.Sprintf("hello %d", round)
+				id := alice.Send(text)
+				m := waitMessage(t, bc)
+				if got := textOf(m); got != text {
+					t.Fatalf("bot got %q, want %q", got, text)
+				}
+				if m.Info.ID != id || m.Info.IsFromMe || m.Info.IsGroup {
+					t.Errorf("info = %+v, want id %s from a customer", m.Info, id)
+				}
+				if want := tt.wantChat(alice); m.Info.Chat != want {
+					t.Errorf("chat = %s, want %s", m.Info.Chat, want)
+				}
+				if want := tt.wantAlt(alice); round == 0 && m.Info.SenderAlt.ToNonAD() != want {
+					t.Errorf("sender alt = %s, want %s", m.Info.SenderAlt, want)
+				}
+				if m.Info.PushName != "Alice" {
+					t.Errorf("push name = %q", m.Info.PushName)
+				}
+				reply := fmt.Sprintf("reply %d", round)
+				resp := sendText(t, bc, m.Info.Chat, reply)
+				got := alice.Next(t, wait)
+				if got.Text != reply || got.ID != resp.ID {
+					t.Errorf("customer got %+v, want %q id %s", got, reply, resp.ID)
+				}
+				waitAcked(t, srv, id)
+			}
+		})
+	}
+}
+
+// waitAcked waits until the client acknowledged the stanza.
+func waitAcked(t *testing.T, srv *fakewa.Server, id string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for !srv.Acked(id) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stanza %s not acked within %v (acks: %+v)", id, wait, srv.Acks())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestCustomerSwitchingAddressing(t *testing.T) {
+	tests := []struct {
+		name  string
+		steps []fakewa.Addressing
+	}{
+		{"PN then LID revealed", []fakewa.Addressing{fakewa.ByPN, fakewa.ByPN, fakewa.ByPNWithLID, fakewa.ByPN, fakewa.ByLID}},
+		{"LID with PN then PN", []fakewa.Addressing{fakewa.ByLIDWithPN, fakewa.ByPN, fakewa.ByLID, fakewa.ByPNWithLID}},
+		{"PN then LID without mapping", []fakewa.Addressing{fakewa.ByPN, fakewa.ByLID, fakewa.ByPN, fakewa.ByLIDWithPN, fakewa.ByPN}},
+	}
+	srv, bc := newLinked(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bob := srv.NewCustomer("Bob")
+			for i, a := range tt.steps {
+				text := fmt.Sprintf("step %d %s", i, a)
+				bob.SendVia(a, text)
+				m := waitMessage(t, bc)
+				if got := textOf(m); got != text {
+					t.Fatalf("bot got %q, want %q", got, text)
+				}
+				reply := "re: " + text
+				sendText(t, bc, m.Info.Chat, reply)
+				if got := bob.Next(t, wait); got.Text != reply {
+					t.Fatalf("customer got %q, want %q", got.Text, reply)
+				}
+			}
+		})
+	}
+}

@@ -418,6 +418,7 @@ func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBin
 			other = viewLID
 		}
 		if msg2, err2 := p.decryptLocked(ctx, acc, other, enc); err2 == nil {
+			p.srv.debugf("%s decrypted %s with the fallback view", p.pn.User, id)
 			msg, err = msg2, nil
 		}
 	}

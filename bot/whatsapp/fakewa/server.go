@@ -453,7 +453,7 @@ type conn struct {
 	srv      *Server
 	ws       *websocket.Conn
 	tr       *transport
-	loggedIn bool           // guarded by srv.mu
+	loggedIn bool            // guarded by srv.mu
 	refs     []waBinary.Node // QR references while pairing; guarded by srv.mu
 	closeOne sync.Once
 
