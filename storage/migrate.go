@@ -72,6 +72,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	return applyMigrations(ctx, db, ms)
+}
+
+// applyMigrations brings db to version len(ms).
+func applyMigrations(ctx context.Context, db *sql.DB, ms []migration) error {
 	if _, err := db.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS fd_schema (
 			id      INTEGER PRIMARY KEY CHECK (id = 1),

@@ -584,3 +584,37 @@ func params(q string) int {
 	}
 	return plain + numbered
 }
+
+// TestFailedMigrationChangesNothing: a migration that fails half-way leaves
+// neither its first statements nor a new version behind.
+func TestFailedMigrationChangesNothing(t *testing.T) {
+	ctx := t.Context()
+	raw, err := sql.Open("sqlite3", dsn(filepath.Join(t.TempDir(), "m.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ms := []migration{
+		{version: 1, name: "0001_a.sql", sql: "CREATE TABLE fd_a (x INTEGER);"},
+		{version: 2, name: "0002_b.sql", sql: "CREATE TABLE fd_b (x INTEGER); INSERT INTO nowhere VALUES (1);"},
+	}
+	err = applyMigrations(ctx, raw, ms)
+	if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
+		t.Fatalf("applyMigrations = %v, want an error naming 0002_b.sql", err)
+	}
+	if v := schemaVersion(t, raw); v != 1 {
+		t.Errorf("version after failed migration = %d, want 1", v)
+	}
+	var n int
+	if err := raw.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'fd_b'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("fd_b exists after its migration failed (%d, %v)", n, err)
+	}
+	// Fixed, it applies on the next start.
+	ms[1].sql = "CREATE TABLE fd_b (x INTEGER);"
+	if err := applyMigrations(ctx, raw, ms); err != nil {
+		t.Fatal(err)
+	}
+	if v := schemaVersion(t, raw); v != 2 {
+		t.Errorf("version = %d, want 2", v)
+	}
+}
