@@ -290,3 +290,133 @@ func TestCustomerSwitchingAddressing(t *testing.T) {
 		})
 	}
 }
+
+func TestPhoneMessageInCustomerChatAndEdit(t *testing.T) {
+	srv, bc := newLinked(t)
+	carol := srv.NewCustomer("Carol")
+	carol.Send("hi")
+	waitMessage(t, bc)
+
+	id := srv.Phone().SendInChat(carol, "/time")
+	m := waitMessage(t, bc)
+	if textOf(m) != "/time" || m.Info.ID != id {
+		t.Fatalf("bot got %q id %s, want /time id %s", textOf(m), m.Info.ID, id)
+	}
+	if !m.Info.IsFromMe || m.Info.Sender.Device != 0 || m.Info.Chat != carol.PN() {
+		t.Errorf("info = from me %v, sender %s, chat %s; want from me, device 0, chat %s",
+			m.Info.IsFromMe, m.Info.Sender, m.Info.Chat, carol.PN())
+	}
+	if m.Info.DeviceSentMeta == nil || m.Info.DeviceSentMeta.DestinationJID != carol.PN().String() {
+		t.Errorf("device sent meta = %+v, want destination %s", m.Info.DeviceSentMeta, carol.PN())
+	}
+
+	edit := bc.cli.BuildEdit(m.Info.Chat, m.Info.ID, &waE2E.Message{Conversation: proto.String("We are open until 18:00")})
+	if _, err := bc.cli.SendMessage(context.Background(), m.Info.Chat, edit); err != nil {
+		t.Fatalf("send edit: %v", err)
+	}
+	got := carol.Next(t, wait)
+	if got.EditOf != id || got.Text != "We are open until 18:00" {
+		t.Errorf("customer got %+v, want an edit of %s", got, id)
+	}
+	gotPhone := srv.Phone().Next(t, wait)
+	if gotPhone.EditOf != id || gotPhone.Text != "We are open until 18:00" || gotPhone.Chat != carol.PN() {
+		t.Errorf("phone got %+v, want an edit of %s in %s", gotPhone, id, carol.PN())
+	}
+	sent := srv.Sent()
+	if last := sent[len(sent)-1]; last.Edit != "1" || last.To != carol.PN() {
+		t.Errorf("last outgoing = %+v, want an edit to %s", last, carol.PN())
+	}
+}
+
+func TestSelfChat(t *testing.T) {
+	srv, bc := newLinked(t)
+	id := srv.Phone().SendToSelf("!help")
+	m := waitMessage(t, bc)
+	if textOf(m) != "!help" || m.Info.ID != id || !m.Info.IsFromMe {
+		t.Fatalf("bot got %q id %s from me %v", textOf(m), m.Info.ID, m.Info.IsFromMe)
+	}
+	if m.Info.Chat.User != bc.cli.Store.GetJID().User {
+		t.Errorf("chat = %s, want the own number", m.Info.Chat)
+	}
+	sendText(t, bc, m.Info.Chat, "Commands: ...")
+	got := srv.Phone().Next(t, wait)
+	if got.Text != "Commands: ..." || got.Chat.User != fakewa.OwnerPhone {
+		t.Errorf("phone got %+v, want the reply in the self chat", got)
+	}
+	// The phone's chat with itself keeps working in both directions.
+	srv.Phone().SendToSelf("!status")
+	if m := waitMessage(t, bc); textOf(m) != "!status" {
+		t.Errorf("second self message = %q", textOf(m))
+	}
+}
+
+func TestGroupAndStatusMessages(t *testing.T) {
+	srv, bc := newLinked(t)
+	dave := srv.NewCustomer("Dave")
+	group := types.NewJID("120363000000000001", types.GroupServer)
+	tests := []struct {
+		name string
+		send func(text string) string
+		chat types.JID
+	}{
+		{"group", func(text string) string { return dave.SendInGroup(group, text) }, group},
+		{"group again", func(text string) string { return dave.SendInGroup(group, text) }, group},
+		{"status", func(text string) string { return dave.PostStatus(text) }, types.StatusBroadcastJID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := tt.send("in " + tt.name)
+			m := waitMessage(t, bc)
+			if textOf(m) != "in "+tt.name || m.Info.ID != id {
+				t.Fatalf("bot got %q id %s", textOf(m), m.Info.ID)
+			}
+			if !m.Info.IsGroup || m.Info.Chat != tt.chat || m.Info.Sender.User != dave.PN().User {
+				t.Errorf("info: group %v chat %s sender %s", m.Info.IsGroup, m.Info.Chat, m.Info.Sender)
+			}
+			waitAcked(t, srv, id)
+		})
+	}
+	// A DM after group traffic still decrypts (shared pairwise session).
+	dave.Send("direct")
+	if m := waitMessage(t, bc); textOf(m) != "direct" || m.Info.IsGroup {
+		t.Errorf("DM after group: %q group %v", textOf(m), m.Info.IsGroup)
+	}
+}
+
+func TestLogOutFromServer(t *testing.T) {
+	srv, bc := newLinked(t)
+	srv.LogOut()
+	lo := waitEvent[*events.LoggedOut](t, bc)
+	if lo.OnConnect {
+		t.Errorf("LoggedOut.OnConnect = true, want a stream error while connected")
+	}
+	if bc.cli.Store.ID != nil {
+		t.Errorf("store still has ID %s after logout", bc.cli.Store.ID)
+	}
+	if _, _, ok := srv.Linked(); ok {
+		t.Error("server still has a linked device")
+	}
+
+	// Linking again with a new device works (what the bot does after
+	// LoggedOut: a new device, a new QR).
+	bc2 := newBotClient(t, srv, filepath.Join(t.TempDir(), "bot2.db"))
+	link(t, srv, bc2)
+	erin := srv.NewCustomer("Erin")
+	erin.Send("after relink")
+	if m := waitMessage(t, bc2); textOf(m) != "after relink" {
+		t.Errorf("after relink got %q", textOf(m))
+	}
+}
+
+func TestLoginRefusedAfterLogoutWhileOffline(t *testing.T) {
+	srv, bc := newLinked(t)
+	bc.cli.Disconnect()
+	srv.LogOut()
+	if err := bc.cli.Connect(); err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	lo := waitEvent[*events.LoggedOut](t, bc)
+	if !lo.OnConnect || lo.Reason != events.ConnectFailureLoggedOut {
+		t.Errorf("LoggedOut = %+v, want on connect with reason 401", lo)
+	}
+}
