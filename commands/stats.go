@@ -1,0 +1,395 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"frontdesk/bot"
+	"frontdesk/storage"
+)
+
+// Limits of !stats.
+const (
+	defaultStatsDays = 30
+	maxStatsDays     = 365
+	// frequentQuestion is how many times a question must be asked in the
+	// period before !stats suggests a quick reply for it.
+	frequentQuestion = 20
+	// chartWidth is the longest bar of the busiest-hours chart.
+	chartWidth = 12
+)
+
+// errNoStats says the store cannot give statistics.
+var errNoStats = errors.New("this store keeps no statistics")
+
+// statsStore is what !stats and the digest need beyond bot.Store. The
+// SQLite store has it; a store without it gets a clear refusal.
+type statsStore interface {
+	Activity(ctx context.Context, since, until time.Time, minQuestions int) (storage.Activity, error)
+}
+
+func statsCommand() *Command {
+	return &Command{
+		Name:    "stats",
+		Aliases: []string{"statistiche"},
+		Usage:   "!stats [days 1-365, default 30]",
+		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and frequent questions without an answer.",
+		HelpIt:  "Messaggi, risposte automatiche per regola, tempo di risposta, ore di punta e domande frequenti senza risposta.",
+		Example: "!stats 7",
+		Run:     runStats,
+	}
+}
+
+func runStats(ctx context.Context, c *Call) error {
+	days := defaultStatsDays
+	switch len(c.Args) {
+	case 0:
+	case 1:
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(c.Args[0]), "d"))
+		if err != nil || n < 1 || n > maxStatsDays {
+			return c.Usagef("%q is not a number of days from 1 to %d.", "%q non è un numero di giorni da 1 a %d.", clip(c.Args[0], 20), maxStatsDays)
+		}
+		days = n
+	default:
+		return c.Usagef("Give at most one number of days.", "Indica al massimo un numero di giorni.")
+	}
+	until := c.At
+	if until.IsZero() {
+		until = c.Bot.Now()
+	}
+	st, err := computeStats(ctx, c.Bot, until.Add(-time.Duration(days)*24*time.Hour), until)
+	if errors.Is(err, errNoStats) {
+		return c.Userf("Statistics are not available with this storage.", "Le statistiche non sono disponibili con questo archivio.")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Reply(st.format(c, days))
+}
+
+// stats are the figures of one period. Definitions:
+//
+//   - Inbound: messages customers wrote (team members excluded); Customers:
+//     how many different customers wrote them.
+//   - RepliesSent, RulesSent: automatic messages actually sent in the
+//     period, and per rule (a greeting joined with the away message counts
+//     once in each); Withheld: replies held back (late, kill switch).
+//   - First response: a customer message received while the business is
+//     open starts a wait, unless that customer is already waiting. The
+//     owner's first message in that chat from the phone ends it. The
+//     response time is the open time in between (closed hours, nights and
+//     holidays do not count), so a question at 17:55 answered at 09:05 the
+//     next working day took 10 minutes. Messages received while closed
+//     start no wait; the owner writing first ends nothing. Waits still
+//     running at the end of the period are Unanswered. Median is the median
+//     of the answered waits (the mean of the two middle ones when even).
+//   - Hours: customer messages per hour of the day, in the business zone.
+//   - Questions: normalised questions asked at least frequentQuestion times
+//     in the period that no keyword answer and no quick reply answers (see
+//     answeredBy), each with a suggested shortcut.
+type stats struct {
+	Since, Until time.Time
+	// Loc is the business zone, for hours and dates.
+	Loc         *time.Location
+	Inbound     int
+	Customers   int
+	RepliesSent int
+	RulesSent   map[string]int
+	Withheld    map[string]int
+	Answered    int
+	Unanswered  int
+	Median      time.Duration
+	Hours       [24]int
+	Questions   []suggestion
+}
+
+// suggestion is a frequent question with no answer, and the quick reply
+// shortcut proposed for it.
+type suggestion struct {
+	storage.QuestionCount
+	Shortcut string
+}
+
+// computeStats reads the period [since, until) and works out every figure.
+func computeStats(ctx context.Context, b *bot.Bot, since, until time.Time) (stats, error) {
+	ss, ok := b.Store().(statsStore)
+	if !ok {
+		return stats{}, errNoStats
+	}
+	a, err := ss.Activity(ctx, since, until, frequentQuestion)
+	if err != nil {
+		return stats{}, fmt.Errorf("stats: %w", err)
+	}
+	return summarise(a, b.Config(), b.Schedule(), since, until), nil
+}
+
+// summarise is computeStats without the database: pure, so every figure
+// can be checked against known traffic.
+func summarise(a storage.Activity, cfg bot.Config, sched bot.Schedule, since, until time.Time) stats {
+	loc := sched.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld}
+	var waits []time.Duration
+	// Events come by customer, then time.
+	for i := 0; i < len(a.Events); {
+		cust := a.Events[i].Customer
+		wrote := false
+		var waitFrom time.Time
+		for ; i < len(a.Events) && a.Events[i].Customer == cust; i++ {
+			e := a.Events[i]
+			if e.Owner {
+				if !waitFrom.IsZero() {
+					waits = append(waits, openTime(sched, waitFrom, e.At))
+					waitFrom = time.Time{}
+				}
+				continue
+			}
+			st.Inbound++
+			wrote = true
+			st.Hours[e.At.In(loc).Hour()]++
+			if waitFrom.IsZero() && sched.IsOpen(e.At) {
+				waitFrom = e.At
+			}
+		}
+		if !waitFrom.IsZero() {
+			st.Unanswered++
+		}
+		if wrote {
+			st.Customers++
+		}
+	}
+	st.Answered = len(waits)
+	st.Median = median(waits)
+	st.Questions = unanswered(a.Questions, cfg)
+	return st
+}
+
+// openTime is how long the business was open between from and to.
+func openTime(s bot.Schedule, from, to time.Time) time.Duration {
+	var d time.Duration
+	for t := from; t.Before(to); {
+		next, ok := s.NextChange(t)
+		if !ok || next.After(to) {
+			next = to
+		}
+		if s.IsOpen(t) {
+			d += next.Sub(t)
+		}
+		if !next.After(t) {
+			break
+		}
+		t = next
+	}
+	return d
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
+}
+
+// answeredBy reports whether a keyword answer or a quick reply already
+// covers question (folded, numbers masked): a keyword phrase occurs in it
+// as whole words, or the words of a quick reply's shortcut do ("/orari"
+// covers "quali sono gli orari"). So adding the suggested quick reply
+// takes the question off the list.
+func answeredBy(question string, cfg bot.Config) bool {
+	for _, k := range cfg.Keywords {
+		for _, p := range k.Phrases {
+			if bot.MatchPhrase(question, bot.MaskNumbers(bot.Fold(p))) {
+				return true
+			}
+		}
+	}
+	for _, q := range cfg.QuickReplies {
+		for _, s := range q.Shortcuts {
+			if bot.MatchPhrase(question, bot.MaskNumbers(bot.Fold(strings.TrimPrefix(s, "/")))) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unanswered keeps the questions nothing answers yet and proposes a
+// shortcut for each, unique among the existing ones and each other.
+func unanswered(qs []storage.QuestionCount, cfg bot.Config) []suggestion {
+	taken := map[string]bool{menuShortcut: true}
+	for _, q := range cfg.QuickReplies {
+		for _, s := range q.Shortcuts {
+			taken[bot.NormalizeShortcut(s)] = true
+		}
+	}
+	var out []suggestion
+	for _, q := range qs {
+		if answeredBy(q.Text, cfg) {
+			continue
+		}
+		s := suggestShortcut(q.Text, taken)
+		taken[s] = true
+		out = append(out, suggestion{QuestionCount: q, Shortcut: s})
+	}
+	return out
+}
+
+// suggestShortcut proposes "/" plus the question's longest word (the
+// first of equal length), cut to the longest shortcut allowed; a number
+// is added when it is taken. A question without a usable word gets
+// "/faq".
+func suggestShortcut(question string, taken map[string]bool) string {
+	best := ""
+	for _, w := range strings.Fields(question) {
+		w = strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, w)
+		if len([]rune(w)) > len([]rune(best)) {
+			best = w
+		}
+	}
+	if len([]rune(best)) < bot.MinShortcutRunes {
+		best = "faq"
+	}
+	if r := []rune(best); len(r) > bot.MaxShortcutRunes {
+		best = string(r[:bot.MaxShortcutRunes])
+	}
+	s := "/" + best
+	for n := 2; taken[s] || bot.ValidShortcut(s) != nil; n++ {
+		suffix := strconv.Itoa(n)
+		r := []rune(best)
+		if len(r)+len(suffix) > bot.MaxShortcutRunes {
+			r = r[:bot.MaxShortcutRunes-len(suffix)]
+		}
+		s = "/" + string(r) + suffix
+	}
+	return s
+}
+
+// ruleOrder is the order rules are listed in: the order of an automatic
+// message's parts, then the rest by name.
+var ruleOrder = []string{bot.RuleGreeting, bot.RuleShortcut, bot.RuleMenu, bot.RuleKeyword, bot.RuleAway, bot.RuleHoliday}
+
+func (st stats) format(c *Call, days int) string {
+	var b strings.Builder
+	loc := st.Loc
+	b.WriteString(c.Tf("Statistics, last %d days (since %s):", "Statistiche, ultimi %d giorni (dal %s):",
+		days, st.Since.In(loc).Format("2006-01-02 15:04")))
+	if days > int(bot.Retention/(24*time.Hour)) {
+		b.WriteString("\n" + c.Tf("(messages are kept for %d days, so older ones are not counted)",
+			"(i messaggi sono conservati %d giorni, quelli più vecchi non sono contati)", int(bot.Retention/(24*time.Hour))))
+	}
+	b.WriteString("\n" + c.Tf("Customer messages: %d from %d customers", "Messaggi dei clienti: %d da %d clienti", st.Inbound, st.Customers))
+	b.WriteString("\n" + c.Tf("Automatic replies sent: %d", "Risposte automatiche inviate: %d", st.RepliesSent))
+	if len(st.RulesSent) > 0 {
+		b.WriteString(" (" + countList(st.RulesSent, ruleOrder) + ")")
+	}
+	if n := st.Withheld[bot.SuppressedLate] + st.Withheld[bot.SuppressedKill]; n > 0 {
+		b.WriteString("\n" + c.Tf("Not answered automatically: %d arrived too late, %d while replies were off",
+			"Senza risposta automatica: %d arrivati troppo tardi, %d con le risposte spente",
+			st.Withheld[bot.SuppressedLate], st.Withheld[bot.SuppressedKill]))
+	}
+	switch {
+	case st.Answered > 0:
+		b.WriteString("\n" + c.Tf("Your first response (open hours only): median %s over %d conversations; %d still waiting",
+			"La tua prima risposta (solo orario di apertura): mediana %s su %d conversazioni; %d ancora in attesa",
+			formatWait(st.Median), st.Answered, st.Unanswered))
+	case st.Unanswered > 0:
+		b.WriteString("\n" + c.Tf("Your first response: no answer from your phone yet; %d conversations waiting",
+			"La tua prima risposta: nessuna risposta dal telefono; %d conversazioni in attesa", st.Unanswered))
+	}
+	if chart := hoursChart(st.Hours); chart != "" {
+		b.WriteString("\n" + c.Tf("Busiest hours (%s):", "Ore di punta (%s):", loc.String()) + chart)
+	}
+	if len(st.Questions) == 0 {
+		b.WriteString("\n" + c.Tf("No question was asked %d or more times without an answer.",
+			"Nessuna domanda è stata fatta %d o più volte senza risposta.", frequentQuestion))
+	} else {
+		b.WriteString("\n" + c.Tf("Asked %d+ times with no quick reply or keyword answer; to add one, copy a line and write the answer:",
+			"Chieste %d+ volte senza risposta rapida né parola chiave; per aggiungerla copia una riga e scrivi la risposta:", frequentQuestion))
+		for _, q := range st.Questions {
+			b.WriteString("\n" + c.Tf("“%s” %d times, %d customers", "“%s” %d volte, %d clienti", q.Text, q.Count, q.Customers))
+			b.WriteString("\n!qr add " + q.Shortcut + " " + c.T("<answer>", "<risposta>"))
+		}
+	}
+	return b.String()
+}
+
+// countList renders counts as "greeting 3, away 5", in order first, then
+// any other names alphabetically.
+func countList(m map[string]int, order []string) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, k := range order {
+		if n, ok := m[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+			seen[k] = true
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// hoursChart draws the hours from the first to the last with messages,
+// one line each: "09 ████████ 42". Bars are scaled to the busiest hour;
+// an hour with any message gets at least one block.
+func hoursChart(hours [24]int) string {
+	first, last, top := -1, -1, 0
+	for h, n := range hours {
+		if n > 0 {
+			if first < 0 {
+				first = h
+			}
+			last = h
+			top = max(top, n)
+		}
+	}
+	if first < 0 {
+		return ""
+	}
+	var b strings.Builder
+	for h := first; h <= last; h++ {
+		n := hours[h]
+		bar := strings.Repeat("█", (n*chartWidth+top-1)/top)
+		if bar == "" {
+			bar = "·"
+		}
+		fmt.Fprintf(&b, "\n%02d %s %d", h, bar, n)
+	}
+	return b.String()
+}
+
+// formatWait renders a response time to the minute: "7 min", "2 h 05 min".
+func formatWait(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m < 60 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", m/60, m%60)
+}
