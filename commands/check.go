@@ -363,14 +363,15 @@ func missingHolidays(c *Call, cfg bot.Config, sched bot.Schedule, now time.Time)
 		}
 	}
 	var names []string
-	years := map[int]bool{}
+	years, seen := map[int]bool{}, map[string]bool{}
 	for _, y := range []int{today.Year(), today.Year() + 1} {
 		list, err := importCalendar(cfg.HolidayCountry, y)
 		if err != nil {
 			continue // the calendar is unavailable: nothing to compare with
 		}
 		for _, h := range list {
-			if inWindow(h) {
+			if inWindow(h) && !seen[h.From] {
+				seen[h.From] = true
 				name := h.Name
 				if name == "" {
 					name = c.T("holiday", "festività")

@@ -56,7 +56,7 @@ func runStatus(ctx context.Context, c *Call) error {
 		line(c.T("Time zone: %s", "Fuso orario: %s"), cfg.TimeZone)
 	}
 	line("%s", openLine(c, sched, cfg, now))
-	if at, ok := sched.NextOpen(now); ok {
+	if at, ok := sched.NextOpen(now); ok && sched.IsOpen(now) { // when closed, the line above says it
 		line(c.T("Next opening: %s", "Prossima apertura: %s"), bot.FormatNextOpen(now, at, loc, c.Lang()))
 	}
 	last, err := b.Store().RecentSent(ctx, 1)
