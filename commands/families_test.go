@@ -100,7 +100,9 @@ func TestAccepted(t *testing.T) {
 		{"!profile name clear", "cleared", func(t *testing.T, cfg bot.Config, _ bot.KillSwitch) { eq(t, cfg.Profile.Name, "") }},
 		{"!profile", "name: Bottega Rossi", nil},
 		{"!lang it", "italiano", func(t *testing.T, cfg bot.Config, _ bot.KillSwitch) { eq(t, cfg.Lang, "it") }},
-		{"!off", "OFF", func(t *testing.T, _ bot.Config, k bot.KillSwitch) { eq(t, k, bot.KillSwitch{Off: true, Reason: "!off"}) }},
+		{"!off", "OFF", func(t *testing.T, _ bot.Config, k bot.KillSwitch) {
+			eq(t, k, bot.KillSwitch{Off: true, Reason: "!off"})
+		}},
 		{"!on", "already", func(t *testing.T, _ bot.Config, k bot.KillSwitch) { eq(t, k.Off, false) }},
 		{"!pause 1h30m", "today 11:30", func(t *testing.T, _ bot.Config, k bot.KillSwitch) {
 			if !k.Off || !k.Until.Equal(time.Date(2026, 11, 25, 11, 30, 0, 0, rome)) {

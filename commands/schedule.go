@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -10,19 +9,15 @@ import (
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/holidays"
 )
 
 // This file holds the schedule commands: !tz, !hours and !holiday.
 
-// importCalendar and calendarCountries give the national public holidays.
-// TODO(commands): point them at holidays.Import and holidays.Supported once
-// package bot/holidays exists.
-var (
-	importCalendar = func(country string, year int) ([]bot.Holiday, error) {
-		return nil, errors.New("national calendars are not available yet")
-	}
-	calendarCountries = func() []string { return []string{"IT", "US", "GB", "DE", "FR", "ES"} }
-)
+// importCalendar gives a country's national public holidays for a year.
+// It is a variable so that tests (!check's too) can give a calendar of
+// their own.
+var importCalendar = holidays.Import
 
 func tzCommand() *Command {
 	return &Command{
@@ -305,18 +300,18 @@ func delHoliday(ctx context.Context, c *Call) error {
 }
 
 func importHolidays(ctx context.Context, c *Call) error {
-	supported := strings.Join(calendarCountries(), ", ")
+	supported := strings.Join(holidays.Supported(), ", ")
 	if len(c.Args) != 2 {
 		return c.Usagef("Give a country code (%s) and a year.", "Indica un codice paese (%s) e un anno.", supported)
 	}
 	country := strings.ToUpper(c.Args[0])
 	year, err := strconv.Atoi(c.Args[1])
-	if err != nil || year < 2000 || year > 2100 {
-		return c.Usagef("%q is not a year between 2000 and 2100.", "%q non è un anno tra 2000 e 2100.", clip(c.Args[1], 30))
+	if err != nil || year < holidays.MinYear || year > holidays.MaxYear {
+		return c.Usagef("%q is not a year between %d and %d.", "%q non è un anno tra %d e %d.", clip(c.Args[1], 30), holidays.MinYear, holidays.MaxYear)
 	}
 	list, err := importCalendar(country, year)
 	if err != nil {
-		return c.Usagef("Cannot import %q: %v (supported: %s).", "Impossibile importare %q: %v (supportati: %s).", clip(country, 10), err, supported)
+		return c.Usagef("Cannot import: %v.", "Impossibile importare: %v.", err)
 	}
 	added := 0
 	err = c.Update(func(cfg *bot.Config) error {

@@ -1,0 +1,115 @@
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"frontdesk/bot"
+	"frontdesk/storage"
+)
+
+// trouble records log lines that mean a bug: a recovered panic or an
+// internal error answered with an apology.
+type trouble struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (h *trouble) Enabled(context.Context, slog.Level) bool { return true }
+func (h *trouble) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *trouble) WithGroup(string) slog.Handler            { return h }
+func (h *trouble) Handle(_ context.Context, r slog.Record) error {
+	if r.Level < slog.LevelError {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b.WriteString(" " + a.String())
+		return true
+	})
+	h.mu.Lock()
+	h.lines = append(h.lines, b.String())
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *trouble) take() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := h.lines
+	h.lines = nil
+	return l
+}
+
+// FuzzRoute runs arbitrary text through the real command table on a real
+// bot and store: no input may panic, end in an internal error, or go
+// unanswered. The configuration carries over between inputs, so later
+// inputs meet states earlier ones built.
+func FuzzRoute(f *testing.F) {
+	for _, s := range setup {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		"!", "", "!!", "!help", "!help qr add", "!HELP AWAY SHIFT DEL", "!away shift del 22:00-02:00",
+		"!kw add a, b = {name} {next_open}", "!kw del 1", "!qr alias /time /a_b /ABC", "!qr stale", "!qr stats",
+		"!holiday add 2026-02-29", "!holiday add 2028-02-29..2028-03-01 {hours}", "!holiday del 1",
+		"!hours mon-fri 22:00-02:00", "!hours sun closed", "!hours clear", "!pause 1d12h", "!pause 9999999999h",
+		"!pause 30d", "!on", "!off", "!lang it", "!lang en", "!tz UTC", "!tz ../../etc/passwd",
+		"!profile website https://x.y/z", "!profile phone +1 (555) 010-0", "!away text \u00e9\u0301\u200b{",
+		"!away text {na{me}}", "!away after 99999999999999999999", "!kw add \u00a0 = x", "!qr add /\u00e8\u00e8\u00e8 x",
+	} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	msgs := &recorder{}
+	logs := &trouble{}
+	r := NewRouter(Commands())
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	b, err := bot.New(ctx, bot.Options{Store: db, Messenger: msgs, Clock: bot.ClockFunc(func() time.Time { return now }),
+		Commands: r, Self: self, HostZone: time.UTC, Log: slog.New(logs)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		r.Run(ctx, b, bot.Call{Chat: self, From: self, Text: text, At: now})
+		if l := logs.take(); len(l) > 0 {
+			t.Fatalf("input %q: %s", text, strings.Join(l, "\n"))
+		}
+		if msgs.take() == "" {
+			t.Fatalf("input %q got no answer", text)
+		}
+	})
+}
+
+// FuzzTokenize checks that Rest and Args agree with the text: every word
+// is found where it was cut from.
+func FuzzTokenize(f *testing.F) {
+	f.Add("kw add  a, b = x\ty\n z ")
+	f.Add("\u3000!\u00a0away  text")
+	f.Fuzz(func(t *testing.T, s string) {
+		toks := tokenize(s)
+		c := &Call{raw: s, words: toks}
+		for i, tok := range toks {
+			if tok.word == "" || !strings.HasPrefix(s[tok.start:], tok.word) {
+				t.Fatalf("token %d %q at %d does not match %q", i, tok.word, tok.start, s)
+			}
+			if rest := c.Rest(i); !strings.HasPrefix(rest, tok.word) {
+				t.Fatalf("Rest(%d) = %q does not start with %q", i, rest, tok.word)
+			}
+		}
+		if len(toks) != len(strings.Fields(s)) {
+			t.Fatalf("%d tokens, strings.Fields finds %d", len(toks), len(strings.Fields(s)))
+		}
+	})
+}
