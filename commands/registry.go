@@ -32,5 +32,9 @@ func Commands() []*Command {
 		exportCommand(),
 		importCommand(),
 		forgetCommand(),
+		// Shop counter and reports.
+		linkCommand(),
+		statsCommand(),
+		digestCommand(),
 	}
 }
