@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,9 +29,11 @@ type botClient struct {
 	container *sqlstore.Container
 	events    chan any
 	// handle decides the success status of events.Message handling;
-	// nil means success.
-	handle func(*events.Message) bool
+	// unset means success.
+	handle atomic.Pointer[func(*events.Message) bool]
 }
+
+func (bc *botClient) setHandler(f func(*events.Message) bool) { bc.handle.Store(&f) }
 
 func newBotClient(t *testing.T, srv *fakewa.Server, dbPath string) *botClient {
 	t.Helper()
@@ -39,7 +42,7 @@ func newBotClient(t *testing.T, srv *fakewa.Server, dbPath string) *botClient {
 	if os.Getenv("FAKEWA_DEBUG") != "" {
 		log = waLog.Stdout("Client", "DEBUG", true)
 	}
-	container, err := sqlstore.New(ctx, "sqlite3", "file:"+dbPath+"?_foreign_keys=on", log)
+	container, err := sqlstore.New(ctx, "sqlite3", "file:"+dbPath+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate", log)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -51,8 +54,8 @@ func newBotClient(t *testing.T, srv *fakewa.Server, dbPath string) *botClient {
 	bc.cli.SynchronousAck = true
 	bc.cli.AddEventHandlerWithSuccessStatus(func(evt any) bool {
 		ok := true
-		if m, isMsg := evt.(*events.Message); isMsg && bc.handle != nil {
-			ok = bc.handle(m)
+		if m, isMsg := evt.(*events.Message); isMsg && bc.handle.Load() != nil {
+			ok = (*bc.handle.Load())(m)
 		}
 		bc.events <- evt
 		return ok
@@ -390,8 +393,21 @@ func TestLogOutFromServer(t *testing.T) {
 	if lo.OnConnect {
 		t.Errorf("LoggedOut.OnConnect = true, want a stream error while connected")
 	}
-	if bc.cli.Store.ID != nil {
-		t.Errorf("store still has ID %s after logout", bc.cli.Store.ID)
+	// whatsmeow deletes the device concurrently with dispatching
+	// LoggedOut; wait for the row to go.
+	deadline := time.Now().Add(wait)
+	for {
+		devices, err := bc.container.GetAllDevices(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(devices) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("device still stored %v after logout", wait)
+		}
+		time.Sleep(time.Millisecond)
 	}
 	if _, _, ok := srv.Linked(); ok {
 		t.Error("server still has a linked device")
@@ -418,5 +434,111 @@ func TestLoginRefusedAfterLogoutWhileOffline(t *testing.T) {
 	lo := waitEvent[*events.LoggedOut](t, bc)
 	if !lo.OnConnect || lo.Reason != events.ConnectFailureLoggedOut {
 		t.Errorf("LoggedOut = %+v, want on connect with reason 401", lo)
+	}
+}
+
+func TestDroppedConnectionQueuesAndDelivers(t *testing.T) {
+	srv, bc := newLinked(t)
+	frank := srv.NewCustomer("Frank")
+	frank.Send("before")
+	waitMessage(t, bc)
+
+	release := srv.HoldLogin()
+	srv.DropConnection()
+	waitEvent[*events.Disconnected](t, bc)
+	id := frank.Send("while offline")
+	if n := srv.DeliveryCount(id); n != 0 {
+		t.Fatalf("delivered %d times while the client was offline", n)
+	}
+	release()
+	srv.WaitLogin(t, 2, wait)
+	m := waitMessage(t, bc)
+	if textOf(m) != "while offline" || m.Info.ID != id {
+		t.Fatalf("after reconnect got %q id %s", textOf(m), m.Info.ID)
+	}
+	waitAcked(t, srv, id)
+	if n := srv.DeliveryCount(id); n != 1 {
+		t.Errorf("delivered %d times, want 1", n)
+	}
+	// The reconnected client can still reply.
+	sendText(t, bc, m.Info.Chat, "back")
+	if got := frank.Next(t, wait); got.Text != "back" {
+		t.Errorf("reply after reconnect = %q", got.Text)
+	}
+}
+
+func TestMessageAckedOnlyAfterHandling(t *testing.T) {
+	srv, bc := newLinked(t)
+	gina := srv.NewCustomer("Gina")
+	var fail atomic.Bool
+	fail.Store(true)
+	bc.setHandler(func(m *events.Message) bool { return textOf(m) == "" || !fail.Load() })
+	id := gina.Send("please answer")
+	if m := waitMessage(t, bc); m.Info.ID != id {
+		t.Fatalf("handled %s, want %s", m.Info.ID, id)
+	}
+	expectNoMessage(t, bc, 50*time.Millisecond)
+	if srv.Acked(id) {
+		t.Fatal("message acked although the handler failed")
+	}
+
+	// The server delivers unacked stanzas again after a reconnect. The
+	// ciphertext is the same, so whatsmeow can only decrypt it again with
+	// its decrypted-event buffer; without it, it acks the duplicate
+	// without an event.
+	fail.Store(false)
+	srv.DropConnection()
+	srv.WaitLogin(t, 2, wait)
+	waitAcked(t, srv, id)
+	if n := srv.DeliveryCount(id); n != 2 {
+		t.Errorf("delivered %d times, want 2", n)
+	}
+}
+
+func TestRedeliverWithEventBuffer(t *testing.T) {
+	srv := fakewa.NewServer(t)
+	bc := newBotClient(t, srv, filepath.Join(t.TempDir(), "bot.db"))
+	bc.cli.EnableDecryptedEventBuffer = true
+	link(t, srv, bc)
+	hank := srv.NewCustomer("Hank")
+
+	tests := []struct {
+		name       string
+		failFirst  bool
+		wantEvents int
+	}{
+		// After a crash between handling and the receipt, the buffer
+		// has been cleared: the same stanza is acked without an event.
+		{"handled before crash", false, 1},
+		// The handler failed: the plaintext stays buffered and the
+		// redelivered stanza is handled again.
+		{"handler failed", true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			bc.setHandler(func(m *events.Message) bool {
+				if textOf(m) == "" {
+					return true
+				}
+				n := calls.Add(1)
+				return !(tt.failFirst && n == 1)
+			})
+			id := hank.Send(tt.name)
+			waitMessage(t, bc)
+			if err := srv.Redeliver(id); err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantEvents == 2 {
+				if m := waitMessage(t, bc); m.Info.ID != id {
+					t.Errorf("redelivered id = %s, want %s", m.Info.ID, id)
+				}
+			}
+			waitAcked(t, srv, id)
+			expectNoMessage(t, bc, 50*time.Millisecond)
+			if n := int(calls.Load()); n != tt.wantEvents {
+				t.Errorf("handler ran %d times, want %d", n, tt.wantEvents)
+			}
+		})
 	}
 }
