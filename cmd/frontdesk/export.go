@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"frontdesk/bot"
+	"frontdesk/commands"
+	"frontdesk/storage"
+)
+
+// `frontdesk export` and `frontdesk import` are !export and !import for
+// the terminal: the same document (commands.EncodeConfig and
+// commands.DecodeConfig), read from and written to the database directly,
+// for backups and for moving a setup to another machine.
+
+// defaultDB is the database `frontdesk` uses when --db is not given.
+const defaultDB = "frontdesk.db"
+
+// runExport prints the configuration stored in the database as the export
+// document.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", defaultDB, "the database to read")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: frontdesk export [--db PATH] > config.json")
+		fs.PrintDefaults()
+	}
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return &exitError{code: 2, err: fmt.Errorf("export: unexpected argument %q", rest[0])}
+	}
+	// Opening creates a missing database; an export of nothing is a
+	// mistake in the path, so say so instead.
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("export: no database at %s (give its path with --db): %w", *dbPath, err)
+	}
+	db, err := storage.Open(ctx, *dbPath)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer db.Close()
+	cfg, ok, err := db.LoadConfig(ctx)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if !ok {
+		cfg = bot.DefaultConfig()
+	}
+	doc, err := commands.EncodeConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", doc); err != nil {
+		return fmt.Errorf("export: write: %w", err)
+	}
+	return nil
+}
+
+// runImport replaces the configuration in the database with the document
+// in FILE ("-" reads standard input). The whole document is checked before
+// the database is opened; on any error nothing changes.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", defaultDB, "the database to write")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: frontdesk import [--db PATH] FILE   (FILE - reads standard input)")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return &exitError{code: 2, err: errors.New("import: give exactly one file")}
+	}
+	var data []byte
+	if files[0] == "-" {
+		data, err = io.ReadAll(os.Stdin)
+	} else {
+		data, err = os.ReadFile(files[0])
+	}
+	if err != nil {
+		return fmt.Errorf("import: read %s: %w", files[0], err)
+	}
+	cfg, err := commands.DecodeConfig(data)
+	if err != nil {
+		return fmt.Errorf("import %s: nothing was changed: %w", files[0], err)
+	}
+	db, err := storage.Open(ctx, *dbPath)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer db.Close()
+	if err := db.SaveConfig(ctx, cfg); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	fmt.Fprintf(stdout, "Configuration imported into %s: %d keyword answers, %d quick replies, %d holidays, %d admins.\n",
+		*dbPath, len(cfg.Keywords), len(cfg.QuickReplies), len(cfg.Holidays), len(cfg.Admins))
+	fmt.Fprintln(stdout, "If frontdesk is running on this database, restart it: it keeps its configuration in memory and would overwrite this one at the next change.")
+	return nil
+}
