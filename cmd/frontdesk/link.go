@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mdp/qrterminal/v3"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	waLog "go.mau.fi/whatsmeow/util/log"
+
+	"frontdesk/bot"
+	"frontdesk/bot/walink"
+	"frontdesk/storage"
+)
+
+// runLink is `frontdesk link [--db PATH] [--text T] [--out FILE.png]`: the
+// wa.me link to the linked account's chat, with optional prefilled text,
+// printed with its QR code in the terminal and saved as a PNG for
+// printing. It is `!link` for the owner at the computer; the number comes
+// from the WhatsApp session in the database, so the bot must have been
+// linked once with `frontdesk run`. It sends nothing and may run while the
+// bot runs.
+func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "frontdesk.db", "the bot's database")
+	text := fs.String("text", "", fmt.Sprintf("text the customer's message starts with (at most %d characters)", walink.MaxText))
+	out := fs.String("out", "frontdesk-link.png", "where to save the QR code image")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: frontdesk link [--db PATH] [--text T] [--out FILE.png]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return &exitError{code: 2, err: fmt.Errorf("link: unexpected %q (quote the text: --text \"...\")", fs.Arg(0))}
+	}
+	if *out == "" {
+		return &exitError{code: 2, err: errors.New("link: --out needs a file name")}
+	}
+
+	self, err := ownNumber(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	link, err := walink.Link(self, *text)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("link: %w", err)}
+	}
+	png, err := walink.PNG(link)
+	if err != nil {
+		return fmt.Errorf("link: %w", err)
+	}
+	if err := os.WriteFile(*out, png, 0o644); err != nil {
+		return fmt.Errorf("link: save the QR code: %w", err)
+	}
+	qrterminal.GenerateHalfBlock(link, qrterminal.M, stdout)
+	fmt.Fprintf(stdout, "%s\nQR code saved to %s\n", link, *out)
+	return nil
+}
+
+// ownNumber reads the linked account's phone number from the WhatsApp
+// session kept in the database at path. A missing database is not
+// created: that would only hide a wrong --db.
+func ownNumber(ctx context.Context, path string) (bot.UserID, error) {
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("link: no database at %s (give its place with --db, or link the bot first with `frontdesk run`): %w", path, err)
+	}
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return "", fmt.Errorf("link: %w", err)
+	}
+	defer db.Close()
+	container := sqlstore.NewWithDB(db.SQL(), "sqlite3", waLog.Noop)
+	if err := container.Upgrade(ctx); err != nil {
+		return "", fmt.Errorf("link: read the WhatsApp session: %w", err)
+	}
+	device, err := container.GetFirstDevice(ctx)
+	if err != nil {
+		return "", fmt.Errorf("link: read the WhatsApp session: %w", err)
+	}
+	if device.ID == nil || device.ID.User == "" {
+		return "", fmt.Errorf("link: the bot is not linked to a WhatsApp account yet: run `frontdesk run` and scan the QR code first")
+	}
+	return bot.PhoneID(device.ID.User), nil
+}
