@@ -61,7 +61,10 @@
 //   - One client at a time; a new connection replaces the previous one.
 //   - Peers have a single device (device 0); the account has the phone and
 //     the linked device only. No multi-device fan-out for customers.
-//   - No app state, history sync, media upload/download, presence,
+//   - Media: image uploads work (the <media_conn> query and the HTTPS
+//     upload go to the fake; peers decrypt the image into Received.Image).
+//     Media downloads by the client are not served.
+//   - No app state, history sync, presence,
 //     receipts to peers, notifications, or group metadata (sending to a
 //     group from the client is not supported; receiving is).
 //   - Retry receipts are recorded, not answered: the fake does not

@@ -542,3 +542,33 @@ func TestRedeliverWithEventBuffer(t *testing.T) {
 		})
 	}
 }
+
+func TestImageUploadAndSend(t *testing.T) {
+	srv, bc := newLinked(t)
+	ivy := srv.NewCustomer("Ivy")
+	ivy.Send("link please")
+	m := waitMessage(t, bc)
+
+	png := []byte("\x89PNG\r\n\x1a\n fake image bytes of some length")
+	up, err := bc.cli.Upload(context.Background(), png, whatsmeow.MediaImage)
+	if err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	_, err = bc.cli.SendMessage(context.Background(), m.Info.Chat, &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
+		URL:           proto.String(up.URL),
+		DirectPath:    proto.String(up.DirectPath),
+		MediaKey:      up.MediaKey,
+		FileEncSHA256: up.FileEncSHA256,
+		FileSHA256:    up.FileSHA256,
+		FileLength:    proto.Uint64(up.FileLength),
+		Mimetype:      proto.String("image/png"),
+		Caption:       proto.String("wa.me/15550001000"),
+	}})
+	if err != nil {
+		t.Fatalf("send image: %v", err)
+	}
+	got := ivy.Next(t, wait)
+	if got.ImageErr != nil || string(got.Image) != string(png) || got.Text != "wa.me/15550001000" {
+		t.Errorf("customer got image %q (err %v) caption %q", got.Image, got.ImageErr, got.Text)
+	}
+}

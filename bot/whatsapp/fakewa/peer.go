@@ -49,6 +49,11 @@ type Received struct {
 	// Message is the decrypted content without DeviceSentMessage and
 	// edit wrappers.
 	Message *waE2E.Message
+	// Image is the decrypted image of an image message (its caption is in
+	// Text), or nil.
+	Image []byte
+	// ImageErr says why an image message's image could not be fetched.
+	ImageErr error
 }
 
 // Addressing says how a customer's message is addressed to the linked
@@ -441,6 +446,9 @@ func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBin
 		inner = pm.GetEditedMessage()
 	}
 	r.Text = textOf(inner)
+	if img := inner.GetImageMessage(); img != nil {
+		r.Image, r.ImageErr = p.srv.downloadImage(img)
+	}
 	p.received = append(p.received, r)
 	select {
 	case p.inbox <- r:

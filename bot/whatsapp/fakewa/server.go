@@ -71,6 +71,7 @@ type Server struct {
 	loginWaiter chan struct{} // closed and replaced at every login
 	holdLogin   chan struct{} // non-nil: logins wait until it is closed
 	customerSeq int
+	media       map[string][]byte // encrypted uploads by direct path
 	conns       sync.WaitGroup
 }
 
@@ -142,6 +143,7 @@ func NewServer(tb testing.TB) *Server {
 		nextDevice:  11,
 		byID:        make(map[string]*delivery),
 		peers:       make(map[string]*peer),
+		media:       make(map[string][]byte),
 		loginWaiter: make(chan struct{}),
 	}
 	if err := s.makeCerts(); err != nil {
@@ -158,7 +160,10 @@ func NewServer(tb testing.TB) *Server {
 		tb.Fatalf("fakewa: upgrade peer db: %v", err)
 	}
 
-	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveWS))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws/chat", s.serveWS)
+	mux.HandleFunc("/mms/", s.serveUpload)
+	s.ts = httptest.NewUnstartedServer(mux)
 	s.ts.StartTLS()
 
 	phonePeer, err := s.newPeer("", types.NewJID(OwnerPhone, types.DefaultUserServer), types.NewJID(OwnerLID, types.HiddenUserServer))
@@ -248,11 +253,12 @@ func (s *Server) HTTPClient() *http.Client {
 	}}
 }
 
-// Configure routes cli's websocket connections (before and after login) to
-// the fake server. Call it before cli.Connect.
+// Configure routes cli's websocket connections (before and after login)
+// and its media uploads to the fake server. Call it before cli.Connect.
 func (s *Server) Configure(cli *whatsmeow.Client) {
 	cli.SetPreLoginHTTPClient(s.HTTPClient())
 	cli.SetWebsocketHTTPClient(s.HTTPClient())
+	cli.SetMediaHTTPClient(s.HTTPClient())
 }
 
 // Phone is the owner's phone: the primary device of the account.
@@ -693,6 +699,8 @@ func (s *Server) handleIQ(c *conn, node *waBinary.Node) {
 		reply = s.handleEncryptIQ(node)
 	case "usync":
 		reply = s.handleUsync(node)
+	case "w:m":
+		reply = mediaConnIQ(node)
 	default:
 		reply = resultIQ(node)
 	}
