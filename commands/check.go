@@ -154,7 +154,7 @@ func Findings(ctx context.Context, b *bot.Bot) ([]string, error) {
 	// Time zone never set.
 	if cfg.TimeZone == "" {
 		add("The time zone was never set, so the computer's (%s) is used: !tz Europe/Rome (with your zone).",
-			"Il fuso orario non è mai stato impostato, quindi si usa quello del computer (%s): !tz Europe/Rome (con il tuo fuso).", sched.Loc)
+			"Il fuso orario non è mai stato impostato, quindi si usa quello del computer (%s): !tz Europe/Rome (con il tuo fuso).", zoneName(sched.Loc, now))
 	}
 
 	// National holidays coming up that are not in the list.

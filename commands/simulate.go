@@ -114,7 +114,7 @@ func runSimulate(ctx context.Context, c *Call) error {
 		who = c.T("A known customer", "Un cliente noto")
 	}
 	s.WriteString(c.Tf("%s writing %s on %s (%s), with you away:", "%s che scrive %s %s (%s), con te assente:",
-		who, c.quote(clip(text, 60)), c.stamp(a.At, sched.Loc), sched.Loc))
+		who, c.quote(clip(text, 60)), c.stamp(a.At, sched.Loc), zoneName(sched.Loc, a.At)))
 	switch {
 	case d.Suppressed != "":
 		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", "Non verrebbe inviato nulla: %s.", suppressedWhy(c, d.Suppressed)))

@@ -51,7 +51,7 @@ func runStatus(ctx context.Context, c *Call) error {
 	line(c.T("Quick replies: %d", "Risposte rapide: %d"), len(cfg.QuickReplies))
 	line("%s", killSwitchLine(c, b.KillSwitch(), now, loc))
 	if cfg.TimeZone == "" {
-		line(c.T("Time zone: %s (the computer's; set yours with !tz Europe/Rome)", "Fuso orario: %s (quello del computer; imposta il tuo con !tz Europe/Rome)"), loc)
+		line(c.T("Time zone: %s (the computer's; set yours with !tz Europe/Rome)", "Fuso orario: %s (quello del computer; imposta il tuo con !tz Europe/Rome)"), zoneName(loc, now))
 	} else {
 		line(c.T("Time zone: %s", "Fuso orario: %s"), cfg.TimeZone)
 	}
@@ -116,6 +116,18 @@ func openLine(c *Call, sched bot.Schedule, cfg bot.Config, now time.Time) string
 		return c.Tf("Now: %s, with no change ahead", "Ora: %s, senza cambi in vista", state)
 	}
 	return c.Tf("Now: %s until %s", "Ora: %s fino a %s", state, bot.FormatNextOpen(now, at, sched.Loc, c.Lang()))
+}
+
+// zoneName names loc for the owner: its IANA name, or for the host's
+// unnamed zone ("Local") the abbreviation and offset in use at now.
+func zoneName(loc *time.Location, now time.Time) string {
+	if loc == nil {
+		return "UTC"
+	}
+	if name := loc.String(); name != "Local" {
+		return name
+	}
+	return now.In(loc).Format("MST, UTC-07:00")
 }
 
 var (

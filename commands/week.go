@@ -39,7 +39,7 @@ func runWeek(ctx context.Context, c *Call) error {
 func formatWeekAhead(c *Call, cfg bot.Config, sched bot.Schedule, kill bot.KillSwitch, now time.Time) string {
 	loc := sched.Loc
 	var s strings.Builder
-	s.WriteString(c.Tf("The next 7 days (%s):", "I prossimi 7 giorni (%s):", loc))
+	s.WriteString(c.Tf("The next 7 days (%s):", "I prossimi 7 giorni (%s):", zoneName(loc, now)))
 	if kill.Active(now) {
 		s.WriteString("\n" + killSwitchLine(c, kill, now, loc))
 	}
