@@ -141,6 +141,14 @@ func TestExportImportCommands(t *testing.T) {
 		t.Errorf("saved configuration differs from the exported one:\n%s\n---\n%s", a, b)
 	}
 
+	// Compact JSON (no space after the first brace) is a document too.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(first)); err != nil {
+		t.Fatal(err)
+	}
+	ob.must("!away off")
+	contains(t, "compact", ob.owner(compact.String()), "Configuration imported: away on")
+
 	// "!import <doc>" works too, and a refused document changes nothing.
 	contains(t, "!import", ob.owner("!import "+first), "Configuration imported")
 	before := ob.b.Config()

@@ -250,6 +250,9 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 		return &UserError{c.T("Type !help for the list of commands.", "Scrivi !help per l'elenco dei comandi.")}
 	}
 	name := c.words[0].word
+	if strings.HasPrefix(name, "{") {
+		name = "{" // a pasted !export document, however it is spaced: !import's alias
+	}
 	cmd := find(r.table, name)
 	if cmd == nil {
 		return &UserError{c.Tf("Unknown command !%s. Type !help.", "Comando sconosciuto !%s. Scrivi !help.", clip(name, 30))}
