@@ -116,7 +116,8 @@ type suggestion struct {
 	Shortcut string
 }
 
-// computeStats reads the period [since, until) and works out every figure.
+// computeStats reads the period from since to until (both included) and
+// works out every figure.
 func computeStats(ctx context.Context, b *bot.Bot, since, until time.Time) (stats, error) {
 	ss, ok := b.Store().(statsStore)
 	if !ok {

@@ -51,7 +51,8 @@ type Activity struct {
 	Questions []QuestionCount
 }
 
-// Activity reads the activity at or after since and before until.
+// Activity reads the activity from since to until, both included: a
+// command given at until sees the messages recorded at that same instant.
 // minQuestions is how many times a question must have been asked to be
 // listed (at least 1).
 func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions int) (Activity, error) {
@@ -80,18 +81,18 @@ func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions
 	}
 	if err := tx.QueryRowContext(ctx, `
 		SELECT count(*) FROM fd_outbox
-		WHERE status = 'sent' AND sent_at >= ? AND sent_at < ?`, from, to).Scan(&a.RepliesSent); err != nil {
+		WHERE status = 'sent' AND sent_at >= ? AND sent_at <= ?`, from, to).Scan(&a.RepliesSent); err != nil {
 		return Activity{}, fmt.Errorf("read activity: replies: %w", err)
 	}
 	if err := countBy(ctx, tx, a.RulesSent, `
 		SELECT r.value, count(*) FROM fd_outbox AS o, json_each(o.rules) AS r
-		WHERE o.status = 'sent' AND o.sent_at >= ? AND o.sent_at < ?
+		WHERE o.status = 'sent' AND o.sent_at >= ? AND o.sent_at <= ?
 		GROUP BY r.value`, from, to); err != nil {
 		return Activity{}, fmt.Errorf("read activity: replies by rule: %w", err)
 	}
 	if err := countBy(ctx, tx, a.Withheld, `
 		SELECT r.value, count(*) FROM fd_inbound AS i, json_each(i.rules) AS r
-		WHERE i.kind = 'customer' AND i.received >= ? AND i.received < ?
+		WHERE i.kind = 'customer' AND i.received >= ? AND i.received <= ?
 		  AND r.value IN ('`+bot.SuppressedLate+`', '`+bot.SuppressedKill+`')
 		GROUP BY r.value`, from, to); err != nil {
 		return Activity{}, fmt.Errorf("read activity: withheld replies: %w", err)
@@ -108,7 +109,7 @@ func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions
 func chatEvents(ctx context.Context, tx *sql.Tx, from, to int64) ([]ChatEvent, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT customer, kind = 'owner-in-chat', received FROM fd_inbound AS i
-		WHERE received >= ? AND received < ? AND customer <> ''
+		WHERE received >= ? AND received <= ? AND customer <> ''
 		  AND (kind = 'owner-in-chat'
 		       OR (kind = 'customer' AND NOT EXISTS (
 		           SELECT 1 FROM json_each(i.rules) WHERE value = 'admin')))
@@ -155,7 +156,7 @@ func countBy(ctx context.Context, tx *sql.Tx, m map[string]int, query string, ar
 func frequentQuestions(ctx context.Context, tx *sql.Tx, from, to int64, min int) ([]QuestionCount, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT text, count(*), count(DISTINCT customer) FROM fd_questions
-		WHERE at >= ? AND at < ?
+		WHERE at >= ? AND at <= ?
 		GROUP BY text HAVING count(*) >= ?
 		ORDER BY count(*) DESC, text`, from, to, min)
 	if err != nil {

@@ -61,8 +61,9 @@ func TestActivity(t *testing.T) {
 	record(bot.Inbound{Customer: admin, Received: at(7), Rules: []string{"admin"}})
 	// The owner's own chat is not a customer chat.
 	record(bot.Inbound{Chat: "15550100", Kind: bot.OwnerSelf, Received: at(8), OwnerActive: true})
-	// At until: outside.
+	// At until: inside; just after: outside.
 	record(bot.Inbound{Customer: c3, Received: until, Question: "ciao"})
+	record(bot.Inbound{Customer: c3, Received: until.Add(time.Nanosecond), Question: "ciao"})
 
 	// Send the first three replies (the last stays pending) at chosen moments:
 	// the one from before the period was sent before it.
@@ -92,12 +93,14 @@ func TestActivity(t *testing.T) {
 			{Customer: c2, At: at(4)},
 			{Customer: c3, At: at(5)},
 			{Customer: c3, At: at(6)},
+			{Customer: c3, At: until},
 		},
 		RepliesSent: 2,
 		RulesSent:   map[string]int{"greeting": 1, "away": 1, "keyword": 1},
 		Withheld:    map[string]int{bot.SuppressedLate: 1, bot.SuppressedKill: 1},
 		Questions: []QuestionCount{
 			{Text: "orari", Count: 3, Customers: 2},
+			{Text: "ciao", Count: 2, Customers: 1},
 			{Text: "prezzo #", Count: 2, Customers: 2},
 		},
 	}
@@ -118,7 +121,7 @@ func TestActivity(t *testing.T) {
 			t.Errorf("event of a forgotten customer: %+v", e)
 		}
 	}
-	wantQ := []QuestionCount{{Text: "prezzo #", Count: 2, Customers: 2}, {Text: "ciao", Count: 1, Customers: 1}, {Text: "orari", Count: 1, Customers: 1}}
+	wantQ := []QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 2, Customers: 2}, {Text: "orari", Count: 1, Customers: 1}}
 	if !reflect.DeepEqual(got.Questions, wantQ) {
 		t.Errorf("questions after Forget = %+v, want %+v", got.Questions, wantQ)
 	}
@@ -131,9 +134,9 @@ func TestActivity(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Activity after Retain: %v", err)
 	}
-	wantQ = []QuestionCount{{Text: "ciao", Count: 1, Customers: 1}, {Text: "prezzo #", Count: 1, Customers: 1}}
-	if !reflect.DeepEqual(got.Questions, wantQ) || len(got.Events) != 2 {
-		t.Errorf("after Retain: questions %+v (want %+v), %d events (want 2)", got.Questions, wantQ, len(got.Events))
+	wantQ = []QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 1, Customers: 1}}
+	if !reflect.DeepEqual(got.Questions, wantQ) || len(got.Events) != 3 {
+		t.Errorf("after Retain: questions %+v (want %+v), %d events (want 3)", got.Questions, wantQ, len(got.Events))
 	}
 }
 
