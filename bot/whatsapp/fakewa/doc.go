@@ -50,7 +50,7 @@
 //     crash or a handler that reported failure. DropConnection closes the
 //     socket (whatsmeow reconnects at once), HoldLogin keeps the next login
 //     waiting so a test can queue messages "while offline", Redeliver sends
-//     one stanza again, LogOut sends the device_removed stream error
+//     one stanza again byte for byte, LogOut sends the device_removed stream error
 //     (events.LoggedOut) and refuses later logins of that device with a 401
 //     failure.
 //
@@ -67,11 +67,18 @@
 //   - No app state, history sync, presence,
 //     receipts to peers, notifications, or group metadata (sending to a
 //     group from the client is not supported; receiving is).
-//   - Retry receipts are recorded, not answered: the fake does not
-//     re-encrypt a message the client could not decrypt.
+//   - Retry receipts for direct messages from customers and the phone are
+//     answered as a phone would (same id, encrypted again; a new session
+//     from the receipt's keys on the second retry); Server.Resend does the
+//     same on demand. Group and status messages are not resent.
 //   - The prekey count reported before the first upload is 1 instead of 0
 //     so a new device uploads 50 prekeys instead of 812 (speed).
 //   - Stanza timestamps come from Server.Now (time.Now by default).
+//
+// whatsmeow has a data race between FrameSocket.SendFrame and Close; to keep
+// tests clean under -race, DropConnection and LogOut first wait for the
+// client to settle, and tests should call Server.WaitQuiet before they
+// Disconnect a client themselves.
 //
 // Peer helpers that can fail (Send, SendInChat...) call Fatalf on the
 // server's testing.TB: call them from the test goroutine.

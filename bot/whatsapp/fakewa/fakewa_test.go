@@ -62,6 +62,7 @@ func newBotClient(t *testing.T, srv *fakewa.Server, dbPath string) *botClient {
 	})
 	srv.Configure(bc.cli)
 	t.Cleanup(func() {
+		srv.WaitQuiet(time.Second) // no receipt in flight while closing
 		bc.cli.Disconnect()
 		_ = container.Close()
 	})
@@ -426,6 +427,7 @@ func TestLogOutFromServer(t *testing.T) {
 
 func TestLoginRefusedAfterLogoutWhileOffline(t *testing.T) {
 	srv, bc := newLinked(t)
+	srv.WaitQuiet(time.Second)
 	bc.cli.Disconnect()
 	srv.LogOut()
 	if err := bc.cli.Connect(); err != nil {
@@ -570,5 +572,55 @@ func TestImageUploadAndSend(t *testing.T) {
 	got := ivy.Next(t, wait)
 	if got.ImageErr != nil || string(got.Image) != string(png) || got.Text != "wa.me/15550001000" {
 		t.Errorf("customer got image %q (err %v) caption %q", got.Image, got.ImageErr, got.Text)
+	}
+}
+
+func TestResendSameIDReachesHandlerAgain(t *testing.T) {
+	srv, bc := newLinked(t)
+	jack := srv.NewCustomer("Jack")
+	id := jack.Send("once")
+	first := waitMessage(t, bc)
+	waitAcked(t, srv, id)
+	if err := srv.Resend(id); err != nil {
+		t.Fatal(err)
+	}
+	second := waitMessage(t, bc)
+	if second.Info.ID != first.Info.ID || textOf(second) != "once" {
+		t.Errorf("resent message = %q id %s, want the same id %s", textOf(second), second.Info.ID, first.Info.ID)
+	}
+	if second.RetryCount != 1 {
+		t.Errorf("retry count = %d, want 1", second.RetryCount)
+	}
+	if err := srv.Resend("no-such-id"); err == nil {
+		t.Error("Resend of an unknown id succeeded")
+	}
+}
+
+func TestRetryReceiptRebuildsSession(t *testing.T) {
+	srv, bc := newLinked(t)
+	kim := srv.NewCustomer("Kim")
+	kim.Send("first")
+	waitMessage(t, bc)
+
+	// The linked device loses its session with Kim (as after restoring an
+	// old database): it cannot decrypt her next message and asks for a
+	// retry; the second retry receipt carries keys for a new session.
+	addr := kim.PN().SignalAddress().String()
+	if err := bc.cli.Store.Sessions.DeleteSession(context.Background(), addr); err != nil {
+		t.Fatal(err)
+	}
+	id := kim.Send("second")
+	m := waitMessage(t, bc)
+	if textOf(m) != "second" || m.Info.ID != id {
+		t.Fatalf("after retries got %q id %s", textOf(m), m.Info.ID)
+	}
+	retries := 0
+	for _, a := range srv.Acks() {
+		if a.ID == id && a.Type == "retry" {
+			retries++
+		}
+	}
+	if retries != 2 {
+		t.Errorf("retry receipts = %d, want 2", retries)
 	}
 }

@@ -314,7 +314,9 @@ func unpadMessage(plaintext []byte) ([]byte, error) {
 
 // encryptLocked encrypts a protobuf message for the linked device in the
 // given view, starting a session from its uploaded prekeys if needed.
-func (p *peer) encryptLocked(ctx context.Context, acc *account, v view, msg *waE2E.Message) (waBinary.Node, error) {
+//
+// A non-nil fresh bundle (from a retry receipt) replaces the session.
+func (p *peer) encryptLocked(ctx context.Context, acc *account, v view, msg *waE2E.Message, fresh *prekey.Bundle) (waBinary.Node, error) {
 	plaintext, err := proto.Marshal(msg)
 	if err != nil {
 		return waBinary.Node{}, fmt.Errorf("marshal message: %w", err)
@@ -325,7 +327,11 @@ func (p *peer) encryptLocked(ctx context.Context, acc *account, v view, msg *waE
 	if err != nil {
 		return waBinary.Node{}, err
 	}
-	if !has {
+	if fresh != nil {
+		if err := builder.ProcessBundle(ctx, fresh); err != nil {
+			return waBinary.Node{}, fmt.Errorf("process bundle from retry receipt: %w", err)
+		}
+	} else if !has {
 		bundle, err := p.srv.takeBotBundle(acc)
 		if err != nil {
 			return waBinary.Node{}, err
@@ -517,15 +523,17 @@ func (c *Customer) SendVia(a Addressing, text string) string {
 // SendMessage sends any message content addressed as a says.
 func (c *Customer) SendMessage(a Addressing, msg *waE2E.Message) string {
 	c.srv.tb.Helper()
-	node, err := c.buildDM(a, msg)
+	id := newMessageID()
+	build := func(r retry) (waBinary.Node, error) { return c.buildDM(a, msg, id, r) }
+	node, err := build(retry{})
 	if err != nil {
 		c.srv.tb.Fatalf("fakewa: %s sending: %v", c.pn.User, err)
 	}
-	c.srv.deliver(node)
-	return node.Attrs["id"].(string)
+	c.srv.deliver(node, build)
+	return id
 }
 
-func (c *Customer) buildDM(a Addressing, msg *waE2E.Message) (waBinary.Node, error) {
+func (c *Customer) buildDM(a Addressing, msg *waE2E.Message, id string, r retry) (waBinary.Node, error) {
 	acc, err := c.srv.linkedAccount()
 	if err != nil {
 		return waBinary.Node{}, err
@@ -536,11 +544,12 @@ func (c *Customer) buildDM(a Addressing, msg *waE2E.Message) (waBinary.Node, err
 	if err != nil {
 		return waBinary.Node{}, err
 	}
-	enc, err := c.encryptLocked(c.srv.ctx, acc, v, msg)
+	enc, err := c.encryptLocked(c.srv.ctx, acc, v, msg, r.bundle)
 	if err != nil {
 		return waBinary.Node{}, err
 	}
-	attrs := waBinary.Attrs{"notify": c.name}
+	r.mark(&enc)
+	attrs := waBinary.Attrs{"id": id, "notify": c.name}
 	switch a {
 	case ByPN:
 		attrs["from"] = c.pn
@@ -577,7 +586,7 @@ func (c *Customer) sendSenderKey(chat types.JID, text string) string {
 	if err != nil {
 		c.srv.tb.Fatalf("fakewa: %s sending to %s: %v", c.pn.User, chat, err)
 	}
-	c.srv.deliver(node)
+	c.srv.deliver(node, nil)
 	return node.Attrs["id"].(string)
 }
 
@@ -602,7 +611,7 @@ func (c *Customer) buildSenderKey(chat types.JID, text string) (waBinary.Node, e
 	dm, err := c.encryptLocked(ctx, acc, v, &waE2E.Message{SenderKeyDistributionMessage: &waE2E.SenderKeyDistributionMessage{
 		GroupID:                             proto.String(chat.String()),
 		AxolotlSenderKeyDistributionMessage: skdm.Serialize(),
-	}})
+	}}, nil)
 	if err != nil {
 		return waBinary.Node{}, err
 	}
@@ -743,15 +752,18 @@ func (ph *Phone) SendInChat(c *Customer, text string) string {
 // SendInChatJID writes text in any one-to-one chat.
 func (ph *Phone) SendInChatJID(chat types.JID, text string) string {
 	ph.srv.tb.Helper()
-	node, err := ph.buildSent(chat, &waE2E.Message{Conversation: proto.String(text)})
+	id := newMessageID()
+	msg := &waE2E.Message{Conversation: proto.String(text)}
+	build := func(r retry) (waBinary.Node, error) { return ph.buildSent(chat, msg, id, r) }
+	node, err := build(retry{})
 	if err != nil {
 		ph.srv.tb.Fatalf("fakewa: phone sending: %v", err)
 	}
-	ph.srv.deliver(node)
-	return node.Attrs["id"].(string)
+	ph.srv.deliver(node, build)
+	return id
 }
 
-func (ph *Phone) buildSent(chat types.JID, msg *waE2E.Message) (waBinary.Node, error) {
+func (ph *Phone) buildSent(chat types.JID, msg *waE2E.Message, id string, r retry) (waBinary.Node, error) {
 	acc, err := ph.srv.linkedAccount()
 	if err != nil {
 		return waBinary.Node{}, err
@@ -763,13 +775,27 @@ func (ph *Phone) buildSent(chat types.JID, msg *waE2E.Message) (waBinary.Node, e
 			DestinationJID: proto.String(chat.String()),
 			Message:        msg,
 		},
-	})
+	}, r.bundle)
 	if err != nil {
 		return waBinary.Node{}, err
 	}
-	attrs := waBinary.Attrs{"from": ph.pn}
+	r.mark(&enc)
+	attrs := waBinary.Attrs{"id": id, "from": ph.pn}
 	if chat.User != ph.pn.User {
 		attrs["recipient"] = chat
 	}
 	return ph.messageNode(attrs, enc), nil
+}
+
+// retry carries what a retry receipt asks of the sender: the retry count
+// and, from the second retry on, a fresh prekey bundle of the linked device.
+type retry struct {
+	count  int
+	bundle *prekey.Bundle
+}
+
+func (r retry) mark(enc *waBinary.Node) {
+	if r.count > 0 {
+		enc.Attrs["count"] = r.count
+	}
 }

@@ -72,6 +72,7 @@ type Server struct {
 	holdLogin   chan struct{} // non-nil: logins wait until it is closed
 	customerSeq int
 	media       map[string][]byte // encrypted uploads by direct path
+	lastRecv    time.Time         // when the last frame from a client arrived
 	conns       sync.WaitGroup
 }
 
@@ -106,6 +107,9 @@ type delivery struct {
 	node  waBinary.Node
 	sent  int
 	acked bool
+	// rebuild re-encrypts the same message with the same id, as the
+	// sender does for a retry receipt; nil for stanzas that cannot be.
+	rebuild func(retry) (waBinary.Node, error)
 }
 
 // Ack is an acknowledgement the client sent for a stanza: a <receipt>
@@ -329,7 +333,14 @@ func (s *Server) HoldLogin() (release func()) {
 // DropConnection closes the client's socket from the server side, as a
 // network failure would: whatsmeow emits events.Disconnected and reconnects.
 // Stanzas not acked yet are delivered again after the next login.
+//
+// It first waits (at most a second) until the client has acked what it was
+// sent or has been quiet for 50 ms: whatsmeow's FrameSocket reads its
+// connection without a lock while sending (framesocket.go:124) and clears
+// it in Close (:82), so closing while a receipt is in flight is reported
+// by the race detector. Waiting makes every send happen before the close.
 func (s *Server) DropConnection() {
+	s.WaitQuiet(time.Second)
 	s.mu.Lock()
 	cur := s.cur
 	s.cur = nil
@@ -344,6 +355,7 @@ func (s *Server) DropConnection() {
 // stream error and emits events.LoggedOut; a client that logs in later gets a
 // 401 failure. Undelivered stanzas are dropped.
 func (s *Server) LogOut() {
+	s.WaitQuiet(time.Second)
 	s.mu.Lock()
 	cur := s.cur
 	s.cur = nil
@@ -368,6 +380,29 @@ func (s *Server) LogOut() {
 		})
 		time.Sleep(10 * time.Millisecond) // let the client read it before the close
 		cur.close()
+	}
+}
+
+// WaitQuiet waits until every stanza written to the client has been acked,
+// or the client has sent nothing for 50 ms, or max has passed. Tests call it
+// before disconnecting a client (see DropConnection for why).
+func (s *Server) WaitQuiet(max time.Duration) {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		pending := false
+		for _, d := range s.deliveries {
+			if d.sent > 0 && !d.acked {
+				pending = true
+				break
+			}
+		}
+		quiet := time.Since(s.lastRecv) > 50*time.Millisecond
+		s.mu.Unlock()
+		if !pending || quiet {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -421,11 +456,11 @@ func (s *Server) Redeliver(id string) error {
 
 // deliver queues a stanza for the client and sends it now if a client is
 // logged in.
-func (s *Server) deliver(node waBinary.Node) {
+func (s *Server) deliver(node waBinary.Node, rebuild func(retry) (waBinary.Node, error)) {
 	id, _ := node.Attrs["id"].(string)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := &delivery{id: id, node: node}
+	d := &delivery{id: id, node: node, rebuild: rebuild}
 	s.deliveries = append(s.deliveries, d)
 	s.byID[id] = d
 	s.sendLocked(d)
@@ -507,6 +542,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.debugf("recv %s", node.XMLString())
+		s.mu.Lock()
+		s.lastRecv = time.Now()
+		s.mu.Unlock()
 		s.handleNode(c, node)
 	}
 }
@@ -951,8 +989,67 @@ func (s *Server) handleOutgoing(c *conn, node *waBinary.Node) {
 	}
 }
 
-// handleRetry is called for a retry receipt: the client could not decrypt a
-// stanza. The fake only records it (see Acks); it does not re-encrypt.
+// handleRetry answers a retry receipt (the client could not decrypt a
+// stanza) as the sender's phone would: the same message, same id, encrypted
+// again, with a new session from the keys in the receipt when it has them.
 func (s *Server) handleRetry(node *waBinary.Node) {
-	s.debugf("retry receipt for %s", node.AttrGetter().OptionalString("id"))
+	id := node.AttrGetter().OptionalString("id")
+	s.mu.Lock()
+	d := s.byID[id]
+	s.mu.Unlock()
+	if d == nil || d.rebuild == nil {
+		s.debugf("retry receipt for %s: cannot resend", id)
+		return
+	}
+	retryNode := node.GetChildByTag("retry")
+	r := retry{count: retryNode.AttrGetter().OptionalInt("count")}
+	if keys, ok := node.GetOptionalChildByTag("keys"); ok {
+		acc, err := s.linkedAccount()
+		if err != nil {
+			return
+		}
+		reg := bytesOf(node.GetChildByTag("registration"))
+		if len(reg) != 4 {
+			s.debugf("retry receipt for %s: bad registration", id)
+			return
+		}
+		bundleNode := waBinary.Node{Tag: "user", Content: append(keys.GetChildren(), waBinary.Node{Tag: "registration", Content: reg})}
+		if r.bundle, err = parseBundle(uint32(acc.pn.Device), bundleNode); err != nil {
+			s.debugf("retry receipt for %s: %v", id, err)
+			return
+		}
+	}
+	fresh, err := d.rebuild(r)
+	if err != nil {
+		s.debugf("retry receipt for %s: rebuild: %v", id, err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d.node = fresh
+	d.acked = false
+	s.sendLocked(d)
+}
+
+// Resend makes the sender of the stanza with this id encrypt the same
+// message again and send it with the same id, as a phone does when asked
+// to retry. Unlike Redeliver, the client can decrypt it again, so its
+// handler sees the same message id twice.
+func (s *Server) Resend(id string) error {
+	s.mu.Lock()
+	d := s.byID[id]
+	s.mu.Unlock()
+	if d == nil || d.rebuild == nil {
+		return fmt.Errorf("fakewa: no resendable message with id %q", id)
+	}
+	fresh, err := d.rebuild(retry{count: 1})
+	if err != nil {
+		return fmt.Errorf("fakewa: resend %s: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d.node = fresh
+	d.acked = false
+	s.sendLocked(d)
+	return nil
 }
