@@ -64,7 +64,9 @@
 //   - Media: image uploads work (the <media_conn> query and the HTTPS
 //     upload go to the fake; peers decrypt the image into Received.Image).
 //     Media downloads by the client are not served.
-//   - No app state, history sync, presence,
+//   - The phone can send read receipts (Phone.ReadChat) and an initial
+//     history sync with a chat list inline (Phone.SyncHistory); no app
+//     state, presence,
 //     receipts to peers, notifications, or group metadata (sending to a
 //     group from the client is not supported; receiving is).
 //   - Retry receipts for direct messages from customers and the phone are

@@ -624,3 +624,57 @@ func TestRetryReceiptRebuildsSession(t *testing.T) {
 		t.Errorf("retry receipts = %d, want 2", retries)
 	}
 }
+
+func TestPhoneReadsChat(t *testing.T) {
+	srv, bc := newLinked(t)
+	lea := srv.NewCustomer("Lea")
+	id1 := lea.Send("one")
+	waitMessage(t, bc)
+	id2 := lea.Send("two")
+	waitMessage(t, bc)
+	srv.Phone().ReadChat(lea, id1, id2)
+	r := waitEvent[*events.Receipt](t, bc)
+	if !r.IsFromMe || r.Chat != lea.PN() || r.Type != types.ReceiptTypeRead || r.Sender.Device != 0 {
+		t.Errorf("receipt: from me %v chat %s type %q sender %s", r.IsFromMe, r.Chat, r.Type, r.Sender)
+	}
+	if len(r.MessageIDs) != 2 || r.MessageIDs[0] != id1 || r.MessageIDs[1] != id2 {
+		t.Errorf("receipt ids = %v, want [%s %s]", r.MessageIDs, id1, id2)
+	}
+}
+
+func TestHistorySync(t *testing.T) {
+	srv, bc := newLinked(t)
+	known := srv.NewCustomer("Known")
+	srv.Phone().SyncHistory(known)
+	hs := waitEvent[*events.HistorySync](t, bc)
+	convs := hs.Data.GetConversations()
+	if len(convs) != 1 || convs[0].GetID() != known.PN().String() {
+		t.Fatalf("history sync conversations = %v, want [%s]", convs, known.PN())
+	}
+	// The mapping from the blob is stored, so a message by PN without
+	// sender_lid is still decrypted under the LID session.
+	waitFor(t, func() bool {
+		lid, err := bc.cli.Store.LIDs.GetLIDForPN(context.Background(), known.PN())
+		return err == nil && lid == known.LID()
+	})
+	known.Send("hello again")
+	m := waitMessage(t, bc)
+	if textOf(m) != "hello again" || m.Info.SenderAlt.ToNonAD() != known.LID() {
+		t.Errorf("got %q sender alt %s, want alt %s", textOf(m), m.Info.SenderAlt, known.LID())
+	}
+	sendText(t, bc, m.Info.Chat, "welcome back")
+	if got := known.Next(t, wait); got.Text != "welcome back" {
+		t.Errorf("customer got %q", got.Text)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", wait)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
