@@ -65,10 +65,10 @@
 //     upload go to the fake; peers decrypt the image into Received.Image).
 //     Media downloads by the client are not served.
 //   - The phone can send read receipts (Phone.ReadChat) and an initial
-//     history sync with a chat list inline (Phone.SyncHistory); no app
-//     state, presence,
-//     receipts to peers, notifications, or group metadata (sending to a
-//     group from the client is not supported; receiving is).
+//     history sync with a chat list inline (Phone.SyncHistory). There is
+//     no app state, presence, receipts to peers, notifications or group
+//     metadata (sending to a group from the client is not supported;
+//     receiving is).
 //   - Retry receipts for direct messages from customers and the phone are
 //     answered as a phone would (same id, encrypted again; a new session
 //     from the receipt's keys on the second retry); Server.Resend does the

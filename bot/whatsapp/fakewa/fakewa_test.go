@@ -678,3 +678,14 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestWaitConnectedCountsLogins(t *testing.T) {
+	srv, bc := newLinked(t)
+	srv.WaitConnected(t, 1, wait)
+	srv.DropConnection()
+	srv.WaitConnected(t, 2, wait)
+	waitEvent[*events.Connected](t, bc)
+	if got := srv.Logins(); got != 2 {
+		t.Errorf("logins = %d, want 2", got)
+	}
+}

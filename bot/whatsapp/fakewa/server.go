@@ -68,7 +68,8 @@ type Server struct {
 	peers       map[string]*peer // by PN user and by LID user
 	phone       *Phone
 	logins      int
-	loginWaiter chan struct{} // closed and replaced at every login
+	actives     int           // <passive><active/> IQs: the client is about to emit Connected
+	loginWaiter chan struct{} // closed and replaced at every login and active IQ
 	holdLogin   chan struct{} // non-nil: logins wait until it is closed
 	customerSeq int
 	media       map[string][]byte // encrypted uploads by direct path
@@ -303,6 +304,35 @@ func (s *Server) WaitLogin(tb testing.TB, n int, timeout time.Duration) {
 		case <-ch:
 		case <-deadline:
 			tb.Fatalf("fakewa: waited %v for login #%d, saw %d", timeout, n, got)
+		}
+	}
+}
+
+func (s *Server) noteActive() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.actives++
+	close(s.loginWaiter)
+	s.loginWaiter = make(chan struct{})
+}
+
+// WaitConnected waits until the client finished its n-th login (prekeys
+// checked, passive mode off: whatsmeow emits events.Connected right after),
+// failing the test after timeout. Peers can send from then on.
+func (s *Server) WaitConnected(tb testing.TB, n int, timeout time.Duration) {
+	tb.Helper()
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		got, ch := s.actives, s.loginWaiter
+		s.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			tb.Fatalf("fakewa: waited %v for connection #%d, saw %d", timeout, n, got)
 		}
 	}
 }
@@ -739,6 +769,11 @@ func (s *Server) handleIQ(c *conn, node *waBinary.Node) {
 		reply = s.handleUsync(node)
 	case "w:m":
 		reply = mediaConnIQ(node)
+	case "passive":
+		reply = resultIQ(node)
+		if _, ok := node.GetOptionalChildByTag("active"); ok {
+			defer s.noteActive()
+		}
 	default:
 		reply = resultIQ(node)
 	}
