@@ -689,3 +689,24 @@ func TestWaitConnectedCountsLogins(t *testing.T) {
 		t.Errorf("logins = %d, want 2", got)
 	}
 }
+
+func TestPhoneSeesCopiesOfEverySend(t *testing.T) {
+	srv, bc := newLinked(t)
+	mia := srv.NewCustomer("Mia")
+	mia.Send("hi")
+	m := waitMessage(t, bc)
+	sendText(t, bc, m.Info.Chat, "to Mia")
+	sendText(t, bc, types.NewJID(fakewa.OwnerPhone, types.DefaultUserServer), "to self")
+	self := srv.Phone().NextWhere(t, wait, func(r fakewa.Received) bool { return r.Chat.User == fakewa.OwnerPhone })
+	if self.Text != "to self" {
+		t.Errorf("self chat copy = %q", self.Text)
+	}
+	var copies []string
+	for _, r := range srv.Phone().Received() {
+		copies = append(copies, r.Chat.User+":"+r.Text)
+	}
+	want := []string{mia.PN().User + ":to Mia", fakewa.OwnerPhone + ":to self"}
+	if fmt.Sprint(copies) != fmt.Sprint(want) {
+		t.Errorf("phone copies = %v, want %v", copies, want)
+	}
+}

@@ -157,6 +157,26 @@ func (p *peer) Next(tb testing.TB, timeout time.Duration) Received {
 	}
 }
 
+// NextWhere waits for the next inbox message for which match is true,
+// skipping (and dropping from the inbox) the others; it fails the test after
+// timeout. Useful for the phone, which also gets a copy of everything the
+// linked device sends in other chats.
+func (p *peer) NextWhere(tb testing.TB, timeout time.Duration, match func(Received) bool) Received {
+	tb.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case r := <-p.inbox:
+			if match(r) {
+				return r
+			}
+		case <-deadline:
+			tb.Fatalf("fakewa: %s received nothing matching within %v (all received: %+v)", p.pn.User, timeout, p.Received())
+			return Received{}
+		}
+	}
+}
+
 // ExpectNothing fails the test if a message arrives in the inbox within d.
 func (p *peer) ExpectNothing(tb testing.TB, d time.Duration) {
 	tb.Helper()
