@@ -475,6 +475,14 @@ func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBin
 	if img := inner.GetImageMessage(); img != nil {
 		r.Image, r.ImageErr = p.srv.downloadImage(img)
 	}
+	// A message to the own chat lists the phone twice (whatsmeow asks
+	// devices for [to, own] which are the same user): both copies are
+	// decrypted to keep the session in step, but recorded once.
+	for _, prev := range p.received {
+		if prev.ID == r.ID {
+			return nil
+		}
+	}
 	p.received = append(p.received, r)
 	select {
 	case p.inbox <- r:
