@@ -710,3 +710,13 @@ func TestPhoneSeesCopiesOfEverySend(t *testing.T) {
 		t.Errorf("phone copies = %v, want %v", copies, want)
 	}
 }
+
+func TestClientLogoutUnlinks(t *testing.T) {
+	srv, bc := newLinked(t)
+	if err := bc.cli.Logout(context.Background()); err != nil {
+		t.Fatalf("logout: %v", err)
+	}
+	if _, _, ok := srv.Linked(); ok {
+		t.Error("server still has a linked device after the client logged out")
+	}
+}

@@ -436,6 +436,21 @@ func (s *Server) WaitQuiet(max time.Duration) {
 	}
 }
 
+// unlink forgets the linked device after the client logged itself out
+// (Client.Logout): later logins of it get a 401 failure.
+func (s *Server) unlink() {
+	s.mu.Lock()
+	s.account = nil
+	s.bot = botKeys{}
+	s.deliveries = nil
+	s.byID = make(map[string]*delivery)
+	peers := s.uniquePeers()
+	s.mu.Unlock()
+	for _, p := range peers {
+		p.resetBotSession()
+	}
+}
+
 // Acks returns every receipt and ack the client sent, in order.
 func (s *Server) Acks() []Ack {
 	s.mu.Lock()
@@ -769,6 +784,11 @@ func (s *Server) handleIQ(c *conn, node *waBinary.Node) {
 		reply = s.handleUsync(node)
 	case "w:m":
 		reply = mediaConnIQ(node)
+	case "md":
+		reply = resultIQ(node)
+		if _, ok := node.GetOptionalChildByTag("remove-companion-device"); ok {
+			defer s.unlink()
+		}
 	case "passive":
 		reply = resultIQ(node)
 		if _, ok := node.GetOptionalChildByTag("active"); ok {
