@@ -38,7 +38,11 @@ func (a *Adapter) Link(ctx context.Context, pairPhone string) (Own, error) {
 			c = a.setConn(c.cli.Store)
 		}
 		c.cli.InitialAutoReconnect = false
+		// While linking, the caller's ctx (Ctrl-C) must also abort a dial
+		// in progress; once linked the connection lives on its own.
+		unhook := context.AfterFunc(ctx, c.cancel)
 		own, retry, err := a.linkOnce(ctx, c, pairPhone)
+		unhook()
 		if err == nil {
 			return own, nil
 		}
