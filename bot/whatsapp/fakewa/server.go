@@ -904,13 +904,14 @@ func (s *Server) handleUsync(node *waBinary.Node) waBinary.Node {
 	})
 }
 
-// devicesOf lists the device numbers of a user: 0 for a known peer, 0 and
-// the linked device for the own account, none for strangers.
+// devicesOf lists the device numbers of a user: 0 for a known peer or the
+// own account (the phone; the asking linked device is left out, as
+// GetUserDevices documents), none for strangers.
 func (s *Server) devicesOf(jid types.JID) []uint16 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.account != nil && (jid.User == s.account.pn.User || jid.User == s.account.lid.User) {
-		return []uint16{0, s.account.pn.Device}
+		return []uint16{0}
 	}
 	if _, ok := s.peers[jid.User]; ok {
 		return []uint16{0}
