@@ -287,8 +287,12 @@ func (a *Adapter) Logout(ctx context.Context, timeout time.Duration) (remote boo
 	if c.cli.Store.ID == nil {
 		return false, nil
 	}
+	c.pipe.stop() // nothing is handled during a logout; messages stay queued
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// Past the timeout (or on Ctrl-C) a hanging dial is abandoned.
+	unhook := context.AfterFunc(lctx, c.cancel)
+	defer unhook()
 	connected := make(chan struct{}, 1)
 	id := c.cli.AddEventHandler(func(evt any) {
 		if _, ok := evt.(*events.Connected); ok {

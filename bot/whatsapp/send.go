@@ -43,7 +43,7 @@ func (a *Adapter) SendText(ctx context.Context, to bot.UserID, text string) (str
 	if err != nil {
 		return "", fmt.Errorf("send text: %w", err)
 	}
-	cli, err := a.ready()
+	cli, err := a.ready(ctx)
 	if err != nil {
 		return "", fmt.Errorf("send text to %s: %w", to, err)
 	}
@@ -68,7 +68,7 @@ func (a *Adapter) EditText(ctx context.Context, chat bot.UserID, id, text string
 	if sent, ok := a.edits.sentAt(chat, id); ok && time.Since(sent) > whatsmeow.EditWindow {
 		return fmt.Errorf("edit message %s in %s: %w", id, chat, ErrEditWindow)
 	}
-	cli, err := a.ready()
+	cli, err := a.ready(ctx)
 	if err != nil {
 		return fmt.Errorf("edit message %s in %s: %w", id, chat, err)
 	}
@@ -88,7 +88,7 @@ func (a *Adapter) SendImage(ctx context.Context, to bot.UserID, png []byte, capt
 	if len(png) == 0 {
 		return "", errors.New("send image: empty image")
 	}
-	cli, err := a.ready()
+	cli, err := a.ready(ctx)
 	if err != nil {
 		return "", fmt.Errorf("send image to %s: %w", to, err)
 	}
@@ -116,7 +116,7 @@ func (a *Adapter) SendImage(ctx context.Context, to bot.UserID, png []byte, capt
 // ready returns the client once it is logged in, waiting a little for a
 // dropped connection to come back. During a temporary ban it refuses with
 // bot.ErrAccountLimited.
-func (a *Adapter) ready() (*whatsmeow.Client, error) {
+func (a *Adapter) ready(ctx context.Context) (*whatsmeow.Client, error) {
 	if a.banned() {
 		return nil, fmt.Errorf("%w: temporary ban", bot.ErrAccountLimited)
 	}
@@ -124,8 +124,14 @@ func (a *Adapter) ready() (*whatsmeow.Client, error) {
 	if cli.Store.ID == nil {
 		return nil, errors.New("not linked to WhatsApp")
 	}
-	if !cli.IsLoggedIn() && !cli.WaitForConnection(connectWait) {
-		return nil, ErrNotConnected
+	deadline := time.Now().Add(connectWait)
+	for !cli.IsLoggedIn() {
+		if time.Now().After(deadline) {
+			return nil, ErrNotConnected
+		}
+		if !sleepCtx(ctx, 100*time.Millisecond) {
+			return nil, fmt.Errorf("%w: %w", ErrNotConnected, ctx.Err())
+		}
 	}
 	return cli, nil
 }

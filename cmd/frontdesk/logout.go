@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+
+	"frontdesk/bot/whatsapp"
+	"frontdesk/storage"
+)
+
+// logoutTimeout bounds the attempt to tell WhatsApp; after it the session
+// is deleted locally anyway.
+const logoutTimeout = 15 * time.Second
+
+// runLogout is `frontdesk logout [--db PATH]`.
+func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("logout", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "frontdesk.db", "database file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: frontdesk logout [--db PATH]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return &exitError{code: 2, err: fmt.Errorf("logout: unexpected argument %q", fs.Arg(0))}
+	}
+	return logout(ctx, logoutConfig{DBPath: *dbPath, Stdout: stdout, Stderr: stderr, Timeout: logoutTimeout})
+}
+
+// logoutConfig is everything logout needs; tests fill it directly.
+type logoutConfig struct {
+	DBPath          string
+	Stdout, Stderr  io.Writer
+	Timeout         time.Duration
+	ConfigureClient func(*whatsmeow.Client)
+}
+
+// logout unlinks the device: through WhatsApp when it can be reached (the
+// phone then drops it from "Linked devices"), else only locally.
+func logout(ctx context.Context, lc logoutConfig) error {
+	if _, err := os.Stat(lc.DBPath); err != nil {
+		return fmt.Errorf("logout: no database at %s (give its place with --db): %w", lc.DBPath, err)
+	}
+	log := slog.New(slog.NewTextHandler(lc.Stderr, nil))
+	db, err := storage.Open(ctx, lc.DBPath)
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	defer db.Close()
+	wa, err := whatsapp.New(ctx, db.SQL(), whatsapp.Options{Log: log, ConfigureClient: lc.ConfigureClient})
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	if !wa.Linked() {
+		fmt.Fprintln(lc.Stdout, "This frontdesk is not linked to WhatsApp; nothing to do.")
+		return nil
+	}
+	who := wa.Own().Self()
+	fmt.Fprintf(lc.Stdout, "Unlinking %s from WhatsApp...\n", who)
+	remote, err := wa.Logout(ctx, lc.Timeout)
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	if remote {
+		fmt.Fprintf(lc.Stdout, "Logged out: WhatsApp unlinked this device from %s and the local session is deleted.\n", who)
+		return nil
+	}
+	fmt.Fprintf(lc.Stdout, "Could not reach WhatsApp, so the local session was deleted only.\n"+
+		"The phone may still list this device: remove it under WhatsApp > Settings > Linked devices.\n")
+	return nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+
+	"frontdesk/bot"
+	"frontdesk/bot/whatsapp"
+	"frontdesk/storage"
+)
+
+// runRun is `frontdesk run [--db PATH] [--pair-phone NUMBER] [--log-messages]`.
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "frontdesk.db", "database file (created with mode 0600; it holds the WhatsApp session)")
+	pairPhone := fs.String("pair-phone", "", "link with an 8-character code for this phone number (+39...) instead of a QR code")
+	logMessages := fs.Bool("log-messages", false, "include message texts in the log")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: frontdesk run [--db PATH] [--pair-phone NUMBER] [--log-messages]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 2, err: err}
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return &exitError{code: 2, err: fmt.Errorf("run: unexpected argument %q", fs.Arg(0))}
+	}
+	if *pairPhone != "" && len(bot.PhoneID(*pairPhone)) < 7 {
+		return &exitError{code: 2, err: fmt.Errorf("run: --pair-phone %q is not a phone number with country code (like +39 333 1234567)", *pairPhone)}
+	}
+	return runBot(ctx, runConfig{
+		DBPath: *dbPath, PairPhone: *pairPhone, LogMessages: *logMessages,
+		Stdout: stdout, Stderr: stderr,
+	})
+}
+
+// runConfig is everything runBot needs; tests fill it directly.
+type runConfig struct {
+	DBPath      string
+	PairPhone   string
+	LogMessages bool
+	Stdout      io.Writer
+	Stderr      io.Writer
+	// ConfigureClient is called on every whatsmeow client before it
+	// connects (tests route it to a fake server).
+	ConfigureClient func(*whatsmeow.Client)
+	// OnQR receives each QR code shown (tests scan it with a fake phone).
+	OnQR func(code string)
+}
+
+// runBot is the production bot: open the database, link if needed, then
+// answer until ctx ends. It returns nil on a clean stop.
+func runBot(ctx context.Context, rc runConfig) error {
+	if rc.Stdout == nil {
+		rc.Stdout = io.Discard
+	}
+	if rc.Stderr == nil {
+		rc.Stderr = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(rc.Stderr, nil))
+	db, err := storage.Open(ctx, rc.DBPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close() // the last step of every shutdown
+	wa, err := whatsapp.New(ctx, db.SQL(), whatsapp.Options{
+		Log: log, LogMessages: rc.LogMessages, Out: rc.Stdout,
+		ConfigureClient: rc.ConfigureClient, OnQR: rc.OnQR,
+	})
+	if err != nil {
+		return err
+	}
+	for {
+		if !wa.Linked() {
+			fmt.Fprintln(rc.Stdout, "This frontdesk is not linked to a WhatsApp account yet.")
+			_, err := wa.Link(ctx, rc.PairPhone)
+			if err != nil {
+				wa.Stop()
+				wa.Disconnect()
+			}
+			switch {
+			case ctx.Err() != nil:
+				return nil
+			case errors.Is(err, whatsapp.ErrLinkTimeout):
+				return fmt.Errorf("linking: the codes expired before a phone linked; run frontdesk again for new ones")
+			case err != nil:
+				return fmt.Errorf("linking: %w", err)
+			}
+		}
+		own := wa.Own()
+		b, err := newBot(ctx, botSetup{
+			DB: db, Messenger: wa, Clock: bot.SystemClock,
+			Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
+			Log: log, LogMessages: rc.LogMessages,
+		})
+		if err != nil {
+			wa.Stop()
+			wa.Disconnect()
+			return err
+		}
+		ended, err := serve(ctx, wa, b, log)
+		if err != nil || ended == nil {
+			return err
+		}
+		if !ended.LoggedOut {
+			return errors.New(ended.Message)
+		}
+		fmt.Fprintln(rc.Stdout, "Link frontdesk again with the new QR code below, or stop it with Ctrl-C.")
+		if err := wa.Reset(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// serve runs one linked session until ctx ends (nil, nil) or WhatsApp ends
+// it for good, then shuts down in order: stop taking events and finish the
+// one in hand, stop the outbox, disconnect, close the bot. The database is
+// closed by the caller.
+func serve(ctx context.Context, wa *whatsapp.Adapter, b *bot.Bot, log *slog.Logger) (*whatsapp.Ended, error) {
+	wa.Start(b)
+	botCtx, stopBot := context.WithCancel(context.Background())
+	defer stopBot()
+	botDone := make(chan error, 1)
+	go func() { botDone <- b.Run(botCtx) }()
+
+	var ended *whatsapp.Ended
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("stopping")
+	case e := <-wa.Ended():
+		ended = &e
+	case err := <-botDone:
+		if err == nil {
+			err = errors.New("stopped by itself")
+		}
+		runErr = fmt.Errorf("bot outbox loop: %w", err)
+		botDone <- nil
+	}
+	wa.Stop()
+	stopBot()
+	select {
+	case <-botDone:
+	case <-time.After(time.Second):
+		log.Warn("outbox still busy at shutdown; leaving it")
+	}
+	wa.Disconnect()
+	if err := b.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close bot: %w", err)
+	}
+	return ended, runErr
+}
