@@ -88,6 +88,9 @@ type conn struct {
 	pipe   *pipe
 	// connected is set once events.Connected arrived on this client.
 	connected atomic.Bool
+	// endedByServer is set when WhatsApp ended the session (logout,
+	// replaced...): the server is closing the socket itself.
+	endedByServer atomic.Bool
 	closeOnce sync.Once
 }
 
@@ -237,6 +240,13 @@ func (a *Adapter) Disconnect() { a.cur.Load().close(a.log) }
 
 func (c *conn) close(log *slog.Logger) {
 	c.closeOnce.Do(func() {
+		if c.endedByServer.Load() {
+			// Let whatsmeow finish closing the socket the server closed:
+			// Disconnect racing its readPump trips a data race inside
+			// whatsmeow (NoiseSocket.Stop vs FrameSocket.Close; even
+			// IsConnected reads unlocked), so just give it a moment.
+			time.Sleep(150 * time.Millisecond)
+		}
 		done := make(chan struct{})
 		go func() { c.cli.Disconnect(); close(done) }()
 		select {
@@ -259,15 +269,18 @@ func (a *Adapter) Reset(ctx context.Context) error {
 	old := a.cur.Load()
 	old.pipe.stop()
 	old.close(a.log)
-	if old.cli.Store.ID != nil {
-		if err := old.cli.Store.Delete(ctx); err != nil {
-			a.log.Warn("delete old whatsapp session", "err", err)
-		}
-	}
-	device, err := a.container.GetFirstDevice(ctx)
+	// whatsmeow deletes the session in its own goroutine, without a lock:
+	// do not touch the old device, delete what the database still holds.
+	devices, err := a.container.GetAllDevices(ctx)
 	if err != nil {
 		return fmt.Errorf("load whatsapp session: %w", err)
 	}
+	for _, d := range devices {
+		if err := d.Delete(ctx); err != nil {
+			return fmt.Errorf("delete old whatsapp session: %w", err)
+		}
+	}
+	device := a.container.NewDevice()
 	a.own.Store(nil)
 	a.setConn(device)
 	for {
@@ -377,19 +390,19 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 	case *events.LoggedOut:
 		msg := fmt.Sprintf("WhatsApp logged this device out (%s): it was unlinked from the phone, or the phone was offline for too long.", v.Reason.String())
 		a.say("%s", msg)
-		a.end(Ended{LoggedOut: true, Message: msg})
+		a.end(c, Ended{LoggedOut: true, Message: msg})
 	case *events.StreamReplaced:
 		msg := "Another program connected to WhatsApp with this session, so this one was disconnected. Run only one frontdesk per database."
 		a.say("%s", msg)
-		a.end(Ended{Message: msg})
+		a.end(c, Ended{Message: msg})
 	case *events.ClientOutdated:
 		msg := "WhatsApp says this version of frontdesk is too old to connect. Update frontdesk."
 		a.say("%s", msg)
-		a.end(Ended{Message: msg})
+		a.end(c, Ended{Message: msg})
 	case *events.ConnectFailure:
 		msg := fmt.Sprintf("WhatsApp refused the connection: %s %s.", v.Reason.String(), v.Message)
 		a.say("%s", msg)
-		a.end(Ended{Message: msg})
+		a.end(c, Ended{Message: msg})
 	case *events.StreamError:
 		a.log.Warn("whatsapp stream error", "code", v.Code)
 	case *events.UndecryptableMessage:
@@ -398,7 +411,8 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 	return true
 }
 
-func (a *Adapter) end(e Ended) {
+func (a *Adapter) end(c *conn, e Ended) {
+	c.endedByServer.Store(true)
 	select {
 	case a.ended <- e:
 	default:
