@@ -91,7 +91,7 @@ type conn struct {
 	// endedByServer is set when WhatsApp ended the session (logout,
 	// replaced...): the server is closing the socket itself.
 	endedByServer atomic.Bool
-	closeOnce sync.Once
+	closeOnce     sync.Once
 }
 
 // New opens whatsmeow's device store in db (the same SQLite database the
