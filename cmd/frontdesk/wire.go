@@ -37,6 +37,7 @@ func newBot(ctx context.Context, s botSetup) (*bot.Bot, error) {
 		HostZone:    s.HostZone,
 		Log:         s.Log,
 		LogMessages: s.LogMessages,
+		Digest:      commands.Digest,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start bot: %w", err)
