@@ -191,10 +191,27 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("Bob got %q", got.Text)
 		}
 	})
+	t.Run("same customer by phone number after LID is not greeted again", func(t *testing.T) {
+		bob.SendVia(fakewa.ByPN, "the price please")
+		if got := bob.Next(t, e2eWait); got.Text != "An espresso is 1.20" {
+			t.Errorf("Bob got %q, want only the keyword answer", got.Text)
+		}
+	})
 	t.Run("keyword answer", func(t *testing.T) {
 		alice.Send("What are your prices?")
 		if got := alice.Next(t, e2eWait); got.Text != "An espresso is 1.20" {
 			t.Errorf("Alice got %q", got.Text)
+		}
+	})
+
+	t.Run("a command from a customer is an ordinary message", func(t *testing.T) {
+		greta := e.srv.NewCustomer("Greta")
+		greta.Send("!off")
+		if got := greta.Next(t, e2eWait); got.Text != "Hello Greta, welcome to the shop!" {
+			t.Errorf("Greta got %q, want the greeting", got.Text)
+		}
+		if got := e.command("!status"); !strings.Contains(got, "Kill switch: off") {
+			t.Errorf("!status after a customer's !off = %q", got)
 		}
 	})
 
