@@ -389,16 +389,9 @@ func (s *Server) LogOut() {
 	s.mu.Lock()
 	cur := s.cur
 	s.cur = nil
-	s.account = nil
 	s.pending = nil
-	s.bot = botKeys{}
-	s.deliveries = nil
-	s.byID = make(map[string]*delivery)
-	peers := s.uniquePeers()
 	s.mu.Unlock()
-	for _, p := range peers {
-		p.resetBotSession()
-	}
+	s.unlink()
 	if cur != nil {
 		_ = cur.tr.sendNode(waBinary.Node{
 			Tag:   "stream:error",
