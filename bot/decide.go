@@ -15,6 +15,8 @@ const (
 // Input is one customer message and the state it is decided against.
 type Input struct {
 	Text string
+	// Folded is Fold(Text), when the caller has it already.
+	Folded string
 	// Name is the customer's WhatsApp name as sent with the message.
 	Name        string
 	Sent        time.Time
@@ -113,7 +115,10 @@ func decide(v view, in Input) Decision {
 		}
 	}
 	if len(cfg.Keywords) > 0 {
-		folded := Fold(in.Text)
+		folded := in.Folded
+		if folded == "" {
+			folded = Fold(in.Text)
+		}
 		for i, k := range cfg.Keywords {
 			if !matchesAny(folded, v.rules.phrases[i]) {
 				continue

@@ -354,11 +354,12 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	d := decide(b.view(), Input{Text: m.Text, Name: m.PushName, Sent: m.Sent, Now: now, Customer: cust, OwnerActive: b.ownerActive})
+	folded := Fold(m.Text)
+	d := decide(b.view(), Input{Text: m.Text, Folded: folded, Name: m.PushName, Sent: m.Sent, Now: now, Customer: cust, OwnerActive: b.ownerActive})
 	in := Inbound{
 		Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Name: m.PushName,
 		Sent: m.Sent, Received: now, TouchCustomer: true,
-		Question: questionOf(m.Text, d.Shortcut),
+		Question: questionOf(folded, d.Shortcut),
 	}
 	if d.Suppressed != "" {
 		in.Rules = []string{d.Suppressed}
@@ -390,11 +391,11 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 
 // questionOf is the form of a message kept for frequent-question mining:
 // folded, numbers masked, and only for ordinary questions.
-func questionOf(text, shortcut string) string {
+func questionOf(folded, shortcut string) string {
 	if shortcut != "" {
 		return ""
 	}
-	q := MaskNumbers(Fold(text))
+	q := MaskNumbers(folded)
 	if q == "" || len([]rune(q)) > 120 {
 		return ""
 	}
@@ -448,7 +449,11 @@ func (b *Bot) stopForTrouble(ctx context.Context, reason string) error {
 		return err
 	}
 	b.log.Warn("kill switch turned on automatically", "reason", reason)
-	return b.Reply(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over.")
+	// Telling the owner is best effort: the same restriction may stop it.
+	if err := b.Reply(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over."); err != nil {
+		b.log.Warn("tell owner about the restriction", "err", err)
+	}
+	return nil
 }
 
 // reportLate tells the owner, in one line, how many chats waited too long
