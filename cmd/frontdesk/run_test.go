@@ -15,6 +15,8 @@ import (
 
 	"go.mau.fi/whatsmeow"
 
+	"frontdesk/bot/whatsapp/fakewa"
+
 	"frontdesk/storage"
 )
 
@@ -203,4 +205,91 @@ func TestLogout(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunLinksAnswersAndRelinks runs the production path against the fake
+// WhatsApp server: link by QR code, the owner's "!status" in the self chat
+// gets an answer there, a logout from the phone is said on the terminal and
+// a new QR code is offered, and Ctrl-C then exits cleanly.
+func TestRunLinksAnswersAndRelinks(t *testing.T) {
+	srv := fakewa.NewServer(t)
+	path := filepath.Join(t.TempDir(), "frontdesk.db")
+	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	qrs := make(chan string, 32)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- runBot(ctx, runConfig{DBPath: path, Stdout: stdout, Stderr: stderr,
+			ConfigureClient: srv.Configure, OnQR: func(c string) { qrs <- c }})
+	}()
+	nextQR := func() string {
+		t.Helper()
+		select {
+		case c := <-qrs:
+			return c
+		case err := <-done:
+			t.Fatalf("runBot returned %v; stdout ends %q stderr ends %q", err, tail(stdout.String()), tail(stderr.String()))
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no QR code; stdout ends %q", tail(stdout.String()))
+		}
+		return ""
+	}
+	if err := srv.Phone().Scan(nextQR()); err != nil {
+		t.Fatal(err)
+	}
+	srv.WaitConnected(t, 1, 5*time.Second)
+	if !strings.Contains(stdout.String(), "Linked as +"+fakewa.OwnerPhone) {
+		t.Fatalf("stdout ends %q", tail(stdout.String()))
+	}
+
+	srv.Phone().SendToSelf("!status")
+	reply := srv.Phone().Next(t, 5*time.Second)
+	if reply.Chat.User != fakewa.OwnerPhone || reply.Text == "" {
+		t.Fatalf("answer to !status: %+v", reply)
+	}
+
+	srv.LogOut()
+	for len(qrs) > 0 {
+		<-qrs
+	}
+	nextQR() // a new QR code is offered after the logout
+	if !strings.Contains(stdout.String(), "logged this device out") {
+		t.Fatalf("logout not said; stdout ends %q", tail(stdout.String()))
+	}
+
+	// Closing a live socket trips a data race inside whatsmeow (its
+	// FrameSocket.closed flag) that the race detector reports; let the
+	// server drop the connection first, so Ctrl-C lands while linking
+	// waits to retry.
+	srv.DropConnection()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(stdout.String(), "closed while linking") {
+		if time.Now().After(deadline) {
+			t.Fatalf("dropped connection while linking not said; stdout ends %q", tail(stdout.String()))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("runBot = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("runBot did not stop")
+	}
+	t.Logf("Ctrl-C while waiting to retry linking: %s", time.Since(start))
+	if strings.Contains(stdout.String()+stderr.String(), "!status") {
+		t.Fatalf("message text in output without --log-messages: %s", stderr.String())
+	}
+}
+
+// tail keeps failure messages readable (QR codes are long).
+func tail(s string) string {
+	if len(s) > 600 {
+		return "..." + s[len(s)-600:]
+	}
+	return s
 }
