@@ -293,3 +293,51 @@ func tail(s string) string {
 	}
 	return s
 }
+
+// TestLogoutThroughWhatsApp: with WhatsApp reachable, logout tells the
+// server (the phone drops the device) and deletes the local session.
+func TestLogoutThroughWhatsApp(t *testing.T) {
+	srv := fakewa.NewServer(t)
+	path := filepath.Join(t.TempDir(), "frontdesk.db")
+	stdout := &lockedBuffer{}
+	qrs := make(chan string, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runBot(ctx, runConfig{DBPath: path, Stdout: stdout, ConfigureClient: srv.Configure,
+			OnQR: func(c string) { qrs <- c }})
+	}()
+	select {
+	case code := <-qrs:
+		if err := srv.Phone().Scan(code); err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no QR code")
+	}
+	srv.WaitConnected(t, 1, 5*time.Second)
+	srv.WaitQuiet(time.Second)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	var out lockedBuffer
+	if err := logout(context.Background(), logoutConfig{DBPath: path, Stdout: &out, Stderr: &out,
+		Timeout: 5 * time.Second, ConfigureClient: srv.Configure}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Logged out: WhatsApp unlinked this device from +"+fakewa.OwnerPhone) {
+		t.Fatalf("output %q", tail(out.String()))
+	}
+	if _, _, linked := srv.Linked(); linked {
+		t.Fatal("the server still lists the device")
+	}
+	var again lockedBuffer
+	if err := logout(context.Background(), logoutConfig{DBPath: path, Stdout: &again, Stderr: &again, Timeout: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(again.String(), "not linked") {
+		t.Fatalf("after logout: %q", again.String())
+	}
+}
