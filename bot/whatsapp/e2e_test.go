@@ -237,3 +237,35 @@ func waitTrue(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestPairPhoneAsksForACode: with a phone number, linking asks WhatsApp for
+// a pairing code after the first QR reference instead of drawing QR codes.
+// The fake server does not implement code pairing, so the answer lacks the
+// pairing reference: Link must fail with a clear error, not hang or retry.
+func TestPairPhoneAsksForACode(t *testing.T) {
+	srv := fakewa.NewServer(t)
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "bot.db")+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := &safeBuf{}
+	a, err := whatsapp.New(context.Background(), db, whatsapp.Options{Out: out, ConfigureClient: srv.Configure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { a.Stop(); a.Disconnect() }()
+	done := make(chan error, 1)
+	go func() { _, err := a.Link(context.Background(), "+39 333 123 4567"); done <- err }()
+	select {
+	case err = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Link with a phone number hangs")
+	}
+	if err == nil || !strings.Contains(err.Error(), "pairing code for +39 333 123 4567") {
+		t.Fatalf("Link = %v", err)
+	}
+	if strings.Contains(out.String(), "▄") {
+		t.Fatal("a QR code was drawn although a phone number was given")
+	}
+}
