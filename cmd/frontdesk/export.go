@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,23 +22,14 @@ const defaultDB = "frontdesk.db"
 // runExport prints the configuration stored in the database as the export
 // document.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("export", "frontdesk export [--db PATH] > config.json", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to read")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: frontdesk export [--db PATH] > config.json")
-		fs.PrintDefaults()
-	}
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2, err: err}
+	rest, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return err
 	}
 	if len(rest) > 0 {
-		fs.Usage()
-		return &exitError{code: 2, err: fmt.Errorf("export: unexpected argument %q", rest[0])}
+		return usageError(fs, "unexpected argument %q", rest[0])
 	}
 	// Opening creates a missing database; an export of nothing is a
 	// mistake in the path, so say so instead.
@@ -73,23 +62,14 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // in FILE ("-" reads standard input). The whole document is checked before
 // the database is opened; on any error nothing changes.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("import", "frontdesk import [--db PATH] FILE   (FILE - reads standard input)", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to write")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: frontdesk import [--db PATH] FILE   (FILE - reads standard input)")
-		fs.PrintDefaults()
-	}
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2, err: err}
+	files, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return err
 	}
 	if len(files) != 1 {
-		fs.Usage()
-		return &exitError{code: 2, err: errors.New("import: give exactly one file")}
+		return usageError(fs, "give exactly one file")
 	}
 	var data []byte
 	if files[0] == "-" {

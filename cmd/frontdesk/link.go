@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,24 +24,16 @@ import (
 // linked once with `frontdesk run`. It sends nothing and may run while the
 // bot runs.
 func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("link", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("link", "frontdesk link [--db PATH] [--text T] [--out FILE.png]", stderr)
 	dbPath := fs.String("db", "frontdesk.db", "the bot's database")
 	text := fs.String("text", "", fmt.Sprintf("text the customer's message starts with (at most %d characters)", walink.MaxText))
 	out := fs.String("out", "frontdesk-link.png", "where to save the QR code image")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: frontdesk link [--db PATH] [--text T] [--out FILE.png]")
-		fs.PrintDefaults()
+	rest, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2, err: err}
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return &exitError{code: 2, err: fmt.Errorf("link: unexpected %q (quote the text: --text \"...\")", fs.Arg(0))}
+	if len(rest) > 0 {
+		return usageError(fs, "unexpected %q (quote the text: --text \"...\")", rest[0])
 	}
 	if *out == "" {
 		return &exitError{code: 2, err: errors.New("link: --out needs a file name")}

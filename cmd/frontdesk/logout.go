@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,22 +20,14 @@ const logoutTimeout = 15 * time.Second
 
 // runLogout is `frontdesk logout [--db PATH]`.
 func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("logout", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("logout", "frontdesk logout [--db PATH]", stderr)
 	dbPath := fs.String("db", "frontdesk.db", "database file")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: frontdesk logout [--db PATH]")
-		fs.PrintDefaults()
+	rest, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2, err: err}
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return &exitError{code: 2, err: fmt.Errorf("logout: unexpected argument %q", fs.Arg(0))}
+	if len(rest) > 0 {
+		return usageError(fs, "unexpected argument %q", rest[0])
 	}
 	return logout(ctx, logoutConfig{DBPath: *dbPath, Stdout: stdout, Stderr: stderr, Timeout: logoutTimeout})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,24 +22,15 @@ import (
 // exit code: 1 when an expectation failed, 2 for a wrong transcript or
 // wrong usage.
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("replay", "frontdesk replay [-v] [--db PATH] FILE...", stderr)
 	verbose := fs.Bool("v", false, "print every message in and out with its virtual time")
 	dbPath := fs.String("db", "", "run on this database (kept) instead of a fresh temporary one per file")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: frontdesk replay [-v] [--db PATH] FILE...")
-		fs.PrintDefaults()
-	}
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2, err: err}
+	files, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return err
 	}
 	if len(files) == 0 {
-		fs.Usage()
-		return &exitError{code: 2, err: errors.New("replay: no scenario file given")}
+		return usageError(fs, "no scenario file given")
 	}
 
 	scripts := make([]*replay.Script, 0, len(files))
@@ -103,23 +93,6 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &exitError{code: 1, err: fmt.Errorf("replay: %d of %d files failed", failedFiles, len(scripts))}
 	}
 	return nil
-}
-
-// parseInterspersed lets flags come after file names too
-// (`frontdesk replay a.txt -v`), as people type them.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return files, nil
-		}
-		files = append(files, args[0])
-		args = args[1:]
-	}
 }
 
 func parseFile(name string) (*replay.Script, error) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,24 +17,16 @@ import (
 
 // runRun is `frontdesk run [--db PATH] [--pair-phone NUMBER] [--log-messages]`.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("run", "frontdesk run [--db PATH] [--pair-phone NUMBER] [--log-messages]", stderr)
 	dbPath := fs.String("db", "frontdesk.db", "database file (created with mode 0600; it holds the WhatsApp session)")
 	pairPhone := fs.String("pair-phone", "", "link with an 8-character code for this phone number (+39...) instead of a QR code")
 	logMessages := fs.Bool("log-messages", false, "include message texts in the log")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: frontdesk run [--db PATH] [--pair-phone NUMBER] [--log-messages]")
-		fs.PrintDefaults()
+	rest, help, err := parseFlags(fs, args)
+	if help || err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2, err: err}
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return &exitError{code: 2, err: fmt.Errorf("run: unexpected argument %q", fs.Arg(0))}
+	if len(rest) > 0 {
+		return usageError(fs, "unexpected argument %q", rest[0])
 	}
 	if *pairPhone != "" && len(bot.PhoneID(*pairPhone)) < 7 {
 		return &exitError{code: 2, err: fmt.Errorf("run: --pair-phone %q is not a phone number with country code (like +39 333 1234567)", *pairPhone)}
