@@ -351,6 +351,9 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("load customer: %w", err)
 	}
+	if cust.LastInbound.IsZero() && !cust.Known {
+		b.knownByAlias(ctx, &cust, m)
+	}
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -387,6 +390,38 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		b.signal()
 	}
 	return nil
+}
+
+// knownByAlias treats a customer who is new under one identity as known
+// when the other identity was seen before (in the history at linking, or
+// writing by LID before the phone number was known): old customers are
+// never greeted as new because WhatsApp changed how it addresses them.
+func (b *Bot) knownByAlias(ctx context.Context, cust *Customer, m Message) {
+	alias := m.ChatAlt
+	if alias == "" || alias == cust.ID {
+		alias = m.Chat
+	}
+	if alias == cust.ID && !cust.ID.IsLID() {
+		lid, err := b.opts.Store.LIDForPhone(ctx, cust.ID)
+		if err != nil {
+			b.log.Warn("look up LID for phone number", "err", err)
+			return
+		}
+		alias = lid
+	}
+	if alias == "" || alias == cust.ID {
+		return
+	}
+	other, err := b.opts.Store.Customer(ctx, alias)
+	if err != nil {
+		b.log.Warn("load customer by other identity", "err", err)
+		return
+	}
+	if other.Known || !other.LastInbound.IsZero() {
+		cust.Known = true
+		cust.LastInbound = other.LastInbound
+		cust.AwayPeriod = other.AwayPeriod
+	}
 }
 
 // questionOf is the form of a message kept for frequent-question mining:

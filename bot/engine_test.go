@@ -291,3 +291,41 @@ func BenchmarkOwnerShortcutExpansion(b *testing.B) {
 		b.Fatalf("%d edits for %d messages", len(h.wa.edits), b.N)
 	}
 }
+
+func TestCustomerKnownByLIDIsNotGreetedAsNewByPhone(t *testing.T) {
+	greet := func(c *bot.Config) {
+		c.Away.On = false
+		c.Greeting = bot.GreetingConfig{On: true, Text: "Welcome!", When: bot.WhenAlways, AfterDays: 14}
+	}
+	t.Run("history sync knew only the LID", func(t *testing.T) {
+		h := newHarness(t, greet)
+		ctx := context.Background()
+		if err := h.b.HandleEvent(ctx, bot.KnownChats{Chats: []bot.UserID{"lid:777"}}); err != nil {
+			t.Fatal(err)
+		}
+		m := bot.Message{ID: "P1", Chat: "393331234567", ChatAlt: "lid:777", Kind: bot.FromCustomer, Text: "hi", Sent: h.now}
+		if err := h.b.HandleMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		h.b.Tick(ctx)
+		if got := h.wa.take(); len(got) != 0 {
+			t.Fatalf("greeted a customer known from history: %q", got)
+		}
+	})
+	t.Run("first wrote by LID, then by phone number", func(t *testing.T) {
+		h := newHarness(t, greet)
+		h.customer("lid:888", "L1", "hi")
+		if got := h.wa.take(); len(got) != 1 {
+			t.Fatalf("first contact got %q, want one greeting", got)
+		}
+		ctx := context.Background()
+		m := bot.Message{ID: "P1", Chat: "393331234567", ChatAlt: "lid:888", Kind: bot.FromCustomer, Text: "hi again", Sent: h.now}
+		if err := h.b.HandleMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		h.b.Tick(ctx)
+		if got := h.wa.take(); len(got) != 0 {
+			t.Fatalf("greeted again when the same person wrote by phone number: %q", got)
+		}
+	})
+}
