@@ -77,10 +77,13 @@
 //     so a new device uploads 50 prekeys instead of 812 (speed).
 //   - Stanza timestamps come from Server.Now (time.Now by default).
 //
-// whatsmeow has a data race between FrameSocket.SendFrame and Close; to keep
-// tests clean under -race, DropConnection and LogOut first wait for the
-// client to settle, and tests should call Server.WaitQuiet before they
-// Disconnect a client themselves.
+// whatsmeow has data races that show under -race when a connection closes
+// or a request is cancelled while a frame is in flight (FrameSocket.SendFrame
+// vs Close, cancelResponse vs receiveResponse), and its Connected event
+// runs unordered with a later logout's store deletion. DropConnection and
+// LogOut therefore first wait for the connection to go idle (WaitQuiet),
+// and LogOut round-trips a notification first; tests should call
+// Server.WaitQuiet before they disconnect or stop a client themselves.
 //
 // Peer helpers that can fail (Send, SendInChat...) call Fatalf on the
 // server's testing.TB: call them from the test goroutine.

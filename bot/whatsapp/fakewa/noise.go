@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/crypto/curve25519"
@@ -186,6 +188,7 @@ type transport struct {
 	readCounter  uint32
 	writeCounter uint32
 	writeMu      sync.Mutex
+	lastSent     *atomic.Int64 // unix nanoseconds of the last frame written
 }
 
 func (tr *transport) sendNode(node waBinary.Node) error {
@@ -197,7 +200,9 @@ func (tr *transport) sendNode(node waBinary.Node) error {
 	defer tr.writeMu.Unlock()
 	ct := tr.writeKey.Seal(nil, counterIV(tr.writeCounter), payload, nil)
 	tr.writeCounter++
-	return tr.fc.writeFrame(ct)
+	err = tr.fc.writeFrame(ct)
+	tr.lastSent.Store(time.Now().UnixNano())
+	return err
 }
 
 func (tr *transport) readNode() (*waBinary.Node, error) {

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,7 +74,8 @@ type Server struct {
 	holdLogin   chan struct{} // non-nil: logins wait until it is closed
 	customerSeq int
 	media       map[string][]byte // encrypted uploads by direct path
-	lastRecv    time.Time         // when the last frame from a client arrived
+	lastRecv    atomic.Int64      // unix nanoseconds of the last frame from a client
+	lastSent    atomic.Int64      // unix nanoseconds of the last frame to a client
 	conns       sync.WaitGroup
 }
 
@@ -386,6 +388,7 @@ func (s *Server) DropConnection() {
 // 401 failure. Undelivered stanzas are dropped.
 func (s *Server) LogOut() {
 	s.WaitQuiet(time.Second)
+	s.syncPoint()
 	s.mu.Lock()
 	cur := s.cur
 	s.cur = nil
@@ -406,11 +409,16 @@ func (s *Server) LogOut() {
 	}
 }
 
-// WaitQuiet waits until every stanza written to the client has been acked,
-// or the client has sent nothing for 50 ms, or max has passed. Tests call it
-// before disconnecting a client (see DropConnection for why).
-func (s *Server) WaitQuiet(max time.Duration) {
-	deadline := time.Now().Add(max)
+// WaitQuiet waits until the connection has been idle in both directions
+// for 30 ms with every stanza written to the client acked (or for 100 ms
+// with some still unacked, as when a handler failed), or limit has passed.
+// Tests call it before they disconnect or stop a client: whatsmeow has data
+// races between sending and closing (FrameSocket.SendFrame vs Close) and
+// between a cancelled request and its arriving response (cancelResponse vs
+// receiveResponse) that the race detector reports when a close or a
+// cancellation lands while a frame is in flight.
+func (s *Server) WaitQuiet(limit time.Duration) {
+	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		s.mu.Lock()
 		pending := false
@@ -420,11 +428,34 @@ func (s *Server) WaitQuiet(max time.Duration) {
 				break
 			}
 		}
-		quiet := time.Since(s.lastRecv) > 50*time.Millisecond
 		s.mu.Unlock()
-		if !pending || quiet {
+		idle := time.Since(time.Unix(0, max(s.lastRecv.Load(), s.lastSent.Load())))
+		if idle > 100*time.Millisecond || (!pending && idle > 30*time.Millisecond) {
 			return
 		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// syncPoint sends the logged-in client an ignorable notification and waits
+// (at most a second) for its ack. whatsmeow dispatches events.Connected
+// from a goroutine of its own that reads the device store, while the
+// handler of a later stream error deletes it; the ack, sent from the
+// handler queue under whatsmeow's socket lock, orders the two for the race
+// detector.
+func (s *Server) syncPoint() {
+	s.mu.Lock()
+	live := s.cur != nil && s.cur.loggedIn
+	s.mu.Unlock()
+	if !live {
+		return
+	}
+	id := newMessageID()
+	s.deliver(waBinary.Node{Tag: "notification", Attrs: waBinary.Attrs{
+		"id": id, "type": "server", "from": types.ServerJID, "t": s.Now().Unix(),
+	}}, nil)
+	deadline := time.Now().Add(time.Second)
+	for !s.Acked(id) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 }
@@ -580,9 +611,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.debugf("recv %s", node.XMLString())
-		s.mu.Lock()
-		s.lastRecv = time.Now()
-		s.mu.Unlock()
+		s.lastRecv.Store(time.Now().UnixNano())
 		s.handleNode(c, node)
 	}
 }
@@ -660,7 +689,7 @@ func (c *conn) handshake() (*waWa6.ClientPayload, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.tr = &transport{fc: fc, readKey: read, writeKey: write}
+	c.tr = &transport{fc: fc, readKey: read, writeKey: write, lastSent: &c.srv.lastSent}
 	c.clientStatic = *(*[32]byte)(clientStatic)
 	return &payload, nil
 }
