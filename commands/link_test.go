@@ -1,21 +1,16 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image"
-	_ "image/png"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
-
 	"frontdesk/bot"
+	"frontdesk/bot/walink/walinktest"
 	"frontdesk/storage"
 )
 
@@ -113,19 +108,11 @@ func (sb *statsBot) command(table []*Command, text string) {
 // encoder that drew it.
 func readQR(t *testing.T, png []byte) string {
 	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
+	text, _, err := walinktest.DecodeQR(png)
 	if err != nil {
-		t.Fatalf("decode PNG: %v", err)
+		t.Fatal(err)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatalf("binarise image: %v", err)
-	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("read QR code: %v", err)
-	}
-	return res.GetText()
+	return text
 }
 
 func TestLinkCommand(t *testing.T) {

@@ -1,18 +1,13 @@
 package walink
 
 import (
-	"bytes"
 	"errors"
-	"image"
-	_ "image/png"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
-
 	"frontdesk/bot"
+	"frontdesk/bot/walink/walinktest"
 )
 
 func TestLink(t *testing.T) {
@@ -60,22 +55,14 @@ func TestLink(t *testing.T) {
 // so the test does not trust the encoder's own idea of what it drew.
 func decodeQR(t *testing.T, png []byte) string {
 	t.Helper()
-	img, format, err := image.Decode(bytes.NewReader(png))
+	text, format, err := walinktest.DecodeQR(png)
 	if err != nil {
-		t.Fatalf("decode image: %v", err)
+		t.Fatal(err)
 	}
 	if format != "png" {
 		t.Fatalf("image format %q, want png", format)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatalf("binarise image: %v", err)
-	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("read QR code: %v", err)
-	}
-	return res.GetText()
+	return text
 }
 
 func TestPNGDecodesToTheLink(t *testing.T) {
