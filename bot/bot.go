@@ -82,9 +82,6 @@ type Bot struct {
 	wakeCh chan struct{}
 }
 
-// Wake is signalled when new work may be due before NextWake said.
-func (b *Bot) Wake() <-chan struct{} { return b.wakeCh }
-
 // Now is the clock's time.
 func (b *Bot) Now() time.Time { return b.opts.Clock.Now() }
 
