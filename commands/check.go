@@ -108,6 +108,28 @@ func Findings(ctx context.Context, b *bot.Bot) ([]string, error) {
 		}
 	}
 
+	// Business details a text relies on but that were never set: the
+	// customer would see a gap ("Prices on ").
+	details := []struct{ name, value, fix string }{
+		{"business", cfg.Profile.Name, "!profile name <your business name>"},
+		{"website", cfg.Profile.Website, "!profile website https://..."},
+		{"booking", cfg.Profile.Booking, "!profile booking https://..."},
+		{"catalog", cfg.Profile.Catalog, "!profile catalog https://..."},
+		{"phone", cfg.Profile.Phone, "!profile phone +39..."},
+		{"address", cfg.Profile.Address, "!profile address <street, town>"},
+	}
+	for _, d := range details {
+		if d.value != "" {
+			continue
+		}
+		for _, t := range texts {
+			if bot.UsesPlaceholder(t.text, d.name) {
+				add("%s uses {%s}, which is not set, so customers would see a gap: %s",
+					"%s usa {%s}, che non è impostato, quindi i clienti vedrebbero un vuoto: %s", t.label, d.name, d.fix)
+			}
+		}
+	}
+
 	// Texts over the limit or with an unknown placeholder.
 	for _, t := range texts {
 		if strings.TrimSpace(t.text) == "" {

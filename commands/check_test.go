@@ -67,7 +67,8 @@ func TestVaguePromise(t *testing.T) {
 
 // cleanSetup is a configuration !check finds nothing wrong with: the zone
 // set explicitly, hours set, away and greeting with texts that name only
-// opening and closing times and say when the business opens again.
+// opening and closing times and say when the business opens again, and
+// every business detail a text uses set.
 func cleanSetup(ob *ownerBot) {
 	ob.must("!tz Europe/Rome",
 		"!hours mon-fri 09:00-13:00 14:00-18:00",
@@ -76,7 +77,8 @@ func cleanSetup(ob *ownerBot) {
 		"!greeting text Hello {name}, thanks for writing!",
 		"!greeting on",
 		"!qr add /time We are open {hours}.",
-		"!kw add price = Prices on {website}")
+		"!kw add price = Prices on {website}",
+		"!profile website https://shop.example")
 }
 
 func TestCheckAllGood(t *testing.T) {
@@ -151,7 +153,7 @@ func TestCheckFindings(t *testing.T) {
 		}, nil, []string{"Shortcut /time is used twice: !qr del /time"}},
 		{"similar shortcuts", nil, []string{"!qr add /time Open {hours}", "!qr add /times Also open"},
 			[]string{"Shortcuts /time and /times are easily confused", "!qr del /times"}},
-		{"similar aliases of one reply are fine", nil, []string{"!qr add /price See {website}", "!qr alias /price /prices"}, nil},
+		{"similar aliases of one reply are fine", nil, []string{"!profile website https://shop.example", "!qr add /price See {website}", "!qr alias /price /prices"}, nil},
 		{"quick reply unused for 90 days", func(cfg *bot.Config) {
 			cfg.QuickReplies = []bot.QuickReply{
 				{Shortcuts: []string{"/old"}, Text: "old", Created: old},
