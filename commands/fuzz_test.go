@@ -72,7 +72,7 @@ func FuzzRoute(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { db.Close() })
-	msgs := &recorder{}
+	msgs := &recordingMessenger{}
 	logs := &trouble{}
 	r := NewRouter(Commands())
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -86,7 +86,7 @@ func FuzzRoute(f *testing.F) {
 		if l := logs.take(); len(l) > 0 {
 			t.Fatalf("input %q: %s", text, strings.Join(l, "\n"))
 		}
-		if msgs.take() == "" {
+		if msgs.takeText() == "" {
 			t.Fatalf("input %q got no answer", text)
 		}
 	})

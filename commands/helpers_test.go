@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,32 +14,58 @@ import (
 	"frontdesk/storage"
 )
 
-// recorder is a bot.Messenger that remembers what was sent.
-type recorder struct {
+// sentRecord is one thing the bot handed to WhatsApp.
+type sentRecord struct {
+	To      bot.UserID
+	Text    string // text, the edit's new text, or the image's caption
+	PNG     []byte // nil but for images
+	IsImage bool
+	IsEdit  bool
+}
+
+// recordingMessenger is the bot.Messenger of these tests: it keeps every
+// send, edit and image, with its chat, so tests see what the owner would.
+type recordingMessenger struct {
 	mu   sync.Mutex
-	sent []string
+	sent []sentRecord
 }
 
-func (r *recorder) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sent = append(r.sent, text)
-	return "id", nil
+func (m *recordingMessenger) record(r sentRecord) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, r)
+	return fmt.Sprintf("OUT%d", len(m.sent))
 }
 
-func (r *recorder) EditText(ctx context.Context, chat bot.UserID, id, text string) error { return nil }
-
-func (r *recorder) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
-	return r.SendText(ctx, to, caption)
+func (m *recordingMessenger) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+	return m.record(sentRecord{To: to, Text: text}), nil
 }
 
-// take returns and forgets everything sent so far.
-func (r *recorder) take() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	s := strings.Join(r.sent, "\n---\n")
-	r.sent = nil
-	return s
+func (m *recordingMessenger) EditText(ctx context.Context, chat bot.UserID, id, text string) error {
+	m.record(sentRecord{To: chat, Text: text, IsEdit: true})
+	return nil
+}
+
+func (m *recordingMessenger) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
+	return m.record(sentRecord{To: to, Text: caption, PNG: png, IsImage: true}), nil
+}
+
+// take returns and forgets what was sent.
+func (m *recordingMessenger) take() []sentRecord {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.sent
+	m.sent = nil
+	return out
+}
+
+// takeText returns and forgets the texts sent, joined.
+func (m *recordingMessenger) takeText() string {
+	var texts []string
+	for _, r := range m.take() {
+		texts = append(texts, r.Text)
+	}
+	return strings.Join(texts, "\n---\n")
 }
 
 // testBot is a real bot on a real SQLite store in t.TempDir(), driven by
@@ -47,7 +74,7 @@ type testBot struct {
 	t   *testing.T
 	b   *bot.Bot
 	db  *storage.DB
-	msg *recorder
+	msg *recordingMessenger
 	r   *Router
 	now time.Time
 }
@@ -72,7 +99,7 @@ func newTestBot(t *testing.T) *testBot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	tb := &testBot{t: t, db: db, msg: &recorder{}, r: NewRouter(Commands()),
+	tb := &testBot{t: t, db: db, msg: &recordingMessenger{}, r: NewRouter(Commands()),
 		now: time.Date(2026, 11, 25, 10, 0, 0, 0, rome)} // a Wednesday
 	tb.b, err = bot.New(ctx, bot.Options{
 		Store: db, Messenger: tb.msg, Clock: bot.ClockFunc(func() time.Time { return tb.now }),
@@ -88,7 +115,7 @@ func newTestBot(t *testing.T) *testBot {
 func (tb *testBot) run(text string) string {
 	tb.t.Helper()
 	tb.r.Run(context.Background(), tb.b, bot.Call{Chat: self, From: self, Text: text, At: tb.now})
-	return tb.msg.take()
+	return tb.msg.takeText()
 }
 
 // must runs commands that must all be accepted (no "Usage:" and no

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,48 +12,6 @@ import (
 	"frontdesk/bot/walink/walinktest"
 	"frontdesk/storage"
 )
-
-// sentRecord is one send seen by recordingMessenger.
-type sentRecord struct {
-	To      bot.UserID
-	Text    string // text, or the image's caption
-	PNG     []byte // nil for text
-	IsImage bool
-}
-
-// recordingMessenger is a bot.Messenger that keeps every send, image
-// bytes included, so tests can decode what the owner would see.
-type recordingMessenger struct {
-	mu   sync.Mutex
-	sent []sentRecord
-}
-
-func (m *recordingMessenger) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, sentRecord{To: to, Text: text})
-	return fmt.Sprintf("OUT%d", len(m.sent)), nil
-}
-
-func (m *recordingMessenger) EditText(ctx context.Context, chat bot.UserID, id, text string) error {
-	return nil
-}
-
-func (m *recordingMessenger) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sent = append(m.sent, sentRecord{To: to, Text: caption, PNG: png, IsImage: true})
-	return fmt.Sprintf("OUT%d", len(m.sent)), nil
-}
-
-// take returns and forgets what was sent.
-func (m *recordingMessenger) take() []sentRecord {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := m.sent
-	m.sent = nil
-	return out
-}
 
 // testClock is a settable clock.
 type testClock struct {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,50 +20,12 @@ import (
 // ownerNum is the linked account in these tests.
 const ownerNum = bot.UserID("390298765430")
 
-// outMsg is one message the bot sent.
-type outMsg struct {
-	to   bot.UserID
-	text string
-}
-
-// ownerFake is a bot.Messenger that records every send with its chat.
-type ownerFake struct {
-	mu  sync.Mutex
-	out []outMsg
-}
-
-func (f *ownerFake) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.out = append(f.out, outMsg{to, text})
-	return fmt.Sprintf("out%d", len(f.out)), nil
-}
-
-func (f *ownerFake) EditText(ctx context.Context, chat bot.UserID, id, text string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.out = append(f.out, outMsg{chat, "(edit) " + text})
-	return nil
-}
-
-func (f *ownerFake) SendImage(ctx context.Context, to bot.UserID, png []byte, caption string) (string, error) {
-	return f.SendText(ctx, to, caption)
-}
-
-func (f *ownerFake) take() []outMsg {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := f.out
-	f.out = nil
-	return out
-}
-
 // ownerBot is a real bot on real storage with a settable clock.
 type ownerBot struct {
 	t    *testing.T
 	b    *bot.Bot
 	db   *storage.DB
-	msgs *ownerFake
+	msgs *recordingMessenger
 	now  time.Time
 	n    int
 }
@@ -88,7 +49,7 @@ func newOwnerBot(t *testing.T, stored *bot.Config) *ownerBot {
 			t.Fatal(err)
 		}
 	}
-	ob := &ownerBot{t: t, db: db, msgs: &ownerFake{}, now: wed10}
+	ob := &ownerBot{t: t, db: db, msgs: &recordingMessenger{}, now: wed10}
 	ob.b, err = bot.New(ctx, bot.Options{
 		Store: db, Messenger: ob.msgs, Clock: bot.ClockFunc(func() time.Time { return ob.now }),
 		Commands: New(), Self: ownerNum, HostZone: mustZone("Europe/Rome"),
@@ -136,10 +97,10 @@ func (ob *ownerBot) answers(chat bot.UserID) string {
 	ob.t.Helper()
 	var texts []string
 	for _, m := range ob.msgs.take() {
-		if m.to != chat {
-			ob.t.Fatalf("unexpected message to %s: %q", m.to, m.text)
+		if m.To != chat {
+			ob.t.Fatalf("unexpected message to %s: %q", m.To, m.Text)
 		}
-		texts = append(texts, m.text)
+		texts = append(texts, m.Text)
 	}
 	return strings.Join(texts, "\n---\n")
 }
