@@ -329,3 +329,35 @@ func TestCustomerKnownByLIDIsNotGreetedAsNewByPhone(t *testing.T) {
 		}
 	})
 }
+
+func TestOwnerReadingAChatPostponesAway(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	if err := h.b.HandleEvent(ctx, bot.OwnerRead{Chat: "393330000001", At: h.now.Add(-5 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	h.customer("+39 333 1234567", "A1", "hello")
+	if got := h.wa.take(); len(got) != 0 {
+		t.Fatalf("sent %q 5 minutes after the owner read a chat", got)
+	}
+	h.now = h.now.Add(11 * time.Minute) // 16 minutes after the read
+	h.customer("+39 333 1234567", "A2", "hello?")
+	if got := h.wa.take(); len(got) != 1 {
+		t.Fatalf("sent %q, want the away message once the owner was idle 15 minutes", got)
+	}
+}
+
+func TestTemporaryBanTurnsKillSwitchOnAndTellsOwner(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	if err := h.b.HandleEvent(ctx, bot.AccountTrouble{Reason: "temporary ban", Until: h.now.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.wa.take(); len(got) != 1 || !strings.HasPrefix(got[0], self.String()+":") || !strings.Contains(got[0], "temporary ban") {
+		t.Fatalf("owner was told %q, want one line in the self chat with the reason", got)
+	}
+	h.customer("+39 333 1234567", "A1", "hello")
+	if got := h.wa.take(); len(got) != 0 {
+		t.Fatalf("sent %q during a ban", got)
+	}
+}

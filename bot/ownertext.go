@@ -34,15 +34,11 @@ func ownerText(lang string, key int, args ...any) string {
 	if !ok {
 		t = ownerTexts["en"]
 	}
-	for i, a := range args {
-		if list, ok := a.([]string); ok {
-			args[i] = closestSuffix(lang, list)
-		}
-	}
 	return fmt.Sprintf(t[key], args...)
 }
 
-func closestSuffix(lang string, list []string) string {
+// didYouMean is the hint after an unknown shortcut: the closest ones.
+func didYouMean(lang string, list []string) string {
 	if len(list) == 0 {
 		return ""
 	}

@@ -26,7 +26,7 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 	}
 	hint := ""
 	if !ok && looksLikeShortcut(text) {
-		hint = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), closestShortcuts(v.cfg, text, 3))
+		hint = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), didYouMean(v.cfg.Lang, closestShortcuts(v.cfg, text, 3)))
 	}
 	b.mu.Unlock()
 
@@ -60,7 +60,7 @@ func (b *Bot) previewShortcut(ctx context.Context, chat UserID, text string, now
 	case ok:
 		answer = ownerText(v.cfg.Lang, msgPreview, s, Render(q.Text, templateVars(v, now)))
 	case looksLikeShortcut(text):
-		answer = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), closestShortcuts(v.cfg, text, 3))
+		answer = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), didYouMean(v.cfg.Lang, closestShortcuts(v.cfg, text, 3)))
 	}
 	b.mu.Unlock()
 	if answer == "" {
