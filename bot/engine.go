@@ -184,7 +184,7 @@ func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (int, error) {
 // Reply sends text to chat right away (answers to commands; not automatic
 // messages, so neither paced nor stopped by the kill switch).
 func (b *Bot) Reply(ctx context.Context, chat UserID, text string) error {
-	if _, err := b.opts.Messenger.SendText(ctx, chat, text); err != nil {
+	if _, err := b.opts.Messenger.SendText(ctx, chat, text, ""); err != nil {
 		return fmt.Errorf("reply to %s: %w", chat, err)
 	}
 	return nil

@@ -21,9 +21,17 @@ type fakeWA struct {
 	sent  []string // "chat: text"
 	edits []string // "chat/id: text"
 	fail  func() error
+	ids   int
 }
 
-func (f *fakeWA) SendText(_ context.Context, to bot.UserID, text string) (string, error) {
+func (f *fakeWA) NewMessageID() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ids++
+	return fmt.Sprintf("id%d", f.ids)
+}
+
+func (f *fakeWA) SendText(_ context.Context, to bot.UserID, text, id string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail != nil {

@@ -121,7 +121,7 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) error {
 	if err := st.MarkSending(ctx, o.ID); err != nil {
 		return fmt.Errorf("claim outgoing %d: %w", o.ID, err)
 	}
-	id, err := b.opts.Messenger.SendText(ctx, o.Chat, o.Text)
+	id, err := b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
 	switch {
 	case err == nil:
 		b.mu.Lock()

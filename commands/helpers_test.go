@@ -37,7 +37,9 @@ func (m *recordingMessenger) record(r sentRecord) string {
 	return fmt.Sprintf("OUT%d", len(m.sent))
 }
 
-func (m *recordingMessenger) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+func (m *recordingMessenger) NewMessageID() string { return "" }
+
+func (m *recordingMessenger) SendText(ctx context.Context, to bot.UserID, text, id string) (string, error) {
 	return m.record(sentRecord{To: to, Text: text}), nil
 }
 

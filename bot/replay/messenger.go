@@ -12,8 +12,9 @@ import (
 )
 
 // ErrOffline is what the fake connection answers to every send between
-// `offline` and `online`: the bot must keep the message and retry later.
-var ErrOffline = errors.New("replay: the connection is offline")
+// `offline` and `online`: the bot must keep the message and retry later,
+// so it wraps bot.ErrNotSent.
+var ErrOffline = fmt.Errorf("replay: the connection is offline: %w", bot.ErrNotSent)
 
 // OutputKind is what kind of send an Output was.
 type OutputKind int
@@ -96,8 +97,7 @@ func (m *Messenger) record(o Output) (string, error) {
 		return "", errors.New("replay: send to an empty chat")
 	}
 	if o.ID == "" {
-		m.seq++
-		o.ID = fmt.Sprintf("%sOUT%d", m.prefix, m.seq)
+		o.ID = m.nextID()
 	}
 	o.At = m.clock.Now()
 	m.outputs = append(m.outputs, o)
@@ -105,11 +105,23 @@ func (m *Messenger) record(o Output) (string, error) {
 }
 
 // SendText records a text message.
-func (m *Messenger) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+func (m *Messenger) SendText(ctx context.Context, to bot.UserID, text, id string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	return m.record(Output{Kind: OutText, Chat: to, Text: text})
+	return m.record(Output{Kind: OutText, Chat: to, Text: text, ID: id})
+}
+
+// NewMessageID hands out the next id of this run.
+func (m *Messenger) NewMessageID() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.nextID()
+}
+
+func (m *Messenger) nextID() string {
+	m.seq++
+	return fmt.Sprintf("%sOUT%d", m.prefix, m.seq)
 }
 
 // EditText records an edit of message id in chat.

@@ -12,7 +12,7 @@ func TestMessengerRecordsInOrder(t *testing.T) {
 	c := &Clock{}
 	c.Set(t0)
 	m := NewMessenger(c, "X.")
-	id1, err := m.SendText(ctx, mario, "hello")
+	id1, err := m.SendText(ctx, mario, "hello", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestMessengerOffline(t *testing.T) {
 	ctx := context.Background()
 	m := NewMessenger(&Clock{}, "")
 	m.SetOffline(true)
-	if _, err := m.SendText(ctx, mario, "x"); !errors.Is(err, ErrOffline) {
+	if _, err := m.SendText(ctx, mario, "x", ""); !errors.Is(err, ErrOffline) {
 		t.Errorf("SendText offline: %v", err)
 	}
 	if err := m.EditText(ctx, mario, "id", "x"); !errors.Is(err, ErrOffline) {
@@ -60,7 +60,7 @@ func TestMessengerOffline(t *testing.T) {
 		t.Error("a failed send was recorded")
 	}
 	m.SetOffline(false)
-	if _, err := m.SendText(ctx, mario, "x"); err != nil {
+	if _, err := m.SendText(ctx, mario, "x", ""); err != nil {
 		t.Errorf("SendText online: %v", err)
 	}
 }
@@ -68,7 +68,7 @@ func TestMessengerOffline(t *testing.T) {
 func TestMessengerRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
 	m := NewMessenger(&Clock{}, "")
-	if _, err := m.SendText(ctx, "", "x"); err == nil {
+	if _, err := m.SendText(ctx, "", "x", ""); err == nil {
 		t.Error("send to empty chat accepted")
 	}
 	if err := m.EditText(ctx, mario, "", "x"); err == nil {

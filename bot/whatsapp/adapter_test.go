@@ -408,7 +408,7 @@ func TestTemporaryBanStopsSends(t *testing.T) {
 	if !strings.Contains(out.String(), "temporarily banned") {
 		t.Fatalf("output %q", out.String())
 	}
-	_, err := a.SendText(context.Background(), "393331234567", "hi")
+	_, err := a.SendText(context.Background(), "393331234567", "hi", "")
 	if !errors.Is(err, bot.ErrAccountLimited) {
 		t.Fatalf("SendText during ban: %v", err)
 	}
@@ -442,7 +442,7 @@ func TestMapSendError(t *testing.T) {
 func TestSendRefusesBadInputWithoutNetwork(t *testing.T) {
 	a, c, _ := started(t, &recorder{})
 	ctx := context.Background()
-	if _, err := a.SendText(ctx, "not a number", "hi"); err == nil {
+	if _, err := a.SendText(ctx, "not a number", "hi", ""); err == nil {
 		t.Error("SendText to a bad id accepted")
 	}
 	if _, err := a.SendImage(ctx, "393331234567", nil, "x"); err == nil {

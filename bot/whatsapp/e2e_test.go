@@ -183,7 +183,7 @@ func TestAgainstFakeWhatsApp(t *testing.T) {
 
 	// Sends.
 	to := whatsapp.UserID(cust.PN())
-	sentID, err := a.SendText(ctx, to, "We are closed")
+	sentID, err := a.SendText(ctx, to, "We are closed", "")
 	if err != nil {
 		t.Fatal(err)
 	}

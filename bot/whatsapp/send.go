@@ -37,8 +37,14 @@ const connectWait = 10 * time.Second
 
 var _ bot.Messenger = (*Adapter)(nil)
 
-// SendText sends text to a 1:1 chat and returns the new message's id.
-func (a *Adapter) SendText(ctx context.Context, to bot.UserID, text string) (string, error) {
+// NewMessageID makes a message id in WhatsApp Web's own form.
+func (a *Adapter) NewMessageID() string {
+	return a.cur.Load().cli.GenerateMessageID()
+}
+
+// SendText sends text to a 1:1 chat, under id when it is not empty, and
+// returns the message's id.
+func (a *Adapter) SendText(ctx context.Context, to bot.UserID, text, id string) (string, error) {
 	jid, err := JID(to)
 	if err != nil {
 		return "", fmt.Errorf("send text: %w", err)
@@ -47,7 +53,7 @@ func (a *Adapter) SendText(ctx context.Context, to bot.UserID, text string) (str
 	if err != nil {
 		return "", fmt.Errorf("send text to %s: %w", to, err)
 	}
-	resp, err := cli.SendMessage(ctx, jid, &waE2E.Message{Conversation: proto.String(text)})
+	resp, err := cli.SendMessage(ctx, jid, &waE2E.Message{Conversation: proto.String(text)}, whatsmeow.SendRequestExtra{ID: id})
 	if err != nil {
 		return "", fmt.Errorf("send text to %s: %w", to, mapSendError(err))
 	}
