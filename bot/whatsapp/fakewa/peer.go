@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,7 +55,26 @@ type Received struct {
 	Image []byte
 	// ImageErr says why an image message's image could not be fetched.
 	ImageErr error
+	// Sender is who sent it: the linked account (without device number).
+	Sender types.JID
+	// Seq orders arrivals across every peer of a process: a message with a
+	// lower Seq was decrypted by its peer before one with a higher Seq.
+	Seq uint64
+	// At is when the peer decrypted it.
+	At time.Time
 }
+
+// key is how a phone keys a message: by chat, sender and message id. A
+// message sent again with the same id is the same message.
+type key struct {
+	chat, sender types.JID
+	id           string
+}
+
+func (r Received) key() key { return key{r.Chat, r.Sender, r.ID} }
+
+// arrivals numbers deliveries to peers (Received.Seq).
+var arrivals atomic.Uint64
 
 // Addressing says how a customer's message is addressed to the linked
 // device, as the variants whatsmeow's parseMessageSource reads.
@@ -99,7 +119,9 @@ type peer struct {
 	// Signal session (whatsmeow migrates PN sessions to the LID once).
 	botKnowsLID    bool
 	migratePending bool
-	received       []Received
+	received       []Received // distinct messages (by key), in arrival order
+	seen           map[key]bool
+	deliveries     []Received // every delivery, a resend with the same id included
 	inbox          chan Received
 }
 
@@ -120,7 +142,7 @@ func (s *Server) newPeer(name string, pn, lid types.JID) (*peer, error) {
 	if err := s.peerDB.PutDevice(s.ctx, dev); err != nil {
 		return nil, fmt.Errorf("create peer %s: %w", pn, err)
 	}
-	p := &peer{srv: s, name: name, pn: pn, lid: lid, dev: dev, inbox: make(chan Received, 256)}
+	p := &peer{srv: s, name: name, pn: pn, lid: lid, dev: dev, seen: make(map[key]bool), inbox: make(chan Received, 256)}
 	s.mu.Lock()
 	s.peers[pn.User] = p
 	s.peers[lid.User] = p
@@ -134,11 +156,58 @@ func (p *peer) PN() types.JID { return p.pn }
 // LID is the peer's LID JID.
 func (p *peer) LID() types.JID { return p.lid }
 
-// Received returns everything the linked device sent to this peer so far.
+// Received returns every distinct message the linked device sent to this
+// peer so far, in order of first arrival (edits are messages of their own
+// here; see Shown).
 func (p *peer) Received() []Received {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.received)
+}
+
+// Deliveries returns every delivery to this peer in order, one per stanza:
+// a message sent again with the same id (a resend after a crash) is in it
+// twice, though the peer shows it once.
+func (p *peer) Deliveries() []Received {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.deliveries)
+}
+
+// Shown returns what the peer's screen shows, as a real phone keeps
+// messages: one entry per chat, sender and message id, in order of first
+// arrival, with the text of the latest edit applied to the message it
+// edits. Edits are not entries of their own; an edit of a message the
+// peer never got (one the owner typed on the phone) shows as that
+// message with the new text.
+func (p *peer) Shown() []Received {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return shown(p.deliveries)
+}
+
+func shown(deliveries []Received) []Received {
+	var out []Received
+	at := make(map[key]int)
+	for _, r := range deliveries {
+		k := r.key()
+		if r.EditOf != "" {
+			k.id = r.EditOf
+		}
+		i, ok := at[k]
+		switch {
+		case !ok:
+			at[k] = len(out)
+			if r.EditOf != "" {
+				r.ID, r.EditOf = r.EditOf, ""
+			}
+			out = append(out, r)
+		case r.EditOf != "":
+			out[i].Text = r.Text
+			out[i].Message = r.Message
+		}
+	}
+	return out
 }
 
 // Inbox delivers each message the linked device sends to this peer, once.
@@ -428,8 +497,9 @@ func (p *peer) decryptLocked(ctx context.Context, acc *account, v view, enc waBi
 	return &msg, nil
 }
 
-// receiveFromBot decrypts one <to> of an outgoing stanza and records it.
-func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBinary.Node, isPhone bool) error {
+// receiveFromBot decrypts one <to> of an outgoing stanza and records it;
+// again says this peer already had a <to> in the same stanza.
+func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBinary.Node, isPhone, again bool) error {
 	ctx := p.srv.ctx
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -456,7 +526,13 @@ func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBin
 	if err != nil {
 		return fmt.Errorf("%s decrypting %s: %w", p.pn.User, id, err)
 	}
-	r := Received{ID: id, Chat: acc.pn.ToNonAD(), Message: msg}
+	if again {
+		// A message to the own chat lists the phone twice (whatsmeow asks
+		// devices for [to, own] which are the same user): both copies are
+		// decrypted to keep the session in step, but recorded once.
+		return nil
+	}
+	r := Received{ID: id, Chat: acc.pn.ToNonAD(), Sender: acc.pn.ToNonAD(), Message: msg}
 	if dsm := msg.GetDeviceSentMessage(); dsm.GetMessage() != nil {
 		if chat, err := types.ParseJID(dsm.GetDestinationJID()); err == nil {
 			r.Chat = chat
@@ -475,14 +551,14 @@ func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBin
 	if img := inner.GetImageMessage(); img != nil {
 		r.Image, r.ImageErr = p.srv.downloadImage(img)
 	}
-	// A message to the own chat lists the phone twice (whatsmeow asks
-	// devices for [to, own] which are the same user): both copies are
-	// decrypted to keep the session in step, but recorded once.
-	for _, prev := range p.received {
-		if prev.ID == r.ID {
-			return nil
-		}
+	r.Seq, r.At = arrivals.Add(1), time.Now()
+	p.deliveries = append(p.deliveries, r)
+	// Sent again with the same id (a resend after a crash): the same
+	// message, shown once, not in the inbox again.
+	if p.seen[r.key()] {
+		return nil
 	}
+	p.seen[r.key()] = true
 	p.received = append(p.received, r)
 	select {
 	case p.inbox <- r:

@@ -50,6 +50,7 @@ type Server struct {
 	cancel context.CancelFunc
 	certs  []byte // marshalled waCert.CertChain for the server's static key
 	static *keys.KeyPair
+	root   [32]byte // public root key the certificate chain is signed with
 	peerDB *sqlstore.Container
 
 	// Now gives the timestamp ("t") of stanzas the fake sends. Tests may
@@ -241,6 +242,7 @@ func (s *Server) makeCerts() error {
 	if err != nil {
 		return fmt.Errorf("marshal cert chain: %w", err)
 	}
+	s.root = *root.Pub
 	certKeyMu.Lock()
 	whatsmeow.WACertPubKey = *root.Pub
 	certKeyMu.Unlock()
@@ -1035,6 +1037,7 @@ func (s *Server) handleOutgoing(c *conn, node *waBinary.Node) {
 	acc, err := s.linkedAccount()
 	if err == nil && ag.OptionalString("category") != "peer" {
 		participants := node.GetChildByTag("participants")
+		got := make(map[*peer]bool)
 		for _, t := range participants.GetChildrenByTag("to") {
 			wire, _ := t.Attrs["jid"].(types.JID)
 			enc, ok := t.GetOptionalChildByTag("enc")
@@ -1050,9 +1053,10 @@ func (s *Server) handleOutgoing(c *conn, node *waBinary.Node) {
 				s.debugf("message %s to unknown device %s", id, wire)
 				continue
 			}
-			if err := p.receiveFromBot(acc, wire, id, enc, isPhone); err != nil {
+			if err := p.receiveFromBot(acc, wire, id, enc, isPhone, got[p]); err != nil {
 				s.tb.Errorf("fakewa: %v", err)
 			}
+			got[p] = true
 		}
 	}
 	s.mu.Lock()
