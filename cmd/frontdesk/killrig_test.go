@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -126,6 +127,7 @@ func newKillRig(t *testing.T, commands ...string) *killRig {
 		}
 		if t.Failed() {
 			r.dumpLogs()
+			t.Logf("outbox: %s", r.outbox())
 		}
 	})
 	return r
@@ -227,7 +229,11 @@ func (r *killRig) settle(quiet time.Duration) {
 
 // waitFor polls cond until it holds or the wait is over.
 func (r *killRig) waitFor(cond func() bool) bool {
-	deadline := time.Now().Add(killWait)
+	return r.waitForAtMost(killWait, cond)
+}
+
+func (r *killRig) waitForAtMost(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
 			return false
@@ -276,4 +282,28 @@ func shownCounts(c *fakewa.Customer) map[string]int {
 		n[m.Text]++
 	}
 	return n
+}
+
+// outbox summarises the bot's outbox by status, for failure reports.
+func (r *killRig) outbox() string {
+	db, err := sql.Open("sqlite3", "file:"+r.e.dbPath+"?mode=ro")
+	if err != nil {
+		return err.Error()
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT status, count(*) FROM fd_outbox GROUP BY status ORDER BY status")
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var parts []string
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return err.Error()
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, status))
+	}
+	return strings.Join(parts, ", ")
 }
