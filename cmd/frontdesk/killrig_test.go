@@ -89,7 +89,7 @@ type killRig struct {
 
 	child  *exec.Cmd
 	done   chan error
-	logins int // the server's login count when the child started
+	logins int          // the server's login count when the child started
 	offset atomic.Int64 // how far the clocks run ahead of time.Now
 	lives  int
 	kills  int
