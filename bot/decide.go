@@ -10,6 +10,9 @@ import (
 const (
 	SuppressedLate = "late"
 	SuppressedKill = "kill-switch"
+	// SuppressedFlood: the customer already has MaxQueuedPerCustomer
+	// replies waiting.
+	SuppressedFlood = "flood"
 )
 
 // Input is one customer message and the state it is decided against.

@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-// ErrDuplicate is returned by Store.RecordInbound when the message (chat, id)
-// was already recorded: it has been decided before and must not be again.
+// ErrDuplicate is returned by Store.RecordInbound (and by the saves that
+// record a command message) when the message was already recorded for the
+// same party (the customer under either identity, or the business's own
+// chat) and id: it has been decided before and must not be again.
 var ErrDuplicate = errors.New("message already recorded")
 
 // Store is the bot's persistent state. Every method is one transaction;
@@ -17,12 +19,22 @@ type Store interface {
 	// LoadConfig returns the saved configuration; ok is false when none
 	// was ever saved.
 	LoadConfig(ctx context.Context) (cfg Config, ok bool, err error)
-	SaveConfig(ctx context.Context, cfg Config) error
+	// SaveConfig saves cfg. rec, when not nil, is the owner's command
+	// message that made the change: it is recorded in the same
+	// transaction, so a command interrupted by a crash is either wholly
+	// done (and its redelivery a duplicate) or not at all. A rec recorded
+	// before gives ErrDuplicate and saves nothing.
+	SaveConfig(ctx context.Context, cfg Config, rec *Inbound) error
 
 	LoadKillSwitch(ctx context.Context) (KillSwitch, error)
 	// SaveKillSwitch saves k; when k stops messages it also discards every
 	// pending outgoing message in the same transaction and says how many.
-	SaveKillSwitch(ctx context.Context, k KillSwitch) (discarded int, err error)
+	// rec is as for SaveConfig.
+	SaveKillSwitch(ctx context.Context, k KillSwitch, rec *Inbound) (discarded int, err error)
+
+	// DigestSent is when the weekly digest last went out (zero: never).
+	DigestSent(ctx context.Context) (time.Time, error)
+	SetDigestSent(ctx context.Context, at time.Time) error
 
 	// OwnerActive is the last moment the owner did something from the phone
 	// (zero if never).
@@ -46,11 +58,21 @@ type Store interface {
 	// nothing. It returns ErrDuplicate, having changed nothing, when the
 	// message was recorded before.
 	RecordInbound(ctx context.Context, in Inbound) error
+	// Recorded reports whether message msgID was recorded for the party
+	// known as id or as alias (alias may be empty).
+	Recorded(ctx context.Context, id, alias UserID, msgID string) (bool, error)
 
-	// PendingOutgoing returns up to limit queued messages, oldest first.
+	// PendingOutgoing returns up to limit queued messages, customers
+	// taking turns: each customer's oldest first, then each one's second,
+	// and so on, in the order they were queued.
 	PendingOutgoing(ctx context.Context, limit int) ([]Outgoing, error)
-	// MarkSending claims a pending message before it is handed to WhatsApp;
-	// after a crash a message left "sending" is never sent again.
+	// PendingByCustomer counts the messages waiting or being sent, per
+	// customer.
+	PendingByCustomer(ctx context.Context) (map[UserID]int, error)
+	// ResumeInterrupted puts messages a crash left "sending" back in the
+	// queue under their message id, and says how many.
+	ResumeInterrupted(ctx context.Context) (int, error)
+	// MarkSending claims a pending message before it is handed to WhatsApp.
 	MarkSending(ctx context.Context, id int64) error
 	// ReleaseSending puts a claimed message back in the queue, in its
 	// original place, after a send that certainly did not go out.
@@ -94,11 +116,16 @@ type Customer struct {
 
 // Inbound is one recorded inbound message and everything decided about it.
 type Inbound struct {
+	// Chat is the chat as addressed (for the self chat, the business's
+	// own number).
 	Chat UserID
 	ID   string
 	Kind Kind
 	// Customer is the canonical customer id ("" for the owner's self chat).
 	Customer UserID
+	// Alias is the customer's other identity when known (LID or phone
+	// number): a message id recorded under it is a duplicate too.
+	Alias    UserID
 	Name     string
 	Sent     time.Time
 	Received time.Time
@@ -117,8 +144,10 @@ type Inbound struct {
 	OwnerActive bool
 	// Reply, when not nil, is queued in the outbox.
 	Reply *Outgoing
-	// Shortcut, when not empty, counts a customer use of that shortcut.
-	Shortcut string
+	// Shortcut, when not empty, counts a use of that shortcut: by the
+	// customer, or by the owner when ShortcutByOwner.
+	Shortcut        string
+	ShortcutByOwner bool
 	// Question is the message's normalised text (case, accents and
 	// punctuation folded, numbers masked) for frequent-question mining;
 	// empty stores nothing. Only this form is ever stored, never the text.
@@ -136,7 +165,8 @@ type Outgoing struct {
 	// Status is "pending", "sending", "sent", "failed" or "discarded".
 	Status string
 	SentAt time.Time
-	MsgID  string
+	// MsgID is the WhatsApp message id, chosen when the message is queued.
+	MsgID string
 }
 
 // ShortcutUses counts uses of one shortcut.

@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,6 +73,8 @@ func TestActivity(t *testing.T) {
 	if err != nil || len(out) != 4 {
 		t.Fatalf("PendingOutgoing = %d, %v; want 4", len(out), err)
 	}
+	// Customers take turns in the outbox; here they go in queued order.
+	slices.SortFunc(out, func(a, b bot.Outgoing) int { return cmp.Compare(a.ID, b.ID) })
 	for i, sentAt := range []time.Time{at(-1), at(1), at(2)} {
 		if err := db.MarkSending(ctx, out[i].ID); err != nil {
 			t.Fatal(err)

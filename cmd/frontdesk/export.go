@@ -89,7 +89,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("import: %w", err)
 	}
 	defer db.Close()
-	if err := db.SaveConfig(ctx, cfg); err != nil {
+	if err := db.SaveConfig(ctx, cfg, nil); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(stdout, "Configuration imported into %s: %d keyword answers, %d quick replies, %d holidays, %d admins.\n",
