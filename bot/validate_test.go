@@ -109,10 +109,10 @@ func validConfig() Config {
 }
 
 func TestValidateConfig(t *testing.T) {
-	if err := ValidateConfig(validConfig()); err != nil {
+	if err := ValidateConfig(validConfig(), testSelf); err != nil {
 		t.Fatalf("valid config refused: %v", err)
 	}
-	if err := ValidateConfig(DefaultConfig()); err != nil {
+	if err := ValidateConfig(DefaultConfig(), testSelf); err != nil {
 		t.Fatalf("default config refused: %v", err)
 	}
 	cases := []struct {
@@ -157,7 +157,7 @@ func TestValidateConfig(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := validConfig()
 			c.change(&cfg)
-			err := ValidateConfig(cfg)
+			err := ValidateConfig(cfg, testSelf)
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Errorf("error = %v, want one containing %q", err, c.wantErr)
 			}
@@ -167,7 +167,7 @@ func TestValidateConfig(t *testing.T) {
 		cfg := validConfig()
 		cfg.Lang = "de"
 		cfg.Away.AfterMinutes = 1
-		err := ValidateConfig(cfg)
+		err := ValidateConfig(cfg, testSelf)
 		if err == nil || !strings.Contains(err.Error(), "lang") || !strings.Contains(err.Error(), "away.after_minutes") {
 			t.Errorf("error = %v, want both lang and away.after_minutes", err)
 		}
@@ -176,8 +176,11 @@ func TestValidateConfig(t *testing.T) {
 		cfg := validConfig()
 		cfg.Away.On, cfg.Away.Text = true, ""
 		cfg.Greeting.On, cfg.Greeting.Text = true, ""
-		if err := ValidateConfig(cfg); err != nil {
+		if err := ValidateConfig(cfg, testSelf); err != nil {
 			t.Error(err)
 		}
 	})
 }
+
+// testSelf is the business's own number in validation tests.
+const testSelf UserID = "15550100"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"frontdesk/bot"
 )
@@ -42,9 +43,14 @@ func parseKeyword(c *Call, s string) (phrases []string, text string, err error) 
 	seen := map[string]bool{}
 	for _, p := range strings.Split(left, ",") {
 		p = strings.Join(strings.Fields(p), " ")
-		if bot.Fold(p) == "" {
-			if p == "" {
+		if err := bot.ValidPhrase(p); err != nil {
+			switch n := utf8.RuneCountInString(p); {
+			case p == "":
 				return nil, "", c.Usagef("An empty phrase: separate phrases with single commas.", "Una frase vuota: separa le frasi con una sola virgola.")
+			case bot.ValidName(p) != nil:
+				return nil, "", c.Usagef("The phrase %q holds a control character: use ordinary characters.", "La frase %q contiene un carattere di controllo: usa caratteri normali.", clip(p, 30))
+			case n > bot.MaxPhraseRunes:
+				return nil, "", c.Usagef("The phrase %q is %d characters long; the limit is %d.", "La frase %q è lunga %d caratteri; il limite è %d.", clip(p, 30), n, bot.MaxPhraseRunes)
 			}
 			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", "La frase %q non ha lettere o cifre da cercare.", clip(p, 30))
 		}
@@ -68,6 +74,10 @@ func addKeyword(ctx context.Context, c *Call) error {
 	var n int
 	var others []string // phrases already answered by another keyword
 	err = c.Update(func(cfg *bot.Config) error {
+		if len(cfg.Keywords) >= bot.MaxKeywords {
+			return c.Userf("You have %d keyword answers, the most allowed: delete one with !kw del <n> first.",
+				"Hai %d risposte a parole chiave, il massimo: eliminane una con !kw del <n> prima.", len(cfg.Keywords))
+		}
 		id := 0
 		others = others[:0]
 		for _, k := range cfg.Keywords {

@@ -17,10 +17,6 @@ const (
 	staleDays = 90
 )
 
-// menuShortcut is answered by the bot itself with the list of public
-// shortcuts, so no quick reply may take it.
-const menuShortcut = "/menu"
-
 func quickReplyCommand() *Command {
 	one := func(verb string) string { return "!qr " + verb + " /shortcut" }
 	return &Command{
@@ -88,7 +84,7 @@ func notFound(c *Call, cfg *bot.Config, s string) error {
 // checkNewShortcut refuses a shortcut already taken (by cfg or earlier in
 // this same command) and returns the existing ones too similar to it.
 func checkNewShortcut(c *Call, cfg *bot.Config, s string, taken []string) (similar []string, err error) {
-	if s == menuShortcut {
+	if s == bot.MenuShortcut {
 		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.",
 			"%s è riservata: mostra ai clienti l'elenco delle risposte rapide pubbliche.", s)
 	}
@@ -140,6 +136,10 @@ func addQuickReply(ctx context.Context, c *Call) error {
 	var similar []string
 	err = c.Update(func(cfg *bot.Config) error {
 		var err error
+		if len(cfg.QuickReplies) >= bot.MaxQuickReplies {
+			return c.Userf("You have %d quick replies, the most allowed: delete one with !qr del /shortcut first.",
+				"Hai %d risposte rapide, il massimo: eliminane una con !qr del /scorciatoia prima.", len(cfg.QuickReplies))
+		}
 		if similar, err = checkNewShortcut(c, cfg, s, nil); err != nil {
 			return err
 		}

@@ -51,6 +51,11 @@ func runTZ(ctx context.Context, c *Call) error {
 	}
 	name := c.Args[0]
 	loc, err := loadZone(name)
+	if err == nil {
+		// The same rule as !import's: an IANA name as the zone database
+		// spells it, never "Local".
+		err = bot.ValidTimeZone(loc.String())
+	}
 	if err != nil {
 		return c.Usagef("%q is not a known time zone: use an IANA name such as Europe/Rome, Europe/London or America/New_York.",
 			"%q non è un fuso orario noto: usa un nome IANA come Europe/Rome, Europe/London o America/New_York.", clip(name, 40))
