@@ -43,6 +43,10 @@ func runCheck(ctx context.Context, c *Call) error {
 	return c.Reply(report)
 }
 
+// maxCheckFindings is how many findings !check names; the rest are
+// counted.
+const maxCheckFindings = 20
+
 // CheckReport is the whole answer of !check in the owner's language: the
 // findings as a list, or "All good" when there are none. !on appends it to
 // its answer.
@@ -61,7 +65,11 @@ func CheckReport(ctx context.Context, b *bot.Bot) (string, error) {
 	} else {
 		s.WriteString(c.Tf("%d things to fix:", "%d cose da correggere:", len(found)))
 	}
-	for _, f := range found {
+	for i, f := range found {
+		if i == maxCheckFindings {
+			s.WriteString("\n" + c.Tf("and %d more: fix these first, then type !check again.", "e altre %d: correggi prima queste, poi scrivi di nuovo !check.", len(found)-i))
+			break
+		}
 		s.WriteString("\n• " + f)
 	}
 	return s.String(), nil

@@ -14,19 +14,14 @@ func keywordCommand() *Command {
 	return &Command{
 		Name:    "kw",
 		Aliases: []string{"keyword", "keywords"},
-		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list | del <n>",
+		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list [page] | del <n>",
 		Help:    "Keyword answers: a text sent when a customer's message contains a phrase.",
 		HelpIt:  "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase.",
 		Example: "!kw add price, how much = Our prices are at {website}",
 		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
 		Subcommands: []*Command{
 			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!kw add <phrase>[, <phrase>...] = <text>", Run: addKeyword},
-			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list", Run: func(ctx context.Context, c *Call) error {
-				if err := noArgs(c); err != nil {
-					return err
-				}
-				return listKeywords(c)
-			}},
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list [page]", Run: func(ctx context.Context, c *Call) error { return listKeywords(c) }},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!kw del <n>", Run: delKeyword},
 		},
 	}
@@ -108,17 +103,23 @@ func listKeywords(c *Call) error {
 	if len(c.Args) > 0 && len(c.Path) == 1 {
 		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
 	}
+	if len(c.Args) > 1 {
+		return c.Usagef("Give at most a page number.", "Indica al massimo un numero di pagina.")
+	}
+	p, err := pageArg(c, firstArg(c))
+	if err != nil {
+		return err
+	}
 	cfg := c.Bot.Config()
 	if len(cfg.Keywords) == 0 {
 		return c.Reply(c.T("No keyword answers. Add one with !kw add price = Our prices: {website}",
 			"Nessuna risposta a parole chiave. Aggiungine una con !kw add prezzo = I prezzi: {website}"))
 	}
-	var b strings.Builder
-	b.WriteString(c.T("Keyword answers:", "Risposte a parole chiave:"))
+	lines := make([]string, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
-		fmt.Fprintf(&b, "\n%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
+		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
 	}
-	return c.Reply(b.String())
+	return c.replyPage(c.T("Keyword answers:", "Risposte a parole chiave:"), lines, p, "!kw list %d")
 }
 
 // listIndex reads the 1-based number of an item in a list of n.
