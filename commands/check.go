@@ -12,7 +12,7 @@ import (
 	"frontdesk/bot"
 )
 
-// This file is !check, the static review of SPEC §7. Each finding is one
+// This file is !check, the static review. Each finding is one
 // line that says what is wrong and ends with the command that fixes it, so
 // the owner can copy it. Findings is exported because the weekly digest
 // and !on show the same review.
@@ -75,7 +75,7 @@ func CheckReport(ctx context.Context, b *bot.Bot) (string, error) {
 	return s.String(), nil
 }
 
-// Findings is the static review of the bot's configuration (SPEC §7), in
+// Findings is the static review of the bot's configuration, in
 // the owner's language: one line per problem, each ending with the command
 // that fixes it; none when all is well. It reads the configuration, the
 // kill switch and the shortcut usage; it changes nothing.

@@ -10,7 +10,7 @@ import (
 	"frontdesk/bot"
 )
 
-// staleUses and staleDays define a stale quick reply (SPEC §5): used fewer
+// staleUses and staleDays define a stale quick reply: used fewer
 // than 5 times in the last 90 days.
 const (
 	staleUses = 5
