@@ -124,7 +124,7 @@ func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) erro
 	if err := change(&next); err != nil {
 		return err
 	}
-	if err := ValidateConfig(next); err != nil {
+	if err := ValidateConfig(next, b.opts.Self); err != nil {
 		return err
 	}
 	if _, err := NewSchedule(next, b.opts.HostZone); err != nil {
@@ -235,10 +235,14 @@ func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error) 
 }
 
 // Reply sends text to chat right away (answers to commands; not automatic
-// messages, so neither paced nor stopped by the kill switch).
+// messages, so neither paced nor stopped by the kill switch). Every
+// owner-bound text goes through here; one longer than MaxReplyRunes goes
+// out as numbered parts (SplitReply).
 func (b *Bot) Reply(ctx context.Context, chat UserID, text string) error {
-	if _, err := b.opts.Messenger.SendText(ctx, chat, text, ""); err != nil {
-		return fmt.Errorf("reply to %s: %w", chat, err)
+	for _, part := range SplitReply(text, MaxReplyRunes) {
+		if _, err := b.opts.Messenger.SendText(ctx, chat, part, ""); err != nil {
+			return fmt.Errorf("reply to %s: %w", chat, err)
+		}
 	}
 	return nil
 }

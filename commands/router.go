@@ -342,7 +342,7 @@ func (c *Call) Update(change func(cfg *bot.Config) error) error {
 	if err := change(&trial); err != nil {
 		return err
 	}
-	if err := bot.ValidateConfig(trial); err != nil {
+	if err := bot.ValidateConfig(trial, c.Bot.Self()); err != nil {
 		return c.Userf("Refused: %v", "Rifiutato: %v", err)
 	}
 	return c.Bot.UpdateConfig(c.ctx, change)

@@ -231,7 +231,7 @@ func answeredBy(question string, cfg bot.Config) bool {
 // unanswered keeps the questions nothing answers yet and proposes a
 // shortcut for each, unique among the existing ones and each other.
 func unanswered(qs []storage.QuestionCount, cfg bot.Config) []suggestion {
-	taken := map[string]bool{menuShortcut: true}
+	taken := map[string]bool{bot.MenuShortcut: true}
 	for _, q := range cfg.QuickReplies {
 		for _, s := range q.Shortcuts {
 			taken[bot.NormalizeShortcut(s)] = true
