@@ -7,25 +7,6 @@ import (
 	"time"
 )
 
-// Commander runs owner and admin commands ("!..." text). The commands
-// package implements it; the bot hands it every command message once the
-// message is recorded.
-type Commander interface {
-	Run(ctx context.Context, b *Bot, c Call)
-}
-
-// Call is one command as received.
-type Call struct {
-	// Chat is where the command came from; answers go there.
-	Chat UserID
-	// From is who sent it: the owner's own id, or the admin's phone number.
-	From UserID
-	// Admin is true for a team member rather than the owner.
-	Admin bool
-	Text  string
-	At    time.Time
-}
-
 // Options configure a Bot.
 type Options struct {
 	Store     Store
@@ -43,7 +24,7 @@ type Options struct {
 	LogMessages bool
 	// Digest, when set, writes the owner's weekly digest; the bot sends it
 	// every Monday at 09:00 business time while Config.Digest is on.
-	Digest func(ctx context.Context, b *Bot) (string, error)
+	Digest func(ctx context.Context, b Business) (string, error)
 	// Directory, when set, finds the LIDs of admins' phone numbers, so an
 	// admin writing by a LID the bot cannot place yet is still recognised.
 	Directory Directory
@@ -105,12 +86,6 @@ type Bot struct {
 
 // Now is the clock's time.
 func (b *Bot) Now() time.Time { return b.opts.Clock.Now() }
-
-// Store gives commands the persistent state.
-func (b *Bot) Store() Store { return b.opts.Store }
-
-// Messenger gives commands the connection (for images).
-func (b *Bot) Messenger() Messenger { return b.opts.Messenger }
 
 // Self is the linked account's own phone number.
 func (b *Bot) Self() UserID { return b.opts.Self }

@@ -103,9 +103,21 @@ func (b *Bot) setConfig(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	b.cfg, b.sched, b.rules = cfg, sched, compile(cfg)
+	b.useConfig(cfg, sched)
 	return nil
 }
+
+// useConfig makes cfg and its schedule current. b.mu must be held.
+func (b *Bot) useConfig(cfg Config, sched Schedule) {
+	b.cfg, b.sched, b.rules = cfg, sched, compile(cfg)
+}
+
+// RefusedError is a configuration change that the validator refused: the
+// reason is for the person who asked for it.
+type RefusedError struct{ Err error }
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 // Config returns a copy of the current configuration.
 func (b *Bot) Config() Config {
@@ -115,8 +127,9 @@ func (b *Bot) Config() Config {
 }
 
 // UpdateConfig applies change to a copy of the configuration, validates the
-// result, saves it and only then makes it current. On any error nothing
-// changes.
+// result and builds its schedule (once each), saves it and only then makes
+// it current. On any error nothing changes; a refused configuration is a
+// *RefusedError.
 func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -125,10 +138,11 @@ func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) erro
 		return err
 	}
 	if err := ValidateConfig(next, b.opts.Self); err != nil {
-		return err
+		return &RefusedError{err}
 	}
-	if _, err := NewSchedule(next, b.opts.HostZone); err != nil {
-		return err
+	sched, err := NewSchedule(next, b.opts.HostZone)
+	if err != nil {
+		return &RefusedError{err}
 	}
 	rec := pendingRecord(ctx)
 	if err := b.opts.Store.SaveConfig(ctx, next, rec.inbound()); err != nil {
@@ -139,9 +153,9 @@ func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) erro
 		// The digest starts with the next Monday, not last week's.
 		b.noteDigestSent(ctx, b.Now())
 	}
-	err := b.setConfig(next)
+	b.useConfig(next, sched)
 	b.signal() // the zone or the digest may move the next wake-up
-	return err
+	return nil
 }
 
 // cloneConfig copies cfg deeply enough that changing the copy's slices
@@ -234,11 +248,12 @@ func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error) 
 	return st, nil
 }
 
-// Reply sends text to chat right away (answers to commands; not automatic
-// messages, so neither paced nor stopped by the kill switch). Every
-// owner-bound text goes through here; one longer than MaxReplyRunes goes
-// out as numbered parts (SplitReply).
-func (b *Bot) Reply(ctx context.Context, chat UserID, text string) error {
+// Say sends text to the owner or an admin right away (answers to
+// commands, alerts, the digest; not automatic messages, so neither paced
+// nor stopped by the kill switch). Every owner-bound text goes through
+// here; one longer than MaxReplyRunes goes out as numbered parts
+// (SplitReply).
+func (b *Bot) Say(ctx context.Context, chat UserID, text string) error {
 	for _, part := range SplitReply(text, MaxReplyRunes) {
 		if _, err := b.opts.Messenger.SendText(ctx, chat, part, ""); err != nil {
 			return fmt.Errorf("reply to %s: %w", chat, err)
@@ -330,7 +345,7 @@ func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
 	text := strings.TrimSpace(m.Text)
 	switch {
 	case IsCommand(text):
-		b.runCommand(withCommandRecord(ctx, rec), Call{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
+		b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
 	case strings.HasPrefix(text, "/"):
 		b.previewShortcut(ctx, m.Chat, text, now)
 	}
@@ -378,7 +393,7 @@ func (b *Bot) noteOwnerActive(at time.Time) {
 	b.mu.Unlock()
 }
 
-func (b *Bot) runCommand(ctx context.Context, c Call) {
+func (b *Bot) runCommand(ctx context.Context, c CommandMessage) {
 	if b.opts.Commands == nil {
 		return
 	}
@@ -504,7 +519,7 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		}
 		rec := &commandRecord{in: in}
 		if text := strings.TrimSpace(m.Text); IsCommand(text) {
-			b.runCommand(withCommandRecord(ctx, rec), Call{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
+			b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
 		}
 		if rec.done {
 			return nil
@@ -655,7 +670,7 @@ func (b *Bot) stopForTrouble(ctx context.Context, reason string) error {
 	}
 	b.log.Warn("kill switch turned on automatically", "reason", reason)
 	// Telling the owner is best effort: the same restriction may stop it.
-	if err := b.Reply(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over."); err != nil {
+	if err := b.Say(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over."); err != nil {
 		b.log.Warn("tell owner about the restriction", "err", err)
 	}
 	return nil
@@ -672,5 +687,5 @@ func (b *Bot) reportLate(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	return b.Reply(ctx, b.opts.Self, ownerText(lang, msgLate, n))
+	return b.Say(ctx, b.opts.Self, ownerText(lang, msgLate, n))
 }

@@ -159,7 +159,7 @@ func TestOwnerCommandRedeliveredRunsOnce(t *testing.T) {
 
 type countingCommander struct{ n int }
 
-func (c *countingCommander) Run(context.Context, *bot.Bot, bot.Call) { c.n++ }
+func (c *countingCommander) Run(context.Context, bot.Business, bot.CommandMessage) { c.n++ }
 
 func TestSendWithoutConnectionIsRetriedNotLost(t *testing.T) {
 	h := newHarness(t, nil)

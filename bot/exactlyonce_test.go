@@ -102,7 +102,7 @@ func TestOwnerCommandInterruptedRunsOnRedelivery(t *testing.T) {
 // switchCommander is a minimal command set: !off and !on.
 type switchCommander struct{}
 
-func (switchCommander) Run(ctx context.Context, b *bot.Bot, c bot.Call) {
+func (switchCommander) Run(ctx context.Context, b bot.Business, c bot.CommandMessage) {
 	k := bot.KillSwitch{}
 	if c.Text == "!off" {
 		k.Off = true
@@ -110,7 +110,7 @@ func (switchCommander) Run(ctx context.Context, b *bot.Bot, c bot.Call) {
 	if _, err := b.SetKillSwitch(ctx, k); err != nil {
 		return
 	}
-	_ = b.Reply(ctx, c.Chat, "automatic replies OFF")
+	_ = b.Say(ctx, c.Chat, "automatic replies OFF")
 }
 
 func TestOffWaitsForTheSendInFlight(t *testing.T) {
@@ -272,7 +272,7 @@ func TestDigestFollowsTheZoneAndIsOwedAcrossARestart(t *testing.T) {
 	h := newHarness(t, func(c *bot.Config) { c.Away.On = false })
 	ctx := context.Background()
 	digests := 0
-	opts := bot.Options{Digest: func(context.Context, *bot.Bot) (string, error) { digests++; return "digest", nil }}
+	opts := bot.Options{Digest: func(context.Context, bot.Business) (string, error) { digests++; return "digest", nil }}
 	h.restart(opts)
 	h.now = time.Date(2026, 11, 26, 12, 0, 0, 0, ny) // Thursday
 	for _, change := range []func(*bot.Config){

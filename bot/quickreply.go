@@ -33,7 +33,7 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 
 	switch {
 	case hint != "":
-		if err := b.Reply(ctx, b.opts.Self, hint); err != nil {
+		if err := b.Say(ctx, b.opts.Self, hint); err != nil {
 			b.log.Warn("shortcut hint", "err", err)
 		}
 	case !ok:
@@ -66,7 +66,7 @@ func (b *Bot) previewShortcut(ctx context.Context, chat UserID, text string, now
 	if answer == "" {
 		return
 	}
-	if err := b.Reply(ctx, chat, answer); err != nil {
+	if err := b.Say(ctx, chat, answer); err != nil {
 		b.log.Warn("shortcut preview", "err", err)
 	}
 }

@@ -9,11 +9,6 @@ import (
 // questions) are kept.
 const Retention = 90 * 24 * time.Hour
 
-// retainer is implemented by stores that can prune old rows.
-type retainer interface {
-	Retain(ctx context.Context, before time.Time) error
-}
-
 // lastDigestTime is the latest Monday 09:00 in loc at or before t.
 func lastDigestTime(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
@@ -73,10 +68,8 @@ func (b *Bot) weekly(ctx context.Context, now time.Time) {
 	b.mu.Unlock()
 
 	if dueHousekeep {
-		if r, ok := b.opts.Store.(retainer); ok {
-			if err := r.Retain(ctx, now.Add(-Retention)); err != nil {
-				b.log.Warn("prune old rows", "err", err)
-			}
+		if err := b.opts.Store.Retain(ctx, now.Add(-Retention)); err != nil {
+			b.log.Warn("prune old rows", "err", err)
 		}
 	}
 	if dueDigest {
@@ -85,7 +78,7 @@ func (b *Bot) weekly(ctx context.Context, now time.Time) {
 			b.log.Warn("write digest", "err", err)
 			return
 		}
-		if err := b.Reply(ctx, b.opts.Self, text); err != nil {
+		if err := b.Say(ctx, b.opts.Self, text); err != nil {
 			b.log.Warn("send digest", "err", err)
 		}
 	}

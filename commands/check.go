@@ -50,7 +50,7 @@ const maxCheckFindings = 20
 // CheckReport is the whole answer of !check in the owner's language: the
 // findings as a list, or "All good" when there are none. !on appends it to
 // its answer.
-func CheckReport(ctx context.Context, b *bot.Bot) (string, error) {
+func CheckReport(ctx context.Context, b bot.Business) (string, error) {
 	found, err := Findings(ctx, b)
 	if err != nil {
 		return "", err
@@ -79,7 +79,7 @@ func CheckReport(ctx context.Context, b *bot.Bot) (string, error) {
 // the owner's language: one line per problem, each ending with the command
 // that fixes it; none when all is well. It reads the configuration, the
 // kill switch and the shortcut usage; it changes nothing.
-func Findings(ctx context.Context, b *bot.Bot) ([]string, error) {
+func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 	cfg := b.Config()
 	c := &Call{lang: cfg.Lang}
 	now := b.Now()
@@ -463,12 +463,12 @@ func shortcutFindings(c *Call, cfg bot.Config) []string {
 // is older than 90 days and none of whose shortcuts was used (by the owner
 // or a customer) in the last 90 days. A reply with no creation time (an
 // old import) is not judged: its age is unknown.
-func unusedQuickReplies(ctx context.Context, b *bot.Bot, cfg bot.Config, now time.Time) ([]string, error) {
+func unusedQuickReplies(ctx context.Context, b bot.Business, cfg bot.Config, now time.Time) ([]string, error) {
 	if len(cfg.QuickReplies) == 0 {
 		return nil, nil
 	}
 	since := now.Add(-90 * 24 * time.Hour)
-	uses, err := b.Store().ShortcutUses(ctx, since)
+	uses, err := b.ShortcutUses(ctx, since)
 	if err != nil {
 		return nil, fmt.Errorf("check: shortcut uses: %w", err)
 	}

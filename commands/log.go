@@ -60,7 +60,7 @@ func runLog(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	sent, err := c.Bot.Store().RecentSent(ctx, n)
+	sent, err := c.Bot.RecentSent(ctx, n)
 	if err != nil {
 		return fmt.Errorf("log: %w", err)
 	}

@@ -328,7 +328,7 @@ func setQuickReplyPrivate(c *Call, private bool) error {
 
 // usesSince loads shortcut uses from the store.
 func usesSince(ctx context.Context, c *Call, since time.Time) (map[string]bot.ShortcutUses, error) {
-	uses, err := c.Bot.Store().ShortcutUses(ctx, since)
+	uses, err := c.Bot.ShortcutUses(ctx, since)
 	if err != nil {
 		return nil, fmt.Errorf("load shortcut uses: %w", err)
 	}
