@@ -168,7 +168,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 			}
 		}
 		if ok {
-			if err := checkDayOverlap(cfg.Hours.Days[d]); err != nil {
+			if err := CheckDayOverlap(cfg.Hours.Days[d]); err != nil {
 				bad(field, "%v", err)
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"frontdesk/bot/walink"
+	"frontdesk/commands/walink"
 )
 
 func linkCommand() *Command {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
-	"frontdesk/bot/walink/walinktest"
+	"frontdesk/commands/walink/walinktest"
 	"frontdesk/storage"
 )
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
-	"frontdesk/bot/holidays"
+	"frontdesk/commands/holidays"
 )
 
 // This file holds the schedule commands: !tz, !hours and !holiday.
@@ -118,7 +118,7 @@ func runHours(ctx context.Context, c *Call) error {
 		cfg := c.Bot.Config()
 		return c.Reply(c.T("Opening hours:", "Orari di apertura:") + "\n" + bot.FormatWeek(cfg.Hours, c.Lang()))
 	}
-	days, windows, err := bot.ParseHoursArgs(c.Args)
+	days, windows, err := ParseHoursArgs(c.Args)
 	if err != nil {
 		return c.Usagef("Wrong hours: %v", "Orari errati: %v", err)
 	}
