@@ -7,25 +7,6 @@ import (
 	"time"
 )
 
-// Commander runs owner and admin commands ("!..." text). The commands
-// package implements it; the bot hands it every command message once the
-// message is recorded.
-type Commander interface {
-	Run(ctx context.Context, b *Bot, c Call)
-}
-
-// Call is one command as received.
-type Call struct {
-	// Chat is where the command came from; answers go there.
-	Chat UserID
-	// From is who sent it: the owner's own id, or the admin's phone number.
-	From UserID
-	// Admin is true for a team member rather than the owner.
-	Admin bool
-	Text  string
-	At    time.Time
-}
-
 // Options configure a Bot.
 type Options struct {
 	Store     Store
@@ -43,7 +24,10 @@ type Options struct {
 	LogMessages bool
 	// Digest, when set, writes the owner's weekly digest; the bot sends it
 	// every Monday at 09:00 business time while Config.Digest is on.
-	Digest func(ctx context.Context, b *Bot) (string, error)
+	Digest func(ctx context.Context, b Business) (string, error)
+	// Directory, when set, finds the LIDs of admins' phone numbers, so an
+	// admin writing by a LID the bot cannot place yet is still recognised.
+	Directory Directory
 }
 
 // Bot is the running core: it classifies, decides, records and sends.
@@ -55,6 +39,11 @@ type Bot struct {
 	// handleMu serialises inbound handling, so each message is decided
 	// against the state its predecessor left.
 	handleMu sync.Mutex
+
+	// sendMu is held for the whole of one automatic send, from the kill
+	// switch check to WhatsApp's answer; stopping the bot takes it too, so
+	// once !off is saved nothing automatic is on its way.
+	sendMu sync.Mutex
 
 	// mu guards the fields below; it is never held across a network send.
 	mu    sync.Mutex
@@ -70,13 +59,26 @@ type Bot struct {
 	sent []time.Time
 	// retryAt holds back sends after the connection failed.
 	retryAt time.Time
+	// sending is true while an automatic send is with WhatsApp; delivered
+	// counts the automatic sends that went out (for !off's answer).
+	sending   bool
+	delivered int
+	// stopping counts kill switch saves waiting for sendMu: no new send
+	// starts meanwhile.
+	stopping int
+	// queued counts each customer's messages waiting in the outbox, to cap
+	// what one customer can queue.
+	queued map[UserID]int
+	// adminLIDAsked is when the Directory was last asked about each admin
+	// whose LID is unknown.
+	adminLIDAsked map[UserID]time.Time
 	// late collects the chats whose messages arrived too late to answer,
 	// until the owner is told.
 	late map[UserID]bool
-	// digestAt is when the next weekly digest is due; housekeepAt when old
-	// rows are next pruned. Both live in memory: a restart skips rather
-	// than repeats.
-	digestAt    time.Time
+	// digestSent is when the weekly digest last went out (saved, so a
+	// restart neither skips nor repeats one); housekeepAt is when old rows
+	// are next pruned (in memory: a restart prunes at once).
+	digestSent  time.Time
 	housekeepAt time.Time
 
 	wakeCh chan struct{}
@@ -84,12 +86,6 @@ type Bot struct {
 
 // Now is the clock's time.
 func (b *Bot) Now() time.Time { return b.opts.Clock.Now() }
-
-// Store gives commands the persistent state.
-func (b *Bot) Store() Store { return b.opts.Store }
-
-// Messenger gives commands the connection (for images).
-func (b *Bot) Messenger() Messenger { return b.opts.Messenger }
 
 // Self is the linked account's own phone number.
 func (b *Bot) Self() UserID { return b.opts.Self }

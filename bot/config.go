@@ -1,6 +1,11 @@
 package bot
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // Config is the business's whole configuration: what `!export` sends and
 // `!import` takes back. It is held in memory by the bot and saved whole,
@@ -31,6 +36,27 @@ type Config struct {
 type Week struct {
 	Set  bool        `json:"set"`
 	Days [7][]Window `json:"days"`
+}
+
+// UnmarshalJSON reads a week and insists on exactly 7 days, Sunday
+// first: a Go array would silently drop an eighth day or leave a missing
+// Saturday closed. A missing or null "days" is a week with no hours.
+func (w *Week) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Set  bool       `json:"set"`
+		Days [][]Window `json:"days"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	if raw.Days != nil && len(raw.Days) != 7 {
+		return fmt.Errorf("hours.days: %d days given; give exactly 7, Sunday first ([] for a closed day)", len(raw.Days))
+	}
+	*w = Week{Set: raw.Set}
+	copy(w.Days[:], raw.Days)
+	return nil
 }
 
 // Window is an open window in minutes from midnight. End may be 1440

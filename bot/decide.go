@@ -10,6 +10,9 @@ import (
 const (
 	SuppressedLate = "late"
 	SuppressedKill = "kill-switch"
+	// SuppressedFlood: the customer already has MaxQueuedPerCustomer
+	// replies waiting.
+	SuppressedFlood = "flood"
 )
 
 // Input is one customer message and the state it is decided against.
@@ -131,6 +134,10 @@ func decide(v view, in Input) Decision {
 				d.Skipped = append(d.Skipped, "keyword: already answered in the last hour")
 				continue
 			}
+			if len(d.KeywordIDs) == MaxKeywordAnswers {
+				d.Skipped = append(d.Skipped, "keyword: already "+strconv.Itoa(MaxKeywordAnswers)+" keyword answers in this message")
+				break
+			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
 			d.Parts = append(d.Parts, Part{Rule: RuleKeyword, Text: vars.render(k.Text)})
 		}
@@ -229,17 +236,26 @@ func inWindow(w Window, m int) bool {
 	return m >= w.Start || m < w.End
 }
 
-// menu lists the public shortcuts with the first words of each.
+// menu lists the public shortcuts with the first words of each: the first
+// MaxMenuEntries, then how many more there are.
 func (v view) menu() string {
 	var lines []string
+	more := 0
 	for _, q := range v.cfg.QuickReplies {
 		if q.Private || len(q.Shortcuts) == 0 {
+			continue
+		}
+		if len(lines) == MaxMenuEntries {
+			more++
 			continue
 		}
 		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(q.Text, 6))
 	}
 	if len(lines) == 0 {
 		return ""
+	}
+	if more > 0 {
+		lines = append(lines, ownerText(v.cfg.Lang, msgMenuMore, more))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,16 @@ func TestDecide(t *testing.T) {
 		}
 	}
 	wedNight := at("2026-11-25 21:00") // Wednesday
+	fiveKeywords := func(c *Config) {
+		for i, w := range []string{"alpha", "beta", "gamma", "delta", "epsilon"} {
+			c.Keywords = append(c.Keywords, Keyword{ID: 10 - i, Phrases: []string{w}, Text: "answer " + w})
+		}
+	}
+	manyShortcuts := func(c *Config) {
+		for i := 0; i < MaxMenuEntries+5; i++ {
+			c.QuickReplies = append(c.QuickReplies, QuickReply{Shortcuts: []string{fmt.Sprintf("/s%03d", i)}, Text: "t"})
+		}
+	}
 	tests := []struct {
 		name   string
 		config func(*Config)
@@ -121,6 +132,14 @@ func TestDecide(t *testing.T) {
 			Input{Text: "/secret", Now: wedNight, Sent: wedNight}, "", "", ""},
 		{"/menu lists the public shortcuts only", quick,
 			Input{Text: "/menu", Now: wedNight, Sent: wedNight}, "/time – Open 9-18", "menu", ""},
+		{"at most 3 keyword answers, the first ones added", fiveKeywords,
+			Input{Text: "epsilon delta gamma beta alpha", Now: wedNight, Sent: wedNight}, "answer alpha\n\nanswer beta\n\nanswer gamma", "keyword,keyword,keyword", ""},
+		{"an answered keyword leaves room for the fourth", fiveKeywords,
+			Input{Text: "epsilon delta gamma beta alpha", Now: wedNight, Sent: wedNight, Customer: Customer{KeywordSent: map[int]time.Time{10: wedNight.Add(-time.Minute)}}}, "answer beta\n\nanswer gamma\n\nanswer delta", "keyword,keyword,keyword", ""},
+		{"at most 5 parts: greeting, 3 keyword answers, away", all(greet, fiveKeywords, away),
+			Input{Text: "alpha beta gamma delta", Now: wedNight, Sent: wedNight}, "Welcome!\n\nanswer alpha\n\nanswer beta\n\nanswer gamma\n\nClosed, back tomorrow 09:00.", "greeting,keyword,keyword,keyword,away", ""},
+		{"/menu lists at most 30 shortcuts, then how many more", manyShortcuts,
+			Input{Text: "/menu", Now: wedNight, Sent: wedNight}, menuOf(MaxMenuEntries) + "\nand 5 more", "menu", ""},
 		{"kill switch suppresses everything", all(away, func(c *Config) {}),
 			Input{Text: "hi", Now: wedNight, Sent: wedNight}, "", "", ""},
 		{"a message delivered over 6 hours late gets nothing", away,
@@ -199,4 +218,13 @@ func TestEditDistance(t *testing.T) {
 			t.Errorf("editDistance(%q,%q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
+}
+
+// menuOf is the /menu text of shortcuts /s000 ... with the text "t".
+func menuOf(n int) string {
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("/s%03d – t", i)
+	}
+	return strings.Join(lines, "\n")
 }

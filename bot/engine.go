@@ -25,7 +25,8 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	b := &Bot{opts: opts, log: opts.Log, wakeCh: make(chan struct{}, 1), late: map[UserID]bool{}}
+	b := &Bot{opts: opts, log: opts.Log, wakeCh: make(chan struct{}, 1), late: map[UserID]bool{},
+		adminLIDAsked: map[UserID]time.Time{}}
 
 	cfg, ok, err := opts.Store.LoadConfig(ctx)
 	if err != nil {
@@ -57,11 +58,20 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	for i := len(recent) - 1; i >= 0; i-- {
 		b.sent = append(b.sent, recent[i].SentAt)
 	}
-	waiting, err := opts.Store.PendingOutgoing(ctx, 1)
+	resumed, err := opts.Store.ResumeInterrupted(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load outbox: %w", err)
+		return nil, err
 	}
-	b.pending = len(waiting) > 0
+	if resumed > 0 {
+		b.log.Info("sends interrupted by a stop are tried again under their message id", "messages", resumed)
+	}
+	if b.queued, err = opts.Store.PendingByCustomer(ctx); err != nil {
+		return nil, err
+	}
+	b.pending = len(b.queued) > 0
+	if b.digestSent, err = opts.Store.DigestSent(ctx); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -93,9 +103,21 @@ func (b *Bot) setConfig(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	b.cfg, b.sched, b.rules = cfg, sched, compile(cfg)
+	b.useConfig(cfg, sched)
 	return nil
 }
+
+// useConfig makes cfg and its schedule current. b.mu must be held.
+func (b *Bot) useConfig(cfg Config, sched Schedule) {
+	b.cfg, b.sched, b.rules = cfg, sched, compile(cfg)
+}
+
+// RefusedError is a configuration change that the validator refused: the
+// reason is for the person who asked for it.
+type RefusedError struct{ Err error }
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 // Config returns a copy of the current configuration.
 func (b *Bot) Config() Config {
@@ -105,8 +127,9 @@ func (b *Bot) Config() Config {
 }
 
 // UpdateConfig applies change to a copy of the configuration, validates the
-// result, saves it and only then makes it current. On any error nothing
-// changes.
+// result and builds its schedule (once each), saves it and only then makes
+// it current. On any error nothing changes; a refused configuration is a
+// *RefusedError.
 func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -114,16 +137,25 @@ func (b *Bot) UpdateConfig(ctx context.Context, change func(*Config) error) erro
 	if err := change(&next); err != nil {
 		return err
 	}
-	if err := ValidateConfig(next); err != nil {
-		return err
+	if err := ValidateConfig(next, b.opts.Self); err != nil {
+		return &RefusedError{err}
 	}
-	if _, err := NewSchedule(next, b.opts.HostZone); err != nil {
-		return err
+	sched, err := NewSchedule(next, b.opts.HostZone)
+	if err != nil {
+		return &RefusedError{err}
 	}
-	if err := b.opts.Store.SaveConfig(ctx, next); err != nil {
+	rec := pendingRecord(ctx)
+	if err := b.opts.Store.SaveConfig(ctx, next, rec.inbound()); err != nil {
 		return fmt.Errorf("save configuration: %w", err)
 	}
-	return b.setConfig(next)
+	rec.saved()
+	if next.Digest && !b.cfg.Digest {
+		// The digest starts with the next Monday, not last week's.
+		b.noteDigestSent(ctx, b.Now())
+	}
+	b.useConfig(next, sched)
+	b.signal() // the zone or the digest may move the next wake-up
+	return nil
 }
 
 // cloneConfig copies cfg deeply enough that changing the copy's slices
@@ -164,28 +196,68 @@ func (b *Bot) KillSwitch() KillSwitch {
 	return b.kill
 }
 
+// Stopped is what turning the kill switch on found.
+type Stopped struct {
+	// Discarded automatic messages were waiting; they will never be sent.
+	Discarded int
+	// OnItsWay automatic messages were already with WhatsApp when the
+	// switch was turned; SetKillSwitch waited for them, and they went out.
+	OnItsWay int
+}
+
 // SetKillSwitch saves k (discarding pending automatic messages when it
-// stops them) and makes it current.
-func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (int, error) {
+// stops them) and makes it current. Turning it on first waits for an
+// automatic send in flight to finish, so that once it returns nothing
+// automatic leaves.
+func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error) {
+	var st Stopped
+	if k.Off {
+		// No new send starts from here; wait for the one in flight.
+		b.mu.Lock()
+		b.stopping++
+		busy, before := b.sending, b.delivered
+		b.mu.Unlock()
+		defer func() {
+			b.mu.Lock()
+			b.stopping--
+			b.mu.Unlock()
+		}()
+		b.sendMu.Lock()
+		defer b.sendMu.Unlock()
+		if busy {
+			b.mu.Lock()
+			st.OnItsWay = b.delivered - before
+			b.mu.Unlock()
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	n, err := b.opts.Store.SaveKillSwitch(ctx, k)
+	rec := pendingRecord(ctx)
+	n, err := b.opts.Store.SaveKillSwitch(ctx, k, rec.inbound())
 	if err != nil {
-		return 0, fmt.Errorf("save kill switch: %w", err)
+		return Stopped{}, fmt.Errorf("save kill switch: %w", err)
 	}
+	rec.saved()
+	st.Discarded = n
 	b.kill = k
 	if k.Off {
 		b.pending = false
+		b.queued = map[UserID]int{} // nothing waits any more
 	}
 	b.signal()
-	return n, nil
+	return st, nil
 }
 
-// Reply sends text to chat right away (answers to commands; not automatic
-// messages, so neither paced nor stopped by the kill switch).
-func (b *Bot) Reply(ctx context.Context, chat UserID, text string) error {
-	if _, err := b.opts.Messenger.SendText(ctx, chat, text, ""); err != nil {
-		return fmt.Errorf("reply to %s: %w", chat, err)
+// Say sends text to the owner or an admin right away (answers to
+// commands, alerts, the digest; not automatic messages, so neither paced
+// nor stopped by the kill switch). Every owner-bound text goes through
+// here; one longer than MaxReplyRunes goes out as numbered parts
+// (SplitReply).
+func (b *Bot) Say(ctx context.Context, chat UserID, text string) error {
+	for _, part := range SplitReply(text, MaxReplyRunes) {
+		if _, err := b.opts.Messenger.SendText(ctx, chat, part, ""); err != nil {
+			return fmt.Errorf("reply to %s: %w", chat, err)
+		}
 	}
 	return nil
 }
@@ -241,36 +313,76 @@ func (b *Bot) record(ctx context.Context, in Inbound) (bool, error) {
 	return true, nil
 }
 
+// seen reports whether in was recorded before (a redelivery).
+func (b *Bot) seen(ctx context.Context, in Inbound) (bool, error) {
+	who := in.Customer
+	if who == "" {
+		who = in.Chat
+	}
+	dup, err := b.opts.Store.Recorded(ctx, who, in.Alias, in.ID)
+	if err != nil {
+		return false, fmt.Errorf("look up message %s: %w", in.ID, err)
+	}
+	if dup {
+		b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
+	}
+	return dup, nil
+}
+
+// handleOwnerSelf runs a command (or previews a shortcut) from the self
+// chat. The message is recorded with the command's first change, or after
+// it, never before: see record.go.
 func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
 	now := b.Now()
-	fresh, err := b.record(ctx, Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerSelf, Sent: m.Sent, Received: now, OwnerActive: true})
-	if err != nil || !fresh {
+	// The self chat may be addressed by phone number or LID: it is
+	// recorded under the business's own number either way.
+	in := Inbound{Chat: b.opts.Self, ID: m.ID, Kind: OwnerSelf, Sent: m.Sent, Received: now, OwnerActive: true}
+	if dup, err := b.seen(ctx, in); err != nil || dup {
 		return err
 	}
 	b.noteOwnerActive(now)
+	rec := &commandRecord{in: in}
 	text := strings.TrimSpace(m.Text)
 	switch {
-	case strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{"):
-		b.runCommand(ctx, Call{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
+	case IsCommand(text):
+		b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
 	case strings.HasPrefix(text, "/"):
 		b.previewShortcut(ctx, m.Chat, text, now)
 	}
-	return nil
+	if rec.done {
+		return nil
+	}
+	_, err := b.record(ctx, in)
+	return err
 }
 
+// IsCommand reports whether a text from the owner or an admin is a command
+// for the bot: "!..." or a pasted configuration document ("{...").
+func IsCommand(text string) bool {
+	text = strings.TrimSpace(text)
+	return strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{")
+}
+
+// handleOwnerInChat notes the owner's activity in a customer chat and
+// expands a shortcut typed there. The message is recorded after the
+// expansion, so a crash in between expands it on redelivery (editing the
+// message into the same text again shows nothing new).
 func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 	now := b.Now()
-	customer := b.canonical(ctx, m)
-	fresh, err := b.record(ctx, Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerInChat, Customer: customer,
-		Sent: m.Sent, Received: now, OwnerWrote: true, OwnerActive: true})
-	if err != nil || !fresh {
+	customer, alias := b.canonical(ctx, m)
+	in := Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerInChat, Customer: customer, Alias: alias,
+		Sent: m.Sent, Received: now, OwnerWrote: true, OwnerActive: true}
+	if dup, err := b.seen(ctx, in); err != nil || dup {
 		return err
 	}
 	b.noteOwnerActive(now)
 	if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") {
-		b.expandShortcut(ctx, m, customer, text, now)
+		if s := b.expandShortcut(ctx, m, customer, text, now); s != "" {
+			in.Shortcut, in.ShortcutByOwner = s, true
+		}
 	}
-	return nil
+	_, err := b.record(ctx, in)
+	return err
 }
 
 func (b *Bot) noteOwnerActive(at time.Time) {
@@ -281,34 +393,91 @@ func (b *Bot) noteOwnerActive(at time.Time) {
 	b.mu.Unlock()
 }
 
-func (b *Bot) runCommand(ctx context.Context, c Call) {
+func (b *Bot) runCommand(ctx context.Context, c CommandMessage) {
 	if b.opts.Commands == nil {
 		return
 	}
 	b.opts.Commands.Run(ctx, b, c)
 }
 
-// canonical returns the identity a person is keyed by: the phone number
-// when known, else the LID. It learns LID/phone pairs as they show up.
-func (b *Bot) canonical(ctx context.Context, m Message) UserID {
+// canonical returns the identity a person is keyed by (the phone number
+// when known, else the LID) and their other identity when known. It learns
+// LID/phone pairs as they show up.
+func (b *Bot) canonical(ctx context.Context, m Message) (id, alias UserID) {
 	if !m.Chat.IsLID() {
 		if m.ChatAlt.IsLID() {
 			b.learnIdentity(ctx, m.ChatAlt, m.Chat)
 		}
-		return m.Chat
+		return m.Chat, m.ChatAlt
 	}
 	if m.ChatAlt != "" && !m.ChatAlt.IsLID() {
 		b.learnIdentity(ctx, m.Chat, m.ChatAlt)
-		return m.ChatAlt
+		return m.ChatAlt, m.Chat
 	}
 	pn, err := b.opts.Store.PhoneForLID(ctx, m.Chat)
 	if err != nil {
 		b.log.Warn("look up phone number for LID", "lid", m.Chat.String(), "err", err)
 	}
-	if pn != "" {
-		return pn
+	if pn == "" {
+		pn = b.adminForLID(ctx, m.Chat)
 	}
-	return m.Chat
+	if pn != "" {
+		return pn, m.Chat
+	}
+	return m.Chat, ""
+}
+
+// adminAskEvery limits how often the Directory is asked about admins whose
+// LID is unknown.
+const adminAskEvery = 10 * time.Minute
+
+// adminForLID returns the admin whose LID lid is, asking the Directory
+// about admins whose LID is not known yet; "" when lid is nobody's. An
+// admin must never be mistaken for a customer because WhatsApp addressed
+// them by a LID before the mapping was learned.
+func (b *Bot) adminForLID(ctx context.Context, lid UserID) UserID {
+	if b.opts.Directory == nil {
+		return ""
+	}
+	now := b.Now()
+	b.mu.Lock()
+	var ask []UserID
+	for _, a := range b.cfg.Admins {
+		if at, ok := b.adminLIDAsked[a]; !ok || now.Sub(at) >= adminAskEvery {
+			ask = append(ask, a)
+		}
+	}
+	b.mu.Unlock()
+	var unknown []UserID
+	for _, a := range ask {
+		if l, err := b.opts.Store.LIDForPhone(ctx, a); err == nil && l == "" {
+			unknown = append(unknown, a)
+		}
+	}
+	if len(unknown) == 0 {
+		return ""
+	}
+	found, err := b.opts.Directory.LIDsOf(ctx, unknown)
+	if err != nil {
+		b.log.Warn("look up admins' LIDs", "err", err)
+		return ""
+	}
+	b.mu.Lock()
+	for _, a := range unknown {
+		b.adminLIDAsked[a] = now
+	}
+	b.mu.Unlock()
+	var match UserID
+	for pn, l := range found {
+		if l == "" || !l.IsLID() {
+			continue
+		}
+		b.learnIdentity(ctx, l, pn)
+		if l == lid {
+			match = pn
+		}
+	}
+	return match
 }
 
 func (b *Bot) learnIdentity(ctx context.Context, lid, pn UserID) {
@@ -332,20 +501,31 @@ func (b *Bot) isAdmin(id UserID) bool {
 	return false
 }
 
+// MaxQueuedPerCustomer is how many automatic messages one customer may
+// have waiting in the outbox; a message beyond it gets no automatic reply
+// (recorded as "flood"), so one customer cannot fill the queue.
+const MaxQueuedPerCustomer = 5
+
 func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 	now := b.Now()
-	id := b.canonical(ctx, m)
+	id, alias := b.canonical(ctx, m)
 	if b.isAdmin(id) {
 		// Team members command the bot from their own chat and never get
-		// automatic replies.
-		fresh, err := b.record(ctx, Inbound{Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Sent: m.Sent, Received: now, Rules: []string{"admin"}})
-		if err != nil || !fresh {
+		// automatic replies. Their commands take effect exactly once, as
+		// the owner's do.
+		in := Inbound{Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Alias: alias, Sent: m.Sent, Received: now, Rules: []string{"admin"}}
+		if dup, err := b.seen(ctx, in); err != nil || dup {
 			return err
 		}
-		if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{") {
-			b.runCommand(ctx, Call{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
+		rec := &commandRecord{in: in}
+		if text := strings.TrimSpace(m.Text); IsCommand(text) {
+			b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
 		}
-		return nil
+		if rec.done {
+			return nil
+		}
+		_, err := b.record(ctx, in)
+		return err
 	}
 	cust, err := b.opts.Store.Customer(ctx, id)
 	if err != nil {
@@ -360,18 +540,22 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 	folded := Fold(m.Text)
 	d := decide(b.view(), Input{Text: m.Text, Folded: folded, Name: m.PushName, Sent: m.Sent, Now: now, Customer: cust, OwnerActive: b.ownerActive})
 	in := Inbound{
-		Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Name: m.PushName,
+		Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Alias: alias, Name: m.PushName,
 		Sent: m.Sent, Received: now, TouchCustomer: true,
 		Question: questionOf(folded, d.Shortcut),
 	}
-	if d.Suppressed != "" {
+	switch {
+	case d.Suppressed != "":
 		in.Rules = []string{d.Suppressed}
-	} else if len(d.Parts) > 0 {
+	case len(d.Parts) > 0 && b.queued[id] >= MaxQueuedPerCustomer:
+		in.Rules = []string{SuppressedFlood}
+	case len(d.Parts) > 0:
 		in.Rules = d.Rules()
 		in.AwayPeriod = d.AwayPeriod
 		in.KeywordsSent = d.KeywordIDs
 		in.Shortcut = d.Shortcut
-		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now}
+		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now,
+			MsgID: b.opts.Messenger.NewMessageID()}
 	}
 	fresh, err := b.record(ctx, in)
 	if err != nil || !fresh {
@@ -386,6 +570,7 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		b.late[id] = true
 	}
 	if in.Reply != nil {
+		b.queued[id]++
 		b.pending = true
 		b.signal()
 	}
@@ -485,7 +670,7 @@ func (b *Bot) stopForTrouble(ctx context.Context, reason string) error {
 	}
 	b.log.Warn("kill switch turned on automatically", "reason", reason)
 	// Telling the owner is best effort: the same restriction may stop it.
-	if err := b.Reply(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over."); err != nil {
+	if err := b.Say(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over."); err != nil {
 		b.log.Warn("tell owner about the restriction", "err", err)
 	}
 	return nil
@@ -502,5 +687,5 @@ func (b *Bot) reportLate(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	return b.Reply(ctx, b.opts.Self, ownerText(lang, msgLate, n))
+	return b.Say(ctx, b.opts.Self, ownerText(lang, msgLate, n))
 }

@@ -22,6 +22,11 @@ type fakeWA struct {
 	edits []string // "chat/id: text"
 	fail  func() error
 	ids   int
+	// sentIDs are the message ids sends asked for, beside sent.
+	sentIDs []string
+	// hold, when set, is called (without the lock) before each send:
+	// tests block a send in flight with it.
+	hold func()
 }
 
 func (f *fakeWA) NewMessageID() string {
@@ -33,6 +38,12 @@ func (f *fakeWA) NewMessageID() string {
 
 func (f *fakeWA) SendText(_ context.Context, to bot.UserID, text, id string) (string, error) {
 	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold != nil {
+		hold()
+	}
+	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail != nil {
 		if err := f.fail(); err != nil {
@@ -40,7 +51,11 @@ func (f *fakeWA) SendText(_ context.Context, to bot.UserID, text, id string) (st
 		}
 	}
 	f.sent = append(f.sent, to.String()+": "+text)
-	return fmt.Sprintf("out%d", len(f.sent)), nil
+	f.sentIDs = append(f.sentIDs, id)
+	if id == "" {
+		id = fmt.Sprintf("out%d", len(f.sent))
+	}
+	return id, nil
 }
 
 func (f *fakeWA) EditText(_ context.Context, chat bot.UserID, id, text string) error {
@@ -58,7 +73,7 @@ func (f *fakeWA) take() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s := f.sent
-	f.sent = nil
+	f.sent, f.sentIDs = nil, nil
 	return s
 }
 
@@ -89,7 +104,7 @@ func newHarness(t testing.TB, cfg func(*bot.Config)) *harness {
 	if cfg != nil {
 		cfg(&c)
 	}
-	if err := db.SaveConfig(ctx, c); err != nil {
+	if err := db.SaveConfig(ctx, c, nil); err != nil {
 		t.Fatal(err)
 	}
 	rome, _ := time.LoadLocation("Europe/Rome")
@@ -144,7 +159,7 @@ func TestOwnerCommandRedeliveredRunsOnce(t *testing.T) {
 
 type countingCommander struct{ n int }
 
-func (c *countingCommander) Run(context.Context, *bot.Bot, bot.Call) { c.n++ }
+func (c *countingCommander) Run(context.Context, bot.Business, bot.CommandMessage) { c.n++ }
 
 func TestSendWithoutConnectionIsRetriedNotLost(t *testing.T) {
 	h := newHarness(t, nil)

@@ -35,7 +35,7 @@ func (b *Bot) endPause(ctx context.Context, now time.Time) error {
 		return err
 	}
 	b.log.Info("pause over, automatic replies on")
-	if err := b.Reply(ctx, b.opts.Self, ownerText(lang, msgPauseOver)); err != nil {
+	if err := b.Say(ctx, b.opts.Self, ownerText(lang, msgPauseOver)); err != nil {
 		b.log.Warn("tell owner the pause is over", "err", err)
 	}
 	return nil
@@ -68,9 +68,9 @@ func (b *Bot) noteSent(at time.Time) {
 	}
 }
 
-// sendDue sends what the outbox holds, oldest first, as far as the pace
-// limit allows. The lock is not held while WhatsApp is being talked to;
-// the kill switch is checked again before every single send.
+// sendDue sends what the outbox holds, customers taking turns, as far as
+// the pace limit allows. The lock is not held while WhatsApp is being
+// talked to; the kill switch is checked again before every single send.
 func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 	b.mu.Lock()
 	if !b.pending || b.kill.Active(now) || now.Before(b.retryAt) {
@@ -93,58 +93,90 @@ func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 	b.mu.Unlock()
 
 	for _, o := range batch {
-		if err := b.sendOne(ctx, o, now); err != nil {
+		trouble, err := b.sendOne(ctx, o, now)
+		if err != nil {
 			return err
+		}
+		if trouble != "" {
+			return b.stopForTrouble(ctx, trouble)
 		}
 	}
 	return nil
 }
 
-func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) error {
+// sendOne sends one queued message under its message id. It holds sendMu
+// throughout, so SetKillSwitch cannot save "off" between the check and the
+// send. It returns a reason when WhatsApp restricted the account (the
+// caller stops the bot, which needs sendMu).
+func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble string, err error) {
+	b.sendMu.Lock()
+	defer b.sendMu.Unlock()
 	st := b.opts.Store
 	b.mu.Lock()
-	stopped, waiting := b.kill.Active(now), now.Before(b.retryAt)
+	stopped, waiting := b.kill.Active(now) || b.stopping > 0, now.Before(b.retryAt)
 	b.mu.Unlock()
 	switch {
 	case stopped:
-		// !off came in since the batch was read: never send it.
-		return st.MarkFailed(ctx, o.ID, "kill switch")
+		// The kill switch is (being) turned on since the batch was read:
+		// never send it. Saving the switch discards it.
+		return "", nil
 	case waiting:
 		b.mu.Lock()
 		b.pending = true
 		b.mu.Unlock()
-		return nil
+		return "", nil
 	case now.Sub(o.Created) > LateAfter:
 		b.log.Info("stale automatic message dropped", "chat", o.Chat.String(), "rules", o.Rules)
-		return st.MarkFailed(ctx, o.ID, "stale")
+		return "", b.finish(ctx, o, st.MarkFailed(ctx, o.ID, "stale"))
 	}
 	if err := st.MarkSending(ctx, o.ID); err != nil {
-		return fmt.Errorf("claim outgoing %d: %w", o.ID, err)
+		return "", fmt.Errorf("claim outgoing %d: %w", o.ID, err)
 	}
+	b.mu.Lock()
+	b.sending = true
+	b.mu.Unlock()
 	id, err := b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+	b.mu.Lock()
+	b.sending = false
+	if err == nil {
+		b.delivered++
+		b.noteSent(now)
+	}
+	b.mu.Unlock()
 	switch {
 	case err == nil:
-		b.mu.Lock()
-		b.noteSent(now)
-		b.mu.Unlock()
 		b.log.Info("automatic message sent", "chat", o.Chat.String(), "rules", o.Rules)
-		return st.MarkSent(ctx, o.ID, id, now)
+		return "", b.finish(ctx, o, st.MarkSent(ctx, o.ID, id, now))
 	case errors.Is(err, ErrNotSent):
 		b.mu.Lock()
 		b.pending = true
 		b.retryAt = now.Add(retryDelay)
 		b.mu.Unlock()
 		b.log.Warn("send postponed", "chat", o.Chat.String(), "err", err)
-		return st.ReleaseSending(ctx, o.ID)
+		return "", st.ReleaseSending(ctx, o.ID)
 	case errors.Is(err, ErrAccountLimited):
-		if ferr := st.MarkFailed(ctx, o.ID, err.Error()); ferr != nil {
-			return ferr
-		}
-		return b.stopForTrouble(ctx, err.Error())
+		return err.Error(), b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
 	default:
+		// It may have gone out: never sent again under a new id.
 		b.log.Warn("automatic message failed", "chat", o.Chat.String(), "err", err)
-		return st.MarkFailed(ctx, o.ID, err.Error())
+		return "", b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
 	}
+}
+
+// finish notes that o left the queue for good (sent, failed, dropped) once
+// the store says so.
+func (b *Bot) finish(ctx context.Context, o Outgoing, err error) error {
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.queued[o.Customer] > 1 {
+		b.queued[o.Customer]--
+	} else {
+		delete(b.queued, o.Customer)
+	}
+	return nil
 }
 
 // NextWake is when Tick next has something to do (zero: nothing planned).
@@ -162,7 +194,7 @@ func (b *Bot) NextWake() time.Time {
 		earliest(b.kill.Until)
 	}
 	if b.cfg.Digest && b.opts.Digest != nil {
-		earliest(b.digestAt)
+		earliest(b.nextDigest(now))
 	}
 	if b.pending && !b.kill.Active(now) {
 		_, free := b.room(now)

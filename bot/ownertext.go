@@ -11,6 +11,9 @@ const (
 	msgPauseOver
 	msgPreview
 	msgUnknownShortcut
+	// msgMenuMore ends a /menu cut at MaxMenuEntries; customers read it,
+	// in the business's language.
+	msgMenuMore
 )
 
 var ownerTexts = map[string][]string{
@@ -19,12 +22,14 @@ var ownerTexts = map[string][]string{
 		msgPauseOver:       "Pause over: automatic replies are on again.",
 		msgPreview:         "%s becomes:\n\n%s",
 		msgUnknownShortcut: "%s is not a quick reply, so nothing was changed.%s",
+		msgMenuMore:        "and %d more",
 	},
 	"it": {
 		msgLate:            "Mentre il bot era offline, %d chat hanno aspettato più di 6 ore. Non hanno avuto risposta automatica: rispondi tu.",
 		msgPauseOver:       "Pausa finita: le risposte automatiche sono di nuovo attive.",
 		msgPreview:         "%s diventa:\n\n%s",
 		msgUnknownShortcut: "%s non è una risposta rapida, quindi non ho cambiato nulla.%s",
+		msgMenuMore:        "e altre %d",
 	},
 }
 

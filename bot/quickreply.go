@@ -11,8 +11,9 @@ import (
 const EditWindow = 20 * time.Minute
 
 // expandShortcut edits the owner's message in a customer chat into the
-// quick reply's full text: the same message, so the customer sees one.
-func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, text string, now time.Time) {
+// quick reply's full text: the same message, so the customer sees one. It
+// returns the shortcut when the edit was made.
+func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, text string, now time.Time) string {
 	b.mu.Lock()
 	v := b.view()
 	q, s, ok := v.quickReply(text)
@@ -32,7 +33,7 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 
 	switch {
 	case hint != "":
-		if err := b.Reply(ctx, b.opts.Self, hint); err != nil {
+		if err := b.Say(ctx, b.opts.Self, hint); err != nil {
 			b.log.Warn("shortcut hint", "err", err)
 		}
 	case !ok:
@@ -41,12 +42,11 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 	default:
 		if err := b.opts.Messenger.EditText(ctx, m.Chat, m.ID, full); err != nil {
 			b.log.Warn("expand shortcut", "chat", m.Chat.String(), "shortcut", s, "err", err)
-			return
+			return ""
 		}
-		if err := b.opts.Store.RecordShortcutUse(ctx, s, true, now); err != nil {
-			b.log.Warn("count shortcut use", "err", err)
-		}
+		return s
 	}
+	return ""
 }
 
 // previewShortcut answers a shortcut typed in the self chat with what it
@@ -66,7 +66,7 @@ func (b *Bot) previewShortcut(ctx context.Context, chat UserID, text string, now
 	if answer == "" {
 		return
 	}
-	if err := b.Reply(ctx, chat, answer); err != nil {
+	if err := b.Say(ctx, chat, answer); err != nil {
 		b.log.Warn("shortcut preview", "err", err)
 	}
 }

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,7 +43,7 @@ func weekOf(t testing.TB, lines ...string) Week {
 	t.Helper()
 	w := Week{Set: true}
 	for _, l := range lines {
-		days, wins, err := ParseHoursArgs(splitFields(l))
+		days, wins, err := testHours(splitFields(l))
 		if err != nil {
 			t.Fatalf("hours %q: %v", l, err)
 		}
@@ -506,4 +508,52 @@ func TestScheduleConsistency(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testHours reads the few forms of !hours these tests use ("mon-fri",
+// "sat,sun", "daily", then windows or "closed"); the owner's full syntax
+// is the commands package's.
+func testHours(args []string) ([]time.Weekday, []Window, error) {
+	names := map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
+		"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+	var days []time.Weekday
+	var wins []Window
+	for _, a := range args {
+		a = strings.ToLower(strings.Trim(a, ","))
+		switch {
+		case a == "closed":
+		case a == "daily":
+			for d := range 7 {
+				days = append(days, time.Weekday(d))
+			}
+		case a != "" && a[0] >= '0' && a[0] <= '9':
+			w, err := ParseWindow(a)
+			if err != nil {
+				return nil, nil, err
+			}
+			wins = append(wins, w)
+		default:
+			for _, part := range strings.Split(a, ",") {
+				from, to, isRange := strings.Cut(part, "-")
+				f, ok := names[from]
+				if !ok {
+					return nil, nil, fmt.Errorf("day %q", part)
+				}
+				l := f
+				if isRange {
+					if l, ok = names[to]; !ok {
+						return nil, nil, fmt.Errorf("day %q", part)
+					}
+				}
+				for d := f; ; d = (d + 1) % 7 {
+					days = append(days, d)
+					if d == l {
+						break
+					}
+				}
+			}
+		}
+	}
+	SortWindows(wins)
+	return days, wins, CheckDayOverlap(wins)
 }

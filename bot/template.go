@@ -69,11 +69,15 @@ func placeholderList() string {
 }
 
 // ValidateText checks a customer-facing text as the owner typed it: not
-// empty, at most MaxTextRunes characters (runes: "è" and "😀" count one),
-// and only known placeholders.
+// empty, valid UTF-8 without control characters other than line breaks,
+// at most MaxTextRunes characters (runes: "è" and "😀" count one), and
+// only known placeholders.
 func ValidateText(text string) error {
 	if strings.TrimSpace(text) == "" {
 		return fmt.Errorf("the text is empty")
+	}
+	if err := checkChars(text, true); err != nil {
+		return fmt.Errorf("the text is refused: %w", err)
 	}
 	if n := utf8.RuneCountInString(text); n > MaxTextRunes {
 		return fmt.Errorf("the text is %d characters long; the limit is %d", n, MaxTextRunes)

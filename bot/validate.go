@@ -25,17 +25,17 @@ const (
 func ValidShortcut(s string) error {
 	rest, ok := strings.CutPrefix(s, "/")
 	if !ok {
-		return fmt.Errorf("shortcut %q must start with /, like /time", s)
+		return fmt.Errorf("shortcut %s must start with /, like /time", quoteClip(s))
 	}
 	n := 0
 	for _, r := range rest {
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
-			return fmt.Errorf("shortcut %q may hold only letters, digits and _ after the /", s)
+			return fmt.Errorf("shortcut %s may hold only letters, digits and _ after the /", quoteClip(s))
 		}
 		n++
 	}
 	if n < MinShortcutRunes || n > MaxShortcutRunes {
-		return fmt.Errorf("shortcut %q has %d characters after the /; it needs %d to %d", s, n, MinShortcutRunes, MaxShortcutRunes)
+		return fmt.Errorf("shortcut %s has %d characters after the /; it needs %d to %d", quoteClip(s), n, MinShortcutRunes, MaxShortcutRunes)
 	}
 	return nil
 }
@@ -118,7 +118,13 @@ func checkWindow(w Window) error {
 
 // ValidateConfig checks a whole configuration and reports every problem,
 // each naming its field ("away.after_minutes: 90 is out of range 5-60").
-func ValidateConfig(cfg Config) error {
+// self is the business's own number, which may not be an admin ("" when
+// it is not known, as for a document checked away from the bot).
+// It is the one judge of what is valid: !import, `frontdesk import` and
+// every command's change pass through it, and commands check typed values
+// with the same rules (ValidTimeZone, ValidURL, ValidPhone, ValidAdmin,
+// ValidPhrase, ValidName, ValidateText).
+func ValidateConfig(cfg Config, self UserID) error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
@@ -128,14 +134,27 @@ func ValidateConfig(cfg Config) error {
 			errs = append(errs, fmt.Errorf("%s: %w", field, err))
 		}
 	}
+	// name checks a one-line value and its length; it reports whether
+	// the value passed.
+	name := func(field, v string, max int) bool {
+		if err := ValidName(v); err != nil {
+			bad(field, "%v", err)
+			return false
+		}
+		if n := utf8.RuneCountInString(v); n > max {
+			bad(field, "%d characters; the limit is %d", n, max)
+			return false
+		}
+		return true
+	}
 
 	if cfg.TimeZone != "" {
-		if _, err := time.LoadLocation(cfg.TimeZone); err != nil {
-			bad("time_zone", "%q is not a known IANA time zone (like Europe/Rome)", cfg.TimeZone)
+		if err := ValidTimeZone(cfg.TimeZone); err != nil {
+			bad("time_zone", "%v", err)
 		}
 	}
 	if cfg.Lang != "en" && cfg.Lang != "it" {
-		bad("lang", "%q is not a supported language: en or it", cfg.Lang)
+		bad("lang", "%s is not a supported language: en or it", quoteClip(cfg.Lang))
 	}
 
 	// Hours.
@@ -149,7 +168,7 @@ func ValidateConfig(cfg Config) error {
 			}
 		}
 		if ok {
-			if err := checkDayOverlap(cfg.Hours.Days[d]); err != nil {
+			if err := CheckDayOverlap(cfg.Hours.Days[d]); err != nil {
 				bad(field, "%v", err)
 			}
 		}
@@ -161,14 +180,15 @@ func ValidateConfig(cfg Config) error {
 		from, err1 := time.Parse(time.DateOnly, h.From)
 		to, err2 := time.Parse(time.DateOnly, h.To)
 		if err1 != nil {
-			bad(field+".from", "%q is not a date YYYY-MM-DD", h.From)
+			bad(field+".from", "%s is not a date YYYY-MM-DD", quoteClip(h.From))
 		}
 		if err2 != nil {
-			bad(field+".to", "%q is not a date YYYY-MM-DD", h.To)
+			bad(field+".to", "%s is not a date YYYY-MM-DD", quoteClip(h.To))
 		}
 		if err1 == nil && err2 == nil && to.Before(from) {
 			bad(field, "ends (%s) before it starts (%s)", h.To, h.From)
 		}
+		name(field+".name", h.Name, MaxTextRunes)
 		if h.Message != "" {
 			text(field+".message", h.Message)
 		}
@@ -176,7 +196,7 @@ func ValidateConfig(cfg Config) error {
 
 	// Away and greeting.
 	if cfg.Away.When != WhenClosed && cfg.Away.When != WhenAlways {
-		bad("away.when", "%q is not one of closed, always", cfg.Away.When)
+		bad("away.when", "%s is not one of closed, always", quoteClip(cfg.Away.When))
 	}
 	if a := cfg.Away.AfterMinutes; a < MinAwayAfter || a > MaxAwayAfter {
 		bad("away.after_minutes", "%d is out of range %d-%d", a, MinAwayAfter, MaxAwayAfter)
@@ -188,7 +208,7 @@ func ValidateConfig(cfg Config) error {
 	}
 	checkShifts(&errs, "away.shifts", cfg.Away.Shifts)
 	if w := cfg.Greeting.When; w != WhenAlways && w != WhenOpen && w != WhenClosed {
-		bad("greeting.when", "%q is not one of always, open, closed", w)
+		bad("greeting.when", "%s is not one of always, open, closed", quoteClip(w))
 	}
 	if a := cfg.Greeting.AfterDays; a < MinGreetAfter || a > MaxGreetAfter {
 		bad("greeting.after_days", "%d is out of range %d-%d", a, MinGreetAfter, MaxGreetAfter)
@@ -199,6 +219,9 @@ func ValidateConfig(cfg Config) error {
 	checkShifts(&errs, "greeting.shifts", cfg.Greeting.Shifts)
 
 	// Keywords.
+	if n := len(cfg.Keywords); n > MaxKeywords {
+		bad("keywords", "%d keyword answers; the limit is %d", n, MaxKeywords)
+	}
 	ids := map[int]bool{}
 	for i, k := range cfg.Keywords {
 		field := fmt.Sprintf("keywords[%d]", i)
@@ -210,14 +233,17 @@ func ValidateConfig(cfg Config) error {
 			bad(field+".phrases", "no phrase: give at least one")
 		}
 		for j, p := range k.Phrases {
-			if Fold(p) == "" {
-				bad(fmt.Sprintf("%s.phrases[%d]", field, j), "%q has no letters or digits to match", p)
+			if err := ValidPhrase(p); err != nil {
+				bad(fmt.Sprintf("%s.phrases[%d]", field, j), "%v", err)
 			}
 		}
 		text(field+".text", k.Text)
 	}
 
 	// Quick replies.
+	if n := len(cfg.QuickReplies); n > MaxQuickReplies {
+		bad("quick_replies", "%d quick replies; the limit is %d", n, MaxQuickReplies)
+	}
 	seen := map[string]int{}
 	for i, q := range cfg.QuickReplies {
 		field := fmt.Sprintf("quick_replies[%d]", i)
@@ -231,6 +257,10 @@ func ValidateConfig(cfg Config) error {
 				continue
 			}
 			n := NormalizeShortcut(s)
+			if n == MenuShortcut {
+				bad(f, "%s is reserved: it shows customers the list of public quick replies", MenuShortcut)
+				continue
+			}
 			if prev, dup := seen[n]; dup {
 				bad(f, "%s is already used by quick_replies[%d]", n, prev)
 				continue
@@ -240,34 +270,53 @@ func ValidateConfig(cfg Config) error {
 		text(field+".text", q.Text)
 	}
 
-	// Profile.
+	// Profile: one-line values, without braces (a value is put into
+	// texts, where "{" would start a placeholder).
 	p := cfg.Profile
-	if n := utf8.RuneCountInString(p.Name); n > MaxNameRunes {
-		bad("profile.name", "%d characters; the limit is %d", n, MaxNameRunes)
-	}
-	if n := utf8.RuneCountInString(p.About); n > MaxAboutRunes {
-		bad("profile.about", "%d characters; the limit is %d", n, MaxAboutRunes)
-	}
-	for _, f := range []struct{ name, v string }{
-		{"profile.website", p.Website}, {"profile.booking", p.Booking}, {"profile.catalog", p.Catalog},
-		{"profile.phone", p.Phone}, {"profile.address", p.Address},
+	for _, f := range []struct {
+		field, v, kind string
+		max            int
+	}{
+		{"profile.name", p.Name, "text", MaxNameRunes}, {"profile.about", p.About, "text", MaxAboutRunes},
+		{"profile.website", p.Website, "url", MaxTextRunes}, {"profile.booking", p.Booking, "url", MaxTextRunes},
+		{"profile.catalog", p.Catalog, "url", MaxTextRunes}, {"profile.phone", p.Phone, "phone", MaxTextRunes},
+		{"profile.address", p.Address, "text", MaxTextRunes},
 	} {
-		if n := utf8.RuneCountInString(f.v); n > MaxTextRunes {
-			bad(f.name, "%d characters; the limit is %d", n, MaxTextRunes)
+		if f.v == "" {
+			continue
+		}
+		if !name(f.field, f.v, f.max) {
+			continue
+		}
+		if strings.ContainsAny(f.v, "{}") {
+			bad(f.field, "business details cannot hold { or }")
+			continue
+		}
+		var err error
+		switch f.kind {
+		case "url":
+			err = ValidURL(f.v)
+		case "phone":
+			err = ValidPhone(f.v)
+		}
+		if err != nil {
+			bad(f.field, "%v", err)
 		}
 	}
 
 	// Admins.
+	admins := map[UserID]int{}
 	for i, a := range cfg.Admins {
 		field := fmt.Sprintf("admins[%d]", i)
-		s := string(a)
-		if s == "" || a.IsLID() || !allDigits(s) {
-			bad(field, "%q is not a phone number in digits, like 393331234567", s)
+		if err := ValidAdmin(a, self); err != nil {
+			bad(field, "%v", err)
 			continue
 		}
-		if len(s) < 6 || len(s) > 15 {
-			bad(field, "%q has %d digits; a phone number has 6 to 15", s, len(s))
+		if prev, dup := admins[a]; dup {
+			bad(field, "%s is already admins[%d]", a, prev)
+			continue
 		}
+		admins[a] = i
 	}
 	return errors.Join(errs...)
 }

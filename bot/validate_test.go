@@ -109,10 +109,10 @@ func validConfig() Config {
 }
 
 func TestValidateConfig(t *testing.T) {
-	if err := ValidateConfig(validConfig()); err != nil {
+	if err := ValidateConfig(validConfig(), testSelf); err != nil {
 		t.Fatalf("valid config refused: %v", err)
 	}
-	if err := ValidateConfig(DefaultConfig()); err != nil {
+	if err := ValidateConfig(DefaultConfig(), testSelf); err != nil {
 		t.Fatalf("default config refused: %v", err)
 	}
 	cases := []struct {
@@ -152,22 +152,49 @@ func TestValidateConfig(t *testing.T) {
 		{"admin short", func(c *Config) { c.Admins = []UserID{"12345"} }, "admins[0]: \"12345\" has 5 digits"},
 		{"admin long", func(c *Config) { c.Admins = []UserID{"1234567890123456"} }, "has 16 digits"},
 		{"admin plus", func(c *Config) { c.Admins = []UserID{"+39333"} }, "admins[0]"},
+		{"zone Local", func(c *Config) { c.TimeZone = "Local" }, `time_zone: "Local" is not an IANA time zone name`},
+		{"zone in lower case", func(c *Config) { c.TimeZone = "europe/rome" }, `time_zone: "europe/rome"`},
+		{"javascript website", func(c *Config) { c.Profile.Website = "javascript:alert(1)" }, "profile.website"},
+		{"phone abc", func(c *Config) { c.Profile.Phone = "abc" }, "profile.phone"},
+		{"own number as admin", func(c *Config) { c.Admins = []UserID{testSelf} }, "admins[0]: +15550100 is the business's own number"},
+		{"duplicate admins", func(c *Config) { c.Admins = append(c.Admins, c.Admins[0]) }, "admins[1]: +393331234567 is already admins[0]"},
+		{"admin with 00", func(c *Config) { c.Admins = []UserID{"00393331234567"} }, "starts with 00"},
+		{"NUL in the name", func(c *Config) { c.Profile.Name = "Bar\x00" }, "profile.name: it holds the control character NUL"},
+		{"newline in the name", func(c *Config) { c.Profile.Name = "Bar\nRoma" }, "profile.name: it holds the control character line break"},
+		{"braces in the address", func(c *Config) { c.Profile.Address = "{name}" }, "profile.address"},
+		{"invalid UTF-8 in a text", func(c *Config) { c.Away.Text = "ciao \xff" }, "away.text: the text is refused: it is not valid UTF-8"},
+		{"DEL in a text", func(c *Config) { c.Keywords[0].Text = "a\x7f" }, "keywords[0].text: the text is refused: it holds the control character U+007F"},
+		{"phrase too long", func(c *Config) { c.Keywords[0].Phrases[0] = strings.Repeat("é", 61) }, "keywords[0].phrases[0]: the phrase has 61 characters; it needs 1 to 60"},
+		{"too many keywords", func(c *Config) {
+			for i := 0; i < MaxKeywords; i++ {
+				c.Keywords = append(c.Keywords, Keyword{ID: 100 + i, Phrases: []string{"x"}, Text: "y"})
+			}
+		}, "keywords: 501 keyword answers; the limit is 500"},
+		{"/menu is reserved", func(c *Config) { c.QuickReplies[1].Shortcuts = []string{"/MENU"} }, "quick_replies[1].shortcuts[0]: /menu is reserved"},
+		{"huge value quoted short", func(c *Config) { c.Lang = strings.Repeat("x", 100000) }, `lang: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… is not`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := validConfig()
 			c.change(&cfg)
-			err := ValidateConfig(cfg)
+			err := ValidateConfig(cfg, testSelf)
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Errorf("error = %v, want one containing %q", err, c.wantErr)
 			}
 		})
 	}
+	t.Run("a newline is fine in a text", func(t *testing.T) {
+		cfg := validConfig()
+		cfg.Away.Text = "Closed.\nBack {next_open}."
+		if err := ValidateConfig(cfg, testSelf); err != nil {
+			t.Error(err)
+		}
+	})
 	t.Run("several problems are all reported", func(t *testing.T) {
 		cfg := validConfig()
 		cfg.Lang = "de"
 		cfg.Away.AfterMinutes = 1
-		err := ValidateConfig(cfg)
+		err := ValidateConfig(cfg, testSelf)
 		if err == nil || !strings.Contains(err.Error(), "lang") || !strings.Contains(err.Error(), "away.after_minutes") {
 			t.Errorf("error = %v, want both lang and away.after_minutes", err)
 		}
@@ -176,8 +203,11 @@ func TestValidateConfig(t *testing.T) {
 		cfg := validConfig()
 		cfg.Away.On, cfg.Away.Text = true, ""
 		cfg.Greeting.On, cfg.Greeting.Text = true, ""
-		if err := ValidateConfig(cfg); err != nil {
+		if err := ValidateConfig(cfg, testSelf); err != nil {
 			t.Error(err)
 		}
 	})
 }
+
+// testSelf is the business's own number in validation tests.
+const testSelf UserID = "15550100"

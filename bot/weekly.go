@@ -9,36 +9,58 @@ import (
 // questions) are kept.
 const Retention = 90 * 24 * time.Hour
 
-// retainer is implemented by stores that can prune old rows.
-type retainer interface {
-	Retain(ctx context.Context, before time.Time) error
-}
-
-// nextDigest is the first Monday 09:00 in loc strictly after t.
-func nextDigest(t time.Time, loc *time.Location) time.Time {
+// lastDigestTime is the latest Monday 09:00 in loc at or before t.
+func lastDigestTime(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
-	days := (int(time.Monday) - int(l.Weekday()) + 7) % 7
-	at := time.Date(l.Year(), l.Month(), l.Day()+days, 9, 0, 0, 0, loc)
-	if !at.After(t) {
-		at = time.Date(l.Year(), l.Month(), l.Day()+days+7, 9, 0, 0, 0, loc)
+	days := (int(l.Weekday()) - int(time.Monday) + 7) % 7
+	at := time.Date(l.Year(), l.Month(), l.Day()-days, 9, 0, 0, 0, loc)
+	if at.After(t) {
+		at = time.Date(l.Year(), l.Month(), l.Day()-days-7, 9, 0, 0, 0, loc)
 	}
 	return at
 }
 
-// weekly sends the digest when due and prunes old rows once a day.
+// nextDigest is when the weekly digest is next due: now when one is owed
+// (the bot was stopped over Monday 09:00), else the next Monday 09:00 in
+// the business's zone as it is now. b.mu must be held.
+func (b *Bot) nextDigest(now time.Time) time.Time {
+	last := lastDigestTime(now, b.sched.Loc)
+	if b.digestSent.Before(last) {
+		return now
+	}
+	l := last.In(b.sched.Loc)
+	return time.Date(l.Year(), l.Month(), l.Day()+7, 9, 0, 0, 0, b.sched.Loc)
+}
+
+// noteDigestSent saves when the digest went out (or from when the next
+// one counts), before it is sent: a crash then skips one digest rather
+// than sending it twice.
+func (b *Bot) noteDigestSent(ctx context.Context, at time.Time) bool {
+	if err := b.opts.Store.SetDigestSent(ctx, at); err != nil {
+		b.log.Warn("save digest time", "err", err)
+		return false
+	}
+	b.digestSent = at
+	return true
+}
+
+// weekly sends the digest when due and prunes old rows once a day. The
+// digest follows the business's time zone at every moment (a !tz moves
+// it), and one owed from while the bot was stopped goes out once, late.
 func (b *Bot) weekly(ctx context.Context, now time.Time) {
 	b.mu.Lock()
-	if b.digestAt.IsZero() {
-		b.digestAt = nextDigest(now, b.sched.Loc)
+	dueDigest := false
+	if b.cfg.Digest && b.opts.Digest != nil {
+		if b.digestSent.IsZero() {
+			// Switched on by an older version: start counting now.
+			b.noteDigestSent(ctx, now)
+		} else if !now.Before(b.nextDigest(now)) {
+			dueDigest = b.noteDigestSent(ctx, now)
+		}
 	}
 	if b.housekeepAt.IsZero() {
 		b.housekeepAt = now
 	}
-	dueDigest := !now.Before(b.digestAt)
-	if dueDigest {
-		b.digestAt = nextDigest(now, b.sched.Loc)
-	}
-	dueDigest = dueDigest && b.cfg.Digest && b.opts.Digest != nil
 	dueHousekeep := !now.Before(b.housekeepAt)
 	if dueHousekeep {
 		b.housekeepAt = now.Add(24 * time.Hour)
@@ -46,10 +68,8 @@ func (b *Bot) weekly(ctx context.Context, now time.Time) {
 	b.mu.Unlock()
 
 	if dueHousekeep {
-		if r, ok := b.opts.Store.(retainer); ok {
-			if err := r.Retain(ctx, now.Add(-Retention)); err != nil {
-				b.log.Warn("prune old rows", "err", err)
-			}
+		if err := b.opts.Store.Retain(ctx, now.Add(-Retention)); err != nil {
+			b.log.Warn("prune old rows", "err", err)
 		}
 	}
 	if dueDigest {
@@ -58,7 +78,7 @@ func (b *Bot) weekly(ctx context.Context, now time.Time) {
 			b.log.Warn("write digest", "err", err)
 			return
 		}
-		if err := b.Reply(ctx, b.opts.Self, text); err != nil {
+		if err := b.Say(ctx, b.opts.Self, text); err != nil {
 			b.log.Warn("send digest", "err", err)
 		}
 	}

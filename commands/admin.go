@@ -15,13 +15,6 @@ import (
 // remove admins (an admin could otherwise lock the owner's team out or
 // let anyone in); admins may list them.
 
-// Phone number length limits (digits, country code included; E.164 allows
-// at most 15).
-const (
-	minPhoneDigits = 6
-	maxPhoneDigits = 15
-)
-
 func adminCommand() *Command {
 	return &Command{
 		Name:    "admin",
@@ -56,13 +49,19 @@ func parsePhone(c *Call, s string) (bot.UserID, error) {
 		}
 	}
 	id := bot.PhoneID(s)
-	if n := len(id); n < minPhoneDigits || n > maxPhoneDigits {
+	if n := len(id); n < bot.MinPhoneDigits || n > bot.MaxPhoneDigits {
 		return "", c.Usagef("%q has %d digits; a phone number with country code has %d to %d.",
-			"%q ha %d cifre; un numero con prefisso internazionale ne ha da %d a %d.", clip(s, 30), n, minPhoneDigits, maxPhoneDigits)
+			"%q ha %d cifre; un numero con prefisso internazionale ne ha da %d a %d.", clip(s, 30), n, bot.MinPhoneDigits, bot.MaxPhoneDigits)
 	}
 	if strings.HasPrefix(string(id), "00") {
 		return "", c.Usagef("%q starts with 00: write the country code with +, like +39 333 1234567.",
 			"%q inizia con 00: scrivi il prefisso con +, come +39 333 1234567.", clip(s, 30))
+	}
+	// Whatever else the stored-admin rule refuses (the same rule !import
+	// applies) is refused here too.
+	if err := bot.ValidAdmin(id, ""); err != nil {
+		return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.",
+			"%q non è un numero di telefono: scrivilo con il prefisso internazionale, come +39 333 1234567.", clip(s, 30))
 	}
 	return id, nil
 }

@@ -12,7 +12,7 @@ import (
 	"frontdesk/bot"
 )
 
-// This file is !check, the static review of SPEC §7. Each finding is one
+// This file is !check, the static review. Each finding is one
 // line that says what is wrong and ends with the command that fixes it, so
 // the owner can copy it. Findings is exported because the weekly digest
 // and !on show the same review.
@@ -43,10 +43,14 @@ func runCheck(ctx context.Context, c *Call) error {
 	return c.Reply(report)
 }
 
+// maxCheckFindings is how many findings !check names; the rest are
+// counted.
+const maxCheckFindings = 20
+
 // CheckReport is the whole answer of !check in the owner's language: the
 // findings as a list, or "All good" when there are none. !on appends it to
 // its answer.
-func CheckReport(ctx context.Context, b *bot.Bot) (string, error) {
+func CheckReport(ctx context.Context, b bot.Business) (string, error) {
 	found, err := Findings(ctx, b)
 	if err != nil {
 		return "", err
@@ -61,17 +65,21 @@ func CheckReport(ctx context.Context, b *bot.Bot) (string, error) {
 	} else {
 		s.WriteString(c.Tf("%d things to fix:", "%d cose da correggere:", len(found)))
 	}
-	for _, f := range found {
+	for i, f := range found {
+		if i == maxCheckFindings {
+			s.WriteString("\n" + c.Tf("and %d more: fix these first, then type !check again.", "e altre %d: correggi prima queste, poi scrivi di nuovo !check.", len(found)-i))
+			break
+		}
 		s.WriteString("\n• " + f)
 	}
 	return s.String(), nil
 }
 
-// Findings is the static review of the bot's configuration (SPEC §7), in
+// Findings is the static review of the bot's configuration, in
 // the owner's language: one line per problem, each ending with the command
 // that fixes it; none when all is well. It reads the configuration, the
 // kill switch and the shortcut usage; it changes nothing.
-func Findings(ctx context.Context, b *bot.Bot) ([]string, error) {
+func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 	cfg := b.Config()
 	c := &Call{lang: cfg.Lang}
 	now := b.Now()
@@ -455,12 +463,12 @@ func shortcutFindings(c *Call, cfg bot.Config) []string {
 // is older than 90 days and none of whose shortcuts was used (by the owner
 // or a customer) in the last 90 days. A reply with no creation time (an
 // old import) is not judged: its age is unknown.
-func unusedQuickReplies(ctx context.Context, b *bot.Bot, cfg bot.Config, now time.Time) ([]string, error) {
+func unusedQuickReplies(ctx context.Context, b bot.Business, cfg bot.Config, now time.Time) ([]string, error) {
 	if len(cfg.QuickReplies) == 0 {
 		return nil, nil
 	}
 	since := now.Add(-90 * 24 * time.Hour)
-	uses, err := b.Store().ShortcutUses(ctx, since)
+	uses, err := b.ShortcutUses(ctx, since)
 	if err != nil {
 		return nil, fmt.Errorf("check: shortcut uses: %w", err)
 	}

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -82,7 +81,7 @@ const (
 // Monday at 09:00 business time while the digest is on
 // (bot.Options.Digest); `!digest show` shows it at any time. It changes
 // nothing.
-func Digest(ctx context.Context, b *bot.Bot) (string, error) {
+func Digest(ctx context.Context, b bot.Business) (string, error) {
 	cfg := b.Config()
 	sched := b.Schedule()
 	now := b.Now()
@@ -106,19 +105,16 @@ func Digest(ctx context.Context, b *bot.Bot) (string, error) {
 	}
 
 	week, err := computeStats(ctx, b, now.Add(-digestWeek), now)
-	noStats := errors.Is(err, errNoStats)
-	if err != nil && !noStats {
+	if err != nil {
 		return "", fmt.Errorf("digest: %w", err)
 	}
-	if !noStats {
-		line := c.Tf("Last 7 days: %d customer messages from %d customers, %d automatic replies.",
-			"Ultimi 7 giorni: %d messaggi da %d clienti, %d risposte automatiche.",
-			week.Inbound, week.Customers, week.RepliesSent)
-		if week.Answered > 0 {
-			line += " " + c.Tf("Your median first response: %s.", "La tua prima risposta, mediana: %s.", formatWait(week.Median))
-		}
-		out.WriteString("\n" + line)
+	line := c.Tf("Last 7 days: %d customer messages from %d customers, %d automatic replies.",
+		"Ultimi 7 giorni: %d messaggi da %d clienti, %d risposte automatiche.",
+		week.Inbound, week.Customers, week.RepliesSent)
+	if week.Answered > 0 {
+		line += " " + c.Tf("Your median first response: %s.", "La tua prima risposta, mediana: %s.", formatWait(week.Median))
 	}
+	out.WriteString("\n" + line)
 
 	section(c.T("Holidays in the next 7 days (closed all day):", "Festività nei prossimi 7 giorni (chiuso tutto il giorno):"),
 		holidaysAhead(c, cfg.Holidays, now.In(loc), 7))
@@ -130,19 +126,17 @@ func Digest(ctx context.Context, b *bot.Bot) (string, error) {
 	section(c.Tf("Quick replies used fewer than %d times in %d days (remove with !qr del /shortcut):",
 		"Risposte rapide usate meno di %d volte in %d giorni (elimina con !qr del /scorciatoia):", staleUses, staleDays), stale)
 
-	if !noStats {
-		month, err := computeStats(ctx, b, now.Add(-digestQuestions), now)
-		if err != nil {
-			return "", fmt.Errorf("digest: %w", err)
-		}
-		var qs []string
-		for _, q := range month.Questions {
-			qs = append(qs, c.Tf("“%s” asked %d times: !qr add %s <answer>", "“%s” chiesta %d volte: !qr add %s <risposta>",
-				q.Text, q.Count, q.Shortcut))
-		}
-		section(c.Tf("Questions asked %d+ times in 30 days that nothing answers yet:",
-			"Domande fatte %d+ volte in 30 giorni a cui nulla risponde ancora:", frequentQuestion), qs)
+	month, err := computeStats(ctx, b, now.Add(-digestQuestions), now)
+	if err != nil {
+		return "", fmt.Errorf("digest: %w", err)
 	}
+	var qs []string
+	for _, q := range month.Questions {
+		qs = append(qs, c.Tf("“%s” asked %d times: !qr add %s <answer>", "“%s” chiesta %d volte: !qr add %s <risposta>",
+			q.Text, q.Count, q.Shortcut))
+	}
+	section(c.Tf("Questions asked %d+ times in 30 days that nothing answers yet:",
+		"Domande fatte %d+ volte in 30 giorni a cui nulla risponde ancora:", frequentQuestion), qs)
 
 	findings, err := Findings(ctx, b)
 	if err != nil {
@@ -189,11 +183,11 @@ func holidaysAhead(c *Call, hols []bot.Holiday, today time.Time, days int) []str
 // staleForDigest lists the quick replies whose shortcuts together were
 // used fewer than staleUses times in the last staleDays days, as !qr stale
 // does.
-func staleForDigest(ctx context.Context, c *Call, b *bot.Bot, cfg bot.Config, now time.Time) ([]string, error) {
+func staleForDigest(ctx context.Context, c *Call, b bot.Business, cfg bot.Config, now time.Time) ([]string, error) {
 	if len(cfg.QuickReplies) == 0 {
 		return nil, nil
 	}
-	uses, err := b.Store().ShortcutUses(ctx, now.AddDate(0, 0, -staleDays))
+	uses, err := b.ShortcutUses(ctx, now.AddDate(0, 0, -staleDays))
 	if err != nil {
 		return nil, fmt.Errorf("digest: shortcut uses: %w", err)
 	}

@@ -151,7 +151,7 @@ func TestDigestSentOnMondays(t *testing.T) {
 	}
 	owned := func(text string) {
 		t.Helper()
-		NewRouter([]*Command{digestCommand()}).Run(ctx, b, bot.Call{Chat: owner, From: owner, Text: text, At: clock.Now()})
+		NewRouter([]*Command{digestCommand()}).Run(ctx, b, bot.CommandMessage{Chat: owner, From: owner, Text: text, At: clock.Now()})
 	}
 	owned("!digest on")
 	if sent := msgr.take(); len(sent) != 1 || !strings.Contains(sent[0].Text, "Weekly digest on") {

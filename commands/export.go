@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"frontdesk/bot"
 )
@@ -67,12 +70,52 @@ func normalizeConfig(cfg bot.Config) bot.Config {
 	return c
 }
 
+// maxImportProblems is how many problems a refused import names; the
+// rest are counted ("and 12 more"), so a broken document cannot make a
+// huge answer.
+const maxImportProblems = 10
+
+// InvalidConfigError is a well-formed document whose configuration
+// bot.ValidateConfig refused; Problems each name a field.
+type InvalidConfigError struct {
+	Problems []error
+}
+
+func (e *InvalidConfigError) Error() string { return e.Format("and %d more") }
+
+// Format words the refusal with at most maxImportProblems problems, one a
+// line; more, given like "and %d more", counts the rest.
+func (e *InvalidConfigError) Format(more string) string {
+	var b strings.Builder
+	b.WriteString("invalid configuration: ")
+	for i, p := range e.Problems {
+		if i == maxImportProblems {
+			b.WriteString("\n" + fmt.Sprintf(more, len(e.Problems)-i))
+			break
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
 // DecodeConfig reads an export document and returns its configuration
-// only when all of it is valid: the marker and version, no unknown field,
-// nothing after the document, and bot.ValidateConfig (which names every
-// wrong field). On any error it returns no configuration, so a caller
-// never applies part of a document.
-func DecodeConfig(data []byte) (bot.Config, error) {
+// only when all of it is valid: at most bot.MaxImportBytes, the marker and
+// version, no unknown field, nothing after the document, and
+// bot.ValidateConfig with self, the business's own number ("" when not
+// known), which names every wrong field (*InvalidConfigError). On any
+// error it returns no configuration, so a caller never applies part of a
+// document.
+func DecodeConfig(data []byte, self bot.UserID) (bot.Config, error) {
+	if len(data) > bot.MaxImportBytes {
+		return bot.Config{}, fmt.Errorf("the document is %d bytes; the limit is 1 MB (%d bytes)", len(data), bot.MaxImportBytes)
+	}
+	// JSON decoding would quietly turn invalid UTF-8 into U+FFFD.
+	if !utf8.Valid(data) {
+		return bot.Config{}, fmt.Errorf("the document is not valid UTF-8 text (at byte %d)", invalidUTF8At(data))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var doc exportDoc
@@ -91,13 +134,30 @@ func DecodeConfig(data []byte) (bot.Config, error) {
 		return bot.Config{}, errors.New(`not a frontdesk export: the "config" part is missing`)
 	}
 	cfg := *doc.Config
-	if err := bot.ValidateConfig(cfg); err != nil {
-		return bot.Config{}, fmt.Errorf("invalid configuration: %w", err)
+	if err := bot.ValidateConfig(cfg, self); err != nil {
+		problems := []error{err}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			problems = joined.Unwrap()
+		}
+		return bot.Config{}, &InvalidConfigError{Problems: problems}
 	}
 	return normalizeConfig(cfg), nil
 }
 
-// jsonError words a decoding error with where it happened.
+// invalidUTF8At is the offset of the first byte that is not UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
+}
+
+// jsonError words a decoding error with where it happened, in the words
+// of the document rather than Go's type names.
 func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -105,14 +165,39 @@ func jsonError(err error) error {
 	switch {
 	case errors.As(err, &syn):
 		return fmt.Errorf("broken JSON at character %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf(`the document must be a JSON object like {"frontdesk": 1, "config": {...}}, not a JSON %s`, typ.Value)
 	case errors.As(err, &typ):
-		return fmt.Errorf("%s should be %v, not a JSON %s", typ.Field, typ.Type, typ.Value)
+		return fmt.Errorf("%s should be %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)
 	case errors.As(err, &tim):
-		return fmt.Errorf("%q is not a time like 2026-11-25T10:00:00Z", tim.Value)
+		return fmt.Errorf("%s is not a time like 2026-11-25T10:00:00Z", clip(strconv.Quote(tim.Value), 40))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("the document is cut short")
 	}
-	return err
+	// Other messages may quote the document (an unknown field's name):
+	// keep them short.
+	return errors.New(clip(err.Error(), 200))
+}
+
+// jsonKind names what a Go type is written as in JSON.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Time]() {
+		return "a time like \"2026-11-25T10:00:00Z\""
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "text in quotes"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list [...]"
+	}
+	return "an object {...}"
 }
 
 func exportCommand() *Command {
@@ -164,9 +249,14 @@ func runImport(ctx context.Context, c *Call) error {
 	if doc == "" {
 		return c.Usagef("Paste the document that !export sent.", "Incolla il documento inviato da !export.")
 	}
-	cfg, err := DecodeConfig([]byte(doc))
+	cfg, err := DecodeConfig([]byte(doc), c.Bot.Self())
 	if err != nil {
-		msg := c.Tf("Import refused, nothing was changed: %v", "Importazione rifiutata, non è cambiato nulla: %v", err)
+		reason := err.Error()
+		var invalid *InvalidConfigError
+		if errors.As(err, &invalid) {
+			reason = invalid.Format(c.T("and %d more", "e altri %d"))
+		}
+		msg := c.Tf("Import refused, nothing was changed: %s", "Importazione rifiutata, non è cambiato nulla: %s", reason)
 		if strings.ContainsAny(doc, "“”") {
 			msg += "\n" + c.T("The document has curly quotes (“ ”): paste it exactly as !export sent it.",
 				"Il documento ha virgolette curve (“ ”): incollalo esattamente come l'ha inviato !export.")

@@ -43,7 +43,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := DecodeConfig(first)
+			back, err := DecodeConfig(first, "")
 			if err != nil {
 				t.Fatalf("decode own export: %v\n%s", err, first)
 			}
@@ -62,7 +62,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	back, _ := DecodeConfig(mustEncode(t, fullConfig()))
+	back, _ := DecodeConfig(mustEncode(t, fullConfig()), "")
 	if q := back.QuickReplies[0]; !q.Created.Equal(fullConfig().QuickReplies[0].Created) || !q.Private {
 		t.Errorf("quick reply changed: %+v", q)
 	}
@@ -90,7 +90,7 @@ func TestDecodeConfigRefuses(t *testing.T) {
 		{"future version", `{"frontdesk": 2, "config": {}}`, "export format 2 is not supported"},
 		{"no config", `{"frontdesk": 1}`, `"config" part is missing`},
 		{"unknown field", strings.Replace(good, `"digest"`, `"digets"`, 1), `unknown field "digets"`},
-		{"wrong type", strings.Replace(good, `"after_minutes": 30`, `"after_minutes": "30"`, 1), "after_minutes should be int"},
+		{"wrong type", strings.Replace(good, `"after_minutes": 30`, `"after_minutes": "30"`, 1), "config.away.after_minutes should be a whole number, not a JSON string"},
 		{"bad time", strings.Replace(good, `"2026-01-02T02:04:05.000000006Z"`, `"yesterday"`, 1), "is not a time"},
 		{"text after", good + " hello", "more text after"},
 		{"second document", good + good, "more text after"},
@@ -101,7 +101,7 @@ func TestDecodeConfigRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := DecodeConfig([]byte(tt.doc))
+			cfg, err := DecodeConfig([]byte(tt.doc), "")
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("want error with %q, got %v", tt.want, err)
 			}

@@ -210,7 +210,7 @@ func TestRefusedChangesNothing(t *testing.T) {
 		{"!qr show /tim", "There is no quick reply /tim. Did you mean /time", false},
 		{"!qr del /nope", "There is no quick reply /nope", false},
 		{"!qr private", "Give one shortcut", true},
-		{"!qr stats now", "Unexpected", true},
+		{"!qr stats now", "not a page number", true},
 		{"!qr list /a /b", "at most one prefix", true},
 		{"!hours funday 09:00-10:00", "Wrong hours", true},
 		{"!hours mon-fri", "Wrong hours", true},

@@ -46,21 +46,7 @@ func runForget(ctx context.Context, c *Call) error {
 	if id == c.Bot.Self() {
 		return c.Userf("%s is your own number, not a customer.", "%s è il tuo numero, non un cliente.", id)
 	}
-	st := c.Bot.Store()
-	ids := []bot.UserID{id}
-	var other bot.UserID
-	if id.IsLID() {
-		other, err = st.PhoneForLID(ctx, id)
-	} else {
-		other, err = st.LIDForPhone(ctx, id)
-	}
-	if err != nil {
-		return fmt.Errorf("forget: look up the other identity: %w", err)
-	}
-	if other != "" {
-		ids = append(ids, other)
-	}
-	n, err := st.Forget(ctx, ids)
+	n, err := c.Bot.Forget(ctx, id)
 	if err != nil {
 		return fmt.Errorf("forget customer: %w", err)
 	}

@@ -82,7 +82,7 @@ func FuzzRoute(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		r.Run(ctx, b, bot.Call{Chat: self, From: self, Text: text, At: now})
+		r.Run(ctx, b, bot.CommandMessage{Chat: self, From: self, Text: text, At: now})
 		if l := logs.take(); len(l) > 0 {
 			t.Fatalf("input %q: %s", text, strings.Join(l, "\n"))
 		}

@@ -116,7 +116,7 @@ func newTestBot(t *testing.T) *testBot {
 // run runs one command line as the owner and returns the answers.
 func (tb *testBot) run(text string) string {
 	tb.t.Helper()
-	tb.r.Run(context.Background(), tb.b, bot.Call{Chat: self, From: self, Text: text, At: tb.now})
+	tb.r.Run(context.Background(), tb.b, bot.CommandMessage{Chat: self, From: self, Text: text, At: tb.now})
 	return tb.msg.takeText()
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"frontdesk/bot"
 )
@@ -13,19 +14,14 @@ func keywordCommand() *Command {
 	return &Command{
 		Name:    "kw",
 		Aliases: []string{"keyword", "keywords"},
-		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list | del <n>",
+		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list [page] | del <n>",
 		Help:    "Keyword answers: a text sent when a customer's message contains a phrase.",
 		HelpIt:  "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase.",
 		Example: "!kw add price, how much = Our prices are at {website}",
 		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
 		Subcommands: []*Command{
 			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!kw add <phrase>[, <phrase>...] = <text>", Run: addKeyword},
-			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list", Run: func(ctx context.Context, c *Call) error {
-				if err := noArgs(c); err != nil {
-					return err
-				}
-				return listKeywords(c)
-			}},
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list [page]", Run: func(ctx context.Context, c *Call) error { return listKeywords(c) }},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!kw del <n>", Run: delKeyword},
 		},
 	}
@@ -42,9 +38,14 @@ func parseKeyword(c *Call, s string) (phrases []string, text string, err error) 
 	seen := map[string]bool{}
 	for _, p := range strings.Split(left, ",") {
 		p = strings.Join(strings.Fields(p), " ")
-		if bot.Fold(p) == "" {
-			if p == "" {
+		if err := bot.ValidPhrase(p); err != nil {
+			switch n := utf8.RuneCountInString(p); {
+			case p == "":
 				return nil, "", c.Usagef("An empty phrase: separate phrases with single commas.", "Una frase vuota: separa le frasi con una sola virgola.")
+			case bot.ValidName(p) != nil:
+				return nil, "", c.Usagef("The phrase %q holds a control character: use ordinary characters.", "La frase %q contiene un carattere di controllo: usa caratteri normali.", clip(p, 30))
+			case n > bot.MaxPhraseRunes:
+				return nil, "", c.Usagef("The phrase %q is %d characters long; the limit is %d.", "La frase %q è lunga %d caratteri; il limite è %d.", clip(p, 30), n, bot.MaxPhraseRunes)
 			}
 			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", "La frase %q non ha lettere o cifre da cercare.", clip(p, 30))
 		}
@@ -68,6 +69,10 @@ func addKeyword(ctx context.Context, c *Call) error {
 	var n int
 	var others []string // phrases already answered by another keyword
 	err = c.Update(func(cfg *bot.Config) error {
+		if len(cfg.Keywords) >= bot.MaxKeywords {
+			return c.Userf("You have %d keyword answers, the most allowed: delete one with !kw del <n> first.",
+				"Hai %d risposte a parole chiave, il massimo: eliminane una con !kw del <n> prima.", len(cfg.Keywords))
+		}
 		id := 0
 		others = others[:0]
 		for _, k := range cfg.Keywords {
@@ -98,17 +103,23 @@ func listKeywords(c *Call) error {
 	if len(c.Args) > 0 && len(c.Path) == 1 {
 		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
 	}
+	if len(c.Args) > 1 {
+		return c.Usagef("Give at most a page number.", "Indica al massimo un numero di pagina.")
+	}
+	p, err := pageArg(c, firstArg(c))
+	if err != nil {
+		return err
+	}
 	cfg := c.Bot.Config()
 	if len(cfg.Keywords) == 0 {
 		return c.Reply(c.T("No keyword answers. Add one with !kw add price = Our prices: {website}",
 			"Nessuna risposta a parole chiave. Aggiungine una con !kw add prezzo = I prezzi: {website}"))
 	}
-	var b strings.Builder
-	b.WriteString(c.T("Keyword answers:", "Risposte a parole chiave:"))
+	lines := make([]string, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
-		fmt.Fprintf(&b, "\n%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
+		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
 	}
-	return c.Reply(b.String())
+	return c.replyPage(c.T("Keyword answers:", "Risposte a parole chiave:"), lines, p, "!kw list %d")
 }
 
 // listIndex reads the 1-based number of an item in a list of n.

@@ -55,6 +55,17 @@ func pauseCommand() *Command {
 	}
 }
 
+// stoppedNote says how many waiting messages the stop threw away, and
+// whether one was already on its way (it went out before this answer).
+func stoppedNote(c *Call, st bot.Stopped) string {
+	note := discardedNote(c, st.Discarded)
+	if st.OnItsWay > 0 {
+		note += " " + c.T("1 message was already on its way and has gone out; nothing more will.",
+			"1 messaggio era già partito ed è stato inviato; non ne partiranno altri.")
+	}
+	return note
+}
+
 // discardedNote says how many waiting messages the stop threw away.
 func discardedNote(c *Call, n int) string {
 	switch n {
@@ -75,7 +86,7 @@ func runOff(ctx context.Context, c *Call) error {
 		return fmt.Errorf("turn kill switch on: %w", err)
 	}
 	return c.Reply(c.T("Automatic replies are OFF: nothing automatic goes out until !on.",
-		"Risposte automatiche DISATTIVATE: non parte nulla di automatico fino a !on.") + " " + discardedNote(c, n))
+		"Risposte automatiche DISATTIVATE: non parte nulla di automatico fino a !on.") + " " + stoppedNote(c, n))
 }
 
 func runOn(ctx context.Context, c *Call) error {
@@ -138,5 +149,5 @@ func runPause(ctx context.Context, c *Call) error {
 	}
 	when := bot.FormatNextOpen(c.At, until, c.Bot.Schedule().Loc, c.Lang())
 	return c.Reply(c.Tf("Automatic replies paused until %s; they resume by themselves (or now with !on).",
-		"Risposte automatiche in pausa fino a %s; ripartono da sole (o subito con !on).", when) + " " + discardedNote(c, n))
+		"Risposte automatiche in pausa fino a %s; ripartono da sole (o subito con !on).", when) + " " + stoppedNote(c, n))
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"frontdesk/bot/walink"
+	"frontdesk/commands/walink"
 )
 
 func linkCommand() *Command {
@@ -41,7 +41,7 @@ func runLink(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("link QR code: %w", err)
 	}
-	if _, err := c.Bot.Messenger().SendImage(ctx, c.Chat, png, link); err != nil {
+	if err := c.Bot.SayImage(ctx, c.Chat, png, link); err != nil {
 		return fmt.Errorf("send link QR code: %w", err)
 	}
 	return nil

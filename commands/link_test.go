@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
-	"frontdesk/bot/walink/walinktest"
+	"frontdesk/commands/walink/walinktest"
 	"frontdesk/storage"
 )
 
@@ -58,7 +58,7 @@ func newStatsBot(t *testing.T, self bot.UserID, now time.Time) *statsBot {
 
 // command runs text as the owner's command through a router over table.
 func (sb *statsBot) command(table []*Command, text string) {
-	NewRouter(table).Run(context.Background(), sb.b, bot.Call{Chat: sb.b.Self(), From: sb.b.Self(), Text: text, At: sb.clock.Now()})
+	NewRouter(table).Run(context.Background(), sb.b, bot.CommandMessage{Chat: sb.b.Self(), From: sb.b.Self(), Text: text, At: sb.clock.Now()})
 }
 
 // readQR decodes the QR code in png with gozxing, independent of the

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// This file is !log: the last automatic messages that went out.
+// This file is !log: the last automatic messages that went out. "!log 100"
+// asks for the last 100; they come 30 a page, "!log 100 2" the second.
 
 // Limits of !log.
 const (
@@ -19,7 +20,7 @@ func logCommand() *Command {
 	return &Command{
 		Name:    "log",
 		Aliases: []string{"registro"},
-		Usage:   fmt.Sprintf("!log [n 1-%d]", maxLogLines),
+		Usage:   fmt.Sprintf("!log [n 1-%d] [page]", maxLogLines),
 		Help:    "The last automatic messages sent: time, customer, rule, first words.",
 		HelpIt:  "Gli ultimi messaggi automatici inviati: ora, cliente, regola, prime parole.",
 		Example: "!log 20",
@@ -34,7 +35,7 @@ func parseLogCount(c *Call, args []string) (int, error) {
 		return defaultLogLines, nil
 	case 1:
 	default:
-		return 0, c.Usagef("Give at most one number.", "Indica al massimo un numero.")
+		return 0, c.Usagef("Give at most how many messages and a page number.", "Indica al massimo quanti messaggi e un numero di pagina.")
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil {
@@ -47,11 +48,19 @@ func parseLogCount(c *Call, args []string) (int, error) {
 }
 
 func runLog(ctx context.Context, c *Call) error {
-	n, err := parseLogCount(c, c.Args)
+	args, pageWord := c.Args, ""
+	if len(args) == 2 {
+		args, pageWord = args[:1], args[1]
+	}
+	n, err := parseLogCount(c, args)
 	if err != nil {
 		return err
 	}
-	sent, err := c.Bot.Store().RecentSent(ctx, n)
+	p, err := pageArg(c, pageWord)
+	if err != nil {
+		return err
+	}
+	sent, err := c.Bot.RecentSent(ctx, n)
 	if err != nil {
 		return fmt.Errorf("log: %w", err)
 	}
@@ -59,18 +68,17 @@ func runLog(ctx context.Context, c *Call) error {
 		return c.Reply(c.T("No automatic message has been sent yet.", "Non è ancora stato inviato nessun messaggio automatico."))
 	}
 	loc := c.Bot.Schedule().Loc
-	var s strings.Builder
-	if len(sent) == 1 {
-		s.WriteString(c.T("The last automatic message:", "L'ultimo messaggio automatico:"))
-	} else {
-		s.WriteString(c.Tf("The last %d automatic messages, newest first:", "Gli ultimi %d messaggi automatici, dal più recente:", len(sent)))
+	title := c.T("The last automatic message:", "L'ultimo messaggio automatico:")
+	if len(sent) > 1 {
+		title = c.Tf("The last %d automatic messages, newest first:", "Gli ultimi %d messaggi automatici, dal più recente:", len(sent))
 	}
-	for _, o := range sent {
+	lines := make([]string, len(sent))
+	for i, o := range sent {
 		who := o.Customer
 		if who == "" {
 			who = o.Chat
 		}
-		fmt.Fprintf(&s, "\n%s %s (%s) %s", c.stamp(o.SentAt, loc), who, strings.Join(o.Rules, "+"), c.quote(preview(o.Text, 6)))
+		lines[i] = fmt.Sprintf("%s %s (%s) %s", c.stamp(o.SentAt, loc), who, strings.Join(o.Rules, "+"), c.quote(preview(o.Text, 6)))
 	}
-	return c.Reply(s.String())
+	return c.replyPage(title, lines, p, fmt.Sprintf("!log %d %%d", n))
 }

@@ -21,7 +21,7 @@ func TestParseLogCount(t *testing.T) {
 		{"negative", "-5", 0, "out of range"},
 		{"too many", "101", 0, "101 is out of range"},
 		{"not a number", "ten", 0, `"ten" is not a number`},
-		{"two numbers", "5 6", 0, "at most one number"},
+		{"three numbers", "5 6 7", 0, "at most how many messages and a page number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

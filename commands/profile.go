@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -76,33 +75,6 @@ func showProfile(ctx context.Context, c *Call) error {
 	return c.Reply(b.String())
 }
 
-// checkURL requires an absolute http(s) link with a host.
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " \n\t") {
-		return fmt.Errorf("not a web address")
-	}
-	return nil
-}
-
-// checkPhone accepts digits with the usual separators and a leading +.
-func checkPhone(s string) error {
-	digits := 0
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')', r == '/':
-		default:
-			return fmt.Errorf("not a phone number")
-		}
-	}
-	if digits < 6 || digits > 15 {
-		return fmt.Errorf("not a phone number")
-	}
-	return nil
-}
-
 func setProfile(c *Call, f profileField) error {
 	value := c.Rest(0)
 	if value == "" {
@@ -114,11 +86,14 @@ func setProfile(c *Call, f profileField) error {
 	}
 	switch {
 	case cleared:
+	case bot.ValidName(value) != nil:
+		return c.Usagef("Business details are one line of ordinary characters: no line breaks, tabs or control characters.",
+			"I dati dell'attività sono una riga di caratteri normali: niente a capo, tabulazioni o caratteri di controllo.")
 	case utf8.RuneCountInString(value) > f.max:
 		return c.Usagef("Too long: %d characters; the limit is %d.", "Troppo lungo: %d caratteri; il limite è %d.", utf8.RuneCountInString(value), f.max)
-	case f.kind == "url" && checkURL(value) != nil:
+	case f.kind == "url" && bot.ValidURL(value) != nil:
 		return c.Usagef("%q is not a web address: write it in full, starting with https://", "%q non è un indirizzo web: scrivilo per intero, iniziando con https://", clip(value, 40))
-	case f.kind == "phone" && checkPhone(value) != nil:
+	case f.kind == "phone" && bot.ValidPhone(value) != nil:
 		return c.Usagef("%q is not a phone number: use digits, optionally with a leading + and spaces.", "%q non è un numero di telefono: usa cifre, eventualmente con + iniziale e spazi.", clip(value, 40))
 	case strings.ContainsAny(value, "{}"):
 		return c.Usagef("Business details cannot hold { or }.", "I dati dell'attività non possono contenere { o }.")

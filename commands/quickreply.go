@@ -10,16 +10,12 @@ import (
 	"frontdesk/bot"
 )
 
-// staleUses and staleDays define a stale quick reply (SPEC §5): used fewer
+// staleUses and staleDays define a stale quick reply: used fewer
 // than 5 times in the last 90 days.
 const (
 	staleUses = 5
 	staleDays = 90
 )
-
-// menuShortcut is answered by the bot itself with the list of public
-// shortcuts, so no quick reply may take it.
-const menuShortcut = "/menu"
 
 func quickReplyCommand() *Command {
 	one := func(verb string) string { return "!qr " + verb + " /shortcut" }
@@ -34,13 +30,13 @@ func quickReplyCommand() *Command {
 		Subcommands: []*Command{
 			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!qr add /shortcut <text>", Run: addQuickReply},
 			{Name: "alias", Usage: "!qr alias /existing /new [/new2 ...]", Run: aliasQuickReply},
-			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!qr list [/prefix]", Run: func(ctx context.Context, c *Call) error { return listQuickReplies(c) }},
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!qr list [/prefix] [page]", Run: func(ctx context.Context, c *Call) error { return listQuickReplies(c) }},
 			{Name: "show", Aliases: []string{"mostra"}, Usage: one("show"), Run: showQuickReply},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: one("del"), Run: delQuickReply},
 			{Name: "private", Aliases: []string{"privata"}, Usage: one("private"), Run: func(ctx context.Context, c *Call) error { return setQuickReplyPrivate(c, true) }},
 			{Name: "public", Aliases: []string{"pubblica"}, Usage: one("public"), Run: func(ctx context.Context, c *Call) error { return setQuickReplyPrivate(c, false) }},
-			{Name: "stats", Usage: "!qr stats", Run: quickReplyStats},
-			{Name: "stale", Usage: "!qr stale", Run: staleQuickReplies},
+			{Name: "stats", Usage: "!qr stats [page]", Run: quickReplyStats},
+			{Name: "stale", Usage: "!qr stale [page]", Run: staleQuickReplies},
 		},
 	}
 }
@@ -88,7 +84,7 @@ func notFound(c *Call, cfg *bot.Config, s string) error {
 // checkNewShortcut refuses a shortcut already taken (by cfg or earlier in
 // this same command) and returns the existing ones too similar to it.
 func checkNewShortcut(c *Call, cfg *bot.Config, s string, taken []string) (similar []string, err error) {
-	if s == menuShortcut {
+	if s == bot.MenuShortcut {
 		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.",
 			"%s è riservata: mostra ai clienti l'elenco delle risposte rapide pubbliche.", s)
 	}
@@ -140,6 +136,10 @@ func addQuickReply(ctx context.Context, c *Call) error {
 	var similar []string
 	err = c.Update(func(cfg *bot.Config) error {
 		var err error
+		if len(cfg.QuickReplies) >= bot.MaxQuickReplies {
+			return c.Userf("You have %d quick replies, the most allowed: delete one with !qr del /shortcut first.",
+				"Hai %d risposte rapide, il massimo: eliminane una con !qr del /scorciatoia prima.", len(cfg.QuickReplies))
+		}
 		if similar, err = checkNewShortcut(c, cfg, s, nil); err != nil {
 			return err
 		}
@@ -197,22 +197,29 @@ func aliasQuickReply(ctx context.Context, c *Call) error {
 }
 
 func listQuickReplies(c *Call) error {
-	prefix := ""
+	prefix, pageWord := "", ""
+	args := c.Args
+	if len(args) > 0 && c.Cmd.Name == "list" && isPageNumber(args[len(args)-1]) {
+		pageWord, args = args[len(args)-1], args[:len(args)-1]
+	}
 	switch {
-	case len(c.Args) == 1 && c.Cmd.Name == "list":
-		prefix = bot.NormalizeShortcut(c.Args[0])
+	case len(args) == 1 && c.Cmd.Name == "list":
+		prefix = bot.NormalizeShortcut(args[0])
 		if !strings.HasPrefix(prefix, "/") {
 			prefix = "/" + prefix
 		}
-	case len(c.Args) > 0:
+	case len(args) > 0:
 		if c.Cmd.Name == "list" {
-			return c.Usagef("Give at most one prefix, like /sh.", "Indica al massimo un prefisso, come /sp.")
+			return c.Usagef("Give at most one prefix, like /sh, and a page number.", "Indica al massimo un prefisso, come /sp, e un numero di pagina.")
 		}
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(args[0], 30))
+	}
+	p, err := pageArg(c, pageWord)
+	if err != nil {
+		return err
 	}
 	cfg := c.Bot.Config()
-	var b strings.Builder
-	n := 0
+	var lines []string
 	for _, q := range cfg.QuickReplies {
 		match := prefix == ""
 		for _, s := range q.Shortcuts {
@@ -221,21 +228,24 @@ func listQuickReplies(c *Call) error {
 		if !match {
 			continue
 		}
-		n++
-		b.WriteString("\n" + strings.Join(q.Shortcuts, " "))
+		line := strings.Join(q.Shortcuts, " ")
 		if q.Private {
-			b.WriteString(c.T(" (private)", " (privata)"))
+			line += c.T(" (private)", " (privata)")
 		}
-		b.WriteString(" — " + clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
+		lines = append(lines, line+" — "+clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
 	}
 	switch {
 	case len(cfg.QuickReplies) == 0:
 		return c.Reply(c.T("No quick replies yet. Add one with !qr add /time We are open 09:00-18:00.",
 			"Nessuna risposta rapida. Aggiungine una con !qr add /orari Siamo aperti 09:00-18:00."))
-	case n == 0:
+	case len(lines) == 0:
 		return c.Reply(c.Tf("No quick reply starts with %s.", "Nessuna risposta rapida inizia con %s.", prefix))
 	}
-	return c.Reply(c.Tf("Quick replies (%d):", "Risposte rapide (%d):", n) + b.String())
+	next := "!qr list %d"
+	if prefix != "" {
+		next = "!qr list " + prefix + " %d"
+	}
+	return c.replyPage(c.Tf("Quick replies (%d):", "Risposte rapide (%d):", len(lines)), lines, p, next)
 }
 
 // oneShortcut reads the single shortcut argument of show, del, private and
@@ -318,15 +328,24 @@ func setQuickReplyPrivate(c *Call, private bool) error {
 
 // usesSince loads shortcut uses from the store.
 func usesSince(ctx context.Context, c *Call, since time.Time) (map[string]bot.ShortcutUses, error) {
-	uses, err := c.Bot.Store().ShortcutUses(ctx, since)
+	uses, err := c.Bot.ShortcutUses(ctx, since)
 	if err != nil {
 		return nil, fmt.Errorf("load shortcut uses: %w", err)
 	}
 	return uses, nil
 }
 
+// onePageArg reads the only, optional argument of a paged list.
+func onePageArg(c *Call) (int, error) {
+	if len(c.Args) > 1 {
+		return 0, c.Usagef("Give at most a page number.", "Indica al massimo un numero di pagina.")
+	}
+	return pageArg(c, firstArg(c))
+}
+
 func quickReplyStats(ctx context.Context, c *Call) error {
-	if err := noArgs(c); err != nil {
+	p, err := onePageArg(c)
+	if err != nil {
 		return err
 	}
 	cfg := c.Bot.Config()
@@ -355,17 +374,18 @@ func quickReplyStats(ctx context.Context, c *Call) error {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].total > rows[j].total })
-	var b strings.Builder
-	b.WriteString(c.Tf("Quick reply uses (all time; last %d days):", "Usi delle risposte rapide (in totale; ultimi %d giorni):", staleDays))
-	for _, r := range rows {
-		b.WriteString("\n" + c.Tf("%s: %d (you %d, customers %d); %d", "%s: %d (tu %d, clienti %d); %d",
-			r.s, r.total, r.owner, r.customer, r.last))
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		lines[i] = c.Tf("%s: %d (you %d, customers %d); %d", "%s: %d (tu %d, clienti %d); %d",
+			r.s, r.total, r.owner, r.customer, r.last)
 	}
-	return c.Reply(b.String())
+	return c.replyPage(c.Tf("Quick reply uses (all time; last %d days):", "Usi delle risposte rapide (in totale; ultimi %d giorni):", staleDays),
+		lines, p, "!qr stats %d")
 }
 
 func staleQuickReplies(ctx context.Context, c *Call) error {
-	if err := noArgs(c); err != nil {
+	p, err := onePageArg(c)
+	if err != nil {
 		return err
 	}
 	cfg := c.Bot.Config()
@@ -373,8 +393,7 @@ func staleQuickReplies(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	n := 0
+	var lines []string
 	for _, q := range cfg.QuickReplies {
 		used := 0
 		for _, s := range q.Shortcuts {
@@ -383,17 +402,17 @@ func staleQuickReplies(ctx context.Context, c *Call) error {
 		if used >= staleUses {
 			continue
 		}
-		n++
-		b.WriteString("\n" + c.Tf("%s: used %d times", "%s: usata %d volte", strings.Join(q.Shortcuts, " "), used))
+		line := c.Tf("%s: used %d times", "%s: usata %d volte", strings.Join(q.Shortcuts, " "), used)
 		if !q.Created.IsZero() && c.At.Sub(q.Created) < staleDays*24*time.Hour {
 			days := int(c.At.Sub(q.Created).Hours() / 24)
-			b.WriteString(c.Tf(" (added %d days ago)", " (aggiunta %d giorni fa)", days))
+			line += c.Tf(" (added %d days ago)", " (aggiunta %d giorni fa)", days)
 		}
+		lines = append(lines, line)
 	}
-	if n == 0 {
+	if len(lines) == 0 {
 		return c.Reply(c.Tf("No stale quick replies: each was used at least %d times in the last %d days.",
 			"Nessuna risposta rapida inutilizzata: ognuna è stata usata almeno %d volte negli ultimi %d giorni.", staleUses, staleDays))
 	}
-	return c.Reply(c.Tf("Quick replies used fewer than %d times in the last %d days (consider !qr del):",
-		"Risposte rapide usate meno di %d volte negli ultimi %d giorni (valuta !qr del):", staleUses, staleDays) + b.String())
+	return c.replyPage(c.Tf("Quick replies used fewer than %d times in the last %d days (consider !qr del):",
+		"Risposte rapide usate meno di %d volte negli ultimi %d giorni (valuta !qr del):", staleUses, staleDays), lines, p, "!qr stale %d")
 }

@@ -78,7 +78,7 @@ func (cmd *Command) help(lang string) string {
 // Call is one command being run: who sent it, where answers go, and the
 // words after the command name.
 type Call struct {
-	Bot   *bot.Bot
+	Bot   bot.Business
 	Chat  bot.UserID
 	From  bot.UserID
 	Admin bool
@@ -198,7 +198,7 @@ func New() bot.Commander { return NewRouter(Commands()) }
 func NewRouter(table []*Command) *Router { return &Router{table: table} }
 
 // Run implements bot.Commander.
-func (r *Router) Run(ctx context.Context, b *bot.Bot, bc bot.Call) {
+func (r *Router) Run(ctx context.Context, b bot.Business, bc bot.CommandMessage) {
 	c := &Call{
 		Bot:   b,
 		Chat:  bc.Chat,
@@ -209,7 +209,7 @@ func (r *Router) Run(ctx context.Context, b *bot.Bot, bc bot.Call) {
 	}
 	if b != nil {
 		c.log = b.Log()
-		c.reply = func(text string) error { return b.Reply(ctx, bc.Chat, text) }
+		c.reply = func(text string) error { return b.Say(ctx, bc.Chat, text) }
 	}
 	r.Dispatch(ctx, c, bc.Text)
 }
@@ -333,17 +333,14 @@ func clip(s string, n int) string {
 }
 
 // Update changes the configuration through the bot, which validates and
-// saves it before it becomes current. change may run twice: first on a
-// copy, so that a configuration the bot would refuse is reported to the
-// user with its reason instead of an apology; it must only change cfg.
-// Errors change returns (UserError, UsageError) come back as they are.
+// saves it before it becomes current; a configuration it refuses is
+// reported to the user with its reason. Errors change returns (UserError,
+// UsageError) come back as they are.
 func (c *Call) Update(change func(cfg *bot.Config) error) error {
-	trial := c.Bot.Config()
-	if err := change(&trial); err != nil {
-		return err
+	err := c.Bot.UpdateConfig(c.ctx, change)
+	var refused *bot.RefusedError
+	if errors.As(err, &refused) {
+		return c.Userf("Refused: %v", "Rifiutato: %v", refused.Err)
 	}
-	if err := bot.ValidateConfig(trial); err != nil {
-		return c.Userf("Refused: %v", "Rifiutato: %v", err)
-	}
-	return c.Bot.UpdateConfig(c.ctx, change)
+	return err
 }

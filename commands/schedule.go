@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
-	"frontdesk/bot/holidays"
+	"frontdesk/commands/holidays"
 )
 
 // This file holds the schedule commands: !tz, !hours and !holiday.
@@ -51,6 +51,11 @@ func runTZ(ctx context.Context, c *Call) error {
 	}
 	name := c.Args[0]
 	loc, err := loadZone(name)
+	if err == nil {
+		// The same rule as !import's: an IANA name as the zone database
+		// spells it, never "Local".
+		err = bot.ValidTimeZone(loc.String())
+	}
 	if err != nil {
 		return c.Usagef("%q is not a known time zone: use an IANA name such as Europe/Rome, Europe/London or America/New_York.",
 			"%q non è un fuso orario noto: usa un nome IANA come Europe/Rome, Europe/London o America/New_York.", clip(name, 40))
@@ -113,7 +118,7 @@ func runHours(ctx context.Context, c *Call) error {
 		cfg := c.Bot.Config()
 		return c.Reply(c.T("Opening hours:", "Orari di apertura:") + "\n" + bot.FormatWeek(cfg.Hours, c.Lang()))
 	}
-	days, windows, err := bot.ParseHoursArgs(c.Args)
+	days, windows, err := ParseHoursArgs(c.Args)
 	if err != nil {
 		return c.Usagef("Wrong hours: %v", "Orari errati: %v", err)
 	}
@@ -158,10 +163,7 @@ func holidayCommand() *Command {
 		Run:     func(ctx context.Context, c *Call) error { return listHolidays(c) },
 		Subcommands: []*Command{
 			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!holiday add YYYY-MM-DD[..YYYY-MM-DD] [message]", Run: addHoliday},
-			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!holiday list", Run: func(ctx context.Context, c *Call) error {
-				if err := noArgs(c); err != nil {
-					return err
-				}
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!holiday list [page]", Run: func(ctx context.Context, c *Call) error {
 				return listHolidays(c)
 			}},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!holiday del <n>", Run: delHoliday},
@@ -257,7 +259,14 @@ func addHoliday(ctx context.Context, c *Call) error {
 }
 
 func listHolidays(c *Call) error {
-	if len(c.Args) > 0 {
+	p := 1
+	switch {
+	case len(c.Args) == 1 && c.Cmd.Name == "list":
+		var err error
+		if p, err = pageArg(c, c.Args[0]); err != nil {
+			return err
+		}
+	case len(c.Args) > 0:
 		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
@@ -267,12 +276,11 @@ func listHolidays(c *Call) error {
 		return c.Reply(c.T("No holidays. Add one with !holiday add 2026-12-24..2026-12-26, or !holiday import IT 2026.",
 			"Nessuna chiusura. Aggiungine una con !holiday add 2026-12-24..2026-12-26, oppure !holiday import IT 2026."))
 	}
-	var b strings.Builder
-	b.WriteString(c.T("Holidays:", "Chiusure:"))
+	lines := make([]string, len(hs))
 	for i, h := range hs {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, formatHoliday(c, h))
+		lines[i] = fmt.Sprintf("%d. %s", i+1, formatHoliday(c, h))
 	}
-	return c.Reply(b.String())
+	return c.replyPage(c.T("Holidays:", "Chiusure:"), lines, p, "!holiday list %d")
 }
 
 func delHoliday(ctx context.Context, c *Call) error {

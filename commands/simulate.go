@@ -92,7 +92,7 @@ func weekdayWord(s string) (time.Weekday, bool) {
 	if strings.ContainsAny(s, ",-") {
 		return 0, false
 	}
-	days, err := bot.ParseDays(s)
+	days, err := ParseDays(s)
 	if err != nil || len(days) != 1 {
 		return 0, false
 	}

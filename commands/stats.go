@@ -2,7 +2,7 @@ package commands
 
 import (
 	"context"
-	"errors"
+
 	"fmt"
 	"sort"
 	"strconv"
@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"frontdesk/bot"
-	"frontdesk/storage"
 )
 
 // Limits of !stats.
@@ -24,15 +23,6 @@ const (
 	// chartWidth is the longest bar of the busiest-hours chart.
 	chartWidth = 12
 )
-
-// errNoStats says the store cannot give statistics.
-var errNoStats = errors.New("this store keeps no statistics")
-
-// statsStore is what !stats and the digest need beyond bot.Store. The
-// SQLite store has it; a store without it gets a clear refusal.
-type statsStore interface {
-	Activity(ctx context.Context, since, until time.Time, minQuestions int) (storage.Activity, error)
-}
 
 func statsCommand() *Command {
 	return &Command{
@@ -64,9 +54,6 @@ func runStats(ctx context.Context, c *Call) error {
 		until = c.Bot.Now()
 	}
 	st, err := computeStats(ctx, c.Bot, until.Add(-time.Duration(days)*24*time.Hour), until)
-	if errors.Is(err, errNoStats) {
-		return c.Userf("Statistics are not available with this storage.", "Le statistiche non sono disponibili con questo archivio.")
-	}
 	if err != nil {
 		return err
 	}
@@ -112,18 +99,14 @@ type stats struct {
 // suggestion is a frequent question with no answer, and the quick reply
 // shortcut proposed for it.
 type suggestion struct {
-	storage.QuestionCount
+	bot.QuestionCount
 	Shortcut string
 }
 
 // computeStats reads the period from since to until (both included) and
 // works out every figure.
-func computeStats(ctx context.Context, b *bot.Bot, since, until time.Time) (stats, error) {
-	ss, ok := b.Store().(statsStore)
-	if !ok {
-		return stats{}, errNoStats
-	}
-	a, err := ss.Activity(ctx, since, until, frequentQuestion)
+func computeStats(ctx context.Context, b bot.Business, since, until time.Time) (stats, error) {
+	a, err := b.Activity(ctx, since, until, frequentQuestion)
 	if err != nil {
 		return stats{}, fmt.Errorf("stats: %w", err)
 	}
@@ -132,7 +115,7 @@ func computeStats(ctx context.Context, b *bot.Bot, since, until time.Time) (stat
 
 // summarise is computeStats without the database: pure, so every figure
 // can be checked against known traffic.
-func summarise(a storage.Activity, cfg bot.Config, sched bot.Schedule, since, until time.Time) stats {
+func summarise(a bot.Activity, cfg bot.Config, sched bot.Schedule, since, until time.Time) stats {
 	loc := sched.Loc
 	if loc == nil {
 		loc = time.UTC
@@ -230,8 +213,8 @@ func answeredBy(question string, cfg bot.Config) bool {
 
 // unanswered keeps the questions nothing answers yet and proposes a
 // shortcut for each, unique among the existing ones and each other.
-func unanswered(qs []storage.QuestionCount, cfg bot.Config) []suggestion {
-	taken := map[string]bool{menuShortcut: true}
+func unanswered(qs []bot.QuestionCount, cfg bot.Config) []suggestion {
+	taken := map[string]bool{bot.MenuShortcut: true}
 	for _, q := range cfg.QuickReplies {
 		for _, s := range q.Shortcuts {
 			taken[bot.NormalizeShortcut(s)] = true

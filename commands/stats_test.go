@@ -193,7 +193,7 @@ func TestStatsOnAGeneratedMonth(t *testing.T) {
 		Unanswered: 1,
 		Median:     15 * time.Minute,
 		Questions: []suggestion{{
-			QuestionCount: storage.QuestionCount{Text: "grazie ordine n #", Count: 21, Customers: 10},
+			QuestionCount: bot.QuestionCount{Text: "grazie ordine n #", Count: 21, Customers: 10},
 			Shortcut:      "/grazie",
 		}},
 	}

@@ -59,7 +59,7 @@ func runStatus(ctx context.Context, c *Call) error {
 	if at, ok := sched.NextOpen(now); ok && sched.IsOpen(now) { // when closed, the line above says it
 		line(c.T("Next opening: %s", "Prossima apertura: %s"), bot.FormatNextOpen(now, at, loc, c.Lang()))
 	}
-	last, err := b.Store().RecentSent(ctx, 1)
+	last, err := b.RecentSent(ctx, 1)
 	if err != nil {
 		return fmt.Errorf("status: last automatic message: %w", err)
 	}

@@ -45,7 +45,7 @@ func newOwnerBot(t *testing.T, stored *bot.Config) *ownerBot {
 	}
 	t.Cleanup(func() { db.Close() })
 	if stored != nil {
-		if err := db.SaveConfig(ctx, *stored); err != nil {
+		if err := db.SaveConfig(ctx, *stored, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Owner-facing answers come in English and Italian (SPEC §3: !lang). Each
+// Owner-facing answers come in English and Italian (!lang). Each
 // answer is written once as a pair at the place it is given, so the two
 // languages cannot drift apart and no message key has to be looked up.
 

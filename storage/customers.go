@@ -81,7 +81,7 @@ func (db *DB) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) err
 	return nil
 }
 
-// RecordInbound is the per-message transaction: it records (Chat, ID) and,
+// RecordInbound is the per-message transaction: it records (party, ID) and,
 // all or nothing, the customer updates, the owner's activity, keyword
 // sends, the queued reply, a customer shortcut use and the normalised
 // question. A message recorded before gives bot.ErrDuplicate and changes
@@ -92,6 +92,11 @@ func (db *DB) RecordInbound(ctx context.Context, in bot.Inbound) error {
 		return fmt.Errorf("record message %s in %s: %w", in.ID, in.Chat, err)
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error { return db.recordInbound(ctx, tx, in, args) })
+	return recordError(in, err)
+}
+
+// recordError wraps a failed record, leaving bot.ErrDuplicate bare.
+func recordError(in bot.Inbound, err error) error {
 	if errors.Is(err, bot.ErrDuplicate) {
 		return err
 	}
@@ -99,6 +104,25 @@ func (db *DB) RecordInbound(ctx context.Context, in bot.Inbound) error {
 		return fmt.Errorf("record message %s in %s: %w", in.ID, in.Chat, err)
 	}
 	return nil
+}
+
+// Recorded reports whether message id was recorded for the party known
+// as id or as alias (alias may be empty).
+func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (bool, error) {
+	var n int
+	if err := db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up message %s: %w", msgID, err)
+	}
+	return n > 0, nil
+}
+
+// party is who a message is recorded under: the canonical customer, or
+// the chat (the business's own) when there is none.
+func party(in bot.Inbound) bot.UserID {
+	if in.Customer != "" {
+		return in.Customer
+	}
+	return in.Chat
 }
 
 // inboundValues are in's checked and converted values.
@@ -152,7 +176,7 @@ func inboundArgs(in bot.Inbound) (inboundValues, error) {
 
 func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
 	res, err := tx.StmtContext(ctx, db.stmts.insertInbound).ExecContext(ctx,
-		in.Chat, in.ID, in.Kind.String(), in.Customer, v.sent, v.received, v.rules)
+		party(in), in.ID, in.Chat, in.Kind.String(), in.Customer, v.sent, v.received, v.rules, in.Alias)
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}
@@ -194,12 +218,12 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 	}
 	if r := in.Reply; r != nil {
 		if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
-			v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt); err != nil {
+			v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, r.MsgID); err != nil {
 			return fmt.Errorf("queue reply: %w", err)
 		}
 	}
 	if in.Shortcut != "" {
-		if _, err := tx.StmtContext(ctx, db.stmts.insertShortcut).ExecContext(ctx, in.Shortcut, false, v.received); err != nil {
+		if _, err := tx.StmtContext(ctx, db.stmts.insertShortcut).ExecContext(ctx, in.Shortcut, in.ShortcutByOwner, v.received); err != nil {
 			return fmt.Errorf("count shortcut use: %w", err)
 		}
 	}

@@ -10,8 +10,10 @@ import (
 )
 
 // Outbox statuses. A message moves pending → sending → sent or failed;
-// back from sending to pending only when the send certainly did not leave;
-// pending → discarded when the kill switch stops messages.
+// back from sending to pending when the send certainly did not leave, or
+// when a crash interrupted it (it is then sent again under the same
+// WhatsApp message id, so the customer's phone shows it once); pending →
+// discarded when the kill switch stops messages.
 const (
 	statusPending   = "pending"
 	statusSending   = "sending"
@@ -24,8 +26,17 @@ const outboxColumns = "id, chat, customer, text, rules, created, status, sent_at
 
 // The outbox reads the bot makes on every send, each served by an index
 // (fd_outbox_status, fd_outbox_sent) however long the outbox grows.
+//
+// pendingQuery serves customers in turns: every customer's oldest waiting
+// message first (in the order they were queued), then every customer's
+// second, and so on, so one customer writing a thousand messages delays
+// nobody else by more than one round.
 const (
-	pendingQuery    = "SELECT " + outboxColumns + " FROM fd_outbox WHERE status = 'pending' ORDER BY id LIMIT ?"
+	pendingQuery = `
+		SELECT ` + outboxColumns + ` FROM (
+			SELECT ` + outboxColumns + `, row_number() OVER (PARTITION BY customer ORDER BY id) AS turn
+			FROM fd_outbox WHERE status = 'pending')
+		ORDER BY turn, id LIMIT ?`
 	recentSentQuery = "SELECT " + outboxColumns + " FROM fd_outbox WHERE status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?"
 	sentSinceQuery  = "SELECT count(*) FROM fd_outbox WHERE status = 'sent' AND sent_at >= coalesce(?, -9223372036854775808)"
 )
@@ -59,7 +70,7 @@ func (db *DB) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, e
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := db.sql.QueryContext(ctx, pendingQuery, limit)
+	rows, err := db.stmts.pending.QueryContext(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -68,6 +79,48 @@ func (db *DB) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, e
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	return out, nil
+}
+
+// PendingByCustomer counts the messages waiting (or being sent) for each
+// customer.
+func (db *DB) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error) {
+	rows, err := db.sql.QueryContext(ctx,
+		"SELECT customer, count(*) FROM fd_outbox WHERE status IN ('pending', 'sending') GROUP BY customer")
+	if err != nil {
+		return nil, fmt.Errorf("count waiting messages: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[bot.UserID]int)
+	for rows.Next() {
+		var (
+			c bot.UserID
+			n int
+		)
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, fmt.Errorf("count waiting messages: %w", err)
+		}
+		out[c] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count waiting messages: %w", err)
+	}
+	return out, nil
+}
+
+// ResumeInterrupted puts messages a crash left "sending" back in the queue,
+// in their original place. Each keeps the WhatsApp message id it was being
+// sent under, so if it did leave, the resend shows as the same message.
+func (db *DB) ResumeInterrupted(ctx context.Context) (int, error) {
+	res, err := db.sql.ExecContext(ctx,
+		"UPDATE fd_outbox SET status = 'pending' WHERE status = 'sending' AND msg_id <> ''")
+	if err != nil {
+		return 0, fmt.Errorf("resume interrupted sends: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("resume interrupted sends: %w", err)
+	}
+	return int(n), nil
 }
 
 // setStatus moves message id to status "to", only from one of the statuses
@@ -101,7 +154,7 @@ func (db *DB) setStatus(ctx context.Context, what string, id int64, to string, f
 
 // MarkSending claims a pending message before it is handed to WhatsApp.
 // Only a pending message can be claimed, so a message discarded by the kill
-// switch, or left "sending" by a crash, is never sent (again).
+// switch is never sent.
 func (db *DB) MarkSending(ctx context.Context, id int64) error {
 	return db.setStatus(ctx, "claim outgoing message", id, statusSending, []string{statusPending}, "")
 }

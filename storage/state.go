@@ -29,20 +29,45 @@ func (db *DB) LoadConfig(ctx context.Context) (bot.Config, bool, error) {
 	return cfg, true, nil
 }
 
-// SaveConfig replaces the saved configuration with cfg, whole.
-func (db *DB) SaveConfig(ctx context.Context, cfg bot.Config) error {
+// SaveConfig replaces the saved configuration with cfg, whole. With rec,
+// the command message that made the change is recorded in the same
+// transaction (bot.ErrDuplicate, nothing saved, if it was before).
+func (db *DB) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot.Inbound) error {
 	doc, err := json.Marshal(cfg)
 	if err != nil {
 		return fmt.Errorf("save config: encode: %w", err)
 	}
-	_, err = db.sql.ExecContext(ctx,
-		`INSERT INTO fd_config (id, doc, updated) VALUES (1, ?, ?)
-		 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated = excluded.updated`,
-		string(doc), time.Now().UnixNano())
-	if err != nil {
+	err = db.withRecord(ctx, rec, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO fd_config (id, doc, updated) VALUES (1, ?, ?)
+			 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated = excluded.updated`,
+			string(doc), time.Now().UnixNano())
+		return err
+	})
+	if err != nil && !errors.Is(err, bot.ErrDuplicate) {
 		return fmt.Errorf("save config: %w", err)
 	}
-	return nil
+	return err
+}
+
+// withRecord runs fn in one transaction that also records rec, when not
+// nil, first.
+func (db *DB) withRecord(ctx context.Context, rec *bot.Inbound, fn func(*sql.Tx) error) error {
+	var v inboundValues
+	if rec != nil {
+		var err error
+		if v, err = inboundArgs(*rec); err != nil {
+			return recordError(*rec, err)
+		}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if rec != nil {
+			if err := db.recordInbound(ctx, tx, *rec, v); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // LoadKillSwitch returns the saved kill switch; a fresh database stops
@@ -64,14 +89,16 @@ func (db *DB) LoadKillSwitch(ctx context.Context) (bot.KillSwitch, error) {
 
 // SaveKillSwitch saves k; when k stops messages, every pending outgoing
 // message is discarded in the same transaction, so nothing queued before
-// `!off` trickles out afterwards. Messages already being sent are left alone.
-func (db *DB) SaveKillSwitch(ctx context.Context, k bot.KillSwitch) (int, error) {
+// `!off` trickles out afterwards. Messages already being sent are left
+// alone. With rec, the command message is recorded in the same
+// transaction, as for SaveConfig.
+func (db *DB) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inbound) (int, error) {
 	until, err := nanos(k.Until)
 	if err != nil {
 		return 0, fmt.Errorf("save kill switch: until: %w", err)
 	}
 	var discarded int64
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.withRecord(ctx, rec, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			"UPDATE fd_state SET kill_off = ?, kill_until = ?, kill_reason = ? WHERE id = 1",
 			k.Off, until, k.Reason); err != nil {
@@ -87,10 +114,34 @@ func (db *DB) SaveKillSwitch(ctx context.Context, k bot.KillSwitch) (int, error)
 		discarded, err = res.RowsAffected()
 		return err
 	})
+	if errors.Is(err, bot.ErrDuplicate) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, fmt.Errorf("save kill switch: %w", err)
 	}
 	return int(discarded), nil
+}
+
+// DigestSent is when the weekly digest last went out (zero: never).
+func (db *DB) DigestSent(ctx context.Context) (time.Time, error) {
+	var at sql.NullInt64
+	if err := db.sql.QueryRowContext(ctx, "SELECT digest_sent FROM fd_state WHERE id = 1").Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("load digest time: %w", err)
+	}
+	return fromNanos(at), nil
+}
+
+// SetDigestSent records when the weekly digest went out.
+func (db *DB) SetDigestSent(ctx context.Context, at time.Time) error {
+	n, err := nanos(at)
+	if err != nil {
+		return fmt.Errorf("save digest time: %w", err)
+	}
+	if _, err := db.sql.ExecContext(ctx, "UPDATE fd_state SET digest_sent = ? WHERE id = 1", n); err != nil {
+		return fmt.Errorf("save digest time: %w", err)
+	}
+	return nil
 }
 
 // OwnerActive is the last moment the owner did something from the phone.

@@ -13,6 +13,8 @@ type statements struct {
 	phoneForLID    *sql.Stmt
 	lidForPhone    *sql.Stmt
 	insertInbound  *sql.Stmt
+	recorded       *sql.Stmt
+	pending        *sql.Stmt
 	upsertCustomer *sql.Stmt
 	upsertKeyword  *sql.Stmt
 	insertOutbox   *sql.Stmt
@@ -39,10 +41,15 @@ func (s *statements) list() []struct {
 			LEFT JOIN fd_keyword_sends AS k ON k.customer = q.id`},
 		{&s.phoneForLID, `SELECT pn FROM fd_identities WHERE lid = ?`},
 		{&s.lidForPhone, `SELECT lid FROM fd_identities WHERE pn = ?`},
+		// A message is a duplicate when its id was recorded for the same
+		// party under either of its identities (?9 is the other one, or '').
 		{&s.insertInbound, `
-			INSERT INTO fd_inbound (chat, msg_id, kind, customer, sent, received, rules)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (chat, msg_id) DO NOTHING`},
+			INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, sent, received, rules)
+			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+			WHERE NOT EXISTS (SELECT 1 FROM fd_inbound WHERE party = ?9 AND msg_id = ?2)
+			ON CONFLICT (party, msg_id) DO NOTHING`},
+		{&s.recorded, `
+			SELECT count(*) FROM fd_inbound WHERE party IN (?1, ?2) AND msg_id = ?3`},
 		// NULL (or '') parameters leave the stored value as it is.
 		{&s.upsertCustomer, `
 			INSERT INTO fd_customers (id, name, last_inbound, away_period, owner_wrote)
@@ -56,9 +63,10 @@ func (s *statements) list() []struct {
 			INSERT INTO fd_keyword_sends (customer, keyword_id, sent_at) VALUES (?, ?, ?)
 			ON CONFLICT (customer, keyword_id) DO UPDATE SET sent_at = excluded.sent_at`},
 		{&s.insertOutbox, `
-			INSERT INTO fd_outbox (chat, customer, text, rules, created, status)
-			VALUES (?, ?, ?, ?, ?, 'pending')`},
+			INSERT INTO fd_outbox (chat, customer, text, rules, created, status, msg_id)
+			VALUES (?, ?, ?, ?, ?, 'pending', ?)`},
 		{&s.insertShortcut, `INSERT INTO fd_shortcut_uses (shortcut, by_owner, at) VALUES (?, ?, ?)`},
+		{&s.pending, pendingQuery},
 		{&s.insertQuestion, `INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`},
 		{&s.setOwnerActive, `UPDATE fd_state SET owner_active = ? WHERE id = 1`},
 	}

@@ -14,91 +14,54 @@ import (
 // per-message path already records (fd_inbound, fd_outbox, fd_questions):
 // no message text, and nothing older than the 90 days Retain keeps.
 
-// ChatEvent is one message in a customer's 1:1 chat, for the response
-// time figures: the customer wrote, or the owner wrote from the phone.
-type ChatEvent struct {
-	// Customer is the canonical customer id (phone number when known).
-	Customer bot.UserID
-	// Owner is true when the owner wrote, false when the customer did.
-	Owner bool
-	// At is when the bot received the message.
-	At time.Time
-}
-
-// QuestionCount is one normalised question and how often it was asked.
-type QuestionCount struct {
-	// Text is the folded, number-masked form (bot.Fold, bot.MaskNumbers).
-	Text      string
-	Count     int
-	Customers int
-}
-
-// Activity is what happened in customer chats between two moments.
-type Activity struct {
-	// Events are the customers' messages (team members' excluded) and the
-	// owner's messages in customer chats, by customer then time.
-	Events []ChatEvent
-	// RepliesSent is the number of automatic messages sent; RulesSent
-	// splits them by rule (one message may count for several rules, such
-	// as a greeting joined with the away message).
-	RepliesSent int
-	RulesSent   map[string]int
-	// Withheld counts customer messages whose automatic reply was held
-	// back, by reason ("late", "kill-switch").
-	Withheld map[string]int
-	// Questions are those asked at least the given number of times, most
-	// asked first, then alphabetically.
-	Questions []QuestionCount
-}
-
 // Activity reads the activity from since to until, both included: a
 // command given at until sees the messages recorded at that same instant.
 // minQuestions is how many times a question must have been asked to be
 // listed (at least 1).
-func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions int) (Activity, error) {
+func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions int) (bot.Activity, error) {
 	from, err := mustNanos("since", since)
 	if err != nil {
-		return Activity{}, fmt.Errorf("read activity: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: %w", err)
 	}
 	to, err := mustNanos("until", until)
 	if err != nil {
-		return Activity{}, fmt.Errorf("read activity: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: %w", err)
 	}
 	if to < from {
-		return Activity{}, errors.New("read activity: until is before since")
+		return bot.Activity{}, errors.New("read activity: until is before since")
 	}
 	minQuestions = max(minQuestions, 1)
-	a := Activity{RulesSent: map[string]int{}, Withheld: map[string]int{}}
+	a := bot.Activity{RulesSent: map[string]int{}, Withheld: map[string]int{}}
 	// One read transaction, so the figures agree with each other even
 	// while messages keep coming in.
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return Activity{}, fmt.Errorf("read activity: begin: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: begin: %w", err)
 	}
 	defer tx.Rollback()
 	if a.Events, err = chatEvents(ctx, tx, from, to); err != nil {
-		return Activity{}, fmt.Errorf("read activity: messages: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: messages: %w", err)
 	}
 	if err := tx.QueryRowContext(ctx, `
 		SELECT count(*) FROM fd_outbox
 		WHERE status = 'sent' AND sent_at >= ? AND sent_at <= ?`, from, to).Scan(&a.RepliesSent); err != nil {
-		return Activity{}, fmt.Errorf("read activity: replies: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: replies: %w", err)
 	}
 	if err := countBy(ctx, tx, a.RulesSent, `
 		SELECT r.value, count(*) FROM fd_outbox AS o, json_each(o.rules) AS r
 		WHERE o.status = 'sent' AND o.sent_at >= ? AND o.sent_at <= ?
 		GROUP BY r.value`, from, to); err != nil {
-		return Activity{}, fmt.Errorf("read activity: replies by rule: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: replies by rule: %w", err)
 	}
 	if err := countBy(ctx, tx, a.Withheld, `
 		SELECT r.value, count(*) FROM fd_inbound AS i, json_each(i.rules) AS r
 		WHERE i.kind = 'customer' AND i.received >= ? AND i.received <= ?
 		  AND r.value IN ('`+bot.SuppressedLate+`', '`+bot.SuppressedKill+`')
 		GROUP BY r.value`, from, to); err != nil {
-		return Activity{}, fmt.Errorf("read activity: withheld replies: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: withheld replies: %w", err)
 	}
 	if a.Questions, err = frequentQuestions(ctx, tx, from, to, minQuestions); err != nil {
-		return Activity{}, fmt.Errorf("read activity: questions: %w", err)
+		return bot.Activity{}, fmt.Errorf("read activity: questions: %w", err)
 	}
 	return a, nil
 }
@@ -106,7 +69,7 @@ func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions
 // chatEvents reads customer and owner messages in customer chats. A team
 // member's message is recorded as a customer's with the rule "admin": it
 // is left out, as the team is not a customer.
-func chatEvents(ctx context.Context, tx *sql.Tx, from, to int64) ([]ChatEvent, error) {
+func chatEvents(ctx context.Context, tx *sql.Tx, from, to int64) ([]bot.ChatEvent, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT customer, kind = 'owner-in-chat', received FROM fd_inbound AS i
 		WHERE received >= ? AND received <= ? AND customer <> ''
@@ -118,10 +81,10 @@ func chatEvents(ctx context.Context, tx *sql.Tx, from, to int64) ([]ChatEvent, e
 		return nil, err
 	}
 	defer rows.Close()
-	var evs []ChatEvent
+	var evs []bot.ChatEvent
 	for rows.Next() {
 		var (
-			e  ChatEvent
+			e  bot.ChatEvent
 			at int64
 		)
 		if err := rows.Scan(&e.Customer, &e.Owner, &at); err != nil {
@@ -153,7 +116,7 @@ func countBy(ctx context.Context, tx *sql.Tx, m map[string]int, query string, ar
 	return rows.Err()
 }
 
-func frequentQuestions(ctx context.Context, tx *sql.Tx, from, to int64, min int) ([]QuestionCount, error) {
+func frequentQuestions(ctx context.Context, tx *sql.Tx, from, to int64, min int) ([]bot.QuestionCount, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT text, count(*), count(DISTINCT customer) FROM fd_questions
 		WHERE at >= ? AND at <= ?
@@ -163,9 +126,9 @@ func frequentQuestions(ctx context.Context, tx *sql.Tx, from, to int64, min int)
 		return nil, err
 	}
 	defer rows.Close()
-	var qs []QuestionCount
+	var qs []bot.QuestionCount
 	for rows.Next() {
-		var q QuestionCount
+		var q bot.QuestionCount
 		if err := rows.Scan(&q.Text, &q.Count, &q.Customers); err != nil {
 			return nil, err
 		}

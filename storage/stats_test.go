@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -71,6 +73,8 @@ func TestActivity(t *testing.T) {
 	if err != nil || len(out) != 4 {
 		t.Fatalf("PendingOutgoing = %d, %v; want 4", len(out), err)
 	}
+	// Customers take turns in the outbox; here they go in queued order.
+	slices.SortFunc(out, func(a, b bot.Outgoing) int { return cmp.Compare(a.ID, b.ID) })
 	for i, sentAt := range []time.Time{at(-1), at(1), at(2)} {
 		if err := db.MarkSending(ctx, out[i].ID); err != nil {
 			t.Fatal(err)
@@ -84,8 +88,8 @@ func TestActivity(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Activity: %v", err)
 	}
-	want := Activity{
-		Events: []ChatEvent{
+	want := bot.Activity{
+		Events: []bot.ChatEvent{
 			{Customer: c1, At: at(1)},
 			{Customer: c1, At: at(2)},
 			{Customer: c1, Owner: true, At: at(3)},
@@ -98,7 +102,7 @@ func TestActivity(t *testing.T) {
 		RepliesSent: 2,
 		RulesSent:   map[string]int{"greeting": 1, "away": 1, "keyword": 1},
 		Withheld:    map[string]int{bot.SuppressedLate: 1, bot.SuppressedKill: 1},
-		Questions: []QuestionCount{
+		Questions: []bot.QuestionCount{
 			{Text: "orari", Count: 3, Customers: 2},
 			{Text: "ciao", Count: 2, Customers: 1},
 			{Text: "prezzo #", Count: 2, Customers: 2},
@@ -121,7 +125,7 @@ func TestActivity(t *testing.T) {
 			t.Errorf("event of a forgotten customer: %+v", e)
 		}
 	}
-	wantQ := []QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 2, Customers: 2}, {Text: "orari", Count: 1, Customers: 1}}
+	wantQ := []bot.QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 2, Customers: 2}, {Text: "orari", Count: 1, Customers: 1}}
 	if !reflect.DeepEqual(got.Questions, wantQ) {
 		t.Errorf("questions after Forget = %+v, want %+v", got.Questions, wantQ)
 	}
@@ -134,7 +138,7 @@ func TestActivity(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Activity after Retain: %v", err)
 	}
-	wantQ = []QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 1, Customers: 1}}
+	wantQ = []bot.QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 1, Customers: 1}}
 	if !reflect.DeepEqual(got.Questions, wantQ) || len(got.Events) != 3 {
 		t.Errorf("after Retain: questions %+v (want %+v), %d events (want 3)", got.Questions, wantQ, len(got.Events))
 	}

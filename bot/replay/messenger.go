@@ -59,10 +59,16 @@ type Messenger struct {
 	seq     int
 	offline bool
 	outputs []Output
-	taken   int
+	// lids are the LIDs of phone numbers, as WhatsApp's directory would
+	// give them (the scenario's "lid:... ~ +..." lines).
+	lids  map[bot.UserID]bot.UserID
+	taken int
 }
 
-var _ bot.Messenger = (*Messenger)(nil)
+var (
+	_ bot.Messenger = (*Messenger)(nil)
+	_ bot.Directory = (*Messenger)(nil)
+)
 
 // NewMessenger returns a connected fake whose sends are stamped by clock.
 // prefix makes the message ids it hands out unique across runs sharing one
@@ -149,4 +155,30 @@ func (m *Messenger) SendImage(ctx context.Context, to bot.UserID, png []byte, ca
 		return "", errors.New("replay: image is not a PNG")
 	}
 	return m.record(Output{Kind: OutImage, Chat: to, Text: caption})
+}
+
+// Link makes lid the LID of phone number pn for LIDsOf.
+func (m *Messenger) Link(lid, pn bot.UserID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.lids == nil {
+		m.lids = map[bot.UserID]bot.UserID{}
+	}
+	m.lids[pn] = lid
+}
+
+// LIDsOf returns the LIDs linked so far.
+func (m *Messenger) LIDsOf(ctx context.Context, pns []bot.UserID) (map[bot.UserID]bot.UserID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[bot.UserID]bot.UserID{}
+	for _, pn := range pns {
+		if lid, ok := m.lids[pn]; ok {
+			out[pn] = lid
+		}
+	}
+	return out, nil
 }

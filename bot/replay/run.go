@@ -15,7 +15,7 @@ import (
 // telling time by c, for the account self. closeStore closes the database
 // (the bot's Close does not). Replay calls it at the start and after every
 // `restart` and `crash`, always with the same dbPath.
-type Factory func(ctx context.Context, dbPath string, m bot.Messenger, c bot.Clock, self bot.UserID) (b *bot.Bot, closeStore func() error, err error)
+type Factory func(ctx context.Context, dbPath string, m *Messenger, c bot.Clock, self bot.UserID) (b *bot.Bot, closeStore func() error, err error)
 
 // Options configure Run.
 type Options struct {
@@ -188,9 +188,7 @@ func (r *runner) step(ctx context.Context) error {
 		}
 		r.links[st.LID], r.links[st.Phone] = st.Phone, st.LID
 		r.matcher.Link(st.LID, st.Phone)
-		r.botErr(r.call("link identity", func() error {
-			return r.b.Store().LinkIdentity(ctx, st.LID, st.Phone)
-		}))
+		r.msgr.Link(st.LID, st.Phone)
 	case OpOffline:
 		r.offline = true
 		r.msgr.SetOffline(true)

@@ -39,7 +39,16 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"record inbound/unset fields keep values", testRecordKeeps},
 		{"record inbound/duplicate changes nothing", testDuplicate},
 		{"record inbound/same id in another chat", testSameIDOtherChat},
+		{"record inbound/duplicate under the other identity", testDuplicateByAlias},
+		{"record inbound/recorded", testRecorded},
+		{"command record/saved with the config, once", testSaveConfigRecords},
+		{"command record/saved with the kill switch, once", testSaveKillSwitchRecords},
 		{"outbox/oldest first", testOutboxOrder},
+		{"outbox/customers take turns", testOutboxTurns},
+		{"outbox/message id kept from queueing", testOutboxMsgID},
+		{"outbox/interrupted sends resume", testResumeInterrupted},
+		{"outbox/pending by customer", testPendingByCustomer},
+		{"digest sent", testDigestSent},
 		{"outbox/status transitions", testOutboxTransitions},
 		{"outbox/sent since", testSentSince},
 		{"outbox/recent sent newest first", testRecentSent},
@@ -165,7 +174,7 @@ func testConfigRoundTrip(t *testing.T, s bot.Store) {
 	cfg.Keywords = []bot.Keyword{{ID: 3, Phrases: []string{"prezzo", "quanto costa"}, Text: "Da 10 €"}}
 	cfg.QuickReplies = []bot.QuickReply{{Shortcuts: []string{"/time", "/orari"}, Text: "9-18", Created: t0}}
 	cfg.Admins = []bot.UserID{bobPN}
-	must(t, s.SaveConfig(ctx, cfg), "SaveConfig")
+	must(t, s.SaveConfig(ctx, cfg, nil), "SaveConfig")
 
 	got, ok, err := s.LoadConfig(ctx)
 	must(t, err, "LoadConfig")
@@ -182,7 +191,7 @@ func testConfigRoundTrip(t *testing.T, s bot.Store) {
 	}
 
 	// Saving again replaces the whole document.
-	must(t, s.SaveConfig(ctx, bot.DefaultConfig()), "SaveConfig again")
+	must(t, s.SaveConfig(ctx, bot.DefaultConfig(), nil), "SaveConfig again")
 	got, _, err = s.LoadConfig(ctx)
 	must(t, err, "LoadConfig")
 	if !reflect.DeepEqual(got, bot.DefaultConfig()) {
@@ -206,7 +215,7 @@ func testKillSwitchRoundTrip(t *testing.T, s bot.Store) {
 		{"on", bot.KillSwitch{}},
 	}
 	for _, tc := range tests {
-		if _, err := s.SaveKillSwitch(ctx, tc.k); err != nil {
+		if _, err := s.SaveKillSwitch(ctx, tc.k, nil); err != nil {
 			t.Fatalf("%s: SaveKillSwitch: %v", tc.name, err)
 		}
 		got, err := s.LoadKillSwitch(ctx)
@@ -228,7 +237,7 @@ func testKillSwitchDiscards(t *testing.T, s bot.Store) {
 	}
 	must(t, s.MarkSending(ctx, out[0].ID), "MarkSending")
 
-	n, err := s.SaveKillSwitch(ctx, bot.KillSwitch{Off: true})
+	n, err := s.SaveKillSwitch(ctx, bot.KillSwitch{Off: true}, nil)
 	must(t, err, "SaveKillSwitch")
 	if n != 1 {
 		t.Errorf("SaveKillSwitch(off) discarded %d, want 1", n)
@@ -241,7 +250,7 @@ func testKillSwitchDiscards(t *testing.T, s bot.Store) {
 		t.Error("MarkSending of a discarded message: no error")
 	}
 	// Turning it back on does not bring them back.
-	n, err = s.SaveKillSwitch(ctx, bot.KillSwitch{})
+	n, err = s.SaveKillSwitch(ctx, bot.KillSwitch{}, nil)
 	must(t, err, "SaveKillSwitch(on)")
 	if n != 0 {
 		t.Errorf("SaveKillSwitch(on) discarded %d, want 0", n)
@@ -253,7 +262,7 @@ func testKillSwitchDiscards(t *testing.T, s bot.Store) {
 
 func testKillSwitchOnKeeps(t *testing.T, s bot.Store) {
 	record(t, s, withReply(message(alicePN, "A1", t0), "hello Alice"))
-	n, err := s.SaveKillSwitch(t.Context(), bot.KillSwitch{Reason: "!on"})
+	n, err := s.SaveKillSwitch(t.Context(), bot.KillSwitch{Reason: "!on"}, nil)
 	must(t, err, "SaveKillSwitch")
 	if n != 0 {
 		t.Errorf("SaveKillSwitch(on) discarded %d, want 0", n)
@@ -689,4 +698,150 @@ func testForget(t *testing.T, s bot.Store) {
 	if n != 0 {
 		t.Errorf("Forget of an unknown customer = %d rows, want 0", n)
 	}
+}
+
+func testDuplicateByAlias(t *testing.T, s bot.Store) {
+	// First by LID alone, then the same message by phone number with the
+	// LID known beside it: one customer, one message.
+	record(t, s, withReply(message(aliceLID, "M1", t0), "first"))
+	again := withReply(message(alicePN, "M1", t0), "second")
+	again.Alias = aliceLID
+	if err := s.RecordInbound(t.Context(), again); !errors.Is(err, bot.ErrDuplicate) {
+		t.Fatalf("same id under the other identity: %v, want ErrDuplicate", err)
+	}
+	if texts := pendingTexts(t, s); !reflect.DeepEqual(texts, []string{"first"}) {
+		t.Errorf("pending = %q, want only the first reply", texts)
+	}
+}
+
+func testRecorded(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	record(t, s, message(alicePN, "M1", t0))
+	for _, tc := range []struct {
+		id, alias bot.UserID
+		msg       string
+		want      bool
+	}{
+		{alicePN, "", "M1", true},
+		{aliceLID, alicePN, "M1", true},
+		{bobPN, "", "M1", false},
+		{alicePN, "", "M2", false},
+	} {
+		got, err := s.Recorded(ctx, tc.id, tc.alias, tc.msg)
+		must(t, err, "Recorded")
+		if got != tc.want {
+			t.Errorf("Recorded(%s, %s, %s) = %v, want %v", tc.id, tc.alias, tc.msg, got, tc.want)
+		}
+	}
+}
+
+// command is the owner's command message as the bot records it.
+func command(id string) bot.Inbound {
+	return bot.Inbound{Chat: "15550100", ID: id, Kind: bot.OwnerSelf, Received: t0, OwnerActive: true}
+}
+
+func testSaveConfigRecords(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	cfg := bot.DefaultConfig()
+	cfg.Away.Text = "first"
+	rec := command("C1")
+	must(t, s.SaveConfig(ctx, cfg, &rec), "SaveConfig with its command")
+	if ok, err := s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !ok {
+		t.Fatalf("command not recorded with the change: %v, %v", ok, err)
+	}
+	cfg.Away.Text = "again"
+	if err := s.SaveConfig(ctx, cfg, &rec); !errors.Is(err, bot.ErrDuplicate) {
+		t.Fatalf("the same command saved again: %v, want ErrDuplicate", err)
+	}
+	got, _, err := s.LoadConfig(ctx)
+	must(t, err, "LoadConfig")
+	if got.Away.Text != "first" {
+		t.Errorf("away text %q after a duplicate save, want the first one kept", got.Away.Text)
+	}
+}
+
+func testSaveKillSwitchRecords(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	record(t, s, withReply(message(alicePN, "A1", t0), "waiting"))
+	rec := command("OFF")
+	n, err := s.SaveKillSwitch(ctx, bot.KillSwitch{Off: true, Reason: "!off"}, &rec)
+	must(t, err, "SaveKillSwitch with its command")
+	if n != 1 {
+		t.Errorf("discarded %d, want 1", n)
+	}
+	if _, err := s.SaveKillSwitch(ctx, bot.KillSwitch{}, &rec); !errors.Is(err, bot.ErrDuplicate) {
+		t.Fatalf("the same command saved again: %v, want ErrDuplicate", err)
+	}
+	k, err := s.LoadKillSwitch(ctx)
+	must(t, err, "LoadKillSwitch")
+	if !k.Off {
+		t.Error("a duplicate save turned the kill switch back")
+	}
+}
+
+func testOutboxTurns(t *testing.T, s bot.Store) {
+	for i, text := range []string{"a1", "a2", "a3"} {
+		record(t, s, withReply(message(alicePN, text, t0.Add(time.Duration(i)*time.Second)), text))
+	}
+	record(t, s, withReply(message(bobPN, "b1", t0.Add(5*time.Second)), "b1"))
+	record(t, s, withReply(message(aliceLID, "c1", t0.Add(6*time.Second)), "c1"))
+	want := []string{"a1", "b1", "c1", "a2", "a3"}
+	if texts := pendingTexts(t, s); !reflect.DeepEqual(texts, want) {
+		t.Errorf("pending = %q, want %q (each customer's first, then the seconds)", texts, want)
+	}
+}
+
+func testOutboxMsgID(t *testing.T, s bot.Store) {
+	in := withReply(message(alicePN, "A1", t0), "hello")
+	in.Reply.MsgID = "3EB0AAAA"
+	record(t, s, in)
+	if out := pending(t, s); len(out) != 1 || out[0].MsgID != "3EB0AAAA" {
+		t.Fatalf("pending = %+v, want the message id chosen when queued", out)
+	}
+}
+
+func testResumeInterrupted(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	for i, text := range []string{"one", "two"} {
+		in := withReply(message(alicePN, "A"+text, t0.Add(time.Duration(i)*time.Second)), text)
+		in.Reply.MsgID = "ID" + text
+		record(t, s, in)
+	}
+	out := pending(t, s)
+	must(t, s.MarkSending(ctx, out[0].ID), "MarkSending")
+	n, err := s.ResumeInterrupted(ctx)
+	must(t, err, "ResumeInterrupted")
+	if n != 1 {
+		t.Errorf("resumed %d, want 1", n)
+	}
+	if got := pending(t, s); len(got) != 2 || got[0].ID != out[0].ID || got[0].MsgID != "IDone" {
+		t.Errorf("pending after resume = %+v, want the interrupted one back first, same id", got)
+	}
+}
+
+func testPendingByCustomer(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	for i, text := range []string{"a1", "a2"} {
+		record(t, s, withReply(message(alicePN, text, t0.Add(time.Duration(i)*time.Second)), text))
+	}
+	record(t, s, withReply(message(bobPN, "b1", t0), "b1"))
+	out := pending(t, s)
+	must(t, s.MarkSending(ctx, out[0].ID), "MarkSending")
+	must(t, s.MarkSent(ctx, out[0].ID, "W1", t0), "MarkSent")
+	got, err := s.PendingByCustomer(ctx)
+	must(t, err, "PendingByCustomer")
+	if want := map[bot.UserID]int{alicePN: 1, bobPN: 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("PendingByCustomer = %v, want %v", got, want)
+	}
+}
+
+func testDigestSent(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	got, err := s.DigestSent(ctx)
+	must(t, err, "DigestSent")
+	sameTime(t, "DigestSent on a fresh store", got, time.Time{})
+	must(t, s.SetDigestSent(ctx, t0), "SetDigestSent")
+	got, err = s.DigestSent(ctx)
+	must(t, err, "DigestSent")
+	sameTime(t, "DigestSent", got, t0)
 }

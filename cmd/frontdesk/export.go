@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"frontdesk/bot"
+	"frontdesk/bot/whatsapp"
 	"frontdesk/commands"
 	"frontdesk/storage"
 )
@@ -71,16 +72,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(files) != 1 {
 		return usageError(fs, "give exactly one file")
 	}
-	var data []byte
-	if files[0] == "-" {
-		data, err = io.ReadAll(os.Stdin)
-	} else {
-		data, err = os.ReadFile(files[0])
+	in := os.Stdin
+	if files[0] != "-" {
+		if in, err = os.Open(files[0]); err != nil {
+			return fmt.Errorf("import: read %s: %w", files[0], err)
+		}
+		defer in.Close()
 	}
+	// One byte over the limit is enough for DecodeConfig to refuse it.
+	data, err := io.ReadAll(io.LimitReader(in, bot.MaxImportBytes+1))
 	if err != nil {
 		return fmt.Errorf("import: read %s: %w", files[0], err)
 	}
-	cfg, err := commands.DecodeConfig(data)
+	cfg, err := commands.DecodeConfig(data, "")
 	if err != nil {
 		return fmt.Errorf("import %s: nothing was changed: %w", files[0], err)
 	}
@@ -89,7 +93,18 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("import: %w", err)
 	}
 	defer db.Close()
-	if err := db.SaveConfig(ctx, cfg); err != nil {
+	// The business's own number, known once the database is linked, may
+	// not be an admin: the same rule as !import's.
+	wa, err := whatsapp.New(ctx, db.SQL(), whatsapp.Options{})
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if wa.Linked() {
+		if err := bot.ValidateConfig(cfg, wa.Own().Self()); err != nil {
+			return fmt.Errorf("import %s: nothing was changed: invalid configuration: %w", files[0], err)
+		}
+	}
+	if err := db.SaveConfig(ctx, cfg, nil); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(stdout, "Configuration imported into %s: %d keyword answers, %d quick replies, %d holidays, %d admins.\n",

@@ -75,6 +75,23 @@ func TestExportImportCLI(t *testing.T) {
 		t.Errorf("a refused import changed the database:\n%s", again)
 	}
 
+	// The same limits as !import: 1 MB, a clear word for a wrong shape,
+	// the commands' rules.
+	for name, tt := range map[string]struct{ doc, want string }{
+		"over 1 MB": {string(doc[:len(doc)-1]) + strings.Repeat(" ", 1<<20) + "}", "the limit is 1 MB"},
+		"a list":    {"[1,2,3]", "the document must be a JSON object"},
+		"Local":     {strings.Replace(string(doc), `"time_zone": "Europe/Rome"`, `"time_zone": "Local"`, 1), `time_zone: "Local"`},
+	} {
+		f := filepath.Join(dir, "limits.json")
+		if err := os.WriteFile(f, []byte(tt.doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := runImport(ctx, []string{"--db", dbPath, f}, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || len(err.Error()) > 1000 {
+			t.Errorf("%s: want an error with %q, got %.1000v", name, tt.want, err)
+		}
+	}
+
 	for _, args := range [][]string{{}, {"a.json", "b.json"}} {
 		if err := runImport(ctx, args, &out, &errb); err == nil {
 			t.Errorf("import %v accepted", args)

@@ -12,7 +12,7 @@ import (
 	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"frontdesk/bot"
-	"frontdesk/bot/walink"
+	"frontdesk/commands/walink"
 	"frontdesk/storage"
 )
 

@@ -126,12 +126,12 @@ func runScript(ctx context.Context, s *replay.Script, dbPath string, log *slog.L
 // replayFactory builds the production bot (same storage, engine and
 // commands as `run`) on the replay's fake connection and virtual clock.
 func replayFactory(log *slog.Logger) replay.Factory {
-	return func(ctx context.Context, dbPath string, m bot.Messenger, c bot.Clock, self bot.UserID) (*bot.Bot, func() error, error) {
+	return func(ctx context.Context, dbPath string, m *replay.Messenger, c bot.Clock, self bot.UserID) (*bot.Bot, func() error, error) {
 		db, err := storage.Open(ctx, dbPath)
 		if err != nil {
 			return nil, nil, err
 		}
-		b, err := newBot(ctx, botSetup{DB: db, Messenger: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
+		b, err := newBot(ctx, botSetup{DB: db, Messenger: m, Directory: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
 		if err != nil {
 			db.Close()
 			return nil, nil, err

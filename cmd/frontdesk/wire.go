@@ -17,6 +17,7 @@ import (
 type botSetup struct {
 	DB          *storage.DB
 	Messenger   bot.Messenger
+	Directory   bot.Directory
 	Clock       bot.Clock
 	Self        bot.UserID
 	SelfLID     bot.UserID
@@ -30,6 +31,7 @@ func newBot(ctx context.Context, s botSetup) (*bot.Bot, error) {
 	b, err := bot.New(ctx, bot.Options{
 		Store:       s.DB,
 		Messenger:   s.Messenger,
+		Directory:   s.Directory,
 		Clock:       s.Clock,
 		Commands:    commands.New(),
 		Self:        s.Self,

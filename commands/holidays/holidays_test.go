@@ -68,7 +68,7 @@ func TestImportShape(t *testing.T) {
 		}
 		cfg := bot.DefaultConfig()
 		cfg.Holidays = hs
-		if err := bot.ValidateConfig(cfg); err != nil {
+		if err := bot.ValidateConfig(cfg, ""); err != nil {
 			t.Errorf("%s: imported holidays do not validate: %v", c, err)
 		}
 		prev := ""

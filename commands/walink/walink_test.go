@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"frontdesk/bot"
-	"frontdesk/bot/walink/walinktest"
+	"frontdesk/commands/walink/walinktest"
 )
 
 func TestLink(t *testing.T) {

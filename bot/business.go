@@ -1,0 +1,52 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The read models and owner-bound sends of the Business view; the rest of
+// it (configuration, schedule, kill switch) is in engine.go.
+
+var _ Business = (*Bot)(nil)
+
+// SayImage sends a PNG with a caption to the owner or an admin right away.
+func (b *Bot) SayImage(ctx context.Context, chat UserID, png []byte, caption string) error {
+	if _, err := b.opts.Messenger.SendImage(ctx, chat, png, caption); err != nil {
+		return fmt.Errorf("send image to %s: %w", chat, err)
+	}
+	return nil
+}
+
+// RecentSent returns the last n automatic messages sent, newest first.
+func (b *Bot) RecentSent(ctx context.Context, n int) ([]Outgoing, error) {
+	return b.opts.Store.RecentSent(ctx, n)
+}
+
+// ShortcutUses sums the uses of each shortcut at or after since.
+func (b *Bot) ShortcutUses(ctx context.Context, since time.Time) (map[string]ShortcutUses, error) {
+	return b.opts.Store.ShortcutUses(ctx, since)
+}
+
+// Activity reads what happened in customer chats from since to until.
+func (b *Bot) Activity(ctx context.Context, since, until time.Time, minQuestions int) (Activity, error) {
+	return b.opts.Store.Activity(ctx, since, until, minQuestions)
+}
+
+// Forget deletes everything stored about the customer id, under both of
+// their identities, and says how many records went.
+func (b *Bot) Forget(ctx context.Context, id UserID) (int64, error) {
+	if id == "" {
+		return 0, errors.New("forget: no customer given")
+	}
+	n, err := b.opts.Store.Forget(ctx, []UserID{id})
+	if err != nil {
+		return 0, err
+	}
+	b.mu.Lock()
+	delete(b.queued, id)
+	b.mu.Unlock()
+	return n, nil
+}

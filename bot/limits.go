@@ -1,0 +1,179 @@
+package bot
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// This file holds the size limits and the rules for single values that
+// ValidateConfig and the commands share, so that what `!import` accepts is
+// exactly what the commands accept: a command checks a typed value with the
+// same function ValidateConfig applies to the stored one.
+
+// Size limits. They keep everything the bot sends within what a phone
+// shows well and WhatsApp accepts.
+const (
+	// MaxKeywordAnswers is how many keyword answers one automatic message
+	// joins: the first ones matching, in the order they were added.
+	MaxKeywordAnswers = 3
+	// MaxKeywords and MaxQuickReplies bound the lists (entries of !kw list
+	// and !qr list).
+	MaxKeywords     = 500
+	MaxQuickReplies = 500
+	// MinPhraseRunes and MaxPhraseRunes bound one keyword phrase.
+	MinPhraseRunes = 1
+	MaxPhraseRunes = 60
+	// MaxMenuEntries is how many shortcuts /menu lists.
+	MaxMenuEntries = 30
+	// MaxReplyRunes is the longest owner answer sent as one message;
+	// longer ones are split (SplitReply).
+	MaxReplyRunes = 4000
+	// MaxImportBytes is the largest document !import reads.
+	MaxImportBytes = 1 << 20
+	// Phone numbers: digits with the country code (E.164 allows 15).
+	MinPhoneDigits = 6
+	MaxPhoneDigits = 15
+)
+
+// MenuShortcut is answered by the bot itself with the list of public
+// shortcuts, so no quick reply may take it.
+const MenuShortcut = "/menu"
+
+// checkChars refuses invalid UTF-8 and control characters: C0 and C1
+// controls and DEL. A newline is allowed only when multiline. Tab and
+// carriage return are refused too: WhatsApp shows neither well, and a
+// text pasted from a computer gets a clear answer instead of odd spacing.
+func checkChars(s string, multiline bool) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("it is not valid UTF-8 text")
+	}
+	for _, r := range s {
+		if r == '\n' && multiline {
+			continue
+		}
+		if r < 0x20 || r >= 0x7f && r < 0xa0 {
+			if multiline {
+				return fmt.Errorf("it holds the control character %s; only ordinary characters and line breaks are allowed", controlName(r))
+			}
+			return fmt.Errorf("it holds the control character %s; it must be one line of ordinary characters", controlName(r))
+		}
+	}
+	return nil
+}
+
+func controlName(r rune) string {
+	switch r {
+	case 0:
+		return "NUL"
+	case '\t':
+		return "tab"
+	case '\n':
+		return "line break"
+	case '\r':
+		return "carriage return"
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+// ValidName checks a one-line value (business details, a holiday's name,
+// a keyword phrase): valid UTF-8 with no control character, not even a
+// line break.
+func ValidName(s string) error { return checkChars(s, false) }
+
+// ValidTimeZone checks an explicitly set time zone: an IANA name this
+// binary can load, written as the zone database spells it. "Local" and
+// "" are refused: they mean whatever zone the host runs in.
+func ValidTimeZone(name string) error {
+	if name == "" || strings.EqualFold(name, "local") {
+		return fmt.Errorf("%q is not an IANA time zone name (like Europe/Rome): it would follow the host's zone", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || loc.String() != name {
+		return fmt.Errorf("%s is not a known IANA time zone (like Europe/Rome)", quoteClip(name))
+	}
+	return nil
+}
+
+// ValidURL checks a website, booking or catalog link: an absolute http
+// or https address with a host and no spaces.
+func ValidURL(s string) error {
+	if err := ValidName(s); err != nil {
+		return err
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " ") {
+		return fmt.Errorf("%s is not a web address starting with http:// or https://", quoteClip(s))
+	}
+	return nil
+}
+
+// ValidPhone checks the business phone as shown to customers: digits with
+// an optional leading "+" and the usual separators (space - . ( ) /),
+// 6 to 15 digits.
+func ValidPhone(s string) error {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')', r == '/':
+		default:
+			return fmt.Errorf("%s is not a phone number: digits with an optional leading +", quoteClip(s))
+		}
+	}
+	if digits < MinPhoneDigits || digits > MaxPhoneDigits {
+		return fmt.Errorf("%s has %d digits; a phone number has %d to %d", quoteClip(s), digits, MinPhoneDigits, MaxPhoneDigits)
+	}
+	return nil
+}
+
+// ValidAdmin checks one admin as stored: a phone number in digits (country
+// code first, not written with 00), 6 to 15 digits, and not self, the
+// business's own number (the owner always commands the bot). self may be
+// empty when it is not known.
+func ValidAdmin(a, self UserID) error {
+	s := string(a)
+	switch {
+	case s == "" || a.IsLID() || !allDigits(s):
+		return fmt.Errorf("%s is not a phone number in digits, like 393331234567", quoteClip(s))
+	case len(s) < MinPhoneDigits || len(s) > MaxPhoneDigits:
+		return fmt.Errorf("%q has %d digits; a phone number has %d to %d", s, len(s), MinPhoneDigits, MaxPhoneDigits)
+	case strings.HasPrefix(s, "00"):
+		return fmt.Errorf("%q starts with 00: give the country code without it, like 393331234567", s)
+	case self != "" && a == self:
+		return fmt.Errorf("%s is the business's own number: the owner always commands the bot", a)
+	}
+	return nil
+}
+
+// ValidPhrase checks one keyword phrase as stored: 1 to 60 characters on
+// one line, with at least one letter or digit to match.
+func ValidPhrase(p string) error {
+	if err := ValidName(p); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(p); n < MinPhraseRunes || n > MaxPhraseRunes {
+		return fmt.Errorf("the phrase has %d characters; it needs %d to %d", n, MinPhraseRunes, MaxPhraseRunes)
+	}
+	if Fold(p) == "" {
+		return fmt.Errorf("%s has no letters or digits to match", quoteClip(p))
+	}
+	return nil
+}
+
+// quoteClip quotes a value for an error message, shortened so that a huge
+// value cannot make a huge answer.
+func quoteClip(s string) string {
+	const n = 40
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	rs := []rune(s)
+	if len(rs) <= n {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q…", string(rs[:n]))
+}

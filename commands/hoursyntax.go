@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// The syntax of !hours: which days ("mon-fri", "sat", "weekend", Italian
+// names too) and which windows ("09:00-13:00 14:00-18:00", or "closed").
+// The windows themselves (ParseWindow, overlaps) are the core's rules.
+
+// mondayFirst is the order in which days are shown and returned.
+var mondayFirst = [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+
+var dayNames = map[string]time.Weekday{
+	"mon": time.Monday, "monday": time.Monday, "lun": time.Monday, "lunedi": time.Monday,
+	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday, "mar": time.Tuesday, "martedi": time.Tuesday,
+	"wed": time.Wednesday, "wednesday": time.Wednesday, "mer": time.Wednesday, "mercoledi": time.Wednesday,
+	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "thursday": time.Thursday, "gio": time.Thursday, "giovedi": time.Thursday,
+	"fri": time.Friday, "friday": time.Friday, "ven": time.Friday, "venerdi": time.Friday,
+	"sat": time.Saturday, "saturday": time.Saturday, "sab": time.Saturday, "sabato": time.Saturday,
+	"sun": time.Sunday, "sunday": time.Sunday, "dom": time.Sunday, "domenica": time.Sunday,
+}
+
+const daysUsage = `write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)`
+
+// ParseDays reads the days of `!hours`: one day ("sat"), a list
+// ("mon,wed,fri"), a range that may wrap ("mon-fri", "fri-mon"), or a word
+// ("daily", "everyday", "weekdays", "weekend"); English and Italian names,
+// any case, accents optional. The result is in Monday-first order without
+// repeats.
+func ParseDays(s string) ([]time.Weekday, error) {
+	var set [7]bool
+	found := false
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key := bot.Fold(part)
+		switch key {
+		case "daily", "everyday", "every day", "all", "tutti", "ogni giorno":
+			for d := range set {
+				set[d] = true
+			}
+			found = true
+			continue
+		case "weekdays", "feriali":
+			for d := time.Monday; d <= time.Friday; d++ {
+				set[d] = true
+			}
+			found = true
+			continue
+		case "weekend", "weekends":
+			set[time.Saturday], set[time.Sunday] = true, true
+			found = true
+			continue
+		}
+		part = strings.ReplaceAll(part, "–", "-")
+		a, b, isRange := strings.Cut(part, "-")
+		from, ok := dayNames[bot.Fold(a)]
+		if !ok {
+			return nil, fmt.Errorf("%q is not a day: %s", strings.TrimSpace(a), daysUsage)
+		}
+		to := from
+		if isRange {
+			if to, ok = dayNames[bot.Fold(b)]; !ok {
+				return nil, fmt.Errorf("%q is not a day: %s", strings.TrimSpace(b), daysUsage)
+			}
+		}
+		for d := from; ; d = (d + 1) % 7 {
+			set[d] = true
+			if d == to {
+				break
+			}
+		}
+		found = true
+	}
+	if !found {
+		return nil, fmt.Errorf("no days given: %s", daysUsage)
+	}
+	var out []time.Weekday
+	for _, d := range mondayFirst {
+		if set[d] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// ParseHoursArgs reads the arguments of `!hours`: days, then either open
+// windows or "closed", e.g. ["mon-fri", "09:00-13:00", "14:00-18:00"] or
+// ["sun", "closed"]. Days may be spread over several arguments
+// ("mon,", "wed") and windows may be separated by commas. Windows that
+// overlap each other are refused; "closed" returns no windows.
+func ParseHoursArgs(args []string) (days []time.Weekday, windows []bot.Window, err error) {
+	var dayParts []string
+	i := 0
+	for ; i < len(args); i++ {
+		a := strings.TrimSpace(args[i])
+		if a == "" {
+			continue
+		}
+		if isClosedWord(a) || (a[0] >= '0' && a[0] <= '9') {
+			break
+		}
+		dayParts = append(dayParts, a)
+	}
+	if len(dayParts) == 0 {
+		return nil, nil, fmt.Errorf("which days? start with the days, like: mon-fri 09:00-13:00 14:00-18:00, or: sun closed")
+	}
+	days, err = ParseDays(joinDayParts(dayParts))
+	if err != nil {
+		return nil, nil, err
+	}
+	rest := args[i:]
+	if len(rest) == 0 {
+		return nil, nil, fmt.Errorf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
+	}
+	if len(rest) == 1 && isClosedWord(rest[0]) {
+		return days, nil, nil
+	}
+	for _, a := range rest {
+		for _, part := range strings.Split(a, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			if isClosedWord(part) {
+				return nil, nil, fmt.Errorf("%q mixes windows with closed: give either windows like 09:00-13:00 or the word closed", strings.Join(rest, " "))
+			}
+			w, err := bot.ParseWindow(part)
+			if err != nil {
+				return nil, nil, err
+			}
+			windows = append(windows, w)
+		}
+	}
+	if len(windows) == 0 {
+		return nil, nil, fmt.Errorf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
+	}
+	if err := bot.CheckDayOverlap(windows); err != nil {
+		return nil, nil, err
+	}
+	bot.SortWindows(windows)
+	return days, windows, nil
+}
+
+// joinDayParts rejoins day words split by spaces: "mon", "-", "fri" is a
+// range, "mon,", "wed" a list.
+func joinDayParts(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		prev := ""
+		if i > 0 {
+			prev = parts[i-1]
+		}
+		if i > 0 && !strings.HasSuffix(prev, "-") && !strings.HasPrefix(p, "-") &&
+			!strings.HasSuffix(prev, ",") && !strings.HasPrefix(p, ",") {
+			b.WriteByte(',')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func isClosedWord(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "closed", "chiuso":
+		return true
+	}
+	return false
+}
