@@ -94,6 +94,7 @@ type killRig struct {
 	lives  int
 	kills  int
 	logs   []string
+	ids    map[string]string // message ids by customer and expected reply
 }
 
 // newKillRig links a device and configures it by the owner's commands
@@ -306,4 +307,18 @@ func (r *killRig) outbox() string {
 		parts = append(parts, fmt.Sprintf("%d %s", n, status))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// query runs a one-row, one-column query on the bot's database.
+func (r *killRig) query(q string, args ...any) string {
+	db, err := sql.Open("sqlite3", "file:"+r.e.dbPath+"?mode=ro")
+	if err != nil {
+		return err.Error()
+	}
+	defer db.Close()
+	var out sql.NullString
+	if err := db.QueryRow(q, args...).Scan(&out); err != nil {
+		return err.Error()
+	}
+	return out.String
 }
