@@ -141,7 +141,7 @@ func kills(n, underRace int) int {
 func TestKillNothingLostNothingTwice(t *testing.T) {
 	began := time.Now()
 	r := newKillRig(t, topicCommands()...)
-	customers := newCustomers(r.srv, 6)
+	customers := newCustomers(r.srv, 8)
 	queue := r.plan(customers)
 	nKills := kills(24, 12)
 
@@ -387,7 +387,8 @@ func TestKillRightAfterOff(t *testing.T) {
 		r.waitLogin()
 		if !r.waitForAtMost(8*time.Second, func() bool { _, ok := firstAfter(phone, offSeq, offAck); return ok }) {
 			noAck++
-			t.Logf("round %d: !off (%s) not acknowledged after the restart", round, id)
+			t.Logf("round %d: !off (%s) not acknowledged after the restart (delivered %d times, acked %v); the killed child's log ends:\n%s\nthe new child's:\n%s",
+				round, id, r.srv.DeliveryCount(id), r.srv.Acked(id), r.logTail(r.lives-2, 1500), r.logTail(r.lives-1, 1500))
 		}
 		// Customers write while replies are off: nothing answers them.
 		before := make([]int, len(customers))

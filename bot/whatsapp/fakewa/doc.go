@@ -38,6 +38,14 @@
 //     peer's Received/Inbox already has it. The phone also receives what the
 //     linked device sends in any chat (the DeviceSentMessage copy), edits
 //     included.
+//   - What a peer shows. Peers keep what they get as a phone does, by chat,
+//     sender and message id: Received lists distinct messages, Shown what
+//     the screen shows (a message sent again with the same id once, edits
+//     applied to the message they edit), Deliveries every delivery with a
+//     process-wide arrival number (Received.Seq) for ordering across peers.
+//   - Another process. Server.Remote and ConfigureRemote let a client in a
+//     child process (one a test may kill) reach the fake: its address and
+//     the root key of its certificate chain.
 //   - LID and phone number. whatsmeow keeps one Signal session per contact,
 //     under the phone number until it learns the LID (from sender_lid /
 //     sender_pn attributes), then migrates it to the LID. Each peer mirrors
