@@ -39,14 +39,14 @@ func (h *harness) edits() []string {
 const self = bot.UserID("390212345670")
 
 type harness struct {
-	t   testing.TB
-	b   *bot.Bot
-	db  *storage.DB
-	wa  *porttest.Messenger
+	t  testing.TB
+	b  *bot.Bot
+	db *storage.DB
+	wa *porttest.Messenger
 	// edited collects edits seen by take.
 	edited []string
-	now time.Time
-	n   int
+	now    time.Time
+	n      int
 }
 
 // newHarness is a bot on real SQLite, closed in Rome at 21:00 on a
