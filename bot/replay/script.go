@@ -23,6 +23,17 @@ type Script struct {
 	Steps []Step
 }
 
+// Expects counts the script's expect lines.
+func (s *Script) Expects() int {
+	n := 0
+	for _, st := range s.Steps {
+		if st.Op == OpExpect {
+			n++
+		}
+	}
+	return n
+}
+
 // Op says what a Step does.
 type Op int
 
