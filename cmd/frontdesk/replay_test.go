@@ -27,16 +27,12 @@ func replayFiles(t *testing.T, args ...string) (stdout, stderr string, code int)
 	return out.String(), errb.String(), code
 }
 
-// TestScenarios runs the project's transcripts and the shared acceptance
-// scenarios through the real bot, storage and commands.
+// TestScenarios runs the project's transcripts through the real bot,
+// storage and commands.
 func TestScenarios(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"../../testdata/scenarios/*.txt", "../../../shared/scenarios/*.txt"} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
+	files, err := filepath.Glob("../../testdata/scenarios/*.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(files) == 0 {
 		t.Fatal("no scenario files found")
