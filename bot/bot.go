@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -92,3 +95,107 @@ func (b *Bot) Self() UserID { return b.opts.Self }
 
 // Log is the bot's logger.
 func (b *Bot) Log() *slog.Logger { return b.log }
+
+// New loads the saved configuration and kill switch and returns a Bot ready
+// to handle messages.
+func New(ctx context.Context, opts Options) (*Bot, error) {
+	if opts.Store == nil || opts.Messenger == nil {
+		return nil, errors.New("bot: Store and Messenger are required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = SystemClock
+	}
+	if opts.HostZone == nil {
+		opts.HostZone = time.Local
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	b := &Bot{opts: opts, log: opts.Log, wakeCh: make(chan struct{}, 1), late: map[UserID]bool{},
+		adminLIDAsked: map[UserID]time.Time{}}
+
+	cfg, ok, err := opts.Store.LoadConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load configuration: %w", err)
+	}
+	if !ok {
+		cfg = DefaultConfig()
+	}
+	fillDefaults(&cfg)
+	if err := b.setConfig(cfg); err != nil {
+		// A stored zone this binary cannot load must not keep the bot
+		// down: fall back to the host's zone and say so.
+		b.log.Warn("stored time zone unusable, using the host's", "zone", cfg.TimeZone, "err", err)
+		cfg.TimeZone = ""
+		if err := b.setConfig(cfg); err != nil {
+			return nil, fmt.Errorf("load configuration: %w", err)
+		}
+	}
+	if b.kill, err = opts.Store.LoadKillSwitch(ctx); err != nil {
+		return nil, fmt.Errorf("load kill switch: %w", err)
+	}
+	if b.ownerActive, err = opts.Store.OwnerActive(ctx); err != nil {
+		return nil, fmt.Errorf("load owner activity: %w", err)
+	}
+	recent, err := opts.Store.RecentSent(ctx, MaxPerMinute)
+	if err != nil {
+		return nil, fmt.Errorf("load recent sends: %w", err)
+	}
+	for i := len(recent) - 1; i >= 0; i-- {
+		b.sent = append(b.sent, recent[i].SentAt)
+	}
+	resumed, err := opts.Store.ResumeInterrupted(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if resumed > 0 {
+		b.log.Info("sends interrupted by a stop are tried again under their message id", "messages", resumed)
+	}
+	if b.queued, err = opts.Store.PendingByCustomer(ctx); err != nil {
+		return nil, err
+	}
+	b.pending = len(b.queued) > 0
+	if b.digestSent, err = opts.Store.DigestSent(ctx); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// fillDefaults repairs zero values a hand-edited or older configuration
+// may carry, so that the engine never works with an invalid setting.
+func fillDefaults(cfg *Config) {
+	d := DefaultConfig()
+	if cfg.Lang == "" {
+		cfg.Lang = d.Lang
+	}
+	if cfg.Away.When == "" {
+		cfg.Away.When = d.Away.When
+	}
+	if cfg.Away.AfterMinutes == 0 {
+		cfg.Away.AfterMinutes = d.Away.AfterMinutes
+	}
+	if cfg.Greeting.When == "" {
+		cfg.Greeting.When = d.Greeting.When
+	}
+	if cfg.Greeting.AfterDays == 0 {
+		cfg.Greeting.AfterDays = d.Greeting.AfterDays
+	}
+}
+
+// Close finishes the bot's own work: it waits for the message in hand.
+// It does not close the Store.
+func (b *Bot) Close() error {
+	b.handleMu.Lock()
+	defer b.handleMu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return nil
+}
+
+// signal tells Run that work may be due.
+func (b *Bot) signal() {
+	select {
+	case b.wakeCh <- struct{}{}:
+	default:
+	}
+}

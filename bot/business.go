@@ -50,3 +50,17 @@ func (b *Bot) Forget(ctx context.Context, id UserID) (int64, error) {
 	b.mu.Unlock()
 	return n, nil
 }
+
+// Say sends text to the owner or an admin right away (answers to
+// commands, alerts, the digest; not automatic messages, so neither paced
+// nor stopped by the kill switch). Every owner-bound text goes through
+// here; one longer than MaxReplyRunes goes out as numbered parts
+// (SplitReply).
+func (b *Bot) Say(ctx context.Context, chat UserID, text string) error {
+	for _, part := range SplitReply(text, MaxReplyRunes) {
+		if _, err := b.opts.Messenger.SendText(ctx, chat, part, ""); err != nil {
+			return fmt.Errorf("reply to %s: %w", chat, err)
+		}
+	}
+	return nil
+}

@@ -305,3 +305,17 @@ func templateVars(v view, now time.Time, names ...string) TemplateVars {
 	tv.Hours = HoursSummary(v.cfg.Hours, v.cfg.Lang)
 	return tv
 }
+
+// Simulate decides what a customer writing text at the moment at would
+// receive (as a new customer, or a known one with nothing else remembered),
+// with the current configuration and an owner who has been away. It sends
+// and records nothing.
+func (b *Bot) Simulate(at time.Time, newCustomer bool, text string) Decision {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := Customer{Known: !newCustomer}
+	if !newCustomer {
+		c.LastInbound = at.Add(-time.Hour)
+	}
+	return decide(b.view(), Input{Text: text, Sent: at, Now: at, Customer: c})
+}

@@ -6,86 +6,47 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 	"frontdesk/storage"
 )
 
-// fakeWA records what the bot hands to WhatsApp; fail, when set, decides
-// the error of each SendText.
-type fakeWA struct {
-	mu    sync.Mutex
-	sent  []string // "chat: text"
-	edits []string // "chat/id: text"
-	fail  func() error
-	ids   int
-	// sentIDs are the message ids sends asked for, beside sent.
-	sentIDs []string
-	// hold, when set, is called (without the lock) before each send:
-	// tests block a send in flight with it.
-	hold func()
-}
-
-func (f *fakeWA) NewMessageID() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.ids++
-	return fmt.Sprintf("id%d", f.ids)
-}
-
-func (f *fakeWA) SendText(_ context.Context, to bot.UserID, text, id string) (string, error) {
-	f.mu.Lock()
-	hold := f.hold
-	f.mu.Unlock()
-	if hold != nil {
-		hold()
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.fail != nil {
-		if err := f.fail(); err != nil {
-			return "", err
+// take returns the texts sent since the last take, as "chat: text"; edits
+// are kept for h.edits.
+func (h *harness) take() []string {
+	var out []string
+	for _, s := range h.wa.Take() {
+		if s.Kind == porttest.Edit {
+			h.edited = append(h.edited, s.To.String()+"/"+s.ID+": "+s.Text)
+			continue
 		}
+		out = append(out, s.String())
 	}
-	f.sent = append(f.sent, to.String()+": "+text)
-	f.sentIDs = append(f.sentIDs, id)
-	if id == "" {
-		id = fmt.Sprintf("out%d", len(f.sent))
-	}
-	return id, nil
+	return out
 }
 
-func (f *fakeWA) EditText(_ context.Context, chat bot.UserID, id, text string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.edits = append(f.edits, chat.String()+"/"+id+": "+text)
-	return nil
-}
-
-func (f *fakeWA) SendImage(context.Context, bot.UserID, []byte, string) (string, error) {
-	return "img", nil
-}
-
-func (f *fakeWA) take() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s := f.sent
-	f.sent, f.sentIDs = nil, nil
-	return s
+// edits returns the edits made since the last call, as "chat/id: text".
+func (h *harness) edits() []string {
+	h.take()
+	e := h.edited
+	h.edited = nil
+	return e
 }
 
 const self = bot.UserID("390212345670")
 
 type harness struct {
-	t   testing.TB
-	b   *bot.Bot
-	db  *storage.DB
-	wa  *fakeWA
-	now time.Time
-	n   int
+	t  testing.TB
+	b  *bot.Bot
+	db *storage.DB
+	wa *porttest.Messenger
+	// edited collects edits seen by take.
+	edited []string
+	now    time.Time
+	n      int
 }
 
 // newHarness is a bot on real SQLite, closed in Rome at 21:00 on a
@@ -108,7 +69,7 @@ func newHarness(t testing.TB, cfg func(*bot.Config)) *harness {
 		t.Fatal(err)
 	}
 	rome, _ := time.LoadLocation("Europe/Rome")
-	h := &harness{t: t, db: db, wa: &fakeWA{}, now: time.Date(2026, 11, 25, 21, 0, 0, 0, rome)}
+	h := &harness{t: t, db: db, wa: &porttest.Messenger{}, now: time.Date(2026, 11, 25, 21, 0, 0, 0, rome)}
 	h.b, err = bot.New(ctx, bot.Options{Store: db, Messenger: h.wa, Self: self,
 		Clock: bot.ClockFunc(func() time.Time { return h.now })})
 	if err != nil {
@@ -132,7 +93,7 @@ func TestRedeliveredMessageIsAnsweredOnce(t *testing.T) {
 	h := newHarness(t, nil)
 	h.customer("+39 333 1234567", "ABC", "hello")
 	h.customer("+39 333 1234567", "ABC", "hello") // after a reconnect or crash
-	if got := h.wa.take(); len(got) != 1 || got[0] != "+393331234567: We are closed." {
+	if got := h.take(); len(got) != 1 || got[0] != "+393331234567: We are closed." {
 		t.Fatalf("sent %q, want exactly one away message", got)
 	}
 }
@@ -164,14 +125,14 @@ func (c *countingCommander) Run(context.Context, bot.Business, bot.CommandMessag
 func TestSendWithoutConnectionIsRetriedNotLost(t *testing.T) {
 	h := newHarness(t, nil)
 	offline := true
-	h.wa.fail = func() error {
+	h.wa.Fail = func(porttest.Sent) error {
 		if offline {
 			return fmt.Errorf("send: %w", bot.ErrNotSent)
 		}
 		return nil
 	}
 	h.customer("+39 333 1234567", "A1", "hello")
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("sent %q while offline", got)
 	}
 	if next := h.b.NextWake(); !next.After(h.now) {
@@ -184,36 +145,36 @@ func TestSendWithoutConnectionIsRetriedNotLost(t *testing.T) {
 	if err := h.b.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 1 {
+	if got := h.take(); len(got) != 1 {
 		t.Fatalf("after reconnecting sent %q, want the one queued reply", got)
 	}
 }
 
 func TestUncertainSendFailureIsNeverRepeated(t *testing.T) {
 	h := newHarness(t, nil)
-	h.wa.fail = func() error { return errors.New("timed out waiting for the server's ack") }
+	h.wa.Fail = func(porttest.Sent) error { return errors.New("timed out waiting for the server's ack") }
 	h.customer("+39 333 1234567", "A1", "hello")
-	h.wa.fail = nil
+	h.wa.Fail = nil
 	h.now = h.now.Add(time.Hour)
 	if err := h.b.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("resent %q: a send that may have gone out must not be repeated", got)
 	}
 }
 
 func TestAccountLimitTurnsKillSwitchOnAndTellsOwner(t *testing.T) {
 	h := newHarness(t, nil)
-	h.wa.fail = func() error { return fmt.Errorf("send: reach-out limit: %w", bot.ErrAccountLimited) }
+	h.wa.Fail = func(porttest.Sent) error { return fmt.Errorf("send: reach-out limit: %w", bot.ErrAccountLimited) }
 	h.customer("+39 333 1234567", "A1", "hello")
 	if !h.b.KillSwitch().Active(h.now) {
 		t.Fatal("kill switch is off after WhatsApp restricted the account")
 	}
-	h.wa.fail = nil
+	h.wa.Fail = nil
 	// The owner is told through the self chat once the connection allows.
 	h.customer("+39 333 7654321", "A2", "hello")
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("sent %q with the kill switch on", got)
 	}
 	k, err := h.db.LoadKillSwitch(context.Background())
@@ -230,7 +191,7 @@ func TestAdminByLIDNeverGetsAutomaticReplies(t *testing.T) {
 	}
 	h.customer("lid:987654", "A1", "hello")
 	h.customer("+39 333 1234567", "A2", "hello")
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("sent %q to an admin", got)
 	}
 }
@@ -242,7 +203,7 @@ func TestSameCustomerByLIDAndPhoneIsOnePerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.customer("+39 333 1234567", "P1", "hi again")
-	if got := h.wa.take(); len(got) != 1 || !strings.HasPrefix(got[0], "lid:555:") {
+	if got := h.take(); len(got) != 1 || !strings.HasPrefix(got[0], "lid:555:") {
 		t.Fatalf("sent %q: want one away message, to the chat as addressed (the LID)", got)
 	}
 }
@@ -255,8 +216,8 @@ func TestOwnerShortcutExpandsByEditingTheSameMessage(t *testing.T) {
 	if err := h.b.HandleMessage(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.wa.edits) != 1 || h.wa.edits[0] != "+393331234567/OWN1: Open 9-18" {
-		t.Fatalf("edits %q", h.wa.edits)
+	if edits := h.edits(); len(edits) != 1 || edits[0] != "+393331234567/OWN1: Open 9-18" {
+		t.Fatalf("edits %q", edits)
 	}
 	uses, err := h.db.ShortcutUses(context.Background(), time.Time{})
 	if err != nil || uses["/time"].Owner != 1 {
@@ -267,8 +228,8 @@ func TestOwnerShortcutExpandsByEditingTheSameMessage(t *testing.T) {
 	if err := h.b.HandleMessage(context.Background(), old); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.wa.edits) != 1 {
-		t.Fatalf("edited a message older than the edit window: %q", h.wa.edits)
+	if edits := h.edits(); len(edits) != 0 {
+		t.Fatalf("edited a message older than the edit window: %q", edits)
 	}
 }
 
@@ -310,8 +271,8 @@ func BenchmarkOwnerShortcutExpansion(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if len(h.wa.edits) != b.N {
-		b.Fatalf("%d edits for %d messages", len(h.wa.edits), b.N)
+	if edits := h.edits(); len(edits) != b.N {
+		b.Fatalf("%d edits for %d messages", len(edits), b.N)
 	}
 }
 
@@ -331,14 +292,14 @@ func TestCustomerKnownByLIDIsNotGreetedAsNewByPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.b.Tick(ctx)
-		if got := h.wa.take(); len(got) != 0 {
+		if got := h.take(); len(got) != 0 {
 			t.Fatalf("greeted a customer known from history: %q", got)
 		}
 	})
 	t.Run("first wrote by LID, then by phone number", func(t *testing.T) {
 		h := newHarness(t, greet)
 		h.customer("lid:888", "L1", "hi")
-		if got := h.wa.take(); len(got) != 1 {
+		if got := h.take(); len(got) != 1 {
 			t.Fatalf("first contact got %q, want one greeting", got)
 		}
 		ctx := context.Background()
@@ -347,7 +308,7 @@ func TestCustomerKnownByLIDIsNotGreetedAsNewByPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.b.Tick(ctx)
-		if got := h.wa.take(); len(got) != 0 {
+		if got := h.take(); len(got) != 0 {
 			t.Fatalf("greeted again when the same person wrote by phone number: %q", got)
 		}
 	})
@@ -360,12 +321,12 @@ func TestOwnerReadingAChatPostponesAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.customer("+39 333 1234567", "A1", "hello")
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("sent %q 5 minutes after the owner read a chat", got)
 	}
 	h.now = h.now.Add(11 * time.Minute) // 16 minutes after the read
 	h.customer("+39 333 1234567", "A2", "hello?")
-	if got := h.wa.take(); len(got) != 1 {
+	if got := h.take(); len(got) != 1 {
 		t.Fatalf("sent %q, want the away message once the owner was idle 15 minutes", got)
 	}
 }
@@ -376,11 +337,11 @@ func TestTemporaryBanTurnsKillSwitchOnAndTellsOwner(t *testing.T) {
 	if err := h.b.HandleEvent(ctx, bot.AccountTrouble{Reason: "temporary ban", Until: h.now.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 1 || !strings.HasPrefix(got[0], self.String()+":") || !strings.Contains(got[0], "temporary ban") {
+	if got := h.take(); len(got) != 1 || !strings.HasPrefix(got[0], self.String()+":") || !strings.Contains(got[0], "temporary ban") {
 		t.Fatalf("owner was told %q, want one line in the self chat with the reason", got)
 	}
 	h.customer("+39 333 1234567", "A1", "hello")
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("sent %q during a ban", got)
 	}
 }

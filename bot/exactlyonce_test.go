@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 )
 
 // These tests cut the bot at the points where a crash, a stop or an
@@ -48,11 +49,8 @@ func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h.wa.mu.Lock()
-	sent, ids := h.wa.sent, h.wa.sentIDs
-	h.wa.mu.Unlock()
-	if len(sent) != 1 || ids[0] != out[0].MsgID {
-		t.Fatalf("after the crash sent %q under ids %q, want the reply once under %q", sent, ids, out[0].MsgID)
+	if sent := h.wa.Take(); len(sent) != 1 || sent[0].ID != out[0].MsgID {
+		t.Fatalf("after the crash sent %+v, want the reply once under %q", sent, out[0].MsgID)
 	}
 }
 
@@ -78,7 +76,7 @@ func TestOwnerCommandInterruptedRunsOnRedelivery(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_ = interrupted.HandleMessage(ctx, off) // stopped mid-command
-	h.wa.take()
+	h.take()
 
 	h.restart(bot.Options{Commands: switchCommander{}})
 	if err := h.b.HandleMessage(context.Background(), off); err != nil { // WhatsApp delivers it again
@@ -87,14 +85,14 @@ func TestOwnerCommandInterruptedRunsOnRedelivery(t *testing.T) {
 	if !h.b.KillSwitch().Off {
 		t.Fatal("the redelivered !off was dropped as a duplicate: the kill switch is still on")
 	}
-	if got := h.wa.take(); len(got) != 1 || !strings.Contains(got[0], "OFF") {
+	if got := h.take(); len(got) != 1 || !strings.Contains(got[0], "OFF") {
 		t.Fatalf("owner got %q, want one acknowledgement", got)
 	}
 	// A third delivery is a duplicate: the command does not run again.
 	if err := h.b.HandleMessage(context.Background(), off); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 0 {
+	if got := h.take(); len(got) != 0 {
 		t.Fatalf("the command ran again: %q", got)
 	}
 }
@@ -118,7 +116,7 @@ func TestOffWaitsForTheSendInFlight(t *testing.T) {
 	ctx := context.Background()
 	inSend, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	h.wa.hold = func() { once.Do(func() { close(inSend); <-release }) }
+	h.wa.Hold = func(porttest.Sent) { once.Do(func() { close(inSend); <-release }) }
 	for i := range 3 {
 		m := bot.Message{ID: fmt.Sprintf("A%d", i), Chat: bot.UserID(fmt.Sprintf("39333000000%d", i)), Kind: bot.FromCustomer, Text: "hello", Sent: h.now}
 		if err := h.b.HandleMessage(ctx, m); err != nil {
@@ -147,14 +145,14 @@ func TestOffWaitsForTheSendInFlight(t *testing.T) {
 	if st.OnItsWay != 1 || st.Discarded != 2 {
 		t.Errorf("Stopped = %+v, want 1 on its way and 2 discarded", st)
 	}
-	after := len(h.wa.take())
+	after := len(h.take())
 	if err := <-ticked; err != nil {
 		t.Fatal(err)
 	}
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); after != 1 || len(got) != 0 {
+	if got := h.take(); after != 1 || len(got) != 0 {
 		t.Fatalf("%d sent by the acknowledgement, then %q after it; want 1, then nothing", after, got)
 	}
 }
@@ -179,7 +177,7 @@ func TestDuplicateIsJudgedByCustomerNotByAddress(t *testing.T) {
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 1 {
+	if got := h.take(); len(got) != 1 {
 		t.Fatalf("sent %q, want the one away message", got)
 	}
 }
@@ -214,7 +212,7 @@ func TestAdminSeenOnlyByLIDIsAskedForNotAnswered(t *testing.T) {
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 0 || cmds.n != 1 {
+	if got := h.take(); len(got) != 0 || cmds.n != 1 {
 		t.Fatalf("admin by LID: sent %q, %d commands run; want no automatic reply and the command run", got, cmds.n)
 	}
 	// A customer by an unknown LID gets the away message; the Directory
@@ -228,7 +226,7 @@ func TestAdminSeenOnlyByLIDIsAskedForNotAnswered(t *testing.T) {
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.wa.take(); len(got) != 3 || dir.asked != 1 {
+	if got := h.take(); len(got) != 3 || dir.asked != 1 {
 		t.Fatalf("sent %q and asked the directory %d times; want 3 away messages and 1 question", got, dir.asked)
 	}
 }

@@ -11,36 +11,6 @@ import (
 // transport's SyncDone after a reconnect ends the wait early.
 const retryDelay = 30 * time.Second
 
-// Tick does whatever is due at the clock's now: ends a pause, sends queued
-// messages within the pace limit.
-func (b *Bot) Tick(ctx context.Context) error {
-	now := b.Now()
-	if err := b.endPause(ctx, now); err != nil {
-		return err
-	}
-	b.weekly(ctx, now)
-	return b.sendDue(ctx, now)
-}
-
-// endPause turns automatic replies back on when a !pause is over.
-func (b *Bot) endPause(ctx context.Context, now time.Time) error {
-	b.mu.Lock()
-	k := b.kill
-	lang := b.cfg.Lang
-	b.mu.Unlock()
-	if !k.Off || k.Until.IsZero() || now.Before(k.Until) {
-		return nil
-	}
-	if _, err := b.SetKillSwitch(ctx, KillSwitch{}); err != nil {
-		return err
-	}
-	b.log.Info("pause over, automatic replies on")
-	if err := b.Say(ctx, b.opts.Self, ownerText(lang, msgPauseOver)); err != nil {
-		b.log.Warn("tell owner the pause is over", "err", err)
-	}
-	return nil
-}
-
 // room is how many automatic messages may go out at now under the pace
 // limit, and when the next slot frees up.
 func (b *Bot) room(now time.Time) (int, time.Time) {
@@ -177,58 +147,4 @@ func (b *Bot) finish(ctx context.Context, o Outgoing, err error) error {
 		delete(b.queued, o.Customer)
 	}
 	return nil
-}
-
-// NextWake is when Tick next has something to do (zero: nothing planned).
-func (b *Bot) NextWake() time.Time {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	now := b.Now()
-	var next time.Time
-	earliest := func(t time.Time) {
-		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
-			next = t
-		}
-	}
-	if b.kill.Off && !b.kill.Until.IsZero() {
-		earliest(b.kill.Until)
-	}
-	if b.cfg.Digest && b.opts.Digest != nil {
-		earliest(b.nextDigest(now))
-	}
-	if b.pending && !b.kill.Active(now) {
-		_, free := b.room(now)
-		switch {
-		case now.Before(b.retryAt):
-			earliest(b.retryAt)
-		case !free.IsZero():
-			earliest(free)
-		default:
-			earliest(now)
-		}
-	}
-	return next
-}
-
-// Run calls Tick whenever work is due, until ctx ends. Production uses it;
-// replay drives Tick itself on its virtual clock.
-func (b *Bot) Run(ctx context.Context) error {
-	for {
-		if err := b.Tick(ctx); err != nil {
-			b.log.Error("scheduled work failed", "err", err)
-		}
-		wait := time.Hour
-		if next := b.NextWake(); !next.IsZero() {
-			wait = max(next.Sub(b.Now()), 10*time.Millisecond)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-b.wakeCh:
-			t.Stop()
-		case <-t.C:
-		}
-	}
 }

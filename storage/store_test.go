@@ -16,7 +16,7 @@ import (
 	waLog "go.mau.fi/whatsmeow/util/log"
 
 	"frontdesk/bot"
-	"frontdesk/bot/storetest"
+	"frontdesk/bot/porttest"
 )
 
 // openTemp opens a fresh database in the test's temporary directory.
@@ -31,7 +31,7 @@ func openTemp(t *testing.T) (*DB, string) {
 }
 
 func TestStoreContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) bot.Store {
+	porttest.RunStore(t, func(t *testing.T) bot.Store {
 		db, _ := openTemp(t)
 		return db
 	})

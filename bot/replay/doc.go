@@ -1,6 +1,6 @@
-// Package replay runs scenario transcripts (see REPLAY.md) against the real
-// bot: it parses a transcript into a Script, drives a bot.Bot on a virtual
-// Clock through a fake WhatsApp connection (Messenger), and checks the
+// Package replay runs scenario transcripts (see docs/scenarios.md) against
+// the real bot: it parses a transcript into a Script, drives a bot.Bot on a
+// virtual Clock through a fake WhatsApp connection (Messenger), and checks the
 // `expect` lines against what the bot sent.
 //
 // The package imports only bot. How a bot is built (storage, commands) is

@@ -9,7 +9,7 @@ import (
 )
 
 // Matcher holds the outputs no `expect` has consumed yet and checks
-// expectations against them (the table of REPLAY.md).
+// expectations against them (the table of docs/scenarios.md).
 type Matcher struct {
 	// Self is the owner's own chat: outputs there are "owner" outputs.
 	Self bot.UserID

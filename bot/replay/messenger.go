@@ -104,10 +104,24 @@ func (m *Messenger) record(o Output) (string, error) {
 	}
 	if o.ID == "" {
 		o.ID = m.nextID()
+	} else if o.Kind == OutText && m.sentBefore(o.Chat, o.ID) {
+		// A resend under the same id (after a crash) is the same message
+		// to the customer's phone: it shows once.
+		return o.ID, nil
 	}
 	o.At = m.clock.Now()
 	m.outputs = append(m.outputs, o)
 	return o.ID, nil
+}
+
+// sentBefore reports whether a message went to chat under id. m.mu held.
+func (m *Messenger) sentBefore(chat bot.UserID, id string) bool {
+	for _, o := range m.outputs {
+		if o.Chat == chat && o.ID == id && o.Kind != OutEdit {
+			return true
+		}
+	}
+	return false
 }
 
 // SendText records a text message.

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 )
 
 func TestMessengerRecordsInOrder(t *testing.T) {
@@ -80,4 +83,26 @@ func TestMessengerRefusesBadInput(t *testing.T) {
 	if n := len(m.Take()); n != 0 {
 		t.Errorf("%d refused sends recorded", n)
 	}
+}
+
+func TestMessengerKeepsTheContract(t *testing.T) {
+	porttest.RunMessenger(t, func(t *testing.T) porttest.MessengerHarness {
+		clock := &Clock{}
+		clock.Set(t0)
+		m := NewMessenger(clock, "T")
+		const to = bot.UserID("393331234567")
+		taken := []porttest.Shown{}
+		return porttest.MessengerHarness{
+			M: m, To: to,
+			SetOnline: func(on bool) { m.SetOffline(!on) },
+			Shown: func(*testing.T, int) []porttest.Shown {
+				for _, o := range m.Take() {
+					if o.Chat == to && o.Kind == OutText {
+						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Text})
+					}
+				}
+				return taken
+			},
+		}
+	})
 }

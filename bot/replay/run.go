@@ -70,7 +70,8 @@ func Run(ctx context.Context, s *Script, o Options) (res Result, err error) {
 	// plausible time meanwhile (the first time line, read in the host zone).
 	for _, st := range s.Steps {
 		if st.Op == OpTime {
-			r.clock.Set(st.wall(time.Local))
+			t, _ := st.wall(time.Local)
+			r.clock.Set(t)
 			break
 		}
 	}
@@ -159,7 +160,10 @@ func (r *runner) step(ctx context.Context) error {
 	st := r.st
 	switch st.Op {
 	case OpTime:
-		target := st.wall(r.loc)
+		target, msg := st.wall(r.loc)
+		if msg != "" {
+			return r.syntax(msg)
+		}
 		if !r.clockSet {
 			r.clockSet = true
 			r.clock.Set(target)
@@ -387,14 +391,4 @@ func (r *runner) verbose(format string, args ...any) {
 	}
 	line := fmt.Sprintf(format, args...)
 	fmt.Fprintf(r.o.Verbose, "%s  %s\n", FormatTime(r.clock.Now(), r.loc), strings.TrimRight(line, "\n"))
-}
-
-// wall is the moment of a time step: its own when zoned, else its date and
-// clock read in loc.
-func (st Step) wall(loc *time.Location) time.Time {
-	if st.Zoned {
-		return st.Time
-	}
-	t := st.Time
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
 }

@@ -23,10 +23,21 @@ type Script struct {
 	Steps []Step
 }
 
+// Expects counts the script's expect lines.
+func (s *Script) Expects() int {
+	n := 0
+	for _, st := range s.Steps {
+		if st.Op == OpExpect {
+			n++
+		}
+	}
+	return n
+}
+
 // Op says what a Step does.
 type Op int
 
-// The step kinds, one per line type of REPLAY.md (`me` is folded into
+// The step kinds, one per line type of docs/scenarios.md (`me` is folded into
 // Script.Self).
 const (
 	OpTime Op = iota
@@ -123,7 +134,22 @@ type SyntaxError struct {
 	Msg  string
 }
 
-func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+// Error is "FILE:LINE: message", or "FILE: message" for the file as a
+// whole (Line 0).
+func (e *SyntaxError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// MaxLineBytes is the longest line a transcript may have (without its line
+// end): far more than any message a scenario needs, and a sure sign of a
+// file that is not a transcript when exceeded.
+const MaxLineBytes = 64 << 10
+
+// bom is the byte order mark some editors put at the start of a UTF-8 file.
+const bom = "\uFEFF"
 
 // maxSyntaxErrors stops a wrong file (say, not a transcript at all) from
 // flooding the terminal.
@@ -135,11 +161,21 @@ const maxSyntaxErrors = 20
 func Parse(name string, r io.Reader) (*Script, error) {
 	p := parser{s: &Script{Name: name, Self: bot.PhoneID(DefaultSelf)}}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	// Room for the longest line and a "\r\n" after it.
+	sc.Buffer(make([]byte, 0, 4096), MaxLineBytes+2)
+	tooLong := fmt.Sprintf("line longer than %d bytes", MaxLineBytes)
 	n := 0
 	for sc.Scan() {
 		n++
-		line := strings.TrimLeft(strings.TrimRight(sc.Text(), "\r"), " \t")
+		line := strings.TrimRight(sc.Text(), "\r")
+		if n == 1 {
+			line = strings.TrimPrefix(line, bom)
+		}
+		if len(line) > MaxLineBytes {
+			p.errs = append(p.errs, &SyntaxError{File: name, Line: n, Msg: tooLong})
+			continue
+		}
+		line = strings.TrimLeft(line, " \t")
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -150,7 +186,11 @@ func Parse(name string, r io.Reader) (*Script, error) {
 			}
 		}
 	}
-	if err := sc.Err(); err != nil {
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		// The scanner cannot go past such a line: this is the last error.
+		p.errs = append(p.errs, &SyntaxError{File: name, Line: n + 1, Msg: tooLong})
+	case err != nil:
 		p.errs = append(p.errs, &SyntaxError{File: name, Line: n + 1, Msg: fmt.Sprintf("cannot read: %v", err)})
 	}
 	if len(p.errs) > 0 {

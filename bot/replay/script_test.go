@@ -202,3 +202,43 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseByteOrderMark(t *testing.T) {
+	s := parseOne(t, "\uFEFFme +39 02 1234567\ntime 2026-11-25 15:00\n")
+	if s.Self != "39021234567" || len(s.Steps) != 1 {
+		t.Errorf("Self %q, %d steps", s.Self, len(s.Steps))
+	}
+	// A comment first, and Windows line ends, as Notepad writes them.
+	parseOne(t, "\uFEFF# my setup\r\ntime 2026-11-25 15:00\r\n")
+	// Only at the start of the file: elsewhere it is not a transcript line.
+	if _, err := Parse("t.txt", strings.NewReader("time 2026-11-25 15:00\n\uFEFFwait 5m\n")); err == nil || !strings.Contains(err.Error(), "t.txt:2: unknown line") {
+		t.Errorf("a mark on line 2: %v", err)
+	}
+}
+
+func TestParseLongLine(t *testing.T) {
+	const head = "time 2026-11-25 15:00\n"
+	longest := "+39 333 1234567: " + strings.Repeat("x", MaxLineBytes-len("+39 333 1234567: "))
+	if s := parseOne(t, head+longest+"\r\n"); len(s.Steps[1].Message.Text) != MaxLineBytes-len("+39 333 1234567: ") {
+		t.Errorf("the longest line allowed was not read whole")
+	}
+	want := "line longer than " + strconv.Itoa(MaxLineBytes) + " bytes"
+	tests := []struct {
+		name string
+		body string
+		errs string // the whole error
+	}{
+		{"one byte over", head + longest + "x\nwait 5m\nbogus\n",
+			"t.txt:2: " + want + "\nt.txt:4: unknown line \"bogus\""},
+		{"10 MB", head + "owner: " + strings.Repeat("y", 10<<20) + "\nbogus\n", "t.txt:2: " + want},
+		{"10 MB without a line end", head + strings.Repeat("y", 10<<20), "t.txt:2: " + want},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("t.txt", strings.NewReader(tt.body))
+			if err == nil || err.Error() != tt.errs {
+				t.Errorf("error %v, want %q", err, tt.errs)
+			}
+		})
+	}
+}

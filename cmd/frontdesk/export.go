@@ -9,7 +9,6 @@ import (
 	"frontdesk/bot"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/commands"
-	"frontdesk/storage"
 )
 
 // `frontdesk export` and `frontdesk import` are !export and !import for
@@ -32,14 +31,12 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(rest) > 0 {
 		return usageError(fs, "unexpected argument %q", rest[0])
 	}
-	// Opening creates a missing database; an export of nothing is a
-	// mistake in the path, so say so instead.
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("export: no database at %s (give its path with --db): %w", *dbPath, err)
+	if err := existingDatabase("export", *dbPath, "give its path with --db"); err != nil {
+		return err
 	}
-	db, err := storage.Open(ctx, *dbPath)
+	db, err := openDatabase(ctx, "export", *dbPath)
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return err
 	}
 	defer db.Close()
 	cfg, ok, err := db.LoadConfig(ctx)
@@ -88,9 +85,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import %s: nothing was changed: %w", files[0], err)
 	}
-	db, err := storage.Open(ctx, *dbPath)
+	db, err := openDatabase(ctx, "import", *dbPath)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return err
 	}
 	defer db.Close()
 	// The business's own number, known once the database is linked, may

@@ -13,7 +13,6 @@ import (
 
 	"frontdesk/bot"
 	"frontdesk/commands/walink"
-	"frontdesk/storage"
 )
 
 // runLink is `frontdesk link [--db PATH] [--text T] [--out FILE.png]`: the
@@ -63,12 +62,12 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // session kept in the database at path. A missing database is not
 // created: that would only hide a wrong --db.
 func ownNumber(ctx context.Context, path string) (bot.UserID, error) {
-	if _, err := os.Stat(path); err != nil {
-		return "", fmt.Errorf("link: no database at %s (give its place with --db, or link the bot first with `frontdesk run`): %w", path, err)
+	if err := existingDatabase("link", path, "give its place with --db, or link the bot first with `frontdesk run`"); err != nil {
+		return "", err
 	}
-	db, err := storage.Open(ctx, path)
+	db, err := openDatabase(ctx, "link", path)
 	if err != nil {
-		return "", fmt.Errorf("link: %w", err)
+		return "", err
 	}
 	defer db.Close()
 	container := sqlstore.NewWithDB(db.SQL(), "sqlite3", waLog.Noop)

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"go.mau.fi/whatsmeow"
 
 	"frontdesk/bot/whatsapp"
-	"frontdesk/storage"
 )
 
 // logoutTimeout bounds the attempt to tell WhatsApp; after it the session
@@ -43,13 +41,13 @@ type logoutConfig struct {
 // logout unlinks the device: through WhatsApp when it can be reached (the
 // phone then drops it from "Linked devices"), else only locally.
 func logout(ctx context.Context, lc logoutConfig) error {
-	if _, err := os.Stat(lc.DBPath); err != nil {
-		return fmt.Errorf("logout: no database at %s (give its place with --db): %w", lc.DBPath, err)
+	if err := existingDatabase("logout", lc.DBPath, "give its place with --db"); err != nil {
+		return err
 	}
 	log := slog.New(slog.NewTextHandler(lc.Stderr, nil))
-	db, err := storage.Open(ctx, lc.DBPath)
+	db, err := openDatabase(ctx, "logout", lc.DBPath)
 	if err != nil {
-		return fmt.Errorf("logout: %w", err)
+		return err
 	}
 	defer db.Close()
 	wa, err := whatsapp.New(ctx, db.SQL(), whatsapp.Options{Log: log, ConfigureClient: lc.ConfigureClient})

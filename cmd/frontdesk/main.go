@@ -6,6 +6,11 @@
 //	frontdesk logout [--db PATH]
 //	frontdesk replay [-v] [--db PATH] FILE...
 //	frontdesk help
+//
+// Every subcommand exits 0 when it did its job, 1 when it failed (for
+// replay: an expectation did not hold), 2 for a wrong command line or
+// scenario file, and 3 when the database could not be opened (run, which
+// opens it in runBot, still exits 1 for that).
 package main
 
 import (
@@ -25,6 +30,13 @@ func main() {
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
+
+// The exit statuses; 0 is success.
+const (
+	exitFailed   = 1 // the command failed; for replay, an expectation did not hold
+	exitUsage    = 2 // a wrong command line, or a scenario file that cannot run
+	exitDatabase = 3 // the database (--db) could not be opened
+)
 
 // command is one subcommand. run gets the arguments after the command's
 // name and writes only to the writers it is given.
@@ -48,22 +60,40 @@ func commandTable() []command {
 	}
 }
 
-// run dispatches args to a subcommand; no subcommand (or only flags) means
-// "run".
+// run dispatches args to a subcommand. No arguments, or flags first, mean
+// "run"; a flag that run does not know is then most likely a mistyped
+// command, so the error names the commands.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	name := "run"
+	name, implicit := "run", true
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
+		name, args, implicit = args[0], args[1:], false
 	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		return runHelp(ctx, nil, stdout, stderr)
 	}
 	for _, c := range commandTable() {
-		if c.name == name {
-			return c.run(ctx, args, stdout, stderr)
+		if c.name != name {
+			continue
 		}
+		err := c.run(ctx, args, stdout, stderr)
+		var fe *flagError
+		if implicit && errors.As(err, &fe) && fe.undefined != "" {
+			return &exitError{code: exitUsage, err: fmt.Errorf(
+				"unknown flag -%s before any command: with no command the flags are run's (above); the commands are %s",
+				fe.undefined, commandNames())}
+		}
+		return err
 	}
 	printUsage(stderr)
-	return &exitError{code: 2, err: fmt.Errorf("unknown command %q", name)}
+	return &exitError{code: exitUsage, err: fmt.Errorf("unknown command %q", name)}
+}
+
+// commandNames lists the subcommands for an error message.
+func commandNames() string {
+	var names []string
+	for _, c := range commandTable() {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func runHelp(_ context.Context, _ []string, stdout, _ io.Writer) error {
@@ -79,10 +109,12 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "`frontdesk COMMAND -h` lists the command's flags.")
+	fmt.Fprintln(w, "Exit status: 0 done, 1 failed (replay: an expectation failed), 2 wrong usage or")
+	fmt.Fprintln(w, "scenario file, 3 the database could not be opened.")
 }
 
 // exitCode reports err on stderr and turns it into the process's exit
-// status: 0 for nil, the code an *exitError carries, else 1.
+// status: 0 for nil, the code an *exitError carries, else exitFailed.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
@@ -92,5 +124,5 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	return 1
+	return exitFailed
 }

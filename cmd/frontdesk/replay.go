@@ -12,17 +12,18 @@ import (
 
 	"frontdesk/bot"
 	"frontdesk/bot/replay"
-	"frontdesk/storage"
 )
 
 // runReplay is `frontdesk replay [-v] [--db PATH] FILE...`: every file is
-// parsed first (a syntax error anywhere exits 2 before anything runs), then
-// each runs on a fresh temporary database unless --db names one. Failures
-// and a summary per file go to stdout. The error it returns carries the
-// exit code: 1 when an expectation failed, 2 for a wrong transcript or
-// wrong usage.
+// parsed first (a syntax error anywhere, or a file without any expect
+// line, exits 2 before anything runs), then each runs on a fresh temporary
+// database unless --db names one. Failures and a summary per file go to
+// stdout. The error it returns carries the exit code: 1 when an
+// expectation failed, 2 for a wrong transcript or wrong usage, 3 when the
+// database could not be opened (nothing more runs then).
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("replay", "frontdesk replay [-v] [--db PATH] FILE...", stderr)
+	fs := newFlagSet("replay", "frontdesk replay [-v] [--db PATH] FILE...\n"+
+		"exit status: 0 all expectations hold, 1 one failed, 2 a wrong file or usage, 3 the database could not be opened", stderr)
 	verbose := fs.Bool("v", false, "print every message in and out with its virtual time")
 	dbPath := fs.String("db", "", "run on this database (kept) instead of a fresh temporary one per file")
 	files, help, err := parseFlags(fs, args)
@@ -45,7 +46,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		scripts = append(scripts, s)
 	}
 	if bad > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("replay: %d of %d files have errors; nothing was run", bad, len(files))}
+		return &exitError{code: exitUsage, err: fmt.Errorf("replay: %d of %d files have errors; nothing was run", bad, len(files))}
 	}
 
 	level := slog.LevelError
@@ -72,7 +73,12 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, s := range scripts {
 		res, err := runScript(ctx, s, *dbPath, logger, vw, stdout)
 		var se *replay.SyntaxError
+		var ee *exitError
 		switch {
+		case errors.As(err, &ee) && ee.code == exitDatabase:
+			// Every later file would fail the same way.
+			fmt.Fprintln(stderr, err)
+			return &exitError{code: exitDatabase, err: errors.New("replay: could not open the database; nothing more was run")}
 		case errors.As(err, &se):
 			fmt.Fprintln(stderr, err)
 			syntaxErrs++
@@ -88,20 +94,33 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch {
 	case syntaxErrs > 0:
-		return &exitError{code: 2, err: fmt.Errorf("replay: %d files have errors", syntaxErrs)}
+		return &exitError{code: exitUsage, err: fmt.Errorf("replay: %d of %d files have errors", syntaxErrs, len(scripts))}
 	case failedFiles > 0:
-		return &exitError{code: 1, err: fmt.Errorf("replay: %d of %d files failed", failedFiles, len(scripts))}
+		return &exitError{code: exitFailed, err: fmt.Errorf("replay: %d of %d files failed", failedFiles, len(scripts))}
 	}
 	return nil
 }
 
+// parseFile reads a transcript. One without any expect line would report
+// "ok" having checked nothing, so it is an error too.
 func parseFile(name string) (*replay.Script, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	defer f.Close()
-	return replay.Parse(name, f)
+	s, err := replay.Parse(name, f)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(s.Steps) == 0:
+		return nil, &replay.SyntaxError{File: name, Msg: "nothing to check: the file has only blank lines and comments; " +
+			"a scenario needs at least one expect line (see docs/scenarios.md)"}
+	case s.Expects() == 0:
+		return nil, &replay.SyntaxError{File: name, Msg: "nothing to check: the file has no expect line; " +
+			"a scenario needs at least one (see docs/scenarios.md)"}
+	}
+	return s, nil
 }
 
 // runScript runs one transcript on dbPath, or on a fresh database in a
@@ -110,7 +129,7 @@ func runScript(ctx context.Context, s *replay.Script, dbPath string, log *slog.L
 	if dbPath == "" {
 		dir, err := os.MkdirTemp("", "frontdesk-replay-*")
 		if err != nil {
-			return replay.Result{}, fmt.Errorf("temporary database: %w", err)
+			return replay.Result{}, databaseError("", fmt.Errorf("temporary directory: %w", err))
 		}
 		defer os.RemoveAll(dir)
 		dbPath = filepath.Join(dir, "frontdesk.db")
@@ -127,7 +146,8 @@ func runScript(ctx context.Context, s *replay.Script, dbPath string, log *slog.L
 // commands as `run`) on the replay's fake connection and virtual clock.
 func replayFactory(log *slog.Logger) replay.Factory {
 	return func(ctx context.Context, dbPath string, m *replay.Messenger, c bot.Clock, self bot.UserID) (*bot.Bot, func() error, error) {
-		db, err := storage.Open(ctx, dbPath)
+		// The runner names the file; "replay:" would only repeat.
+		db, err := openDatabase(ctx, "", dbPath)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -27,16 +27,12 @@ func replayFiles(t *testing.T, args ...string) (stdout, stderr string, code int)
 	return out.String(), errb.String(), code
 }
 
-// TestScenarios runs the project's transcripts and the shared acceptance
-// scenarios through the real bot, storage and commands.
+// TestScenarios runs the project's transcripts through the real bot,
+// storage and commands.
 func TestScenarios(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"../../testdata/scenarios/*.txt", "../../../shared/scenarios/*.txt"} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
+	files, err := filepath.Glob("../../testdata/scenarios/*.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(files) == 0 {
 		t.Fatal("no scenario files found")
@@ -107,8 +103,59 @@ func TestReplayExitCodes(t *testing.T) {
 			notRunOf: good,
 		},
 		{
+			name:     "an empty file has nothing to check",
+			body:     "",
+			code:     2,
+			stderr:   []string{"case.txt: nothing to check: the file has only blank lines and comments"},
+			notRunOf: good,
+		},
+		{
+			name:   "comments and blank lines only",
+			body:   "# my setup, to be written\n\n   \n# later\n",
+			code:   2,
+			stderr: []string{"case.txt: nothing to check", "at least one expect line"},
+		},
+		{
+			name:   "no expect line",
+			body:   awayAlways + "+39 333 1234567: hi\n",
+			code:   2,
+			stderr: []string{"case.txt: nothing to check: the file has no expect line"},
+		},
+		{
+			name:   "a byte order mark is skipped",
+			body:   "\uFEFF" + awayAlways + "+39 333 1234567: hi\nexpect +39 333 1234567: We are closed.\n",
+			code:   0,
+			stdout: []string{"ok   ", "1 expectations hold"},
+		},
+		{
+			name:   "a 10 MB line",
+			body:   awayAlways + "+39 333 1234567: " + strings.Repeat("x", 10<<20) + "\nexpect none\n",
+			code:   2,
+			stderr: []string{"case.txt:7: line longer than 65536 bytes"},
+		},
+		{
+			name: "a local time in a spring-forward gap",
+			body: "time 2026-03-28T10:00:00+01:00\nowner: !tz Europe/Rome\nexpect owner ~ Europe/Rome\ntime 2026-03-29 02:30\nexpect none\n",
+			code: 2,
+			stderr: []string{"case.txt:4: time 2026-03-29 02:30 does not exist in Europe/Rome: the clocks jump from 02:00 to 03:00",
+				"RFC 3339 with an offset"},
+		},
+		{
+			name: "a local time in a fall-back overlap",
+			body: "time 2026-10-24T10:00:00+02:00\nowner: !tz Europe/Rome\nexpect owner ~ Europe/Rome\ntime 2026-10-25 02:30\nexpect none\n",
+			code: 2,
+			stderr: []string{"case.txt:4: time 2026-10-25 02:30 happens twice in Europe/Rome",
+				"2026-10-25T02:30:00+02:00 for the first, 2026-10-25T02:30:00+01:00 for the second"},
+		},
+		{
+			name:   "local times beside the DST change are fine",
+			body:   "time 2026-03-28T10:00:00+01:00\nowner: !tz Europe/Rome\nexpect owner ~ Europe/Rome\ntime 2026-03-29 01:59\ntime 2026-03-29 03:00\nexpect none\n",
+			code:   0,
+			stdout: []string{"ok   "},
+		},
+		{
 			name:   "clock going back after a zone change exits 2",
-			body:   "time 2026-11-25T10:00:00+01:00\nowner: !tz Asia/Tokyo\ntime 2026-11-25 12:00\n",
+			body:   "time 2026-11-25T10:00:00+01:00\nowner: !tz Asia/Tokyo\ntime 2026-11-25 12:00\nexpect none\n",
 			code:   2,
 			stderr: []string{"case.txt:3: time 2026-11-25 12:00:00 JST sends the clock back"},
 		},
@@ -156,7 +203,7 @@ func TestReplayUsage(t *testing.T) {
 func TestReplayVerbose(t *testing.T) {
 	// The zone is set first, so the times shown do not depend on the host's.
 	f := writeScenario(t, "v.txt", "time 2026-11-25T21:00:00+01:00\nowner: !tz Europe/Rome\n"+
-		awayAlways+"offline\n+39 333 1234567 (Mario): hi\nwait 5m\nonline\n")
+		awayAlways+"offline\n+39 333 1234567 (Mario): hi\nwait 5m\nonline\nexpect +39 333 1234567: We are closed.\n")
 	out, errs, code := replayFiles(t, f, "-v")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)

@@ -1,12 +1,4 @@
-// Package storetest is the contract suite for bot.Store: what every
-// implementation (SQLite in package storage, any in-memory one) must do,
-// so that the bot behaves the same on each. Like testing/slogtest, it is
-// called from the implementation's own tests:
-//
-//	func TestStore(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) bot.Store { return openTestStore(t) })
-//	}
-package storetest
+package porttest
 
 import (
 	"encoding/json"
@@ -19,10 +11,10 @@ import (
 	"frontdesk/bot"
 )
 
-// Run runs the contract suite against stores made by open. open is called
+// RunStore runs the Store contract suite against stores made by open. open is called
 // once per subtest and must return an empty store; Run closes it when the
 // subtest ends.
-func Run(t *testing.T, open func(t *testing.T) bot.Store) {
+func RunStore(t *testing.T, open func(t *testing.T) bot.Store) {
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s bot.Store)

@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// Retention is how long per-message rows (inbound records, normalised
-// questions) are kept.
-const Retention = 90 * 24 * time.Hour
+// The weekly digest goes to the owner every Monday at 09:00 in the
+// business's time zone, once, while it is switched on; the text is written
+// by the Digest option (the commands package).
 
 // lastDigestTime is the latest Monday 09:00 in loc at or before t.
 func lastDigestTime(t time.Time, loc *time.Location) time.Time {
@@ -44,42 +44,30 @@ func (b *Bot) noteDigestSent(ctx context.Context, at time.Time) bool {
 	return true
 }
 
-// weekly sends the digest when due and prunes old rows once a day. The
-// digest follows the business's time zone at every moment (a !tz moves
-// it), and one owed from while the bot was stopped goes out once, late.
-func (b *Bot) weekly(ctx context.Context, now time.Time) {
+// digestIfDue sends the digest when due. It follows the business's time
+// zone at every moment (a !tz moves it), and one owed from while the bot
+// was stopped goes out once, late.
+func (b *Bot) digestIfDue(ctx context.Context, now time.Time) {
 	b.mu.Lock()
-	dueDigest := false
+	due := false
 	if b.cfg.Digest && b.opts.Digest != nil {
 		if b.digestSent.IsZero() {
 			// Switched on by an older version: start counting now.
 			b.noteDigestSent(ctx, now)
 		} else if !now.Before(b.nextDigest(now)) {
-			dueDigest = b.noteDigestSent(ctx, now)
+			due = b.noteDigestSent(ctx, now)
 		}
-	}
-	if b.housekeepAt.IsZero() {
-		b.housekeepAt = now
-	}
-	dueHousekeep := !now.Before(b.housekeepAt)
-	if dueHousekeep {
-		b.housekeepAt = now.Add(24 * time.Hour)
 	}
 	b.mu.Unlock()
-
-	if dueHousekeep {
-		if err := b.opts.Store.Retain(ctx, now.Add(-Retention)); err != nil {
-			b.log.Warn("prune old rows", "err", err)
-		}
+	if !due {
+		return
 	}
-	if dueDigest {
-		text, err := b.opts.Digest(ctx, b)
-		if err != nil {
-			b.log.Warn("write digest", "err", err)
-			return
-		}
-		if err := b.Say(ctx, b.opts.Self, text); err != nil {
-			b.log.Warn("send digest", "err", err)
-		}
+	text, err := b.opts.Digest(ctx, b)
+	if err != nil {
+		b.log.Warn("write digest", "err", err)
+		return
+	}
+	if err := b.Say(ctx, b.opts.Self, text); err != nil {
+		b.log.Warn("send digest", "err", err)
 	}
 }

@@ -1,0 +1,96 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// MaxQueuedPerCustomer is how many automatic messages one customer may
+// have waiting in the outbox; a message beyond it gets no automatic reply
+// (recorded as "flood"), so one customer cannot fill the queue.
+const MaxQueuedPerCustomer = 5
+
+func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
+	now := b.Now()
+	id, alias := b.canonical(ctx, m)
+	if b.isAdmin(id) {
+		// Team members command the bot from their own chat and never get
+		// automatic replies. Their commands take effect exactly once, as
+		// the owner's do.
+		in := Inbound{Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Alias: alias, Sent: m.Sent, Received: now, Rules: []string{"admin"}}
+		if dup, err := b.seen(ctx, in); err != nil || dup {
+			return err
+		}
+		rec := &commandRecord{in: in}
+		if text := strings.TrimSpace(m.Text); IsCommand(text) {
+			b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
+		}
+		if rec.done {
+			return nil
+		}
+		_, err := b.record(ctx, in)
+		return err
+	}
+	cust, err := b.opts.Store.Customer(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load customer: %w", err)
+	}
+	if cust.LastInbound.IsZero() && !cust.Known {
+		b.knownByAlias(ctx, &cust, m)
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	folded := Fold(m.Text)
+	d := decide(b.view(), Input{Text: m.Text, Folded: folded, Name: m.PushName, Sent: m.Sent, Now: now, Customer: cust, OwnerActive: b.ownerActive})
+	in := Inbound{
+		Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Alias: alias, Name: m.PushName,
+		Sent: m.Sent, Received: now, TouchCustomer: true,
+		Question: questionOf(folded, d.Shortcut),
+	}
+	switch {
+	case d.Suppressed != "":
+		in.Rules = []string{d.Suppressed}
+	case len(d.Parts) > 0 && b.queued[id] >= MaxQueuedPerCustomer:
+		in.Rules = []string{SuppressedFlood}
+	case len(d.Parts) > 0:
+		in.Rules = d.Rules()
+		in.AwayPeriod = d.AwayPeriod
+		in.KeywordsSent = d.KeywordIDs
+		in.Shortcut = d.Shortcut
+		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now,
+			MsgID: b.opts.Messenger.NewMessageID()}
+	}
+	fresh, err := b.record(ctx, in)
+	if err != nil || !fresh {
+		return err
+	}
+	if b.opts.LogMessages {
+		b.log.Info("customer message", "chat", m.Chat.String(), "text", m.Text, "rules", in.Rules)
+	} else {
+		b.log.Info("customer message", "chat", m.Chat.String(), "rules", in.Rules)
+	}
+	if d.Suppressed == SuppressedLate {
+		b.late[id] = true
+	}
+	if in.Reply != nil {
+		b.queued[id]++
+		b.pending = true
+		b.signal()
+	}
+	return nil
+}
+
+// questionOf is the form of a message kept for frequent-question mining:
+// folded, numbers masked, and only for ordinary questions.
+func questionOf(folded, shortcut string) string {
+	if shortcut != "" {
+		return ""
+	}
+	q := MaskNumbers(folded)
+	if q == "" || len([]rune(q)) > 120 {
+		return ""
+	}
+	return q
+}

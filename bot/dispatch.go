@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// HandleMessage classifies, decides, records and queues the reply for one
+// inbound message. It returns nil once the message is recorded (or was a
+// duplicate): only then may the transport acknowledge it. Sending happens
+// later, from the outbox, in Tick.
+func (b *Bot) HandleMessage(ctx context.Context, m Message) error {
+	b.handleMu.Lock()
+	defer b.handleMu.Unlock()
+	switch m.Kind {
+	case OwnerSelf:
+		return b.handleOwnerSelf(ctx, m)
+	case OwnerInChat:
+		return b.handleOwnerInChat(ctx, m)
+	case FromCustomer:
+		return b.handleCustomer(ctx, m)
+	default:
+		b.log.Debug("ignored message", "why", m.Why, "id", m.ID)
+		return nil
+	}
+}
+
+// record stores in; a duplicate is reported as done=false with no error.
+func (b *Bot) record(ctx context.Context, in Inbound) (bool, error) {
+	err := b.opts.Store.RecordInbound(ctx, in)
+	if errors.Is(err, ErrDuplicate) {
+		b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("record message %s: %w", in.ID, err)
+	}
+	return true, nil
+}
+
+// seen reports whether in was recorded before (a redelivery).
+func (b *Bot) seen(ctx context.Context, in Inbound) (bool, error) {
+	who := in.Customer
+	if who == "" {
+		who = in.Chat
+	}
+	dup, err := b.opts.Store.Recorded(ctx, who, in.Alias, in.ID)
+	if err != nil {
+		return false, fmt.Errorf("look up message %s: %w", in.ID, err)
+	}
+	if dup {
+		b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
+	}
+	return dup, nil
+}
+
+// handleOwnerSelf runs a command (or previews a shortcut) from the self
+// chat. The message is recorded with the command's first change, or after
+// it, never before: see record.go.
+func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
+	now := b.Now()
+	// The self chat may be addressed by phone number or LID: it is
+	// recorded under the business's own number either way.
+	in := Inbound{Chat: b.opts.Self, ID: m.ID, Kind: OwnerSelf, Sent: m.Sent, Received: now, OwnerActive: true}
+	if dup, err := b.seen(ctx, in); err != nil || dup {
+		return err
+	}
+	b.noteOwnerActive(now)
+	rec := &commandRecord{in: in}
+	text := strings.TrimSpace(m.Text)
+	switch {
+	case IsCommand(text):
+		b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
+	case strings.HasPrefix(text, "/"):
+		b.previewShortcut(ctx, m.Chat, text, now)
+	}
+	if rec.done {
+		return nil
+	}
+	_, err := b.record(ctx, in)
+	return err
+}
+
+// IsCommand reports whether a text from the owner or an admin is a command
+// for the bot: "!..." or a pasted configuration document ("{...").
+func IsCommand(text string) bool {
+	text = strings.TrimSpace(text)
+	return strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{")
+}
+
+// handleOwnerInChat notes the owner's activity in a customer chat and
+// expands a shortcut typed there. The message is recorded after the
+// expansion, so a crash in between expands it on redelivery (editing the
+// message into the same text again shows nothing new).
+func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
+	now := b.Now()
+	customer, alias := b.canonical(ctx, m)
+	in := Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerInChat, Customer: customer, Alias: alias,
+		Sent: m.Sent, Received: now, OwnerWrote: true, OwnerActive: true}
+	if dup, err := b.seen(ctx, in); err != nil || dup {
+		return err
+	}
+	b.noteOwnerActive(now)
+	if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") {
+		if s := b.expandShortcut(ctx, m, customer, text, now); s != "" {
+			in.Shortcut, in.ShortcutByOwner = s, true
+		}
+	}
+	_, err := b.record(ctx, in)
+	return err
+}
+
+func (b *Bot) noteOwnerActive(at time.Time) {
+	b.mu.Lock()
+	if at.After(b.ownerActive) {
+		b.ownerActive = at
+	}
+	b.mu.Unlock()
+}
+
+func (b *Bot) runCommand(ctx context.Context, c CommandMessage) {
+	if b.opts.Commands == nil {
+		return
+	}
+	b.opts.Commands.Run(ctx, b, c)
+}

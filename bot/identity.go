@@ -1,0 +1,139 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// canonical returns the identity a person is keyed by (the phone number
+// when known, else the LID) and their other identity when known. It learns
+// LID/phone pairs as they show up.
+func (b *Bot) canonical(ctx context.Context, m Message) (id, alias UserID) {
+	if !m.Chat.IsLID() {
+		if m.ChatAlt.IsLID() {
+			b.learnIdentity(ctx, m.ChatAlt, m.Chat)
+		}
+		return m.Chat, m.ChatAlt
+	}
+	if m.ChatAlt != "" && !m.ChatAlt.IsLID() {
+		b.learnIdentity(ctx, m.Chat, m.ChatAlt)
+		return m.ChatAlt, m.Chat
+	}
+	pn, err := b.opts.Store.PhoneForLID(ctx, m.Chat)
+	if err != nil {
+		b.log.Warn("look up phone number for LID", "lid", m.Chat.String(), "err", err)
+	}
+	if pn == "" {
+		pn = b.adminForLID(ctx, m.Chat)
+	}
+	if pn != "" {
+		return pn, m.Chat
+	}
+	return m.Chat, ""
+}
+
+// adminAskEvery limits how often the Directory is asked about admins whose
+// LID is unknown.
+const adminAskEvery = 10 * time.Minute
+
+// adminForLID returns the admin whose LID lid is, asking the Directory
+// about admins whose LID is not known yet; "" when lid is nobody's. An
+// admin must never be mistaken for a customer because WhatsApp addressed
+// them by a LID before the mapping was learned.
+func (b *Bot) adminForLID(ctx context.Context, lid UserID) UserID {
+	if b.opts.Directory == nil {
+		return ""
+	}
+	now := b.Now()
+	b.mu.Lock()
+	var ask []UserID
+	for _, a := range b.cfg.Admins {
+		if at, ok := b.adminLIDAsked[a]; !ok || now.Sub(at) >= adminAskEvery {
+			ask = append(ask, a)
+		}
+	}
+	b.mu.Unlock()
+	var unknown []UserID
+	for _, a := range ask {
+		if l, err := b.opts.Store.LIDForPhone(ctx, a); err == nil && l == "" {
+			unknown = append(unknown, a)
+		}
+	}
+	if len(unknown) == 0 {
+		return ""
+	}
+	found, err := b.opts.Directory.LIDsOf(ctx, unknown)
+	if err != nil {
+		b.log.Warn("look up admins' LIDs", "err", err)
+		return ""
+	}
+	b.mu.Lock()
+	for _, a := range unknown {
+		b.adminLIDAsked[a] = now
+	}
+	b.mu.Unlock()
+	var match UserID
+	for pn, l := range found {
+		if l == "" || !l.IsLID() {
+			continue
+		}
+		b.learnIdentity(ctx, l, pn)
+		if l == lid {
+			match = pn
+		}
+	}
+	return match
+}
+
+func (b *Bot) learnIdentity(ctx context.Context, lid, pn UserID) {
+	known, err := b.opts.Store.PhoneForLID(ctx, lid)
+	if err == nil && known == pn {
+		return
+	}
+	if err := b.opts.Store.LinkIdentity(ctx, lid, pn); err != nil {
+		b.log.Warn("remember LID mapping", "lid", lid.String(), "err", err)
+	}
+}
+
+func (b *Bot) isAdmin(id UserID) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, a := range b.cfg.Admins {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+// knownByAlias treats a customer who is new under one identity as known
+// when the other identity was seen before (in the history at linking, or
+// writing by LID before the phone number was known): old customers are
+// never greeted as new because WhatsApp changed how it addresses them.
+func (b *Bot) knownByAlias(ctx context.Context, cust *Customer, m Message) {
+	alias := m.ChatAlt
+	if alias == "" || alias == cust.ID {
+		alias = m.Chat
+	}
+	if alias == cust.ID && !cust.ID.IsLID() {
+		lid, err := b.opts.Store.LIDForPhone(ctx, cust.ID)
+		if err != nil {
+			b.log.Warn("look up LID for phone number", "err", err)
+			return
+		}
+		alias = lid
+	}
+	if alias == "" || alias == cust.ID {
+		return
+	}
+	other, err := b.opts.Store.Customer(ctx, alias)
+	if err != nil {
+		b.log.Warn("load customer by other identity", "err", err)
+		return
+	}
+	if other.Known || !other.LastInbound.IsZero() {
+		cust.Known = true
+		cust.LastInbound = other.LastInbound
+		cust.AwayPeriod = other.AwayPeriod
+	}
+}
