@@ -687,5 +687,5 @@ func (b *Bot) reportLate(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	return b.Say(ctx, b.opts.Self, ownerText(lang, msgLate, n))
+	return b.Say(ctx, b.opts.Self, Tr(lang, "While the bot was offline, %d chat(s) waited more than 6 hours. They got no automatic reply: please answer them yourself.", n))
 }
