@@ -81,22 +81,22 @@ type InvalidConfigError struct {
 	Problems []error
 }
 
-func (e *InvalidConfigError) Error() string { return e.Format("and %d more") }
+func (e *InvalidConfigError) Error() string { return e.In("en") }
 
-// Format words the refusal with at most maxImportProblems problems, one a
-// line; more, given like "and %d more", counts the rest.
-func (e *InvalidConfigError) Format(more string) string {
+// In words the refusal in lang with at most maxImportProblems problems,
+// one a line, and counts the rest.
+func (e *InvalidConfigError) In(lang string) string {
 	var b strings.Builder
-	b.WriteString("invalid configuration: ")
+	b.WriteString(bot.T(lang, "invalid configuration: "))
 	for i, p := range e.Problems {
 		if i == maxImportProblems {
-			b.WriteString("\n" + fmt.Sprintf(more, len(e.Problems)-i))
+			b.WriteString("\n" + bot.Tr(lang, "and %d more", len(e.Problems)-i))
 			break
 		}
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(p.Error())
+		b.WriteString(bot.ErrorText(lang, p))
 	}
 	return b.String()
 }
@@ -249,10 +249,10 @@ func runImport(ctx context.Context, c *Call) error {
 	}
 	cfg, err := DecodeConfig([]byte(doc), c.Bot.Self())
 	if err != nil {
-		reason := err.Error()
+		reason := bot.ErrorText(c.Lang(), err)
 		var invalid *InvalidConfigError
 		if errors.As(err, &invalid) {
-			reason = invalid.Format(c.T("and %d more"))
+			reason = invalid.In(c.Lang())
 		}
 		msg := c.Tf("Import refused, nothing was changed: %s", reason)
 		if strings.ContainsAny(doc, "“”") {
