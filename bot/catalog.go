@@ -129,7 +129,7 @@ func (ps Problems) In(lang string) string {
 // Unwrap returns the problems.
 func (ps Problems) Unwrap() []error { return ps }
 
-// localized is an error or value that can be shown in a language.
+// localized is an error that can be shown in a language.
 type localized interface{ In(lang string) string }
 
 // ErrorText renders err in lang when it is a Problem, Problems, or wraps
@@ -146,31 +146,18 @@ func ErrorText(lang string, err error) string {
 	return err.Error()
 }
 
-// Word is a setting value shown to the owner (always, open, closed, on,
-// off): it prints as itself, and in another language through the
-// catalog. The words the owner types stay English.
-type Word string
-
-// In renders the word in lang.
-func (w Word) In(lang string) string { return T(lang, string(w)) }
-
-// localArgs renders errors and Words among args in lang.
+// localArgs renders the errors among args in lang.
 func localArgs(lang string, args []any) []any {
 	out := args
 	for i, a := range args {
-		var s string
-		switch v := a.(type) {
-		case Word:
-			s = v.In(lang)
-		case error:
-			s = ErrorText(lang, v)
-		default:
+		err, ok := a.(error)
+		if !ok {
 			continue
 		}
 		if &out[0] == &args[0] {
 			out = append([]any(nil), args...)
 		}
-		out[i] = s
+		out[i] = ErrorText(lang, err)
 	}
 	return out
 }

@@ -447,4 +447,12 @@ var catalogIT = map[string]string{
 
 	// commands/export.go: a refused import
 	"invalid configuration: ": "configurazione non valida: ",
+
+	// commands/text.go: the words of settings
+	"always": "sempre",
+
+	// bot/engine.go: the kill switch turned on by WhatsApp trouble
+	"WhatsApp restricted the account: %s":                      "WhatsApp ha limitato l'account: %s",
+	"WhatsApp restricted the account: %s until %s":             "WhatsApp ha limitato l'account: %s fino al %s",
+	"%v. Automatic replies are OFF. Type !on when it is over.": "%v. Le risposte automatiche sono DISATTIVATE. Scrivi !on quando è finita.",
 }

@@ -109,7 +109,7 @@ func showMessage(c *Call, k messageKind) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", k.title(c), c.onOff(*f.On))
 	fmt.Fprintf(&b, c.T("Text: %s\n"), c.quote(*f.Text))
-	fmt.Fprintf(&b, c.T("When: %s\n"), *f.When)
+	fmt.Fprintf(&b, c.T("When: %s\n"), c.whenWord(*f.When))
 	fmt.Fprintf(&b, c.T("After: %d %s"), *f.After, c.T(k.afterUnit))
 	if len(*f.Shifts) > 0 {
 		b.WriteString("\n" + formatShifts(c, *f.Shifts))
@@ -206,7 +206,7 @@ func setMessageWhen(c *Call, k messageKind) error {
 	if err != nil {
 		return fmt.Errorf("save %s when: %w", k.name, err)
 	}
-	return c.Reply(c.Tf("%s: when %s.", k.title(c), when))
+	return c.Reply(c.Tf("%s: when %s.", k.title(c), c.whenWord(when)))
 }
 
 func setMessageAfter(c *Call, k messageKind) error {

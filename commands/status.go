@@ -43,9 +43,9 @@ func runStatus(ctx context.Context, c *Call) error {
 
 	line("%s", c.T("frontdesk status"))
 	line(c.T("Away: %s — %s (when %s, after %d min)"),
-		c.onOff(cfg.Away.On), c.quote(preview(cfg.Away.Text, 6)), cfg.Away.When, cfg.Away.AfterMinutes)
+		c.onOff(cfg.Away.On), c.quote(preview(cfg.Away.Text, 6)), c.whenWord(cfg.Away.When), cfg.Away.AfterMinutes)
 	line(c.T("Greeting: %s — %s (when %s, after %d days)"),
-		c.onOff(cfg.Greeting.On), c.quote(preview(cfg.Greeting.Text, 6)), cfg.Greeting.When, cfg.Greeting.AfterDays)
+		c.onOff(cfg.Greeting.On), c.quote(preview(cfg.Greeting.Text, 6)), c.whenWord(cfg.Greeting.When), cfg.Greeting.AfterDays)
 	line(c.T("Keyword answers: %d"), len(cfg.Keywords))
 	line(c.T("Quick replies: %d"), len(cfg.QuickReplies))
 	line("%s", killSwitchLine(c, b.KillSwitch(), now, loc))

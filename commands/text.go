@@ -46,6 +46,20 @@ func (c *Call) onOff(on bool) string {
 	return c.T("off")
 }
 
+// whenWord shows a `when` setting (always, open, closed) in the answer's
+// language; the owner types the English word (or its Italian alias).
+func (c *Call) whenWord(w string) string {
+	switch w {
+	case bot.WhenAlways:
+		return c.T("always")
+	case bot.WhenOpen:
+		return c.T("open")
+	case bot.WhenClosed:
+		return c.T("closed")
+	}
+	return w
+}
+
 // quote shows a text the owner set, or a placeholder when it is empty.
 func (c *Call) quote(s string) string {
 	if strings.TrimSpace(s) == "" {
