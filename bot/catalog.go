@@ -23,9 +23,6 @@ var catalog = map[string]map[string]string{
 	"it": catalogIT,
 }
 
-// Languages are the languages of owner-facing texts, English first.
-var Languages = []string{"en", "it"}
-
 // T returns the translation of text in lang, or text itself when lang is
 // English or the catalog has no translation. It does no formatting, so a
 // text may hold a plain "%".
