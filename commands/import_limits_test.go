@@ -112,7 +112,7 @@ func TestImportErrorNamesAtMostTenProblems(t *testing.T) {
 	ob.must("!lang it")
 	doc := mustEncode(t, cfg)
 	got := ob.owner(string(doc))
-	contains(t, "italian", got, "Importazione rifiutata, non è cambiato nulla: invalid configuration: keywords[1].phrases[0]", "\ne altri 15")
+	contains(t, "italian", got, "Importazione rifiutata, non è cambiato nulla: configurazione non valida: keywords[1].phrases[0]: la frase ha", "\ne altri 15")
 }
 
 // TestCommandsAndImportAgree: for each value, a command accepts it exactly
