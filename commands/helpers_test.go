@@ -61,7 +61,7 @@ type botOptions struct {
 	// without validation: that is how tests reach states the commands
 	// would refuse.
 	stored *bot.Config
-	table  []*Command
+	table  []*Command // nil: the whole table, as New() makes it
 	digest func(context.Context, bot.Business) (string, error)
 	log    *slog.Logger
 }
@@ -99,7 +99,7 @@ func withLog(l *slog.Logger) botOption { return func(o *botOptions) { o.log = l 
 // computer's zone and the whole command table, unless opts say otherwise.
 func newTestBot(t testing.TB, opts ...botOption) *testBot {
 	t.Helper()
-	o := botOptions{self: ownerNum, start: wed10, hostZone: rome, table: Commands()}
+	o := botOptions{self: ownerNum, start: wed10, hostZone: rome}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -114,8 +114,12 @@ func newTestBot(t testing.TB, opts ...botOption) *testBot {
 			t.Fatalf("store configuration: %v", err)
 		}
 	}
-	tb := &testBot{t: t, db: db, msg: &porttest.Messenger{}, clock: porttest.NewClock(o.start),
-		r: NewRouter(o.table), chat: o.self}
+	tb := &testBot{t: t, db: db, msg: &porttest.Messenger{}, clock: porttest.NewClock(o.start), chat: o.self}
+	if o.table == nil {
+		tb.r = New().(*Router) // the table and router the program runs
+	} else {
+		tb.r = NewRouter(o.table)
+	}
 	if tb.chat == "" {
 		tb.chat = o.selfLID
 	}
