@@ -123,6 +123,9 @@ func newTestBot(t testing.TB, opts ...botOption) *testBot {
 	if tb.chat == "" {
 		tb.chat = o.selfLID
 	}
+	if tb.chat == "" {
+		t.Fatal("newTestBot: no self chat (give withSelf or withSelfLID)")
+	}
 	tb.b, err = bot.New(ctx, bot.Options{
 		Store: db, Messenger: tb.msg, Clock: tb.clock, Commands: tb.r,
 		Self: o.self, SelfLID: o.selfLID, HostZone: o.hostZone, Digest: o.digest, Log: o.log,
