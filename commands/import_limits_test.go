@@ -108,7 +108,7 @@ func TestImportErrorNamesAtMostTenProblems(t *testing.T) {
 		t.Errorf("the error has %d characters", n)
 	}
 
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!lang it")
 	doc := mustEncode(t, cfg)
 	got := ob.owner(string(doc))
@@ -137,7 +137,7 @@ func TestCommandsAndImportAgree(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, v := range tt.values {
-			ob := newOwnerBot(t, nil)
+			ob := newTestBot(t)
 			answer := ob.owner(tt.command + v)
 			byCommand := !strings.Contains(answer, "Usage:") && !strings.Contains(answer, "Refused") && !strings.Contains(answer, "not") && !strings.Contains(answer, "cannot")
 			cfg := bot.DefaultConfig()
