@@ -455,4 +455,13 @@ var catalogIT = map[string]string{
 	"WhatsApp restricted the account: %s":                      "WhatsApp ha limitato l'account: %s",
 	"WhatsApp restricted the account: %s until %s":             "WhatsApp ha limitato l'account: %s fino al %s",
 	"%v. Automatic replies are OFF. Type !on when it is over.": "%v. Le risposte automatiche sono DISATTIVATE. Scrivi !on quando è finita.",
+
+	// commands/hoursyntax.go, killswitch.go, schedule.go: parse errors
+	"%q is not a day: write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)": "%q non è un giorno: scrivi lun-ven, sab, lun,mer,ven, ven-lun, daily, feriali o weekend (anche mon tue wed thu fri sat sun)",
+	"no days given: write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)":   "nessun giorno indicato: scrivi lun-ven, sab, lun,mer,ven, ven-lun, daily, feriali o weekend (anche mon tue wed thu fri sat sun)",
+	"which days? start with the days, like: mon-fri 09:00-13:00 14:00-18:00, or: sun closed":                                   "quali giorni? inizia con i giorni, come: lun-ven 09:00-13:00 14:00-18:00, oppure: dom chiuso",
+	"no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed":                              "nessun orario dopo i giorni: aggiungi fasce come 09:00-13:00 14:00-18:00, o la parola chiuso",
+	"%q mixes windows with closed: give either windows like 09:00-13:00 or the word closed":                                    "%q mescola fasce orarie e chiuso: indica fasce come 09:00-13:00 oppure la parola chiuso",
+	"%q is not a duration":           "%q non è una durata",
+	"time zone %q: not an IANA name": "fuso orario %q: non è un nome IANA",
 }

@@ -10,7 +10,7 @@ import (
 	"frontdesk/bot"
 )
 
-// The kill switch (SPEC §2): !off stops every automatic message at once,
+// The kill switch: !off stops every automatic message at once,
 // !pause is !off with an automatic resume, !on resumes and runs !check.
 
 // Pause limits.
@@ -110,7 +110,7 @@ func parsePause(s string) (time.Duration, error) {
 	if i := strings.IndexByte(s, 'd'); i >= 0 {
 		days, err := strconv.Atoi(s[:i])
 		if err != nil || days < 0 || days > 366 {
-			return 0, fmt.Errorf("%q is not a duration", s)
+			return 0, bot.Problemf("%q is not a duration", s)
 		}
 		total = time.Duration(days) * 24 * time.Hour
 		s = s[i+1:]
@@ -120,7 +120,7 @@ func parsePause(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration", s)
+		return 0, bot.Problemf("%q is not a duration", s)
 	}
 	return total + d, nil
 }

@@ -73,7 +73,7 @@ func runTZ(ctx context.Context, c *Call) error {
 // ("europe/rome"). "Local" and "" are refused: they depend on the host.
 func loadZone(name string) (*time.Location, error) {
 	if name == "" || strings.EqualFold(name, "local") || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
-		return nil, fmt.Errorf("time zone %q: not an IANA name", name)
+		return nil, bot.Problemf("time zone %q: not an IANA name", name)
 	}
 	if loc, err := time.LoadLocation(name); err == nil {
 		return loc, nil
