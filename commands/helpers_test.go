@@ -44,7 +44,7 @@ type testBot struct {
 	b     *bot.Bot
 	db    *storage.DB
 	msg   *porttest.Messenger
-	clock *porttest.Clock
+	clock *bot.ManualClock
 	r     *Router
 	// chat is the owner's self chat: the own number, or the own LID while
 	// the number is unknown.
@@ -114,7 +114,7 @@ func newTestBot(t testing.TB, opts ...botOption) *testBot {
 			t.Fatalf("store configuration: %v", err)
 		}
 	}
-	tb := &testBot{t: t, db: db, msg: &porttest.Messenger{}, clock: porttest.NewClock(o.start), chat: o.self}
+	tb := &testBot{t: t, db: db, msg: &porttest.Messenger{}, clock: bot.NewManualClock(o.start), chat: o.self}
 	if o.table == nil {
 		tb.r = New().(*Router) // the table and router the program runs
 	} else {
