@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -52,7 +51,7 @@ func (w *Week) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if raw.Days != nil && len(raw.Days) != 7 {
-		return fmt.Errorf("hours.days: %d days given; give exactly 7, Sunday first ([] for a closed day)", len(raw.Days))
+		return Problemf("hours.days: %d days given; give exactly 7, Sunday first ([] for a closed day)", len(raw.Days))
 	}
 	*w = Week{Set: raw.Set}
 	copy(w.Days[:], raw.Days)

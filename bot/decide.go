@@ -255,7 +255,7 @@ func (v view) menu() string {
 		return ""
 	}
 	if more > 0 {
-		lines = append(lines, ownerText(v.cfg.Lang, msgMenuMore, more))
+		lines = append(lines, Tr(v.cfg.Lang, "@menu|and %d more", more))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -36,9 +36,9 @@ func (b *Bot) HandleEvent(ctx context.Context, ev any) error {
 		b.signal()
 		return b.reportLate(ctx)
 	case AccountTrouble:
-		reason := "WhatsApp restricted the account: " + ev.Reason
+		reason := Problemf("WhatsApp restricted the account: %s", ev.Reason)
 		if !ev.Until.IsZero() {
-			reason += " until " + ev.Until.In(b.Schedule().Loc).Format("2006-01-02 15:04")
+			reason = Problemf("WhatsApp restricted the account: %s until %s", ev.Reason, ev.Until.In(b.Schedule().Loc).Format("2006-01-02 15:04"))
 		}
 		return b.stopForTrouble(ctx, reason)
 	default:
@@ -47,14 +47,16 @@ func (b *Bot) HandleEvent(ctx context.Context, ev any) error {
 	return nil
 }
 
-// stopForTrouble turns the kill switch on by itself and tells the owner.
-func (b *Bot) stopForTrouble(ctx context.Context, reason string) error {
-	if _, err := b.SetKillSwitch(ctx, KillSwitch{Off: true, Reason: reason}); err != nil {
+// stopForTrouble turns the kill switch on by itself and tells the owner,
+// in their language (the switch keeps the reason in English).
+func (b *Bot) stopForTrouble(ctx context.Context, reason error) error {
+	if _, err := b.SetKillSwitch(ctx, KillSwitch{Off: true, Reason: reason.Error()}); err != nil {
 		return err
 	}
-	b.log.Warn("kill switch turned on automatically", "reason", reason)
+	b.log.Warn("kill switch turned on automatically", "reason", reason.Error())
 	// Telling the owner is best effort: the same restriction may stop it.
-	if err := b.Say(ctx, b.opts.Self, reason+". Automatic replies are OFF. Type !on when it is over."); err != nil {
+	alert := Tr(b.Config().Lang, "%v. Automatic replies are OFF. Type !on when it is over.", reason)
+	if err := b.Say(ctx, b.opts.Self, alert); err != nil {
 		b.log.Warn("tell owner about the restriction", "err", err)
 	}
 	return nil
@@ -71,5 +73,5 @@ func (b *Bot) reportLate(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	return b.Say(ctx, b.opts.Self, ownerText(lang, msgLate, n))
+	return b.Say(ctx, b.opts.Self, Tr(lang, "While the bot was offline, %d chat(s) waited more than 6 hours. They got no automatic reply: please answer them yourself.", n))
 }

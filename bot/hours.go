@@ -20,12 +20,12 @@ func ParseClock(s string) (int, error) {
 		hs, ms, ok = strings.Cut(s, ".")
 	}
 	if !ok || len(hs) < 1 || len(hs) > 2 || len(ms) != 2 || !allDigits(hs) || !allDigits(ms) {
-		return 0, fmt.Errorf("%q is not a time: write HH:MM, from 00:00 to 24:00", s)
+		return 0, Problemf("%q is not a time: write HH:MM, from 00:00 to 24:00", s)
 	}
 	h, _ := strconv.Atoi(hs)
 	m, _ := strconv.Atoi(ms)
 	if h > 24 || m > 59 || (h == 24 && m != 0) {
-		return 0, fmt.Errorf("%q is out of range: times go from 00:00 to 24:00", s)
+		return 0, Problemf("%q is out of range: times go from 00:00 to 24:00", s)
 	}
 	return h*60 + m, nil
 }
@@ -48,24 +48,24 @@ func ParseWindow(s string) (Window, error) {
 	s = strings.ReplaceAll(s, "–", "-") // en dash, as phones autocorrect
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return Window{}, fmt.Errorf("%q is not a time window: write START-END, like 09:00-13:00 or 22:00-02:00", s)
+		return Window{}, Problemf("%q is not a time window: write START-END, like 09:00-13:00 or 22:00-02:00", s)
 	}
 	start, err := ParseClock(a)
 	if err != nil {
-		return Window{}, fmt.Errorf("window %q start: %w", s, err)
+		return Window{}, Problemf("window %q start: %v", s, err)
 	}
 	end, err := ParseClock(b)
 	if err != nil {
-		return Window{}, fmt.Errorf("window %q end: %w", s, err)
+		return Window{}, Problemf("window %q end: %v", s, err)
 	}
 	if start == 1440 {
-		return Window{}, fmt.Errorf("window %q starts at 24:00: a window starts from 00:00 to 23:59", s)
+		return Window{}, Problemf("window %q starts at 24:00: a window starts from 00:00 to 23:59", s)
 	}
 	if end == 0 && start > 0 {
 		end = 1440
 	}
 	if start == end {
-		return Window{}, fmt.Errorf("window %q starts and ends at the same time: for the whole day write 00:00-24:00", s)
+		return Window{}, Problemf("window %q starts and ends at the same time: for the whole day write 00:00-24:00", s)
 	}
 	return Window{Start: start, End: end}, nil
 }
@@ -92,7 +92,7 @@ func CheckDayOverlap(ws []Window) error {
 			a1, b1 := lineSpan(ws[i])
 			a2, b2 := lineSpan(ws[j])
 			if a1 < b2 && a2 < b1 {
-				return fmt.Errorf("windows %s and %s overlap: give separate windows, like 09:00-13:00 14:00-18:00", FormatWindow(ws[i]), FormatWindow(ws[j]))
+				return Problemf("windows %s and %s overlap: give separate windows, like 09:00-13:00 14:00-18:00", FormatWindow(ws[i]), FormatWindow(ws[j]))
 			}
 		}
 	}

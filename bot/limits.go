@@ -48,7 +48,7 @@ const MenuShortcut = "/menu"
 // text pasted from a computer gets a clear answer instead of odd spacing.
 func checkChars(s string, multiline bool) error {
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("it is not valid UTF-8 text")
+		return Problemf("it is not valid UTF-8 text")
 	}
 	for _, r := range s {
 		if r == '\n' && multiline {
@@ -56,9 +56,9 @@ func checkChars(s string, multiline bool) error {
 		}
 		if r < 0x20 || r >= 0x7f && r < 0xa0 {
 			if multiline {
-				return fmt.Errorf("it holds the control character %s; only ordinary characters and line breaks are allowed", controlName(r))
+				return Problemf("it holds the control character %s; only ordinary characters and line breaks are allowed", controlName(r))
 			}
-			return fmt.Errorf("it holds the control character %s; it must be one line of ordinary characters", controlName(r))
+			return Problemf("it holds the control character %s; it must be one line of ordinary characters", controlName(r))
 		}
 	}
 	return nil
@@ -88,11 +88,11 @@ func ValidName(s string) error { return checkChars(s, false) }
 // "" are refused: they mean whatever zone the host runs in.
 func ValidTimeZone(name string) error {
 	if name == "" || strings.EqualFold(name, "local") {
-		return fmt.Errorf("%q is not an IANA time zone name (like Europe/Rome): it would follow the host's zone", name)
+		return Problemf("%q is not an IANA time zone name (like Europe/Rome): it would follow the host's zone", name)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil || loc.String() != name {
-		return fmt.Errorf("%s is not a known IANA time zone (like Europe/Rome)", quoteClip(name))
+		return Problemf("%s is not a known IANA time zone (like Europe/Rome)", quoteClip(name))
 	}
 	return nil
 }
@@ -105,7 +105,7 @@ func ValidURL(s string) error {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " ") {
-		return fmt.Errorf("%s is not a web address starting with http:// or https://", quoteClip(s))
+		return Problemf("%s is not a web address starting with http:// or https://", quoteClip(s))
 	}
 	return nil
 }
@@ -121,11 +121,11 @@ func ValidPhone(s string) error {
 			digits++
 		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')', r == '/':
 		default:
-			return fmt.Errorf("%s is not a phone number: digits with an optional leading +", quoteClip(s))
+			return Problemf("%s is not a phone number: digits with an optional leading +", quoteClip(s))
 		}
 	}
 	if digits < MinPhoneDigits || digits > MaxPhoneDigits {
-		return fmt.Errorf("%s has %d digits; a phone number has %d to %d", quoteClip(s), digits, MinPhoneDigits, MaxPhoneDigits)
+		return Problemf("%s has %d digits; a phone number has %d to %d", quoteClip(s), digits, MinPhoneDigits, MaxPhoneDigits)
 	}
 	return nil
 }
@@ -138,13 +138,13 @@ func ValidAdmin(a, self UserID) error {
 	s := string(a)
 	switch {
 	case s == "" || a.IsLID() || !allDigits(s):
-		return fmt.Errorf("%s is not a phone number in digits, like 393331234567", quoteClip(s))
+		return Problemf("%s is not a phone number in digits, like 393331234567", quoteClip(s))
 	case len(s) < MinPhoneDigits || len(s) > MaxPhoneDigits:
-		return fmt.Errorf("%q has %d digits; a phone number has %d to %d", s, len(s), MinPhoneDigits, MaxPhoneDigits)
+		return Problemf("%q has %d digits; a phone number has %d to %d", s, len(s), MinPhoneDigits, MaxPhoneDigits)
 	case strings.HasPrefix(s, "00"):
-		return fmt.Errorf("%q starts with 00: give the country code without it, like 393331234567", s)
+		return Problemf("%q starts with 00: give the country code without it, like 393331234567", s)
 	case self != "" && a == self:
-		return fmt.Errorf("%s is the business's own number: the owner always commands the bot", a)
+		return Problemf("%s is the business's own number: the owner always commands the bot", a)
 	}
 	return nil
 }
@@ -156,10 +156,10 @@ func ValidPhrase(p string) error {
 		return err
 	}
 	if n := utf8.RuneCountInString(p); n < MinPhraseRunes || n > MaxPhraseRunes {
-		return fmt.Errorf("the phrase has %d characters; it needs %d to %d", n, MinPhraseRunes, MaxPhraseRunes)
+		return Problemf("the phrase has %d characters; it needs %d to %d", n, MinPhraseRunes, MaxPhraseRunes)
 	}
 	if Fold(p) == "" {
-		return fmt.Errorf("%s has no letters or digits to match", quoteClip(p))
+		return Problemf("%s has no letters or digits to match", quoteClip(p))
 	}
 	return nil
 }

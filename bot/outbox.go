@@ -67,7 +67,7 @@ func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if trouble != "" {
+		if trouble != nil {
 			return b.stopForTrouble(ctx, trouble)
 		}
 	}
@@ -76,9 +76,9 @@ func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 
 // sendOne sends one queued message under its message id. It holds sendMu
 // throughout, so SetKillSwitch cannot save "off" between the check and the
-// send. It returns a reason when WhatsApp restricted the account (the
+// send. It returns WhatsApp's error when it restricted the account (the
 // caller stops the bot, which needs sendMu).
-func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble string, err error) {
+func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, err error) {
 	b.sendMu.Lock()
 	defer b.sendMu.Unlock()
 	st := b.opts.Store
@@ -89,18 +89,18 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble s
 	case stopped:
 		// The kill switch is (being) turned on since the batch was read:
 		// never send it. Saving the switch discards it.
-		return "", nil
+		return nil, nil
 	case waiting:
 		b.mu.Lock()
 		b.pending = true
 		b.mu.Unlock()
-		return "", nil
+		return nil, nil
 	case now.Sub(o.Created) > LateAfter:
 		b.log.Info("stale automatic message dropped", "chat", o.Chat.String(), "rules", o.Rules)
-		return "", b.finish(ctx, o, st.MarkFailed(ctx, o.ID, "stale"))
+		return nil, b.finish(ctx, o, st.MarkFailed(ctx, o.ID, "stale"))
 	}
 	if err := st.MarkSending(ctx, o.ID); err != nil {
-		return "", fmt.Errorf("claim outgoing %d: %w", o.ID, err)
+		return nil, fmt.Errorf("claim outgoing %d: %w", o.ID, err)
 	}
 	b.mu.Lock()
 	b.sending = true
@@ -116,20 +116,20 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble s
 	switch {
 	case err == nil:
 		b.log.Info("automatic message sent", "chat", o.Chat.String(), "rules", o.Rules)
-		return "", b.finish(ctx, o, st.MarkSent(ctx, o.ID, id, now))
+		return nil, b.finish(ctx, o, st.MarkSent(ctx, o.ID, id, now))
 	case errors.Is(err, ErrNotSent):
 		b.mu.Lock()
 		b.pending = true
 		b.retryAt = now.Add(retryDelay)
 		b.mu.Unlock()
 		b.log.Warn("send postponed", "chat", o.Chat.String(), "err", err)
-		return "", st.ReleaseSending(ctx, o.ID)
+		return nil, st.ReleaseSending(ctx, o.ID)
 	case errors.Is(err, ErrAccountLimited):
-		return err.Error(), b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
+		return err, b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
 	default:
 		// It may have gone out: never sent again under a new id.
 		b.log.Warn("automatic message failed", "chat", o.Chat.String(), "err", err)
-		return "", b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
+		return nil, b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
 	}
 }
 

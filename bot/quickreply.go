@@ -27,7 +27,7 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 	}
 	hint := ""
 	if !ok && looksLikeShortcut(text) {
-		hint = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), didYouMean(v.cfg.Lang, closestShortcuts(v.cfg, text, 3)))
+		hint = Tr(v.cfg.Lang, "%s is not a quick reply, so nothing was changed.%s", strings.ToLower(strings.TrimSpace(text)), didYouMean(v.cfg.Lang, closestShortcuts(v.cfg, text, 3)))
 	}
 	b.mu.Unlock()
 
@@ -58,9 +58,9 @@ func (b *Bot) previewShortcut(ctx context.Context, chat UserID, text string, now
 	var answer string
 	switch {
 	case ok:
-		answer = ownerText(v.cfg.Lang, msgPreview, s, Render(q.Text, templateVars(v, now)))
+		answer = Tr(v.cfg.Lang, "%s becomes:\n\n%s", s, Render(q.Text, templateVars(v, now)))
 	case looksLikeShortcut(text):
-		answer = ownerText(v.cfg.Lang, msgUnknownShortcut, strings.ToLower(strings.TrimSpace(text)), didYouMean(v.cfg.Lang, closestShortcuts(v.cfg, text, 3)))
+		answer = Tr(v.cfg.Lang, "%s is not a quick reply, so nothing was changed.%s", strings.ToLower(strings.TrimSpace(text)), didYouMean(v.cfg.Lang, closestShortcuts(v.cfg, text, 3)))
 	}
 	b.mu.Unlock()
 	if answer == "" {
@@ -123,4 +123,12 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// didYouMean is the hint after an unknown shortcut: the closest ones.
+func didYouMean(lang string, list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return Tr(lang, " Did you mean: %s", strings.Join(list, ", "))
 }

@@ -34,7 +34,7 @@ func (b *Bot) endPause(ctx context.Context, now time.Time) error {
 		return err
 	}
 	b.log.Info("pause over, automatic replies on")
-	if err := b.Say(ctx, b.opts.Self, ownerText(lang, msgPauseOver)); err != nil {
+	if err := b.Say(ctx, b.opts.Self, T(lang, "Pause over: automatic replies are on again.")); err != nil {
 		b.log.Warn("tell owner the pause is over", "err", err)
 	}
 	return nil

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -74,13 +73,13 @@ func placeholderList() string {
 // only known placeholders.
 func ValidateText(text string) error {
 	if strings.TrimSpace(text) == "" {
-		return fmt.Errorf("the text is empty")
+		return Problemf("the text is empty")
 	}
 	if err := checkChars(text, true); err != nil {
-		return fmt.Errorf("the text is refused: %w", err)
+		return Problemf("the text is refused: %v", err)
 	}
 	if n := utf8.RuneCountInString(text); n > MaxTextRunes {
-		return fmt.Errorf("the text is %d characters long; the limit is %d", n, MaxTextRunes)
+		return Problemf("the text is %d characters long; the limit is %d", n, MaxTextRunes)
 	}
 	for i := 0; i < len(text); i++ {
 		if text[i] != '{' {
@@ -91,7 +90,7 @@ func ValidateText(text string) error {
 			continue
 		}
 		if _, known := (TemplateVars{}).lookup(word); !known {
-			return fmt.Errorf("unknown placeholder {%s}; valid ones are %s", word, placeholderList())
+			return Problemf("unknown placeholder {%s}; valid ones are %s", word, placeholderList())
 		}
 		i = next - 1
 	}

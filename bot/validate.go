@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,17 +24,17 @@ const (
 func ValidShortcut(s string) error {
 	rest, ok := strings.CutPrefix(s, "/")
 	if !ok {
-		return fmt.Errorf("shortcut %s must start with /, like /time", quoteClip(s))
+		return Problemf("shortcut %s must start with /, like /time", quoteClip(s))
 	}
 	n := 0
 	for _, r := range rest {
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
-			return fmt.Errorf("shortcut %s may hold only letters, digits and _ after the /", quoteClip(s))
+			return Problemf("shortcut %s may hold only letters, digits and _ after the /", quoteClip(s))
 		}
 		n++
 	}
 	if n < MinShortcutRunes || n > MaxShortcutRunes {
-		return fmt.Errorf("shortcut %s has %d characters after the /; it needs %d to %d", quoteClip(s), n, MinShortcutRunes, MaxShortcutRunes)
+		return Problemf("shortcut %s has %d characters after the /; it needs %d to %d", quoteClip(s), n, MinShortcutRunes, MaxShortcutRunes)
 	}
 	return nil
 }
@@ -85,7 +84,7 @@ func SimilarShortcuts(a, b string) bool {
 func CheckShiftOverlap(shifts []Shift, w Window) error {
 	for _, s := range shifts {
 		if circleOverlap(s.Window, w) {
-			return fmt.Errorf("shift %s overlaps the existing shift %s: shift windows must not overlap", FormatWindow(w), FormatWindow(s.Window))
+			return Problemf("shift %s overlaps the existing shift %s: shift windows must not overlap", FormatWindow(w), FormatWindow(s.Window))
 		}
 	}
 	return nil
@@ -105,13 +104,13 @@ func circleOverlap(x, y Window) bool {
 // checkWindow checks one stored window's range.
 func checkWindow(w Window) error {
 	if w.Start < 0 || w.Start >= 1440 {
-		return fmt.Errorf("start %d is out of range 0-1439 minutes (00:00-23:59)", w.Start)
+		return Problemf("start %d is out of range 0-1439 minutes (00:00-23:59)", w.Start)
 	}
 	if w.End < 0 || w.End > 1440 {
-		return fmt.Errorf("end %d is out of range 0-1440 minutes (00:00-24:00)", w.End)
+		return Problemf("end %d is out of range 0-1440 minutes (00:00-24:00)", w.End)
 	}
 	if w.Start == w.End {
-		return fmt.Errorf("window %s starts and ends at the same time", FormatWindow(w))
+		return Problemf("window %s starts and ends at the same time", FormatWindow(w))
 	}
 	return nil
 }
@@ -126,23 +125,23 @@ func checkWindow(w Window) error {
 // ValidPhrase, ValidName, ValidateText).
 func ValidateConfig(cfg Config, self UserID) error {
 	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	bad := func(field string, err error) {
+		errs = append(errs, Problemf("%s: %v", field, err))
 	}
 	text := func(field, t string) {
 		if err := ValidateText(t); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+			errs = append(errs, Problemf("%s: %v", field, err))
 		}
 	}
 	// name checks a one-line value and its length; it reports whether
 	// the value passed.
 	name := func(field, v string, max int) bool {
 		if err := ValidName(v); err != nil {
-			bad(field, "%v", err)
+			bad(field, err)
 			return false
 		}
 		if n := utf8.RuneCountInString(v); n > max {
-			bad(field, "%d characters; the limit is %d", n, max)
+			bad(field, Problemf("%d characters; the limit is %d", n, max))
 			return false
 		}
 		return true
@@ -150,11 +149,11 @@ func ValidateConfig(cfg Config, self UserID) error {
 
 	if cfg.TimeZone != "" {
 		if err := ValidTimeZone(cfg.TimeZone); err != nil {
-			bad("time_zone", "%v", err)
+			bad("time_zone", err)
 		}
 	}
 	if cfg.Lang != "en" && cfg.Lang != "it" {
-		bad("lang", "%s is not a supported language: en or it", quoteClip(cfg.Lang))
+		bad("lang", Problemf("%s is not a supported language: en or it", quoteClip(cfg.Lang)))
 	}
 
 	// Hours.
@@ -163,13 +162,13 @@ func ValidateConfig(cfg Config, self UserID) error {
 		ok := true
 		for _, w := range cfg.Hours.Days[d] {
 			if err := checkWindow(w); err != nil {
-				bad(field, "%v", err)
+				bad(field, err)
 				ok = false
 			}
 		}
 		if ok {
 			if err := CheckDayOverlap(cfg.Hours.Days[d]); err != nil {
-				bad(field, "%v", err)
+				bad(field, err)
 			}
 		}
 	}
@@ -180,13 +179,13 @@ func ValidateConfig(cfg Config, self UserID) error {
 		from, err1 := time.Parse(time.DateOnly, h.From)
 		to, err2 := time.Parse(time.DateOnly, h.To)
 		if err1 != nil {
-			bad(field+".from", "%s is not a date YYYY-MM-DD", quoteClip(h.From))
+			bad(field+".from", Problemf("%s is not a date YYYY-MM-DD", quoteClip(h.From)))
 		}
 		if err2 != nil {
-			bad(field+".to", "%s is not a date YYYY-MM-DD", quoteClip(h.To))
+			bad(field+".to", Problemf("%s is not a date YYYY-MM-DD", quoteClip(h.To)))
 		}
 		if err1 == nil && err2 == nil && to.Before(from) {
-			bad(field, "ends (%s) before it starts (%s)", h.To, h.From)
+			bad(field, Problemf("ends (%s) before it starts (%s)", h.To, h.From))
 		}
 		name(field+".name", h.Name, MaxTextRunes)
 		if h.Message != "" {
@@ -196,10 +195,10 @@ func ValidateConfig(cfg Config, self UserID) error {
 
 	// Away and greeting.
 	if cfg.Away.When != WhenClosed && cfg.Away.When != WhenAlways {
-		bad("away.when", "%s is not one of closed, always", quoteClip(cfg.Away.When))
+		bad("away.when", Problemf("%s is not one of closed, always", quoteClip(cfg.Away.When)))
 	}
 	if a := cfg.Away.AfterMinutes; a < MinAwayAfter || a > MaxAwayAfter {
-		bad("away.after_minutes", "%d is out of range %d-%d", a, MinAwayAfter, MaxAwayAfter)
+		bad("away.after_minutes", Problemf("%d is out of range %d-%d", a, MinAwayAfter, MaxAwayAfter))
 	}
 	// An empty text is allowed even when on: the engine then sends
 	// nothing and !check reports it with the fix.
@@ -208,10 +207,10 @@ func ValidateConfig(cfg Config, self UserID) error {
 	}
 	checkShifts(&errs, "away.shifts", cfg.Away.Shifts)
 	if w := cfg.Greeting.When; w != WhenAlways && w != WhenOpen && w != WhenClosed {
-		bad("greeting.when", "%s is not one of always, open, closed", quoteClip(w))
+		bad("greeting.when", Problemf("%s is not one of always, open, closed", quoteClip(w)))
 	}
 	if a := cfg.Greeting.AfterDays; a < MinGreetAfter || a > MaxGreetAfter {
-		bad("greeting.after_days", "%d is out of range %d-%d", a, MinGreetAfter, MaxGreetAfter)
+		bad("greeting.after_days", Problemf("%d is out of range %d-%d", a, MinGreetAfter, MaxGreetAfter))
 	}
 	if cfg.Greeting.Text != "" {
 		text("greeting.text", cfg.Greeting.Text)
@@ -220,21 +219,21 @@ func ValidateConfig(cfg Config, self UserID) error {
 
 	// Keywords.
 	if n := len(cfg.Keywords); n > MaxKeywords {
-		bad("keywords", "%d keyword answers; the limit is %d", n, MaxKeywords)
+		bad("keywords", Problemf("%d keyword answers; the limit is %d", n, MaxKeywords))
 	}
 	ids := map[int]bool{}
 	for i, k := range cfg.Keywords {
 		field := fmt.Sprintf("keywords[%d]", i)
 		if ids[k.ID] {
-			bad(field+".id", "%d is used by another keyword answer", k.ID)
+			bad(field+".id", Problemf("%d is used by another keyword answer", k.ID))
 		}
 		ids[k.ID] = true
 		if len(k.Phrases) == 0 {
-			bad(field+".phrases", "no phrase: give at least one")
+			bad(field+".phrases", Problemf("no phrase: give at least one"))
 		}
 		for j, p := range k.Phrases {
 			if err := ValidPhrase(p); err != nil {
-				bad(fmt.Sprintf("%s.phrases[%d]", field, j), "%v", err)
+				bad(fmt.Sprintf("%s.phrases[%d]", field, j), err)
 			}
 		}
 		text(field+".text", k.Text)
@@ -242,27 +241,27 @@ func ValidateConfig(cfg Config, self UserID) error {
 
 	// Quick replies.
 	if n := len(cfg.QuickReplies); n > MaxQuickReplies {
-		bad("quick_replies", "%d quick replies; the limit is %d", n, MaxQuickReplies)
+		bad("quick_replies", Problemf("%d quick replies; the limit is %d", n, MaxQuickReplies))
 	}
 	seen := map[string]int{}
 	for i, q := range cfg.QuickReplies {
 		field := fmt.Sprintf("quick_replies[%d]", i)
 		if len(q.Shortcuts) == 0 {
-			bad(field+".shortcuts", "no shortcut: give at least one, like /time")
+			bad(field+".shortcuts", Problemf("no shortcut: give at least one, like /time"))
 		}
 		for j, s := range q.Shortcuts {
 			f := fmt.Sprintf("%s.shortcuts[%d]", field, j)
 			if err := ValidShortcut(s); err != nil {
-				bad(f, "%v", err)
+				bad(f, err)
 				continue
 			}
 			n := NormalizeShortcut(s)
 			if n == MenuShortcut {
-				bad(f, "%s is reserved: it shows customers the list of public quick replies", MenuShortcut)
+				bad(f, Problemf("%s is reserved: it shows customers the list of public quick replies", MenuShortcut))
 				continue
 			}
 			if prev, dup := seen[n]; dup {
-				bad(f, "%s is already used by quick_replies[%d]", n, prev)
+				bad(f, Problemf("%s is already used by quick_replies[%d]", n, prev))
 				continue
 			}
 			seen[n] = i
@@ -289,7 +288,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 			continue
 		}
 		if strings.ContainsAny(f.v, "{}") {
-			bad(f.field, "business details cannot hold { or }")
+			bad(f.field, Problemf("business details cannot hold { or }"))
 			continue
 		}
 		var err error
@@ -300,7 +299,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 			err = ValidPhone(f.v)
 		}
 		if err != nil {
-			bad(f.field, "%v", err)
+			bad(f.field, err)
 		}
 	}
 
@@ -309,30 +308,30 @@ func ValidateConfig(cfg Config, self UserID) error {
 	for i, a := range cfg.Admins {
 		field := fmt.Sprintf("admins[%d]", i)
 		if err := ValidAdmin(a, self); err != nil {
-			bad(field, "%v", err)
+			bad(field, err)
 			continue
 		}
 		if prev, dup := admins[a]; dup {
-			bad(field, "%s is already admins[%d]", a, prev)
+			bad(field, Problemf("%s is already admins[%d]", a, prev))
 			continue
 		}
 		admins[a] = i
 	}
-	return errors.Join(errs...)
+	return JoinProblems(errs)
 }
 
 func checkShifts(errs *[]error, field string, shifts []Shift) {
 	for i, s := range shifts {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := checkWindow(s.Window); err != nil {
-			*errs = append(*errs, fmt.Errorf("%s.window: %w", f, err))
+			*errs = append(*errs, Problemf("%s: %v", f+".window", err))
 			continue
 		}
 		if err := CheckShiftOverlap(shifts[:i], s.Window); err != nil {
-			*errs = append(*errs, fmt.Errorf("%s.window: %w", f, err))
+			*errs = append(*errs, Problemf("%s: %v", f+".window", err))
 		}
 		if err := ValidateText(s.Text); err != nil {
-			*errs = append(*errs, fmt.Errorf("%s.text: %w", f, err))
+			*errs = append(*errs, Problemf("%s: %v", f+".text", err))
 		}
 	}
 }

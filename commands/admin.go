@@ -21,13 +21,12 @@ func adminCommand() *Command {
 		Aliases: []string{"admins", "team"},
 		Usage:   "!admin add|del|list <number>",
 		Help:    "Team members who may give commands from their own chat with the business.",
-		HelpIt:  "Collaboratori che possono dare comandi dalla propria chat con l'attività.",
 		Example: "!admin add +39 333 1234567",
 		Run:     func(ctx context.Context, c *Call) error { return listAdmins(c) },
 		Subcommands: []*Command{
-			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!admin add <phone number>", Help: "Adds a team member.", HelpIt: "Aggiunge un collaboratore.", Example: "!admin add +39 333 1234567", Run: addAdmin},
-			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!admin del <phone number>", Help: "Removes a team member.", HelpIt: "Rimuove un collaboratore.", Example: "!admin del +39 333 1234567", Run: delAdmin},
-			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!admin list", Help: "Lists the team members.", HelpIt: "Elenca i collaboratori.", Example: "!admin list", Run: func(ctx context.Context, c *Call) error { return listAdmins(c) }},
+			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!admin add <phone number>", Help: "Adds a team member.", Example: "!admin add +39 333 1234567", Run: addAdmin},
+			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!admin del <phone number>", Help: "Removes a team member.", Example: "!admin del +39 333 1234567", Run: delAdmin},
+			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!admin list", Help: "Lists the team members.", Example: "!admin list", Run: func(ctx context.Context, c *Call) error { return listAdmins(c) }},
 		},
 	}
 }
@@ -40,28 +39,24 @@ func adminCommand() *Command {
 func parsePhone(c *Call, s string) (bot.UserID, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", c.Usagef("The phone number is missing.", "Manca il numero di telefono.")
+		return "", c.Usagef("The phone number is missing.")
 	}
 	for _, r := range s {
 		if !(r >= '0' && r <= '9' || strings.ContainsRune(" +-.()", r)) {
-			return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.",
-				"%q non è un numero di telefono: scrivilo con il prefisso internazionale, come +39 333 1234567.", clip(s, 30))
+			return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.", clip(s, 30))
 		}
 	}
 	id := bot.PhoneID(s)
 	if n := len(id); n < bot.MinPhoneDigits || n > bot.MaxPhoneDigits {
-		return "", c.Usagef("%q has %d digits; a phone number with country code has %d to %d.",
-			"%q ha %d cifre; un numero con prefisso internazionale ne ha da %d a %d.", clip(s, 30), n, bot.MinPhoneDigits, bot.MaxPhoneDigits)
+		return "", c.Usagef("%q has %d digits; a phone number with country code has %d to %d.", clip(s, 30), n, bot.MinPhoneDigits, bot.MaxPhoneDigits)
 	}
 	if strings.HasPrefix(string(id), "00") {
-		return "", c.Usagef("%q starts with 00: write the country code with +, like +39 333 1234567.",
-			"%q inizia con 00: scrivi il prefisso con +, come +39 333 1234567.", clip(s, 30))
+		return "", c.Usagef("%q starts with 00: write the country code with +, like +39 333 1234567.", clip(s, 30))
 	}
 	// Whatever else the stored-admin rule refuses (the same rule !import
 	// applies) is refused here too.
 	if err := bot.ValidAdmin(id, ""); err != nil {
-		return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.",
-			"%q non è un numero di telefono: scrivilo con il prefisso internazionale, come +39 333 1234567.", clip(s, 30))
+		return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.", clip(s, 30))
 	}
 	return id, nil
 }
@@ -69,7 +64,7 @@ func parsePhone(c *Call, s string) (bot.UserID, error) {
 // ownerOnly refuses admin-management commands from admins.
 func ownerOnly(c *Call) error {
 	if c.Admin {
-		return c.Userf("Only the owner can add or remove admins.", "Solo il titolare può aggiungere o rimuovere collaboratori.")
+		return c.Userf("Only the owner can add or remove admins.")
 	}
 	return nil
 }
@@ -83,13 +78,12 @@ func addAdmin(ctx context.Context, c *Call) error {
 		return err
 	}
 	if id == c.Bot.Self() {
-		return c.Userf("%s is the owner's own number: the owner always commands the bot and cannot be added as an admin.",
-			"%s è il numero del titolare: il titolare comanda sempre il bot e non può essere aggiunto come collaboratore.", id)
+		return c.Userf("%s is the owner's own number: the owner always commands the bot and cannot be added as an admin.", id)
 	}
 	err = c.Update(func(cfg *bot.Config) error {
 		for _, a := range cfg.Admins {
 			if a == id {
-				return c.Userf("%s is already an admin.", "%s è già un collaboratore.", id)
+				return c.Userf("%s is already an admin.", id)
 			}
 		}
 		cfg.Admins = append(cfg.Admins, id)
@@ -98,8 +92,7 @@ func addAdmin(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("add admin: %w", err)
 	}
-	return c.Reply(c.Tf("%s is now an admin: they can send commands (like !status) in their chat with you, and never get automatic replies.",
-		"%s ora è un collaboratore: può inviare comandi (come !status) nella sua chat con te, e non riceve mai risposte automatiche.", id))
+	return c.Reply(c.Tf("%s is now an admin: they can send commands (like !status) in their chat with you, and never get automatic replies.", id))
 }
 
 func delAdmin(ctx context.Context, c *Call) error {
@@ -111,8 +104,7 @@ func delAdmin(ctx context.Context, c *Call) error {
 		return err
 	}
 	if id == c.Bot.Self() {
-		return c.Userf("%s is the owner's own number: the owner cannot be removed.",
-			"%s è il numero del titolare: il titolare non può essere rimosso.", id)
+		return c.Userf("%s is the owner's own number: the owner cannot be removed.", id)
 	}
 	err = c.Update(func(cfg *bot.Config) error {
 		for i, a := range cfg.Admins {
@@ -121,25 +113,24 @@ func delAdmin(ctx context.Context, c *Call) error {
 				return nil
 			}
 		}
-		return c.Userf("%s is not an admin. See !admin list.", "%s non è un collaboratore. Vedi !admin list.", id)
+		return c.Userf("%s is not an admin. See !admin list.", id)
 	})
 	if err != nil {
 		return fmt.Errorf("remove admin: %w", err)
 	}
-	return c.Reply(c.Tf("%s is no longer an admin.", "%s non è più un collaboratore.", id))
+	return c.Reply(c.Tf("%s is no longer an admin.", id))
 }
 
 func listAdmins(c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	if len(cfg.Admins) == 0 {
-		return c.Reply(c.T("No admins: only you give commands. Add one with !admin add +39 333 1234567.",
-			"Nessun collaboratore: solo tu dai comandi. Aggiungine uno con !admin add +39 333 1234567."))
+		return c.Reply(c.T("No admins: only you give commands. Add one with !admin add +39 333 1234567."))
 	}
 	var s strings.Builder
-	s.WriteString(c.T("Admins:", "Collaboratori:"))
+	s.WriteString(c.T("Admins:"))
 	for _, a := range cfg.Admins {
 		s.WriteString("\n" + a.String())
 	}

@@ -48,7 +48,7 @@ func TestParsePhone(t *testing.T) {
 }
 
 func TestAdmins(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	contains(t, "empty list", ob.owner("!admin list"), "No admins")
 	contains(t, "add", ob.owner("!admin add +39 333 1234567"), "+393331234567 is now an admin")
 	contains(t, "add again", ob.owner("!admin add 393331234567"), "+393331234567 is already an admin.")
@@ -73,7 +73,7 @@ func TestAdmins(t *testing.T) {
 	// The admin commands from their chat, by phone number and by LID, and
 	// gets no automatic replies.
 	ob.must("!away text Closed.", "!away when always", "!away on")
-	ob.now = ob.now.Add(time.Hour)
+	ob.clock.Advance(time.Hour)
 	ob.from("393331234567", "hello")
 	if got := ob.answers("393331234567"); got != "" {
 		t.Errorf("an admin got an automatic reply: %q", got)
@@ -96,7 +96,7 @@ func TestAdmins(t *testing.T) {
 	if got := ob.b.Config().Admins; len(got) != 0 {
 		t.Errorf("admins after del: %v", got)
 	}
-	ob.now = ob.now.Add(20 * time.Minute) // the owner is away again
+	ob.clock.Advance(20 * time.Minute) // the owner is away again
 	ob.from("393331234567", "!status")
 	if got := ob.answers("393331234567"); strings.Contains(got, "frontdesk status") || got != "Closed." {
 		t.Errorf("a former admin: want the away message, got %q", got)

@@ -26,25 +26,25 @@ type messageFields struct {
 // messageKind is what differs between !away and !greeting.
 type messageKind struct {
 	name               string // command name
-	en, it             string // "away message" / "messaggio di assenza"
-	helpEn, helpIt     string
+	noun               string // catalog key: "away message"
+	textSaved          string // catalog key: "Away message text saved."
+	help               string // catalog key
 	example            string
 	whens              []string
 	afterMin, afterMax int
-	afterEn, afterIt   string // unit: "minutes" / "minuti"
+	afterUnit          string // catalog key: "minutes"
 	fields             func(cfg *bot.Config) messageFields
 }
 
 var awayKind = messageKind{
-	name:     "away",
-	en:       "away message",
-	it:       "messaggio di assenza",
-	helpEn:   "The message customers get when you are closed or away.",
-	helpIt:   "Il messaggio che i clienti ricevono quando sei chiuso o assente.",
-	example:  "!away text Hi {name}! We are closed now; we will answer {next_open}.",
-	whens:    []string{bot.WhenClosed, bot.WhenAlways},
-	afterMin: bot.MinAwayAfter, afterMax: bot.MaxAwayAfter,
-	afterEn: "minutes", afterIt: "minuti",
+	name:      "away",
+	noun:      bot.N("away message"),
+	textSaved: bot.N("Away message text saved."),
+	help:      bot.N("The message customers get when you are closed or away."),
+	example:   "!away text Hi {name}! We are closed now; we will answer {next_open}.",
+	whens:     []string{bot.WhenClosed, bot.WhenAlways},
+	afterMin:  bot.MinAwayAfter, afterMax: bot.MaxAwayAfter,
+	afterUnit: bot.N("minutes"),
 	fields: func(cfg *bot.Config) messageFields {
 		a := &cfg.Away
 		return messageFields{&a.On, &a.Text, &a.When, &a.AfterMinutes, &a.Shifts}
@@ -57,12 +57,11 @@ func awayCommand() *Command { return messageCommand(awayKind) }
 func messageCommand(k messageKind) *Command {
 	n := "!" + k.name
 	whens := strings.Join(k.whens, "|")
-	after := fmt.Sprintf("%s after <%s %d-%d>", n, k.afterEn, k.afterMin, k.afterMax)
+	after := fmt.Sprintf("%s after <%s %d-%d>", n, k.afterUnit, k.afterMin, k.afterMax)
 	return &Command{
 		Name:    k.name,
 		Usage:   fmt.Sprintf("%s on|off|text <text>|when %s|after <%d-%d>|shift ...", n, whens, k.afterMin, k.afterMax),
-		Help:    k.helpEn,
-		HelpIt:  k.helpIt,
+		Help:    k.help,
 		Example: k.example,
 		Run:     func(ctx context.Context, c *Call) error { return showMessage(c, k) },
 		Subcommands: []*Command{
@@ -84,8 +83,8 @@ func messageCommand(k messageKind) *Command {
 	}
 }
 
-// name is the message's name in the answer's language.
-func (k messageKind) label(c *Call) string { return c.T(k.en, k.it) }
+// label is the message's name in the answer's language.
+func (k messageKind) label(c *Call) string { return c.T(k.noun) }
 
 // Title is the label with a capital letter, to start an answer.
 func (k messageKind) title(c *Call) string {
@@ -96,22 +95,22 @@ func (k messageKind) title(c *Call) string {
 // noArgs refuses extra words after a command that takes none.
 func noArgs(c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unexpected %q.", "Non previsto: %q.", clip(c.Rest(0), 30))
+		return c.Usagef("Unexpected %q.", clip(c.Rest(0), 30))
 	}
 	return nil
 }
 
 func showMessage(c *Call, k messageKind) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	f := k.fields(&cfg)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", k.title(c), c.onOff(*f.On))
-	fmt.Fprintf(&b, c.T("Text: %s\n", "Testo: %s\n"), c.quote(*f.Text))
-	fmt.Fprintf(&b, c.T("When: %s\n", "Quando: %s\n"), *f.When)
-	fmt.Fprintf(&b, c.T("After: %d %s", "Dopo: %d %s"), *f.After, c.T(k.afterEn, k.afterIt))
+	fmt.Fprintf(&b, c.T("Text: %s\n"), c.quote(*f.Text))
+	fmt.Fprintf(&b, c.T("When: %s\n"), c.whenWord(*f.When))
+	fmt.Fprintf(&b, c.T("After: %d %s"), *f.After, c.T(k.afterUnit))
 	if len(*f.Shifts) > 0 {
 		b.WriteString("\n" + formatShifts(c, *f.Shifts))
 	}
@@ -130,8 +129,7 @@ func setMessageOn(c *Call, k messageKind, on bool) error {
 	if errors.As(err, &refused) && on {
 		cfg := c.Bot.Config()
 		if strings.TrimSpace(*k.fields(&cfg).Text) == "" {
-			return c.Userf("%s has no text yet: set it first with !%s text <text>, then !%s on.",
-				"%s non ha ancora un testo: impostalo prima con !%s text <testo>, poi !%s on.", k.title(c), k.name, k.name)
+			return c.Userf("%s has no text yet: set it first with !%s text <text>, then !%s on.", k.title(c), k.name, k.name)
 		}
 	}
 	if err != nil {
@@ -139,14 +137,12 @@ func setMessageOn(c *Call, k messageKind, on bool) error {
 	}
 	cfg := c.Bot.Config()
 	f := k.fields(&cfg)
-	msg := c.Tf("%s is now %s.", "%s ora %s.", k.title(c), c.onOff(on))
+	msg := c.Tf("%s is now %s.", k.title(c), c.onOff(on))
 	if on && strings.TrimSpace(*f.Text) == "" && len(*f.Shifts) == 0 {
-		msg += "\n" + c.Tf("Warning: its text is empty, so nothing is sent yet. Set it with !%s text <text>.",
-			"Attenzione: il testo è vuoto, quindi per ora non viene inviato nulla. Impostalo con !%s text <testo>.", k.name)
+		msg += "\n" + c.Tf("Warning: its text is empty, so nothing is sent yet. Set it with !%s text <text>.", k.name)
 	}
 	if on && k.name == "away" && *f.When == bot.WhenClosed && !cfg.Hours.Set && len(cfg.Holidays) == 0 {
-		msg += "\n" + c.T("Warning: no opening hours are set, so you are always open and it never fires. Set !hours, or use !away when always.",
-			"Attenzione: non ci sono orari, quindi risulti sempre aperto e non scatta mai. Imposta !hours, oppure usa !away when always.")
+		msg += "\n" + c.T("Warning: no opening hours are set, so you are always open and it never fires. Set !hours, or use !away when always.")
 	}
 	return c.Reply(msg)
 }
@@ -155,10 +151,10 @@ func setMessageOn(c *Call, k messageKind, on bool) error {
 // an answer.
 func validText(c *Call, text string) error {
 	if strings.TrimSpace(text) == "" {
-		return c.Usagef("The text is missing.", "Manca il testo.")
+		return c.Usagef("The text is missing.")
 	}
 	if err := bot.ValidateText(text); err != nil {
-		return c.Userf("Text refused: %v", "Testo rifiutato: %v", err)
+		return c.Userf("Text refused: %v", err)
 	}
 	return nil
 }
@@ -176,16 +172,16 @@ func setMessageText(c *Call, k messageKind) error {
 		return fmt.Errorf("save %s text: %w", k.name, err)
 	}
 	cfg := c.Bot.Config()
-	msg := c.T(k.title(c)+" text saved.", "Testo del "+k.label(c)+" salvato.")
+	msg := c.T(k.textSaved)
 	if !*k.fields(&cfg).On {
-		msg += " " + c.Tf("It is off: turn it on with !%s on.", "È disattivo: attivalo con !%s on.", k.name)
+		msg += " " + c.Tf("It is off: turn it on with !%s on.", k.name)
 	}
 	return c.Reply(msg)
 }
 
 func setMessageWhen(c *Call, k messageKind) error {
 	if len(c.Args) != 1 {
-		return c.Usagef("Say when: %s.", "Indica quando: %s.", strings.Join(k.whens, ", "))
+		return c.Usagef("Say when: %s.", strings.Join(k.whens, ", "))
 	}
 	when := strings.ToLower(c.Args[0])
 	switch when {
@@ -201,7 +197,7 @@ func setMessageWhen(c *Call, k messageKind) error {
 		valid = valid || w == when
 	}
 	if !valid {
-		return c.Usagef("%q is not one of %s.", "%q non è tra %s.", clip(c.Args[0], 30), strings.Join(k.whens, ", "))
+		return c.Usagef("%q is not one of %s.", clip(c.Args[0], 30), strings.Join(k.whens, ", "))
 	}
 	err := c.Update(func(cfg *bot.Config) error {
 		*k.fields(cfg).When = when
@@ -210,21 +206,21 @@ func setMessageWhen(c *Call, k messageKind) error {
 	if err != nil {
 		return fmt.Errorf("save %s when: %w", k.name, err)
 	}
-	return c.Reply(c.Tf("%s: when %s.", "%s: quando %s.", k.title(c), when))
+	return c.Reply(c.Tf("%s: when %s.", k.title(c), c.whenWord(when)))
 }
 
 func setMessageAfter(c *Call, k messageKind) error {
 	if len(c.Args) != 1 {
-		return c.Usagef("Give one number of %s.", "Indica un numero di %s.", c.T(k.afterEn, k.afterIt))
+		return c.Usagef("Give one number of %s.", c.T(k.afterUnit))
 	}
 	s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(c.Args[0]), "m"), "d")
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return c.Usagef("%q is not a number.", "%q non è un numero.", clip(c.Args[0], 30))
+		return c.Usagef("%q is not a number.", clip(c.Args[0], 30))
 	}
 	if n < k.afterMin || n > k.afterMax {
-		return c.Usagef("%d is out of range: from %d to %d %s.", "%d è fuori intervallo: da %d a %d %s.",
-			n, k.afterMin, k.afterMax, c.T(k.afterEn, k.afterIt))
+		return c.Usagef("%d is out of range: from %d to %d %s.",
+			n, k.afterMin, k.afterMax, c.T(k.afterUnit))
 	}
 	err = c.Update(func(cfg *bot.Config) error {
 		*k.fields(cfg).After = n
@@ -233,7 +229,7 @@ func setMessageAfter(c *Call, k messageKind) error {
 	if err != nil {
 		return fmt.Errorf("save %s after: %w", k.name, err)
 	}
-	return c.Reply(c.Tf("%s: after %d %s.", "%s: dopo %d %s.", k.title(c), n, c.T(k.afterEn, k.afterIt)))
+	return c.Reply(c.Tf("%s: after %d %s.", k.title(c), n, c.T(k.afterUnit)))
 }
 
 // parseWindowArg reads a shift window and turns the bot's reason into a
@@ -241,14 +237,14 @@ func setMessageAfter(c *Call, k messageKind) error {
 func parseWindowArg(c *Call, s string) (bot.Window, error) {
 	w, err := bot.ParseWindow(s)
 	if err != nil {
-		return bot.Window{}, c.Usagef("Wrong time window: %v", "Fascia oraria errata: %v", err)
+		return bot.Window{}, c.Usagef("Wrong time window: %v", err)
 	}
 	return w, nil
 }
 
 func addShift(c *Call, k messageKind) error {
 	if len(c.Args) == 0 {
-		return c.Usagef("Give a time window and a text.", "Indica una fascia oraria e un testo.")
+		return c.Usagef("Give a time window and a text.")
 	}
 	w, err := parseWindowArg(c, c.Args[0])
 	if err != nil {
@@ -270,7 +266,7 @@ func addShift(c *Call, k messageKind) error {
 			}
 		}
 		if err := bot.CheckShiftOverlap(*shifts, w); err != nil {
-			return c.Userf("Shift refused: %v", "Turno rifiutato: %v", err)
+			return c.Userf("Shift refused: %v", err)
 		}
 		*shifts = append(*shifts, bot.Shift{Window: w, Text: text})
 		return nil
@@ -279,15 +275,14 @@ func addShift(c *Call, k messageKind) error {
 		return fmt.Errorf("save %s shift: %w", k.name, err)
 	}
 	if replaced {
-		return c.Reply(c.Tf("%s for %s replaced.", "%s per %s sostituito.", k.title(c), bot.FormatWindow(w)))
+		return c.Reply(c.Tf("%s for %s replaced.", k.title(c), bot.FormatWindow(w)))
 	}
-	return c.Reply(c.Tf("%s for %s saved: used for messages arriving in that window, any day.",
-		"%s per %s salvato: usato per i messaggi che arrivano in quella fascia, ogni giorno.", k.title(c), bot.FormatWindow(w)))
+	return c.Reply(c.Tf("%s for %s saved: used for messages arriving in that window, any day.", k.title(c), bot.FormatWindow(w)))
 }
 
 func delShift(c *Call, k messageKind) error {
 	if len(c.Args) != 1 {
-		return c.Usagef("Give the time window of the shift to delete.", "Indica la fascia oraria del turno da eliminare.")
+		return c.Usagef("Give the time window of the shift to delete.")
 	}
 	w, err := parseWindowArg(c, c.Args[0])
 	if err != nil {
@@ -302,18 +297,18 @@ func delShift(c *Call, k messageKind) error {
 			}
 		}
 		if len(*shifts) == 0 {
-			return c.Userf("There is no shift %s: none is set.", "Non c'è il turno %s: non ce n'è nessuno.", bot.FormatWindow(w))
+			return c.Userf("There is no shift %s: none is set.", bot.FormatWindow(w))
 		}
 		var have []string
 		for _, s := range *shifts {
 			have = append(have, bot.FormatWindow(s.Window))
 		}
-		return c.Userf("There is no shift %s. Shifts: %s.", "Non c'è il turno %s. Turni: %s.", bot.FormatWindow(w), strings.Join(have, ", "))
+		return c.Userf("There is no shift %s. Shifts: %s.", bot.FormatWindow(w), strings.Join(have, ", "))
 	})
 	if err != nil {
 		return fmt.Errorf("delete %s shift: %w", k.name, err)
 	}
-	return c.Reply(c.Tf("Shift %s deleted.", "Turno %s eliminato.", bot.FormatWindow(w)))
+	return c.Reply(c.Tf("Shift %s deleted.", bot.FormatWindow(w)))
 }
 
 func listShifts(c *Call, k messageKind) error {
@@ -323,15 +318,14 @@ func listShifts(c *Call, k messageKind) error {
 	cfg := c.Bot.Config()
 	shifts := *k.fields(&cfg).Shifts
 	if len(shifts) == 0 {
-		return c.Reply(c.Tf("No shifts: the main text is always used. Add one with !%s shift 09:00-17:00 <text>.",
-			"Nessun turno: si usa sempre il testo principale. Aggiungine uno con !%s shift 09:00-17:00 <testo>.", k.name))
+		return c.Reply(c.Tf("No shifts: the main text is always used. Add one with !%s shift 09:00-17:00 <text>.", k.name))
 	}
 	return c.Reply(formatShifts(c, shifts))
 }
 
 func formatShifts(c *Call, shifts []bot.Shift) string {
 	var b strings.Builder
-	b.WriteString(c.T("Shifts:", "Turni:"))
+	b.WriteString(c.T("Shifts:"))
 	for _, s := range shifts {
 		b.WriteString("\n" + bot.FormatWindow(s.Window) + " " + c.quote(s.Text))
 	}

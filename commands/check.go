@@ -23,7 +23,6 @@ func checkCommand() *Command {
 		Aliases: []string{"controlla", "verifica"},
 		Usage:   "!check",
 		Help:    "Reviews the setup and lists what to fix, each with the command that fixes it.",
-		HelpIt:  "Controlla la configurazione ed elenca cosa correggere, ciascuno con il comando che lo corregge.",
 		Example: "!check",
 		Run: func(ctx context.Context, c *Call) error {
 			if err := noArgs(c); err != nil {
@@ -57,17 +56,17 @@ func CheckReport(ctx context.Context, b bot.Business) (string, error) {
 	}
 	c := &Call{lang: b.Config().Lang}
 	if len(found) == 0 {
-		return c.T("All good: nothing to fix.", "Tutto a posto: niente da correggere."), nil
+		return c.T("All good: nothing to fix."), nil
 	}
 	var s strings.Builder
 	if len(found) == 1 {
-		s.WriteString(c.T("1 thing to fix:", "1 cosa da correggere:"))
+		s.WriteString(c.T("1 thing to fix:"))
 	} else {
-		s.WriteString(c.Tf("%d things to fix:", "%d cose da correggere:", len(found)))
+		s.WriteString(c.Tf("%d things to fix:", len(found)))
 	}
 	for i, f := range found {
 		if i == maxCheckFindings {
-			s.WriteString("\n" + c.Tf("and %d more: fix these first, then type !check again.", "e altre %d: correggi prima queste, poi scrivi di nuovo !check.", len(found)-i))
+			s.WriteString("\n" + c.Tf("and %d more: fix these first, then type !check again.", len(found)-i))
 			break
 		}
 		s.WriteString("\n• " + f)
@@ -85,22 +84,19 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 	now := b.Now()
 	sched := b.Schedule()
 	var out []string
-	add := func(en, it string, args ...any) { out = append(out, c.Tf(en, it, args...)) }
+	add := func(text string) { out = append(out, text) }
 
 	// Away and greeting switched on with nothing to send.
 	if cfg.Away.On && strings.TrimSpace(cfg.Away.Text) == "" {
-		add("Away is on but has no text: !away text We are closed now; we will answer {next_open}.",
-			"L'assenza è attiva ma non ha testo: !away text Siamo chiusi; risponderemo {next_open}.")
+		add(c.Tf("Away is on but has no text: !away text We are closed now; we will answer {next_open}."))
 	}
 	if cfg.Greeting.On && strings.TrimSpace(cfg.Greeting.Text) == "" {
-		add("The greeting is on but has no text: !greeting text Hello {name}, thanks for writing to {business}!",
-			"Il benvenuto è attivo ma non ha testo: !greeting text Ciao {name}, grazie per aver scritto a {business}!")
+		add(c.Tf("The greeting is on but has no text: !greeting text Hello {name}, thanks for writing to {business}!"))
 	}
 
 	// Away for closed times with no hours: always open, so it never fires.
 	if cfg.Away.On && cfg.Away.When == bot.WhenClosed && !cfg.Hours.Set {
-		add("Away is on for closed times, but no opening hours are set, so you are always open and it never fires: !hours mon-fri 09:00-18:00 (or !away when always).",
-			"L'assenza è attiva per gli orari di chiusura, ma non ci sono orari, quindi risulti sempre aperto e non scatta mai: !hours mon-fri 09:00-18:00 (oppure !away when always).")
+		add(c.Tf("Away is on for closed times, but no opening hours are set, so you are always open and it never fires: !hours mon-fri 09:00-18:00 (or !away when always)."))
 	}
 
 	texts := storedTexts(c, cfg)
@@ -109,8 +105,7 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 	if _, ok := sched.NextOpen(now); !ok && cfg.Hours.Set {
 		for _, t := range texts {
 			if bot.UsesPlaceholder(t.text, "next_open") {
-				add("%s uses {next_open}, but there is no opening time at all, so it stays empty: !hours mon-fri 09:00-18:00.",
-					"%s usa {next_open}, ma non c'è nessun orario di apertura, quindi resta vuoto: !hours mon-fri 09:00-18:00.", t.label)
+				add(c.Tf("%s uses {next_open}, but there is no opening time at all, so it stays empty: !hours mon-fri 09:00-18:00.", t.label))
 				break
 			}
 		}
@@ -132,8 +127,7 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 		}
 		for _, t := range texts {
 			if bot.UsesPlaceholder(t.text, d.name) {
-				add("%s uses {%s}, which is not set, so customers would see a gap: %s",
-					"%s usa {%s}, che non è impostato, quindi i clienti vedrebbero un vuoto: %s", t.label, d.name, d.fix)
+				add(c.Tf("%s uses {%s}, which is not set, so customers would see a gap: %s", t.label, d.name, d.fix))
 			}
 		}
 	}
@@ -144,7 +138,7 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 			continue // an empty text is reported above when it matters
 		}
 		if err := bot.ValidateText(t.text); err != nil {
-			add("%s: %v. Write it again: %s", "%s: %v. Riscrivilo: %s", t.label, err, t.fix)
+			add(c.Tf("%s: %v. Write it again: %s", t.label, err, t.fix))
 		}
 	}
 
@@ -154,8 +148,7 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 			continue
 		}
 		if p := vaguePromise(t.text); p != "" {
-			add("%s promises %q but not when: say it with {next_open}: %s",
-				"%s promette %q ma non quando: dillo con {next_open}: %s", t.label, p, t.fix)
+			add(c.Tf("%s promises %q but not when: say it with {next_open}: %s", t.label, p, t.fix))
 		}
 	}
 
@@ -172,19 +165,16 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 			continue
 		}
 		if !cfg.Hours.Set {
-			add("%s names %s, but no opening hours are set: !hours mon-fri 09:00-18:00 (with your real hours).",
-				"%s nomina %s, ma non ci sono orari di apertura: !hours mon-fri 09:00-18:00 (con i tuoi orari).", t.label, strings.Join(stray, ", "))
+			add(c.Tf("%s names %s, but no opening hours are set: !hours mon-fri 09:00-18:00 (with your real hours).", t.label, strings.Join(stray, ", ")))
 		} else {
-			add("%s names %s, which is not an opening or closing time in your hours (%s): fix the hours with !hours, or the text: %s",
-				"%s nomina %s, che non è un orario di apertura o chiusura (%s): correggi gli orari con !hours, o il testo: %s",
-				t.label, strings.Join(stray, ", "), bot.HoursSummary(cfg.Hours, cfg.Lang), t.fix)
+			add(c.Tf("%s names %s, which is not an opening or closing time in your hours (%s): fix the hours with !hours, or the text: %s",
+				t.label, strings.Join(stray, ", "), bot.HoursSummary(cfg.Hours, cfg.Lang), t.fix))
 		}
 	}
 
 	// Time zone never set.
 	if cfg.TimeZone == "" {
-		add("The time zone was never set, so the computer's (%s) is used: !tz Europe/Rome (with your zone).",
-			"Il fuso orario non è mai stato impostato, quindi si usa quello del computer (%s): !tz Europe/Rome (con il tuo fuso).", zoneName(sched.Loc, now))
+		add(c.Tf("The time zone was never set, so the computer's (%s) is used: !tz Europe/Rome (with your zone).", zoneName(sched.Loc, now)))
 	}
 
 	// National holidays coming up that are not in the list.
@@ -201,13 +191,12 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 		return nil, err
 	}
 	for _, s := range stale {
-		add("Quick reply %s was not used in 90 days: delete it with !qr del %s, or keep it.",
-			"La risposta rapida %s non è stata usata in 90 giorni: eliminala con !qr del %s, o tienila.", s, s)
+		add(c.Tf("Quick reply %s was not used in 90 days: delete it with !qr del %s, or keep it.", s, s))
 	}
 
 	// Kill switch on.
 	if k := b.KillSwitch(); k.Active(now) {
-		add("%s: !on", "%s: !on", killSwitchLine(c, k, now, sched.Loc))
+		add(c.Tf("%s: !on", killSwitchLine(c, k, now, sched.Loc)))
 	}
 	return out, nil
 }
@@ -227,22 +216,22 @@ type storedText struct {
 func storedTexts(c *Call, cfg bot.Config) []storedText {
 	var ts []storedText
 	if cfg.Away.Text != "" {
-		ts = append(ts, storedText{c.T("The away text", "Il testo di assenza"), cfg.Away.Text,
-			c.T("!away text We are closed now; we will answer {next_open}.", "!away text Siamo chiusi; risponderemo {next_open}."), true})
+		ts = append(ts, storedText{c.T("The away text"), cfg.Away.Text,
+			c.T("!away text We are closed now; we will answer {next_open}."), true})
 	}
 	for _, s := range cfg.Away.Shifts {
 		w := bot.FormatWindow(s.Window)
-		ts = append(ts, storedText{c.Tf("The away text for %s", "Il testo di assenza per %s", w), s.Text,
-			c.Tf("!away shift %s We are closed now; we will answer {next_open}.", "!away shift %s Siamo chiusi; risponderemo {next_open}.", w), true})
+		ts = append(ts, storedText{c.Tf("The away text for %s", w), s.Text,
+			c.Tf("!away shift %s We are closed now; we will answer {next_open}.", w), true})
 	}
 	if cfg.Greeting.Text != "" {
-		ts = append(ts, storedText{c.T("The greeting", "Il benvenuto"), cfg.Greeting.Text,
-			c.T("!greeting text <new text>", "!greeting text <nuovo testo>"), false})
+		ts = append(ts, storedText{c.T("The greeting"), cfg.Greeting.Text,
+			c.T("!greeting text <new text>"), false})
 	}
 	for _, s := range cfg.Greeting.Shifts {
 		w := bot.FormatWindow(s.Window)
-		ts = append(ts, storedText{c.Tf("The greeting for %s", "Il benvenuto per %s", w), s.Text,
-			c.Tf("!greeting shift %s <new text>", "!greeting shift %s <nuovo testo>", w), false})
+		ts = append(ts, storedText{c.Tf("The greeting for %s", w), s.Text,
+			c.Tf("!greeting shift %s <new text>", w), false})
 	}
 	hs := append([]bot.Holiday(nil), cfg.Holidays...)
 	sortHolidays(hs) // numbered as !holiday list shows them
@@ -254,21 +243,20 @@ func storedTexts(c *Call, cfg bot.Config) []storedText {
 		if h.To != h.From {
 			dates += ".." + h.To
 		}
-		ts = append(ts, storedText{c.Tf("The message of holiday %d (%s)", "Il messaggio della chiusura %d (%s)", i+1, dates), h.Message,
-			c.Tf("!holiday del %d, then !holiday add %s We are closed for the holidays; back {next_open}.",
-				"!holiday del %d, poi !holiday add %s Siamo chiusi per ferie; torniamo {next_open}.", i+1, dates), true})
+		ts = append(ts, storedText{c.Tf("The message of holiday %d (%s)", i+1, dates), h.Message,
+			c.Tf("!holiday del %d, then !holiday add %s We are closed for the holidays; back {next_open}.", i+1, dates), true})
 	}
 	for i, k := range cfg.Keywords {
-		ts = append(ts, storedText{c.Tf("Keyword answer %d (%s)", "La risposta %d (%s)", i+1, strings.Join(k.Phrases, ", ")), k.Text,
-			c.Tf("!kw del %d, then !kw add %s = <new text>", "!kw del %d, poi !kw add %s = <nuovo testo>", i+1, strings.Join(k.Phrases, ", ")), false})
+		ts = append(ts, storedText{c.Tf("Keyword answer %d (%s)", i+1, strings.Join(k.Phrases, ", ")), k.Text,
+			c.Tf("!kw del %d, then !kw add %s = <new text>", i+1, strings.Join(k.Phrases, ", ")), false})
 	}
 	for _, q := range cfg.QuickReplies {
 		if len(q.Shortcuts) == 0 {
 			continue
 		}
 		s := q.Shortcuts[0]
-		ts = append(ts, storedText{c.Tf("Quick reply %s", "La risposta rapida %s", s), q.Text,
-			c.Tf("!qr del %s, then !qr add %s <new text>", "!qr del %s, poi !qr add %s <nuovo testo>", s, s), false})
+		ts = append(ts, storedText{c.Tf("Quick reply %s", s), q.Text,
+			c.Tf("!qr del %s, then !qr add %s <new text>", s, s), false})
 	}
 	return ts
 }
@@ -404,7 +392,7 @@ func missingHolidays(c *Call, cfg bot.Config, sched bot.Schedule, now time.Time)
 				seen[h.From] = true
 				name := h.Name
 				if name == "" {
-					name = c.T("holiday", "festività")
+					name = c.T("holiday")
 				}
 				names = append(names, name+" "+h.From)
 				from, _ := time.Parse(time.DateOnly, h.From)
@@ -422,8 +410,7 @@ func missingHolidays(c *Call, cfg bot.Config, sched bot.Schedule, now time.Time)
 		}
 	}
 	return c.Tf("No holiday in the next 30 days, but the %s calendar has %s: %s (or ignore it if you stay open).",
-		"Nessuna chiusura nei prossimi 30 giorni, ma il calendario %s ha %s: %s (o ignoralo se resti aperto).",
-		cfg.HolidayCountry, strings.Join(names, ", "), strings.Join(cmds, c.T(" and ", " e ")))
+		cfg.HolidayCountry, strings.Join(names, ", "), strings.Join(cmds, c.T(" and ")))
 }
 
 // shortcutFindings reports shortcuts used twice and shortcuts of
@@ -436,8 +423,7 @@ func shortcutFindings(c *Call, cfg bot.Config) []string {
 		for _, s := range q.Shortcuts {
 			n := bot.NormalizeShortcut(s)
 			if _, dup := owner[n]; dup {
-				out = append(out, c.Tf("Shortcut %s is used twice: !qr del %s, then add it again once.",
-					"La scorciatoia %s è usata due volte: !qr del %s, poi aggiungila di nuovo una volta.", n, n))
+				out = append(out, c.Tf("Shortcut %s is used twice: !qr del %s, then add it again once.", n, n))
 				continue
 			}
 			owner[n] = i
@@ -451,8 +437,7 @@ func shortcutFindings(c *Call, cfg bot.Config) []string {
 	for i, a := range all {
 		for _, b := range all[i+1:] {
 			if owner[a] != owner[b] && bot.SimilarShortcuts(a, b) {
-				out = append(out, c.Tf("Shortcuts %s and %s are easily confused: delete or rename one, e.g. !qr del %s.",
-					"Le scorciatoie %s e %s si confondono facilmente: eliminane o rinominane una, es. !qr del %s.", a, b, b))
+				out = append(out, c.Tf("Shortcuts %s and %s are easily confused: delete or rename one, e.g. !qr del %s.", a, b, b))
 			}
 		}
 	}

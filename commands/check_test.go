@@ -69,7 +69,7 @@ func TestVaguePromise(t *testing.T) {
 // set explicitly, hours set, away and greeting with texts that name only
 // opening and closing times and say when the business opens again, and
 // every business detail a text uses set.
-func cleanSetup(ob *ownerBot) {
+func cleanSetup(ob *testBot) {
 	ob.must("!tz Europe/Rome",
 		"!hours mon-fri 09:00-13:00 14:00-18:00",
 		"!away text We are closed; we will answer {next_open}. Hours: 9:00-18:00.",
@@ -82,7 +82,7 @@ func cleanSetup(ob *ownerBot) {
 }
 
 func TestCheckAllGood(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	cleanSetup(ob)
 	if got := ob.owner("!check"); got != "All good: nothing to fix." {
 		t.Errorf("clean setup: %q", got)
@@ -94,7 +94,7 @@ func TestCheckAllGood(t *testing.T) {
 }
 
 func TestCheckFreshSetupNeedsTimeZone(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	got := ob.owner("!check")
 	if !strings.HasPrefix(got, "1 thing to fix:") || !strings.Contains(got, "!tz Europe/Rome") {
 		t.Errorf("fresh setup: %q", got)
@@ -164,14 +164,14 @@ func TestCheckFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stored *bot.Config
+			var opts []botOption
 			if tt.stored != nil {
 				cfg := storedConfig()
 				tt.stored(&cfg)
-				stored = &cfg
+				opts = append(opts, withStored(cfg))
 			}
-			ob := newOwnerBot(t, stored)
-			if stored == nil {
+			ob := newTestBot(t, opts...)
+			if tt.stored == nil {
 				ob.must("!tz Europe/Rome", "!hours mon-fri 09:00-18:00")
 			}
 			for _, c := range tt.cmds {
@@ -221,7 +221,7 @@ func TestCheckNationalHolidays(t *testing.T) {
 	cfg := storedConfig()
 	cfg.HolidayCountry = "IT"
 	cfg.Holidays = []bot.Holiday{{From: "2026-01-01", To: "2026-01-01", Name: "Capodanno"}}
-	ob := newOwnerBot(t, &cfg)
+	ob := newTestBot(t, withStored(cfg))
 	contains(t, "no holiday in 30 days", ob.owner("!check"),
 		"No holiday in the next 30 days, but the IT calendar has Immacolata 2026-12-08, Natale 2026-12-25: !holiday import IT 2026")
 
@@ -232,7 +232,7 @@ func TestCheckNationalHolidays(t *testing.T) {
 }
 
 func TestOnRunsCheck(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!off")
 	got := ob.owner("!on")
 	contains(t, "!on", got, "ON", "1 thing to fix:", "!tz Europe/Rome")
@@ -242,7 +242,7 @@ func TestOnRunsCheck(t *testing.T) {
 }
 
 func TestFindingsIsEmptyWhenClean(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	cleanSetup(ob)
 	found, err := Findings(context.Background(), ob.b)
 	if err != nil || len(found) != 0 {

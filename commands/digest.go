@@ -15,7 +15,6 @@ func digestCommand() *Command {
 		Aliases: []string{"riepilogo"},
 		Usage:   "!digest on|off|show",
 		Help:    "A weekly summary every Monday at 09:00: holidays ahead, unused quick replies, frequent questions, problems found.",
-		HelpIt:  "Un riepilogo ogni lunedì alle 09:00: festività in arrivo, risposte rapide inutilizzate, domande frequenti, problemi trovati.",
 		Example: "!digest on",
 		Run:     showDigestSetting,
 		Subcommands: []*Command{
@@ -28,14 +27,12 @@ func digestCommand() *Command {
 
 func showDigestSetting(ctx context.Context, c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
 	}
 	if c.Bot.Config().Digest {
-		return c.Reply(c.T("The weekly digest is on: every Monday at 09:00. !digest show shows it now; !digest off stops it.",
-			"Il riepilogo settimanale è attivo: ogni lunedì alle 09:00. !digest show lo mostra ora; !digest off lo ferma."))
+		return c.Reply(c.T("The weekly digest is on: every Monday at 09:00. !digest show shows it now; !digest off stops it."))
 	}
-	return c.Reply(c.T("The weekly digest is off. !digest on sends it every Monday at 09:00; !digest show shows it now.",
-		"Il riepilogo settimanale è disattivo. !digest on lo invia ogni lunedì alle 09:00; !digest show lo mostra ora."))
+	return c.Reply(c.T("The weekly digest is off. !digest on sends it every Monday at 09:00; !digest show shows it now."))
 }
 
 func setDigest(c *Call, on bool) error {
@@ -49,10 +46,9 @@ func setDigest(c *Call, on bool) error {
 		return fmt.Errorf("save digest setting: %w", err)
 	}
 	if on {
-		return c.Reply(c.T("Weekly digest on: you will get it every Monday at 09:00.",
-			"Riepilogo settimanale attivo: lo riceverai ogni lunedì alle 09:00."))
+		return c.Reply(c.T("Weekly digest on: you will get it every Monday at 09:00."))
 	}
-	return c.Reply(c.T("Weekly digest off.", "Riepilogo settimanale disattivo."))
+	return c.Reply(c.T("Weekly digest off."))
 }
 
 func showDigestNow(ctx context.Context, c *Call) error {
@@ -91,7 +87,7 @@ func Digest(ctx context.Context, b bot.Business) (string, error) {
 		loc = time.UTC
 	}
 	var out strings.Builder
-	out.WriteString(c.Tf("Weekly digest, %s", "Riepilogo settimanale, %s", now.In(loc).Format("2006-01-02")))
+	out.WriteString(c.Tf("Weekly digest, %s", now.In(loc).Format("2006-01-02")))
 	attention := false
 	section := func(title string, lines []string) {
 		if len(lines) == 0 {
@@ -109,22 +105,20 @@ func Digest(ctx context.Context, b bot.Business) (string, error) {
 		return "", fmt.Errorf("digest: %w", err)
 	}
 	line := c.Tf("Last 7 days: %d customer messages from %d customers, %d automatic replies.",
-		"Ultimi 7 giorni: %d messaggi da %d clienti, %d risposte automatiche.",
 		week.Inbound, week.Customers, week.RepliesSent)
 	if week.Answered > 0 {
-		line += " " + c.Tf("Your median first response: %s.", "La tua prima risposta, mediana: %s.", formatWait(week.Median))
+		line += " " + c.Tf("Your median first response: %s.", formatWait(week.Median))
 	}
 	out.WriteString("\n" + line)
 
-	section(c.T("Holidays in the next 7 days (closed all day):", "Festività nei prossimi 7 giorni (chiuso tutto il giorno):"),
+	section(c.T("Holidays in the next 7 days (closed all day):"),
 		holidaysAhead(c, cfg.Holidays, now.In(loc), 7))
 
 	stale, err := staleForDigest(ctx, c, b, cfg, now)
 	if err != nil {
 		return "", err
 	}
-	section(c.Tf("Quick replies used fewer than %d times in %d days (remove with !qr del /shortcut):",
-		"Risposte rapide usate meno di %d volte in %d giorni (elimina con !qr del /scorciatoia):", staleUses, staleDays), stale)
+	section(c.Tf("Quick replies used fewer than %d times in %d days (remove with !qr del /shortcut):", staleUses, staleDays), stale)
 
 	month, err := computeStats(ctx, b, now.Add(-digestQuestions), now)
 	if err != nil {
@@ -132,20 +126,19 @@ func Digest(ctx context.Context, b bot.Business) (string, error) {
 	}
 	var qs []string
 	for _, q := range month.Questions {
-		qs = append(qs, c.Tf("“%s” asked %d times: !qr add %s <answer>", "“%s” chiesta %d volte: !qr add %s <risposta>",
+		qs = append(qs, c.Tf("“%s” asked %d times: !qr add %s <answer>",
 			q.Text, q.Count, q.Shortcut))
 	}
-	section(c.Tf("Questions asked %d+ times in 30 days that nothing answers yet:",
-		"Domande fatte %d+ volte in 30 giorni a cui nulla risponde ancora:", frequentQuestion), qs)
+	section(c.Tf("Questions asked %d+ times in 30 days that nothing answers yet:", frequentQuestion), qs)
 
 	findings, err := Findings(ctx, b)
 	if err != nil {
 		return "", fmt.Errorf("digest: %w", err)
 	}
-	section(c.T("!check found:", "!check ha trovato:"), findings)
+	section(c.T("!check found:"), findings)
 
 	if !attention {
-		out.WriteString("\n\n" + c.T("Nothing needs your attention this week.", "Niente richiede la tua attenzione questa settimana."))
+		out.WriteString("\n\n" + c.T("Nothing needs your attention this week."))
 	}
 	return out.String(), nil
 }
@@ -173,7 +166,7 @@ func holidaysAhead(c *Call, hols []bot.Holiday, today time.Time, days int) []str
 			line += " " + h.Name
 		}
 		if h.Message != "" {
-			line += " " + c.T("(with its own away message)", "(con il suo messaggio di assenza)")
+			line += " " + c.T("(with its own away message)")
 		}
 		out = append(out, line)
 	}
@@ -199,7 +192,7 @@ func staleForDigest(ctx context.Context, c *Call, b bot.Business, cfg bot.Config
 			n += u.Owner + u.Customer
 		}
 		if n < staleUses {
-			out = append(out, c.Tf("%s: used %d times", "%s: usata %d volte", strings.Join(q.Shortcuts, " "), n))
+			out = append(out, c.Tf("%s: used %d times", strings.Join(q.Shortcuts, " "), n))
 		}
 	}
 	return out, nil

@@ -2,13 +2,11 @@ package commands
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"frontdesk/bot"
-	"frontdesk/storage"
 )
 
 // digestMonday is Monday 30 November 2026, 09:00 in Rome: digest time.
@@ -16,7 +14,7 @@ var digestMonday = time.Date(2026, 11, 30, 9, 0, 0, 0, statsZone)
 
 func TestDigest(t *testing.T) {
 	ctx := context.Background()
-	sb := newStatsBot(t, "39021234567", digestMonday)
+	sb := newTestBot(t, withSelf("39021234567"), withStart(digestMonday), withHostZone(time.UTC))
 	generateMonth(t, sb.db)
 	if err := sb.b.UpdateConfig(ctx, func(cfg *bot.Config) error {
 		if err := statsConfig(cfg); err != nil {
@@ -107,7 +105,7 @@ func TestDigest(t *testing.T) {
 
 func TestDigestNothingToSay(t *testing.T) {
 	ctx := context.Background()
-	sb := newStatsBot(t, "39021234567", digestMonday)
+	sb := newTestBot(t, withSelf("39021234567"), withStart(digestMonday), withHostZone(time.UTC))
 	if err := sb.b.UpdateConfig(ctx, func(cfg *bot.Config) error {
 		cfg.TimeZone = "Europe/Rome"
 		cfg.Hours.Set = true
@@ -133,31 +131,16 @@ func TestDigestNothingToSay(t *testing.T) {
 // week, only while !digest is on.
 func TestDigestSentOnMondays(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "digest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	msgr := &recordingMessenger{}
-	clock := &testClock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, statsZone)} // Saturday
 	const owner = bot.UserID("39021234567")
-	b, err := bot.New(ctx, bot.Options{Store: db, Messenger: msgr, Clock: clock, Self: owner,
-		HostZone: time.UTC, Commands: NewRouter([]*Command{digestCommand()}), Digest: Digest})
-	if err != nil {
+	tb := newTestBot(t, withSelf(owner), withStart(time.Date(2026, 11, 28, 12, 0, 0, 0, statsZone)), // Saturday
+		withHostZone(time.UTC), withCommands(digestCommand()), withDigest(Digest))
+	if err := tb.b.UpdateConfig(ctx, func(cfg *bot.Config) error { cfg.TimeZone = "Europe/Rome"; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.UpdateConfig(ctx, func(cfg *bot.Config) error { cfg.TimeZone = "Europe/Rome"; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	owned := func(text string) {
-		t.Helper()
-		NewRouter([]*Command{digestCommand()}).Run(ctx, b, bot.CommandMessage{Chat: owner, From: owner, Text: text, At: clock.Now()})
-	}
-	owned("!digest on")
-	if sent := msgr.take(); len(sent) != 1 || !strings.Contains(sent[0].Text, "Weekly digest on") {
+	if sent := tb.runSent("!digest on"); len(sent) != 1 || !strings.Contains(sent[0].Text, "Weekly digest on") {
 		t.Fatalf("!digest on answered %+v", sent)
 	}
-	if !b.Config().Digest {
+	if !tb.b.Config().Digest {
 		t.Fatal("!digest on did not switch the digest on")
 	}
 	steps := []struct {
@@ -172,12 +155,10 @@ func TestDigestSentOnMondays(t *testing.T) {
 		{time.Date(2026, 12, 7, 9, 0, 1, 0, statsZone), 1},
 	}
 	for _, s := range steps {
-		clock.set(s.at)
-		if err := b.Tick(ctx); err != nil {
-			t.Fatalf("Tick at %v: %v", s.at, err)
-		}
+		tb.clock.Set(s.at)
+		tb.tick()
 		n := 0
-		for _, m := range msgr.take() {
+		for _, m := range tb.msg.Take() {
 			if m.To == owner && strings.HasPrefix(m.Text, "Weekly digest, ") {
 				n++
 			}
@@ -187,13 +168,12 @@ func TestDigestSentOnMondays(t *testing.T) {
 		}
 	}
 
-	owned("!digest off")
-	msgr.take()
-	clock.set(time.Date(2026, 12, 14, 9, 0, 0, 0, statsZone))
-	if err := b.Tick(ctx); err != nil {
-		t.Fatal(err)
+	if sent := tb.runSent("!digest off"); len(sent) != 1 || !strings.Contains(sent[0].Text, "Weekly digest off") {
+		t.Fatalf("!digest off answered %+v", sent)
 	}
-	if sent := msgr.take(); len(sent) != 0 {
+	tb.clock.Set(time.Date(2026, 12, 14, 9, 0, 0, 0, statsZone))
+	tb.tick()
+	if sent := tb.msg.Take(); len(sent) != 0 {
 		t.Errorf("digest off, yet sent %+v", sent)
 	}
 }
@@ -212,9 +192,8 @@ func TestDigestCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := newStatsBot(t, "39021234567", digestMonday)
-			sb.command([]*Command{digestCommand()}, tt.text)
-			sent := sb.msgr.take()
+			sb := newTestBot(t, withSelf("39021234567"), withStart(digestMonday), withHostZone(time.UTC), withCommands(digestCommand()))
+			sent := sb.runSent(tt.text)
 			if len(sent) != 1 || !strings.Contains(sent[0].Text, tt.want) {
 				t.Errorf("%s answered %+v, want one answer containing %q", tt.text, sent, tt.want)
 			}

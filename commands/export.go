@@ -81,22 +81,22 @@ type InvalidConfigError struct {
 	Problems []error
 }
 
-func (e *InvalidConfigError) Error() string { return e.Format("and %d more") }
+func (e *InvalidConfigError) Error() string { return e.In("en") }
 
-// Format words the refusal with at most maxImportProblems problems, one a
-// line; more, given like "and %d more", counts the rest.
-func (e *InvalidConfigError) Format(more string) string {
+// In words the refusal in lang with at most maxImportProblems problems,
+// one a line, and counts the rest.
+func (e *InvalidConfigError) In(lang string) string {
 	var b strings.Builder
-	b.WriteString("invalid configuration: ")
+	b.WriteString(bot.T(lang, "invalid configuration: "))
 	for i, p := range e.Problems {
 		if i == maxImportProblems {
-			b.WriteString("\n" + fmt.Sprintf(more, len(e.Problems)-i))
+			b.WriteString("\n" + bot.Tr(lang, "and %d more", len(e.Problems)-i))
 			break
 		}
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(p.Error())
+		b.WriteString(bot.ErrorText(lang, p))
 	}
 	return b.String()
 }
@@ -206,7 +206,6 @@ func exportCommand() *Command {
 		Aliases: []string{"esporta"},
 		Usage:   "!export",
 		Help:    "Sends the whole configuration as one JSON document, to keep or to paste back with !import.",
-		HelpIt:  "Invia tutta la configurazione come un documento JSON, da conservare o da incollare con !import.",
 		Example: "!export",
 		Run: func(ctx context.Context, c *Call) error {
 			if err := noArgs(c); err != nil {
@@ -230,7 +229,6 @@ func importCommand() *Command {
 		Aliases: []string{"importa", "{"},
 		Usage:   "!import <the JSON document sent by !export>",
 		Help:    "Replaces the whole configuration with a document from !export; checks all of it first and changes nothing on any error.",
-		HelpIt:  "Sostituisce tutta la configurazione con un documento di !export; lo controlla tutto prima e non cambia nulla se c'è un errore.",
 		Example: "!import {\"frontdesk\": 1, \"config\": {...}}",
 		Run:     runImport,
 	}
@@ -240,26 +238,25 @@ func importCommand() *Command {
 // carries the admin list, so an admin could otherwise make admins.
 func runImport(ctx context.Context, c *Call) error {
 	if c.Admin {
-		return c.Userf("Only the owner can import a configuration.", "Solo il titolare può importare una configurazione.")
+		return c.Userf("Only the owner can import a configuration.")
 	}
 	doc := c.Rest(0)
 	if strings.HasPrefix(c.raw, "{") {
 		doc = strings.TrimSpace(c.raw) // pasted as is: the "{" was taken as the command name
 	}
 	if doc == "" {
-		return c.Usagef("Paste the document that !export sent.", "Incolla il documento inviato da !export.")
+		return c.Usagef("Paste the document that !export sent.")
 	}
 	cfg, err := DecodeConfig([]byte(doc), c.Bot.Self())
 	if err != nil {
-		reason := err.Error()
+		reason := bot.ErrorText(c.Lang(), err)
 		var invalid *InvalidConfigError
 		if errors.As(err, &invalid) {
-			reason = invalid.Format(c.T("and %d more", "e altri %d"))
+			reason = invalid.In(c.Lang())
 		}
-		msg := c.Tf("Import refused, nothing was changed: %s", "Importazione rifiutata, non è cambiato nulla: %s", reason)
+		msg := c.Tf("Import refused, nothing was changed: %s", reason)
 		if strings.ContainsAny(doc, "“”") {
-			msg += "\n" + c.T("The document has curly quotes (“ ”): paste it exactly as !export sent it.",
-				"Il documento ha virgolette curve (“ ”): incollalo esattamente come l'ha inviato !export.")
+			msg += "\n" + c.T("The document has curly quotes (“ ”): paste it exactly as !export sent it.")
 		}
 		return &UserError{Msg: msg}
 	}
@@ -272,6 +269,5 @@ func runImport(ctx context.Context, c *Call) error {
 	}
 	c.SetLang(cfg.Lang)
 	return c.Reply(c.Tf("Configuration imported: away %s, greeting %s, %d keyword answers, %d quick replies, %d holidays, %d admins. Type !check to review it.",
-		"Configurazione importata: assenza %s, benvenuto %s, %d risposte a parole chiave, %d risposte rapide, %d chiusure, %d collaboratori. Scrivi !check per controllarla.",
 		c.onOff(cfg.Away.On), c.onOff(cfg.Greeting.On), len(cfg.Keywords), len(cfg.QuickReplies), len(cfg.Holidays), len(cfg.Admins)))
 }

@@ -116,7 +116,7 @@ func TestDecodeConfigRefuses(t *testing.T) {
 }
 
 func TestExportImportCommands(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!tz Europe/Rome", "!hours mon-fri 09:00-18:00", "!away text Closed; back {next_open}.", "!away on",
 		"!qr add /time We are open {hours}.", "!kw add price, cost = See {website}", "!admin add +39 333 1234567",
 		"!holiday add 2026-12-24..2026-12-26 Merry Christmas!")
@@ -174,7 +174,7 @@ func TestExportImportCommands(t *testing.T) {
 }
 
 func TestImportSwitchesLanguage(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	doc := mustEncode(t, fullConfig())
 	contains(t, "italian", ob.owner(string(doc)), "Configurazione importata: assenza attivo")
 	if ob.b.Config().Lang != "it" {

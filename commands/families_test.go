@@ -297,16 +297,12 @@ func TestAwayOnWithoutHoursWarns(t *testing.T) {
 func TestOffDiscardsAndSaysHowMany(t *testing.T) {
 	tb := newTestBot(t)
 	tb.must("!away text We are closed.", "!away when always", "!away on", "!away after 5")
-	tb.now = tb.now.Add(time.Hour) // the owner has been idle
-	ctx := context.Background()
-	for i, who := range []string{"393331111111", "393332222222"} {
-		err := tb.b.HandleMessage(ctx, bot.Message{ID: "m" + who, Chat: bot.UserID(who), Kind: bot.FromCustomer, Text: "hi", Sent: tb.now})
-		if err != nil {
-			t.Fatalf("message %d: %v", i, err)
-		}
+	tb.clock.Advance(time.Hour) // the owner has been idle
+	for _, who := range []bot.UserID{"393331111111", "393332222222"} {
+		tb.receive(who, "hi")
 	}
-	tb.msg.take()
-	pending, err := tb.db.PendingOutgoing(ctx, 10)
+	tb.msg.Take()
+	pending, err := tb.db.PendingOutgoing(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ func forgetCommand() *Command {
 		Aliases: []string{"dimentica"},
 		Usage:   "!forget <phone number | lid:DIGITS>",
 		Help:    "Deletes everything stored about one customer.",
-		HelpIt:  "Cancella tutto ciò che è memorizzato su un cliente.",
 		Example: "!forget +39 333 1234567",
 		Run:     runForget,
 	}
@@ -31,7 +30,7 @@ func forgetTarget(c *Call, s string) (bot.UserID, error) {
 	if strings.HasPrefix(strings.ToLower(s), "lid:") {
 		id := bot.ParseUserID(s)
 		if id == "" || strings.ContainsFunc(s[4:], func(r rune) bool { return r < '0' || r > '9' }) {
-			return "", c.Usagef("%q is not a hidden id: write lid: and its digits.", "%q non è un id nascosto: scrivi lid: e le sue cifre.", clip(s, 30))
+			return "", c.Usagef("%q is not a hidden id: write lid: and its digits.", clip(s, 30))
 		}
 		return id, nil
 	}
@@ -44,14 +43,14 @@ func runForget(ctx context.Context, c *Call) error {
 		return err
 	}
 	if id == c.Bot.Self() {
-		return c.Userf("%s is your own number, not a customer.", "%s è il tuo numero, non un cliente.", id)
+		return c.Userf("%s is your own number, not a customer.", id)
 	}
 	n, err := c.Bot.Forget(ctx, id)
 	if err != nil {
 		return fmt.Errorf("forget customer: %w", err)
 	}
 	if n == 0 {
-		return c.Reply(c.Tf("Nothing was stored about %s.", "Non c'era nulla di memorizzato su %s.", id))
+		return c.Reply(c.Tf("Nothing was stored about %s.", id))
 	}
-	return c.Reply(c.Tf("Forgotten: %d stored records about %s were deleted.", "Dimenticato: cancellati %d dati memorizzati su %s.", n, id))
+	return c.Reply(c.Tf("Forgotten: %d stored records about %s were deleted.", n, id))
 }

@@ -10,16 +10,16 @@ import (
 
 func TestForget(t *testing.T) {
 	ctx := context.Background()
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!away text Closed.", "!away when always", "!away on", "!kw add price = See the menu")
-	ob.now = ob.now.Add(time.Hour)
+	ob.clock.Advance(time.Hour)
 	if err := ob.db.LinkIdentity(ctx, "lid:555000111", "393331234567"); err != nil {
 		t.Fatal(err)
 	}
 	ob.from("393331234567", "price?")
 	ob.from("lid:555000111", "hello again")
 	ob.from("393339999999", "hello") // another customer, who stays
-	ob.msgs.take()
+	ob.msg.Take()
 
 	contains(t, "unknown number", ob.owner("!forget +39 347 0000000"), "Nothing was stored about +393470000000.")
 	contains(t, "forget", ob.owner("!forget +39 333 123 4567"), "Forgotten:", "about +393331234567 were deleted.")
@@ -55,14 +55,14 @@ func TestForget(t *testing.T) {
 
 func TestForgetByLID(t *testing.T) {
 	ctx := context.Background()
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!away text Closed.", "!away when always", "!away on")
-	ob.now = ob.now.Add(time.Hour)
+	ob.clock.Advance(time.Hour)
 	if err := ob.db.LinkIdentity(ctx, "lid:555000111", "393331234567"); err != nil {
 		t.Fatal(err)
 	}
 	ob.from("393331234567", "hello")
-	ob.msgs.take()
+	ob.msg.Take()
 	contains(t, "by LID", ob.owner("!forget lid:555000111"), "Forgotten:")
 	if c, err := ob.db.Customer(ctx, bot.UserID("393331234567")); err != nil || !c.LastInbound.IsZero() {
 		t.Errorf("customer still remembered: %+v, %v", c, err)

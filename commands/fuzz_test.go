@@ -3,14 +3,10 @@ package commands
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"frontdesk/bot"
-	"frontdesk/storage"
 )
 
 // trouble records log lines that mean a bug: a recovered panic or an
@@ -66,28 +62,21 @@ func FuzzRoute(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
-	msgs := &recordingMessenger{}
 	logs := &trouble{}
-	r := NewRouter(Commands())
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	b, err := bot.New(ctx, bot.Options{Store: db, Messenger: msgs, Clock: bot.ClockFunc(func() time.Time { return now }),
-		Commands: r, Self: self, HostZone: time.UTC, Log: slog.New(logs)})
-	if err != nil {
-		f.Fatal(err)
-	}
+	tb := newTestBot(f, withHostZone(time.UTC), withStart(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)),
+		withLog(slog.New(logs)))
 	f.Fuzz(func(t *testing.T, text string) {
-		r.Run(ctx, b, bot.CommandMessage{Chat: self, From: self, Text: text, At: now})
+		sent := tb.runSent(text)
 		if l := logs.take(); len(l) > 0 {
 			t.Fatalf("input %q: %s", text, strings.Join(l, "\n"))
 		}
-		if msgs.takeText() == "" {
+		if texts(sent) == "" {
 			t.Fatalf("input %q got no answer", text)
+		}
+		for _, s := range sent {
+			if s.To != tb.chat {
+				t.Fatalf("input %q: answer sent to %s, not the owner", text, s.To)
+			}
 		}
 	})
 }

@@ -6,15 +6,14 @@ import "frontdesk/bot"
 // command shape as the away message (see away.go), with its own `when`
 // values and an `after` in days.
 var greetingKind = messageKind{
-	name:     "greeting",
-	en:       "greeting",
-	it:       "messaggio di benvenuto",
-	helpEn:   "The message new customers (or ones silent for a while) get first.",
-	helpIt:   "Il messaggio che ricevono i clienti nuovi (o che non scrivono da tempo).",
-	example:  "!greeting text Welcome to {business}! Type /menu for quick answers.",
-	whens:    []string{bot.WhenAlways, bot.WhenOpen, bot.WhenClosed},
-	afterMin: bot.MinGreetAfter, afterMax: bot.MaxGreetAfter,
-	afterEn: "days", afterIt: "giorni",
+	name:      "greeting",
+	noun:      bot.N("@label|greeting"),
+	textSaved: bot.N("Greeting text saved."),
+	help:      bot.N("The message new customers (or ones silent for a while) get first."),
+	example:   "!greeting text Welcome to {business}! Type /menu for quick answers.",
+	whens:     []string{bot.WhenAlways, bot.WhenOpen, bot.WhenClosed},
+	afterMin:  bot.MinGreetAfter, afterMax: bot.MaxGreetAfter,
+	afterUnit: bot.N("days"),
 	fields: func(cfg *bot.Config) messageFields {
 		g := &cfg.Greeting
 		return messageFields{&g.On, &g.Text, &g.When, &g.AfterDays, &g.Shifts}

@@ -11,7 +11,6 @@ func helpCommand() *Command {
 		Aliases: []string{"aiuto", "?"},
 		Usage:   "!help [command]",
 		Help:    "Lists the commands, or explains one.",
-		HelpIt:  "Elenca i comandi, o ne spiega uno.",
 		Example: "!help away",
 		Run:     runHelp,
 	}
@@ -22,20 +21,20 @@ func helpCommand() *Command {
 func runHelp(ctx context.Context, c *Call) error {
 	if len(c.Args) == 0 {
 		var b strings.Builder
-		b.WriteString(c.T("Commands:", "Comandi:"))
+		b.WriteString(c.T("Commands:"))
 		for _, cmd := range c.Commands() {
 			b.WriteString("\n!" + cmd.Name)
 			if h := cmd.help(c.Lang()); h != "" {
 				b.WriteString(" — " + h)
 			}
 		}
-		b.WriteString("\n" + c.T("Type !help <command> for details.", "Scrivi !help <comando> per i dettagli."))
+		b.WriteString("\n" + c.T("Type !help <command> for details."))
 		return c.Reply(b.String())
 	}
 	name := strings.TrimPrefix(c.Args[0], "!")
 	cmd := find(c.Commands(), name)
 	if cmd == nil {
-		return c.Userf("Unknown command !%s. Type !help.", "Comando sconosciuto !%s. Scrivi !help.", clip(name, 30))
+		return c.Userf("Unknown command !%s. Type !help.", clip(name, 30))
 	}
 	for _, w := range c.Args[1:] {
 		sub := find(cmd.Subcommands, w)
@@ -55,7 +54,7 @@ func describe(c *Call, cmd *Command) string {
 		b.WriteString(h + "\n")
 	}
 	if cmd.Usage != "" {
-		b.WriteString(c.T("Usage: ", "Uso: ") + cmd.Usage)
+		b.WriteString(c.T("Usage: ") + cmd.Usage)
 	}
 	for _, sub := range cmd.Subcommands {
 		if sub.Usage != "" {
@@ -63,7 +62,7 @@ func describe(c *Call, cmd *Command) string {
 		}
 	}
 	if cmd.Example != "" {
-		b.WriteString("\n" + c.T("Example: ", "Esempio: ") + cmd.Example)
+		b.WriteString("\n" + c.T("Example: ") + cmd.Example)
 	}
 	return strings.TrimSpace(b.String())
 }

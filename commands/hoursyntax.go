@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -24,8 +23,6 @@ var dayNames = map[string]time.Weekday{
 	"sat": time.Saturday, "saturday": time.Saturday, "sab": time.Saturday, "sabato": time.Saturday,
 	"sun": time.Sunday, "sunday": time.Sunday, "dom": time.Sunday, "domenica": time.Sunday,
 }
-
-const daysUsage = `write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)`
 
 // ParseDays reads the days of `!hours`: one day ("sat"), a list
 // ("mon,wed,fri"), a range that may wrap ("mon-fri", "fri-mon"), or a word
@@ -63,12 +60,12 @@ func ParseDays(s string) ([]time.Weekday, error) {
 		a, b, isRange := strings.Cut(part, "-")
 		from, ok := dayNames[bot.Fold(a)]
 		if !ok {
-			return nil, fmt.Errorf("%q is not a day: %s", strings.TrimSpace(a), daysUsage)
+			return nil, bot.Problemf("%q is not a day: write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)", strings.TrimSpace(a))
 		}
 		to := from
 		if isRange {
 			if to, ok = dayNames[bot.Fold(b)]; !ok {
-				return nil, fmt.Errorf("%q is not a day: %s", strings.TrimSpace(b), daysUsage)
+				return nil, bot.Problemf("%q is not a day: write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)", strings.TrimSpace(b))
 			}
 		}
 		for d := from; ; d = (d + 1) % 7 {
@@ -80,7 +77,7 @@ func ParseDays(s string) ([]time.Weekday, error) {
 		found = true
 	}
 	if !found {
-		return nil, fmt.Errorf("no days given: %s", daysUsage)
+		return nil, bot.Problemf("no days given: write mon-fri, sat, mon,wed,fri, fri-mon, daily, weekdays or weekend (also lun mar mer gio ven sab dom)")
 	}
 	var out []time.Weekday
 	for _, d := range mondayFirst {
@@ -110,7 +107,7 @@ func ParseHoursArgs(args []string) (days []time.Weekday, windows []bot.Window, e
 		dayParts = append(dayParts, a)
 	}
 	if len(dayParts) == 0 {
-		return nil, nil, fmt.Errorf("which days? start with the days, like: mon-fri 09:00-13:00 14:00-18:00, or: sun closed")
+		return nil, nil, bot.Problemf("which days? start with the days, like: mon-fri 09:00-13:00 14:00-18:00, or: sun closed")
 	}
 	days, err = ParseDays(joinDayParts(dayParts))
 	if err != nil {
@@ -118,7 +115,7 @@ func ParseHoursArgs(args []string) (days []time.Weekday, windows []bot.Window, e
 	}
 	rest := args[i:]
 	if len(rest) == 0 {
-		return nil, nil, fmt.Errorf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
+		return nil, nil, bot.Problemf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
 	}
 	if len(rest) == 1 && isClosedWord(rest[0]) {
 		return days, nil, nil
@@ -130,7 +127,7 @@ func ParseHoursArgs(args []string) (days []time.Weekday, windows []bot.Window, e
 				continue
 			}
 			if isClosedWord(part) {
-				return nil, nil, fmt.Errorf("%q mixes windows with closed: give either windows like 09:00-13:00 or the word closed", strings.Join(rest, " "))
+				return nil, nil, bot.Problemf("%q mixes windows with closed: give either windows like 09:00-13:00 or the word closed", strings.Join(rest, " "))
 			}
 			w, err := bot.ParseWindow(part)
 			if err != nil {
@@ -140,7 +137,7 @@ func ParseHoursArgs(args []string) (days []time.Weekday, windows []bot.Window, e
 		}
 	}
 	if len(windows) == 0 {
-		return nil, nil, fmt.Errorf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
+		return nil, nil, bot.Problemf("no hours given after the days: add windows like 09:00-13:00 14:00-18:00, or the word closed")
 	}
 	if err := bot.CheckDayOverlap(windows); err != nil {
 		return nil, nil, err

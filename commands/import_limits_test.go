@@ -108,11 +108,11 @@ func TestImportErrorNamesAtMostTenProblems(t *testing.T) {
 		t.Errorf("the error has %d characters", n)
 	}
 
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!lang it")
 	doc := mustEncode(t, cfg)
 	got := ob.owner(string(doc))
-	contains(t, "italian", got, "Importazione rifiutata, non è cambiato nulla: invalid configuration: keywords[1].phrases[0]", "\ne altri 15")
+	contains(t, "italian", got, "Importazione rifiutata, non è cambiato nulla: configurazione non valida: keywords[1].phrases[0]: la frase ha", "\ne altri 15")
 }
 
 // TestCommandsAndImportAgree: for each value, a command accepts it exactly
@@ -137,7 +137,7 @@ func TestCommandsAndImportAgree(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, v := range tt.values {
-			ob := newOwnerBot(t, nil)
+			ob := newTestBot(t)
 			answer := ob.owner(tt.command + v)
 			byCommand := !strings.Contains(answer, "Usage:") && !strings.Contains(answer, "Refused") && !strings.Contains(answer, "not") && !strings.Contains(answer, "cannot")
 			cfg := bot.DefaultConfig()

@@ -16,7 +16,6 @@ func keywordCommand() *Command {
 		Aliases: []string{"keyword", "keywords"},
 		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list [page] | del <n>",
 		Help:    "Keyword answers: a text sent when a customer's message contains a phrase.",
-		HelpIt:  "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase.",
 		Example: "!kw add price, how much = Our prices are at {website}",
 		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
 		Subcommands: []*Command{
@@ -32,7 +31,7 @@ func keywordCommand() *Command {
 func parseKeyword(c *Call, s string) (phrases []string, text string, err error) {
 	left, right, ok := strings.Cut(s, "=")
 	if !ok {
-		return nil, "", c.Usagef("Missing \"=\" between the phrases and the answer.", "Manca \"=\" tra le frasi e la risposta.")
+		return nil, "", c.Usagef("Missing \"=\" between the phrases and the answer.")
 	}
 	text = strings.TrimSpace(right)
 	seen := map[string]bool{}
@@ -41,13 +40,13 @@ func parseKeyword(c *Call, s string) (phrases []string, text string, err error) 
 		if err := bot.ValidPhrase(p); err != nil {
 			switch n := utf8.RuneCountInString(p); {
 			case p == "":
-				return nil, "", c.Usagef("An empty phrase: separate phrases with single commas.", "Una frase vuota: separa le frasi con una sola virgola.")
+				return nil, "", c.Usagef("An empty phrase: separate phrases with single commas.")
 			case bot.ValidName(p) != nil:
-				return nil, "", c.Usagef("The phrase %q holds a control character: use ordinary characters.", "La frase %q contiene un carattere di controllo: usa caratteri normali.", clip(p, 30))
+				return nil, "", c.Usagef("The phrase %q holds a control character: use ordinary characters.", clip(p, 30))
 			case n > bot.MaxPhraseRunes:
-				return nil, "", c.Usagef("The phrase %q is %d characters long; the limit is %d.", "La frase %q è lunga %d caratteri; il limite è %d.", clip(p, 30), n, bot.MaxPhraseRunes)
+				return nil, "", c.Usagef("The phrase %q is %d characters long; the limit is %d.", clip(p, 30), n, bot.MaxPhraseRunes)
 			}
-			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", "La frase %q non ha lettere o cifre da cercare.", clip(p, 30))
+			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", clip(p, 30))
 		}
 		if seen[bot.Fold(p)] {
 			continue
@@ -70,8 +69,7 @@ func addKeyword(ctx context.Context, c *Call) error {
 	var others []string // phrases already answered by another keyword
 	err = c.Update(func(cfg *bot.Config) error {
 		if len(cfg.Keywords) >= bot.MaxKeywords {
-			return c.Userf("You have %d keyword answers, the most allowed: delete one with !kw del <n> first.",
-				"Hai %d risposte a parole chiave, il massimo: eliminane una con !kw del <n> prima.", len(cfg.Keywords))
+			return c.Userf("You have %d keyword answers, the most allowed: delete one with !kw del <n> first.", len(cfg.Keywords))
 		}
 		id := 0
 		others = others[:0]
@@ -92,19 +90,19 @@ func addKeyword(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("add keyword: %w", err)
 	}
-	msg := c.Tf("Keyword answer %d saved for: %s.", "Risposta %d salvata per: %s.", n, strings.Join(phrases, ", "))
+	msg := c.Tf("Keyword answer %d saved for: %s.", n, strings.Join(phrases, ", "))
 	if len(others) > 0 {
-		msg += "\n" + c.Tf("Note: %s already had an answer; both will be sent.", "Nota: %s aveva già una risposta; verranno inviate entrambe.", strings.Join(others, ", "))
+		msg += "\n" + c.Tf("Note: %s already had an answer; both will be sent.", strings.Join(others, ", "))
 	}
 	return c.Reply(msg)
 }
 
 func listKeywords(c *Call) error {
 	if len(c.Args) > 0 && len(c.Path) == 1 {
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
 	}
 	if len(c.Args) > 1 {
-		return c.Usagef("Give at most a page number.", "Indica al massimo un numero di pagina.")
+		return c.Usagef("Give at most a page number.")
 	}
 	p, err := pageArg(c, firstArg(c))
 	if err != nil {
@@ -112,37 +110,36 @@ func listKeywords(c *Call) error {
 	}
 	cfg := c.Bot.Config()
 	if len(cfg.Keywords) == 0 {
-		return c.Reply(c.T("No keyword answers. Add one with !kw add price = Our prices: {website}",
-			"Nessuna risposta a parole chiave. Aggiungine una con !kw add prezzo = I prezzi: {website}"))
+		return c.Reply(c.T("No keyword answers. Add one with !kw add price = Our prices: {website}"))
 	}
 	lines := make([]string, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
 		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
 	}
-	return c.replyPage(c.T("Keyword answers:", "Risposte a parole chiave:"), lines, p, "!kw list %d")
+	return c.replyPage(c.T("Keyword answers:"), lines, p, "!kw list %d")
 }
 
 // listIndex reads the 1-based number of an item in a list of n.
-func listIndex(c *Call, n int, what, whatIt string) (int, error) {
+func listIndex(c *Call, n int, what string) (int, error) {
 	if len(c.Args) != 1 {
-		return 0, c.Usagef("Give the number of the %s, as shown by the list.", "Indica il numero della %s, come nell'elenco.", c.T(what, whatIt))
+		return 0, c.Usagef("Give the number of the %s, as shown by the list.", c.T(what))
 	}
 	i, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSuffix(c.Args[0], "."), "#"))
 	if err != nil {
-		return 0, c.Usagef("%q is not a number.", "%q non è un numero.", clip(c.Args[0], 30))
+		return 0, c.Usagef("%q is not a number.", clip(c.Args[0], 30))
 	}
 	if n == 0 {
-		return 0, c.Userf("There is nothing to delete: the list is empty.", "Non c'è nulla da eliminare: l'elenco è vuoto.")
+		return 0, c.Userf("There is nothing to delete: the list is empty.")
 	}
 	if i < 1 || i > n {
-		return 0, c.Usagef("There is no number %d: the list goes from 1 to %d.", "Non c'è il numero %d: l'elenco va da 1 a %d.", i, n)
+		return 0, c.Usagef("There is no number %d: the list goes from 1 to %d.", i, n)
 	}
 	return i - 1, nil
 }
 
 func delKeyword(ctx context.Context, c *Call) error {
 	cfg := c.Bot.Config()
-	i, err := listIndex(c, len(cfg.Keywords), "keyword answer", "risposta")
+	i, err := listIndex(c, len(cfg.Keywords), bot.N("keyword answer"))
 	if err != nil {
 		return err
 	}
@@ -156,10 +153,10 @@ func delKeyword(ctx context.Context, c *Call) error {
 				return nil
 			}
 		}
-		return c.Userf("That keyword answer was just changed; look at !kw list again.", "Quella risposta è appena cambiata; guarda di nuovo !kw list.")
+		return c.Userf("That keyword answer was just changed; look at !kw list again.")
 	})
 	if err != nil {
 		return fmt.Errorf("delete keyword: %w", err)
 	}
-	return c.Reply(c.Tf("Keyword answer %d deleted (%s).", "Risposta %d eliminata (%s).", i+1, strings.Join(gone.Phrases, ", ")))
+	return c.Reply(c.Tf("Keyword answer %d deleted (%s).", i+1, strings.Join(gone.Phrases, ", ")))
 }

@@ -10,7 +10,7 @@ import (
 	"frontdesk/bot"
 )
 
-// The kill switch (SPEC §2): !off stops every automatic message at once,
+// The kill switch: !off stops every automatic message at once,
 // !pause is !off with an automatic resume, !on resumes and runs !check.
 
 // Pause limits.
@@ -25,7 +25,6 @@ func offCommand() *Command {
 		Aliases: []string{"stop", "spegni"},
 		Usage:   "!off",
 		Help:    "Stops every automatic message at once, until !on.",
-		HelpIt:  "Ferma subito tutti i messaggi automatici, fino a !on.",
 		Example: "!off",
 		Run:     runOff,
 	}
@@ -37,7 +36,6 @@ func onCommand() *Command {
 		Aliases: []string{"start", "accendi"},
 		Usage:   "!on",
 		Help:    "Turns automatic messages back on and reviews the setup.",
-		HelpIt:  "Riattiva i messaggi automatici e controlla la configurazione.",
 		Example: "!on",
 		Run:     runOn,
 	}
@@ -49,7 +47,6 @@ func pauseCommand() *Command {
 		Aliases: []string{"pausa"},
 		Usage:   "!pause <duration, like 30m, 2h, 1h30m or 1d>",
 		Help:    "Stops automatic messages for a while; they resume by themselves.",
-		HelpIt:  "Ferma i messaggi automatici per un po'; ripartono da soli.",
 		Example: "!pause 2h",
 		Run:     runPause,
 	}
@@ -60,8 +57,7 @@ func pauseCommand() *Command {
 func stoppedNote(c *Call, st bot.Stopped) string {
 	note := discardedNote(c, st.Discarded)
 	if st.OnItsWay > 0 {
-		note += " " + c.T("1 message was already on its way and has gone out; nothing more will.",
-			"1 messaggio era già partito ed è stato inviato; non ne partiranno altri.")
+		note += " " + c.T("1 message was already on its way and has gone out; nothing more will.")
 	}
 	return note
 }
@@ -70,11 +66,11 @@ func stoppedNote(c *Call, st bot.Stopped) string {
 func discardedNote(c *Call, n int) string {
 	switch n {
 	case 0:
-		return c.T("No message was waiting.", "Nessun messaggio era in attesa.")
+		return c.T("No message was waiting.")
 	case 1:
-		return c.T("1 waiting message was discarded.", "1 messaggio in attesa è stato scartato.")
+		return c.T("1 waiting message was discarded.")
 	}
-	return c.Tf("%d waiting messages were discarded.", "%d messaggi in attesa sono stati scartati.", n)
+	return c.Tf("%d waiting messages were discarded.", n)
 }
 
 func runOff(ctx context.Context, c *Call) error {
@@ -85,8 +81,7 @@ func runOff(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("turn kill switch on: %w", err)
 	}
-	return c.Reply(c.T("Automatic replies are OFF: nothing automatic goes out until !on.",
-		"Risposte automatiche DISATTIVATE: non parte nulla di automatico fino a !on.") + " " + stoppedNote(c, n))
+	return c.Reply(c.T("Automatic replies are OFF: nothing automatic goes out until !on.") + " " + stoppedNote(c, n))
 }
 
 func runOn(ctx context.Context, c *Call) error {
@@ -97,10 +92,9 @@ func runOn(ctx context.Context, c *Call) error {
 	if _, err := c.Bot.SetKillSwitch(ctx, bot.KillSwitch{}); err != nil {
 		return fmt.Errorf("turn kill switch off: %w", err)
 	}
-	msg := c.T("Automatic replies are ON. Messages that came in meanwhile are not answered.",
-		"Risposte automatiche ATTIVE. I messaggi arrivati nel frattempo non ricevono risposta.")
+	msg := c.T("Automatic replies are ON. Messages that came in meanwhile are not answered.")
 	if !was.Active(c.At) {
-		msg = c.T("Automatic replies are ON (they already were).", "Risposte automatiche ATTIVE (lo erano già).")
+		msg = c.T("Automatic replies are ON (they already were).")
 	}
 	if err := c.Reply(msg); err != nil {
 		return err
@@ -116,7 +110,7 @@ func parsePause(s string) (time.Duration, error) {
 	if i := strings.IndexByte(s, 'd'); i >= 0 {
 		days, err := strconv.Atoi(s[:i])
 		if err != nil || days < 0 || days > 366 {
-			return 0, fmt.Errorf("%q is not a duration", s)
+			return 0, bot.Problemf("%q is not a duration", s)
 		}
 		total = time.Duration(days) * 24 * time.Hour
 		s = s[i+1:]
@@ -126,21 +120,21 @@ func parsePause(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration", s)
+		return 0, bot.Problemf("%q is not a duration", s)
 	}
 	return total + d, nil
 }
 
 func runPause(ctx context.Context, c *Call) error {
 	if len(c.Args) != 1 {
-		return c.Usagef("Give one duration.", "Indica una durata.")
+		return c.Usagef("Give one duration.")
 	}
 	d, err := parsePause(c.Args[0])
 	if err != nil {
-		return c.Usagef("%q is not a duration: write 30m, 2h, 1h30m or 2d.", "%q non è una durata: scrivi 30m, 2h, 1h30m o 2d.", clip(c.Args[0], 20))
+		return c.Usagef("%q is not a duration: write 30m, 2h, 1h30m or 2d.", clip(c.Args[0], 20))
 	}
 	if d < minPause || d > maxPause {
-		return c.Usagef("%s is out of range: from 1 minute to 30 days.", "%s è fuori intervallo: da 1 minuto a 30 giorni.", clip(c.Args[0], 20))
+		return c.Usagef("%s is out of range: from 1 minute to 30 days.", clip(c.Args[0], 20))
 	}
 	until := c.At.Add(d)
 	n, err := c.Bot.SetKillSwitch(ctx, bot.KillSwitch{Off: true, Until: until, Reason: "!pause " + c.Args[0]})
@@ -148,6 +142,5 @@ func runPause(ctx context.Context, c *Call) error {
 		return fmt.Errorf("pause: %w", err)
 	}
 	when := bot.FormatNextOpen(c.At, until, c.Bot.Schedule().Loc, c.Lang())
-	return c.Reply(c.Tf("Automatic replies paused until %s; they resume by themselves (or now with !on).",
-		"Risposte automatiche in pausa fino a %s; ripartono da sole (o subito con !on).", when) + " " + stoppedNote(c, n))
+	return c.Reply(c.Tf("Automatic replies paused until %s; they resume by themselves (or now with !on).", when) + " " + stoppedNote(c, n))
 }

@@ -14,7 +14,6 @@ func langCommand() *Command {
 		Aliases: []string{"lingua", "language"},
 		Usage:   "!lang en|it",
 		Help:    "Language of the bot's answers to you and of {next_open}.",
-		HelpIt:  "Lingua delle risposte del bot e di {next_open}.",
 		Example: "!lang it",
 		Run:     runLang,
 	}
@@ -22,10 +21,10 @@ func langCommand() *Command {
 
 func runLang(ctx context.Context, c *Call) error {
 	if len(c.Args) == 0 {
-		return c.Reply(c.T("Language: English. Switch with !lang it.", "Lingua: italiano. Cambia con !lang en."))
+		return c.Reply(c.T("Language: English. Switch with !lang it."))
 	}
 	if len(c.Args) != 1 {
-		return c.Usagef("Give one language: en or it.", "Indica una lingua: en o it.")
+		return c.Usagef("Give one language: en or it.")
 	}
 	var lang string
 	switch strings.ToLower(c.Args[0]) {
@@ -34,7 +33,7 @@ func runLang(ctx context.Context, c *Call) error {
 	case "it", "italian", "italiano":
 		lang = "it"
 	default:
-		return c.Usagef("%q is not a supported language: en or it.", "%q non è una lingua supportata: en o it.", clip(c.Args[0], 20))
+		return c.Usagef("%q is not a supported language: en or it.", clip(c.Args[0], 20))
 	}
 	err := c.Update(func(cfg *bot.Config) error {
 		cfg.Lang = lang
@@ -44,5 +43,5 @@ func runLang(ctx context.Context, c *Call) error {
 		return fmt.Errorf("save language: %w", err)
 	}
 	c.SetLang(lang)
-	return c.Reply(c.T("Language set to English.", "Lingua impostata: italiano."))
+	return c.Reply(c.T("Language set to English."))
 }

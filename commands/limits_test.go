@@ -23,7 +23,7 @@ func manyConfig(n int) bot.Config {
 
 func TestListsPage(t *testing.T) {
 	cfg := manyConfig(65)
-	ob := newOwnerBot(t, &cfg)
+	ob := newTestBot(t, withStored(cfg))
 	tests := []struct {
 		command string
 		want    []string
@@ -63,7 +63,7 @@ func TestCheckNamesAtMost20Findings(t *testing.T) {
 		// Stored as is: the commands would refuse the placeholder.
 		cfg.Keywords = append(cfg.Keywords, bot.Keyword{ID: i + 1, Phrases: []string{"x"}, Text: "see {nope}"})
 	}
-	ob := newOwnerBot(t, &cfg)
+	ob := newTestBot(t, withStored(cfg))
 	got := ob.owner("!check")
 	if n := strings.Count(got, "\n• "); n != 20 {
 		t.Errorf("%d findings named, want 20:\n%s", n, got)
@@ -75,7 +75,7 @@ func TestCheckNamesAtMost20Findings(t *testing.T) {
 // !export) goes out as numbered parts, none over the limit.
 func TestLongAnswersAreSplit(t *testing.T) {
 	cfg := manyConfig(120)
-	ob := newOwnerBot(t, &cfg)
+	ob := newTestBot(t, withStored(cfg))
 	msgs := strings.Split(ob.owner("!export"), "\n---\n")
 	if len(msgs) < 2 {
 		t.Fatalf("%d messages, want several", len(msgs))
@@ -93,7 +93,7 @@ func TestLongAnswersAreSplit(t *testing.T) {
 // TestTypedLimits: values typed in commands meet the same limits as
 // imported ones.
 func TestTypedLimits(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	tests := []struct{ command, want string }{
 		{"!kw add " + strings.Repeat("a", 61) + " = text", "is 61 characters long; the limit is 60"},
 		{"!away text Closed\tnow", "control character tab"},
@@ -114,7 +114,7 @@ func TestTypedLimits(t *testing.T) {
 	ob.must("!away text Line one\nline two")
 
 	full := manyConfig(bot.MaxKeywords)
-	ob = newOwnerBot(t, &full)
+	ob = newTestBot(t, withStored(full))
 	contains(t, "501st keyword", ob.owner("!kw add extra = text"), "You have 500 keyword answers, the most allowed")
 	contains(t, "501st quick reply", ob.owner("!qr add /extra text"), "You have 500 quick replies, the most allowed")
 }

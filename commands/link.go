@@ -15,7 +15,6 @@ func linkCommand() *Command {
 		Aliases: []string{"qrcode"},
 		Usage:   "!link [text, at most 140 characters]",
 		Help:    "The wa.me link to your chat, with optional prefilled text, and its QR code for posters and the counter.",
-		HelpIt:  "Il link wa.me alla tua chat, con testo precompilato facoltativo, e il suo QR code per locandine e bancone.",
 		Example: "!link I would like to order",
 		Run:     runLink,
 	}
@@ -29,13 +28,11 @@ func runLink(ctx context.Context, c *Call) error {
 	switch {
 	case errors.Is(err, walink.ErrTextTooLong):
 		return c.Usagef("The text is %d characters long; a link takes at most %d.",
-			"Il testo è lungo %d caratteri; un link ne accetta al massimo %d.",
 			utf8.RuneCountInString(text), walink.MaxText)
 	case errors.Is(err, walink.ErrNoNumber):
-		return c.Userf("The bot does not know this account's phone number yet, so it cannot make the link. Try again once it is linked and connected.",
-			"Il bot non conosce ancora il numero di questo account, quindi non può creare il link. Riprova quando è collegato e connesso.")
+		return c.Userf("The bot does not know this account's phone number yet, so it cannot make the link. Try again once it is linked and connected.")
 	case err != nil:
-		return c.Usagef("The text cannot be put in a link: %v.", "Il testo non può andare in un link: %v.", err)
+		return c.Usagef("The text cannot be put in a link: %v.", err)
 	}
 	png, err := walink.PNG(link)
 	if err != nil {

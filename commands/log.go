@@ -22,7 +22,6 @@ func logCommand() *Command {
 		Aliases: []string{"registro"},
 		Usage:   fmt.Sprintf("!log [n 1-%d] [page]", maxLogLines),
 		Help:    "The last automatic messages sent: time, customer, rule, first words.",
-		HelpIt:  "Gli ultimi messaggi automatici inviati: ora, cliente, regola, prime parole.",
 		Example: "!log 20",
 		Run:     runLog,
 	}
@@ -35,14 +34,14 @@ func parseLogCount(c *Call, args []string) (int, error) {
 		return defaultLogLines, nil
 	case 1:
 	default:
-		return 0, c.Usagef("Give at most how many messages and a page number.", "Indica al massimo quanti messaggi e un numero di pagina.")
+		return 0, c.Usagef("Give at most how many messages and a page number.")
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil {
-		return 0, c.Usagef("%q is not a number.", "%q non è un numero.", clip(args[0], 30))
+		return 0, c.Usagef("%q is not a number.", clip(args[0], 30))
 	}
 	if n < 1 || n > maxLogLines {
-		return 0, c.Usagef("%d is out of range: from 1 to %d.", "%d è fuori intervallo: da 1 a %d.", n, maxLogLines)
+		return 0, c.Usagef("%d is out of range: from 1 to %d.", n, maxLogLines)
 	}
 	return n, nil
 }
@@ -65,12 +64,12 @@ func runLog(ctx context.Context, c *Call) error {
 		return fmt.Errorf("log: %w", err)
 	}
 	if len(sent) == 0 {
-		return c.Reply(c.T("No automatic message has been sent yet.", "Non è ancora stato inviato nessun messaggio automatico."))
+		return c.Reply(c.T("No automatic message has been sent yet."))
 	}
 	loc := c.Bot.Schedule().Loc
-	title := c.T("The last automatic message:", "L'ultimo messaggio automatico:")
+	title := c.T("The last automatic message:")
 	if len(sent) > 1 {
-		title = c.Tf("The last %d automatic messages, newest first:", "Gli ultimi %d messaggi automatici, dal più recente:", len(sent))
+		title = c.Tf("The last %d automatic messages, newest first:", len(sent))
 	}
 	lines := make([]string, len(sent))
 	for i, o := range sent {

@@ -41,15 +41,15 @@ func TestParseLogCount(t *testing.T) {
 }
 
 func TestLog(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	contains(t, "empty", ob.owner("!log"), "No automatic message has been sent yet.")
 	ob.must("!tz Europe/Rome", "!away text We are closed today, we will answer you tomorrow morning.", "!away when always", "!away on",
 		"!kw add price = Prices are on the website")
-	ob.now = ob.now.Add(time.Hour)
+	ob.clock.Advance(time.Hour)
 	ob.from("393331111111", "hello")
-	ob.now = ob.now.Add(time.Minute)
+	ob.clock.Advance(time.Minute)
 	ob.from("393332222222", "price?")
-	ob.msgs.take()
+	ob.msg.Take()
 
 	got := ob.owner("!log")
 	want := "The last 2 automatic messages, newest first:\n" +

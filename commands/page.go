@@ -35,7 +35,7 @@ func pageArg(c *Call, s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || !isPageNumber(s) || n < 1 {
-		return 0, c.Usagef("%q is not a page number: give 1, 2, 3...", "%q non è un numero di pagina: indica 1, 2, 3...", clip(s, 30))
+		return 0, c.Usagef("%q is not a page number: give 1, 2, 3...", clip(s, 30))
 	}
 	return n, nil
 }
@@ -46,7 +46,7 @@ func pageArg(c *Call, s string) (int, error) {
 func (c *Call) page(title string, lines []string, p int, next string) (string, error) {
 	pages := max(1, (len(lines)+pageSize-1)/pageSize)
 	if p > pages {
-		return "", c.Usagef("There is no page %d: the list has %d.", "Non c'è la pagina %d: l'elenco ne ha %d.", p, pages)
+		return "", c.Usagef("There is no page %d: the list has %d.", p, pages)
 	}
 	from, to := (p-1)*pageSize, min(p*pageSize, len(lines))
 	var b strings.Builder
@@ -57,9 +57,9 @@ func (c *Call) page(title string, lines []string, p int, next string) (string, e
 	switch {
 	case pages == 1:
 	case p < pages:
-		b.WriteString("\n" + c.Tf("Page %d of %d. Next page: %s", "Pagina %d di %d. Pagina successiva: %s", p, pages, fmt.Sprintf(next, p+1)))
+		b.WriteString("\n" + c.Tf("Page %d of %d. Next page: %s", p, pages, fmt.Sprintf(next, p+1)))
 	default:
-		b.WriteString("\n" + c.Tf("Page %d of %d.", "Pagina %d di %d.", p, pages))
+		b.WriteString("\n" + c.Tf("Page %d of %d.", p, pages))
 	}
 	return b.String(), nil
 }

@@ -11,20 +11,21 @@ import (
 
 // profileField is one business detail of !profile.
 type profileField struct {
-	name, it string // subcommand and its Italian label
-	max      int    // limit in characters
-	kind     string // "text", "url" or "phone"
-	get      func(p *bot.Profile) *string
+	name  string // subcommand, and the labels catalog key
+	alias string // the Italian subcommand name
+	max   int    // limit in characters
+	kind  string // "text", "url" or "phone"
+	get   func(p *bot.Profile) *string
 }
 
 var profileFields = []profileField{
-	{"name", "nome", bot.MaxNameRunes, "text", func(p *bot.Profile) *string { return &p.Name }},
-	{"about", "descrizione", bot.MaxAboutRunes, "text", func(p *bot.Profile) *string { return &p.About }},
-	{"website", "sito", bot.MaxTextRunes, "url", func(p *bot.Profile) *string { return &p.Website }},
-	{"booking", "prenotazioni", bot.MaxTextRunes, "url", func(p *bot.Profile) *string { return &p.Booking }},
-	{"catalog", "catalogo", bot.MaxTextRunes, "url", func(p *bot.Profile) *string { return &p.Catalog }},
-	{"phone", "telefono", bot.MaxTextRunes, "phone", func(p *bot.Profile) *string { return &p.Phone }},
-	{"address", "indirizzo", bot.MaxTextRunes, "text", func(p *bot.Profile) *string { return &p.Address }},
+	{bot.N("name"), "nome", bot.MaxNameRunes, "text", func(p *bot.Profile) *string { return &p.Name }},
+	{bot.N("about"), "descrizione", bot.MaxAboutRunes, "text", func(p *bot.Profile) *string { return &p.About }},
+	{bot.N("website"), "sito", bot.MaxTextRunes, "url", func(p *bot.Profile) *string { return &p.Website }},
+	{bot.N("booking"), "prenotazioni", bot.MaxTextRunes, "url", func(p *bot.Profile) *string { return &p.Booking }},
+	{bot.N("catalog"), "catalogo", bot.MaxTextRunes, "url", func(p *bot.Profile) *string { return &p.Catalog }},
+	{bot.N("phone"), "telefono", bot.MaxTextRunes, "phone", func(p *bot.Profile) *string { return &p.Phone }},
+	{bot.N("address"), "indirizzo", bot.MaxTextRunes, "text", func(p *bot.Profile) *string { return &p.Address }},
 }
 
 func profileCommand() *Command {
@@ -33,7 +34,6 @@ func profileCommand() *Command {
 		Aliases: []string{"profilo"},
 		Usage:   "!profile [name|about|website|booking|catalog|phone|address <value>]",
 		Help:    "Business details used by the placeholders {business}, {website}, {booking}, {catalog}, {phone}, {address}.",
-		HelpIt:  "Dati dell'attività usati dai segnaposto {business}, {website}, {booking}, {catalog}, {phone}, {address}.",
 		Example: "!profile website https://example.com",
 		Run:     showProfile,
 	}
@@ -50,7 +50,7 @@ func profileCommand() *Command {
 		}
 		cmd.Subcommands = append(cmd.Subcommands, &Command{
 			Name:    f.name,
-			Aliases: []string{f.it},
+			Aliases: []string{f.alias},
 			Usage:   fmt.Sprintf("!profile %s %s|clear", f.name, arg),
 			Run:     func(ctx context.Context, c *Call) error { return setProfile(c, f) },
 		})
@@ -60,17 +60,17 @@ func profileCommand() *Command {
 
 func showProfile(ctx context.Context, c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown detail %q.", "Dato sconosciuto %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown detail %q.", clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	var b strings.Builder
-	b.WriteString(c.T("Business details:", "Dati dell'attività:"))
+	b.WriteString(c.T("Business details:"))
 	for _, f := range profileFields {
 		v := *f.get(&cfg.Profile)
 		if v == "" {
-			v = c.T("(not set)", "(non impostato)")
+			v = c.T("(not set)")
 		}
-		fmt.Fprintf(&b, "\n%s: %s", c.T(f.name, f.it), v)
+		fmt.Fprintf(&b, "\n%s: %s", c.T(f.name), v)
 	}
 	return c.Reply(b.String())
 }
@@ -78,7 +78,7 @@ func showProfile(ctx context.Context, c *Call) error {
 func setProfile(c *Call, f profileField) error {
 	value := c.Rest(0)
 	if value == "" {
-		return c.Usagef("The value is missing.", "Manca il valore.")
+		return c.Usagef("The value is missing.")
 	}
 	cleared := len(c.Args) == 1 && (strings.EqualFold(value, "clear") || strings.EqualFold(value, "cancella"))
 	if cleared {
@@ -87,16 +87,15 @@ func setProfile(c *Call, f profileField) error {
 	switch {
 	case cleared:
 	case bot.ValidName(value) != nil:
-		return c.Usagef("Business details are one line of ordinary characters: no line breaks, tabs or control characters.",
-			"I dati dell'attività sono una riga di caratteri normali: niente a capo, tabulazioni o caratteri di controllo.")
+		return c.Usagef("Business details are one line of ordinary characters: no line breaks, tabs or control characters.")
 	case utf8.RuneCountInString(value) > f.max:
-		return c.Usagef("Too long: %d characters; the limit is %d.", "Troppo lungo: %d caratteri; il limite è %d.", utf8.RuneCountInString(value), f.max)
+		return c.Usagef("Too long: %d characters; the limit is %d.", utf8.RuneCountInString(value), f.max)
 	case f.kind == "url" && bot.ValidURL(value) != nil:
-		return c.Usagef("%q is not a web address: write it in full, starting with https://", "%q non è un indirizzo web: scrivilo per intero, iniziando con https://", clip(value, 40))
+		return c.Usagef("%q is not a web address: write it in full, starting with https://", clip(value, 40))
 	case f.kind == "phone" && bot.ValidPhone(value) != nil:
-		return c.Usagef("%q is not a phone number: use digits, optionally with a leading + and spaces.", "%q non è un numero di telefono: usa cifre, eventualmente con + iniziale e spazi.", clip(value, 40))
+		return c.Usagef("%q is not a phone number: use digits, optionally with a leading + and spaces.", clip(value, 40))
 	case strings.ContainsAny(value, "{}"):
-		return c.Usagef("Business details cannot hold { or }.", "I dati dell'attività non possono contenere { o }.")
+		return c.Usagef("Business details cannot hold { or }.")
 	}
 	err := c.Update(func(cfg *bot.Config) error {
 		*f.get(&cfg.Profile) = value
@@ -105,9 +104,9 @@ func setProfile(c *Call, f profileField) error {
 	if err != nil {
 		return fmt.Errorf("save profile %s: %w", f.name, err)
 	}
-	label := c.T(f.name, f.it)
+	label := c.T(f.name)
 	if cleared {
-		return c.Reply(c.Tf("Business %s cleared.", "%s dell'attività cancellato.", label))
+		return c.Reply(c.Tf("Business %s cleared.", label))
 	}
-	return c.Reply(c.Tf("Business %s saved: %s", "%s dell'attività salvato: %s", label, value))
+	return c.Reply(c.Tf("Business %s saved: %s", label, value))
 }

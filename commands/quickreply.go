@@ -24,7 +24,6 @@ func quickReplyCommand() *Command {
 		Aliases: []string{"quickreply"},
 		Usage:   "!qr add|alias|list|show|del|private|public|stats|stale",
 		Help:    "Quick replies: type /shortcut to send a saved text; customers may use them too.",
-		HelpIt:  "Risposte rapide: scrivi /scorciatoia per inviare un testo salvato; anche i clienti possono usarle.",
 		Example: "!qr add /time Open Monday to Friday 09:00-18:00.",
 		Run:     func(ctx context.Context, c *Call) error { return listQuickReplies(c) },
 		Subcommands: []*Command{
@@ -48,7 +47,7 @@ func shortcutArg(c *Call, s string) (string, error) {
 		s = "/" + s
 	}
 	if err := bot.ValidShortcut(s); err != nil {
-		return "", c.Usagef("Wrong shortcut: %v", "Scorciatoia errata: %v", err)
+		return "", c.Usagef("Wrong shortcut: %v", err)
 	}
 	return bot.NormalizeShortcut(s), nil
 }
@@ -76,25 +75,23 @@ func notFound(c *Call, cfg *bot.Config, s string) error {
 		}
 	}
 	if len(near) > 0 {
-		return c.Userf("There is no quick reply %s. Did you mean %s?", "Non c'è la risposta rapida %s. Intendevi %s?", s, strings.Join(near, " or "))
+		return c.Userf("There is no quick reply %s. Did you mean %s?", s, strings.Join(near, " or "))
 	}
-	return c.Userf("There is no quick reply %s. See !qr list.", "Non c'è la risposta rapida %s. Vedi !qr list.", s)
+	return c.Userf("There is no quick reply %s. See !qr list.", s)
 }
 
 // checkNewShortcut refuses a shortcut already taken (by cfg or earlier in
 // this same command) and returns the existing ones too similar to it.
 func checkNewShortcut(c *Call, cfg *bot.Config, s string, taken []string) (similar []string, err error) {
 	if s == bot.MenuShortcut {
-		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.",
-			"%s è riservata: mostra ai clienti l'elenco delle risposte rapide pubbliche.", s)
+		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.", s)
 	}
 	if i := findQuickReply(cfg, s); i >= 0 {
-		return nil, c.Userf("%s already exists: %s. Delete it first with !qr del %s, or pick another shortcut.",
-			"%s esiste già: %s. Eliminala prima con !qr del %s, oppure scegli un'altra scorciatoia.", s, c.quote(clip(cfg.QuickReplies[i].Text, 40)), s)
+		return nil, c.Userf("%s already exists: %s. Delete it first with !qr del %s, or pick another shortcut.", s, c.quote(clip(cfg.QuickReplies[i].Text, 40)), s)
 	}
 	for _, t := range taken {
 		if t == s {
-			return nil, c.Usagef("%s is given twice.", "%s è indicata due volte.", s)
+			return nil, c.Usagef("%s is given twice.", s)
 		}
 	}
 	for _, q := range cfg.QuickReplies {
@@ -117,13 +114,12 @@ func similarWarning(c *Call, s string, similar []string) string {
 	if len(similar) == 0 {
 		return ""
 	}
-	return "\n" + c.Tf("Warning: %s is very similar to %s; customers may mix them up.",
-		"Attenzione: %s è molto simile a %s; i clienti potrebbero confonderle.", s, strings.Join(similar, ", "))
+	return "\n" + c.Tf("Warning: %s is very similar to %s; customers may mix them up.", s, strings.Join(similar, ", "))
 }
 
 func addQuickReply(ctx context.Context, c *Call) error {
 	if len(c.Args) == 0 {
-		return c.Usagef("Give a shortcut and its text.", "Indica una scorciatoia e il suo testo.")
+		return c.Usagef("Give a shortcut and its text.")
 	}
 	s, err := shortcutArg(c, c.Args[0])
 	if err != nil {
@@ -137,8 +133,7 @@ func addQuickReply(ctx context.Context, c *Call) error {
 	err = c.Update(func(cfg *bot.Config) error {
 		var err error
 		if len(cfg.QuickReplies) >= bot.MaxQuickReplies {
-			return c.Userf("You have %d quick replies, the most allowed: delete one with !qr del /shortcut first.",
-				"Hai %d risposte rapide, il massimo: eliminane una con !qr del /scorciatoia prima.", len(cfg.QuickReplies))
+			return c.Userf("You have %d quick replies, the most allowed: delete one with !qr del /shortcut first.", len(cfg.QuickReplies))
 		}
 		if similar, err = checkNewShortcut(c, cfg, s, nil); err != nil {
 			return err
@@ -149,12 +144,12 @@ func addQuickReply(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("add quick reply: %w", err)
 	}
-	return c.Reply(c.Tf("Quick reply %s saved.", "Risposta rapida %s salvata.", s) + similarWarning(c, s, similar))
+	return c.Reply(c.Tf("Quick reply %s saved.", s) + similarWarning(c, s, similar))
 }
 
 func aliasQuickReply(ctx context.Context, c *Call) error {
 	if len(c.Args) < 2 {
-		return c.Usagef("Give an existing shortcut and at least one new one.", "Indica una scorciatoia esistente e almeno una nuova.")
+		return c.Usagef("Give an existing shortcut and at least one new one.")
 	}
 	existing, err := shortcutArg(c, c.Args[0])
 	if err != nil {
@@ -192,7 +187,7 @@ func aliasQuickReply(ctx context.Context, c *Call) error {
 	}
 	cfg := c.Bot.Config()
 	all := cfg.QuickReplies[max(findQuickReply(&cfg, existing), 0)].Shortcuts
-	return c.Reply(c.Tf("%s now also answers as %s. Shortcuts: %s.", "%s ora risponde anche come %s. Scorciatoie: %s.",
+	return c.Reply(c.Tf("%s now also answers as %s. Shortcuts: %s.",
 		existing, strings.Join(news, " "), strings.Join(all, " ")) + warnings)
 }
 
@@ -210,9 +205,9 @@ func listQuickReplies(c *Call) error {
 		}
 	case len(args) > 0:
 		if c.Cmd.Name == "list" {
-			return c.Usagef("Give at most one prefix, like /sh, and a page number.", "Indica al massimo un prefisso, come /sp, e un numero di pagina.")
+			return c.Usagef("Give at most one prefix, like /sh, and a page number.")
 		}
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(args[0], 30))
 	}
 	p, err := pageArg(c, pageWord)
 	if err != nil {
@@ -230,29 +225,28 @@ func listQuickReplies(c *Call) error {
 		}
 		line := strings.Join(q.Shortcuts, " ")
 		if q.Private {
-			line += c.T(" (private)", " (privata)")
+			line += c.T(" (private)")
 		}
 		lines = append(lines, line+" — "+clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
 	}
 	switch {
 	case len(cfg.QuickReplies) == 0:
-		return c.Reply(c.T("No quick replies yet. Add one with !qr add /time We are open 09:00-18:00.",
-			"Nessuna risposta rapida. Aggiungine una con !qr add /orari Siamo aperti 09:00-18:00."))
+		return c.Reply(c.T("No quick replies yet. Add one with !qr add /time We are open 09:00-18:00."))
 	case len(lines) == 0:
-		return c.Reply(c.Tf("No quick reply starts with %s.", "Nessuna risposta rapida inizia con %s.", prefix))
+		return c.Reply(c.Tf("No quick reply starts with %s.", prefix))
 	}
 	next := "!qr list %d"
 	if prefix != "" {
 		next = "!qr list " + prefix + " %d"
 	}
-	return c.replyPage(c.Tf("Quick replies (%d):", "Risposte rapide (%d):", len(lines)), lines, p, next)
+	return c.replyPage(c.Tf("Quick replies (%d):", len(lines)), lines, p, next)
 }
 
 // oneShortcut reads the single shortcut argument of show, del, private and
 // public and finds its quick reply in cfg.
 func oneShortcut(c *Call) (string, error) {
 	if len(c.Args) != 1 {
-		return "", c.Usagef("Give one shortcut, like /time.", "Indica una scorciatoia, come /orari.")
+		return "", c.Usagef("Give one shortcut, like /time.")
 	}
 	return shortcutArg(c, c.Args[0])
 }
@@ -268,9 +262,9 @@ func showQuickReply(ctx context.Context, c *Call) error {
 		return notFound(c, &cfg, s)
 	}
 	q := cfg.QuickReplies[i]
-	vis := c.T("public: customers may use it", "pubblica: i clienti possono usarla")
+	vis := c.T("public: customers may use it")
 	if q.Private {
-		vis = c.T("private: only you may use it", "privata: solo tu puoi usarla")
+		vis = c.T("private: only you may use it")
 	}
 	return c.Reply(fmt.Sprintf("%s\n%s\n(%s)", strings.Join(q.Shortcuts, " "), q.Text, vis))
 }
@@ -294,10 +288,10 @@ func delQuickReply(ctx context.Context, c *Call) error {
 		return fmt.Errorf("delete quick reply: %w", err)
 	}
 	if len(gone.Shortcuts) > 1 {
-		return c.Reply(c.Tf("Quick reply deleted with all its shortcuts: %s.", "Risposta rapida eliminata con tutte le sue scorciatoie: %s.",
+		return c.Reply(c.Tf("Quick reply deleted with all its shortcuts: %s.",
 			strings.Join(gone.Shortcuts, " ")))
 	}
-	return c.Reply(c.Tf("Quick reply %s deleted.", "Risposta rapida %s eliminata.", s))
+	return c.Reply(c.Tf("Quick reply %s deleted.", s))
 }
 
 func setQuickReplyPrivate(c *Call, private bool) error {
@@ -319,11 +313,9 @@ func setQuickReplyPrivate(c *Call, private bool) error {
 		return fmt.Errorf("set quick reply visibility: %w", err)
 	}
 	if private {
-		return c.Reply(c.Tf("%s is now private: customers cannot use it and /menu does not show it.",
-			"%s ora è privata: i clienti non possono usarla e /menu non la mostra.", strings.Join(shortcuts, " ")))
+		return c.Reply(c.Tf("%s is now private: customers cannot use it and /menu does not show it.", strings.Join(shortcuts, " ")))
 	}
-	return c.Reply(c.Tf("%s is now public: customers may use it and /menu shows it.",
-		"%s ora è pubblica: i clienti possono usarla e /menu la mostra.", strings.Join(shortcuts, " ")))
+	return c.Reply(c.Tf("%s is now public: customers may use it and /menu shows it.", strings.Join(shortcuts, " ")))
 }
 
 // usesSince loads shortcut uses from the store.
@@ -338,7 +330,7 @@ func usesSince(ctx context.Context, c *Call, since time.Time) (map[string]bot.Sh
 // onePageArg reads the only, optional argument of a paged list.
 func onePageArg(c *Call) (int, error) {
 	if len(c.Args) > 1 {
-		return 0, c.Usagef("Give at most a page number.", "Indica al massimo un numero di pagina.")
+		return 0, c.Usagef("Give at most a page number.")
 	}
 	return pageArg(c, firstArg(c))
 }
@@ -350,7 +342,7 @@ func quickReplyStats(ctx context.Context, c *Call) error {
 	}
 	cfg := c.Bot.Config()
 	if len(cfg.QuickReplies) == 0 {
-		return c.Reply(c.T("No quick replies yet.", "Nessuna risposta rapida."))
+		return c.Reply(c.T("No quick replies yet."))
 	}
 	all, err := usesSince(ctx, c, time.Time{})
 	if err != nil {
@@ -376,10 +368,10 @@ func quickReplyStats(ctx context.Context, c *Call) error {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].total > rows[j].total })
 	lines := make([]string, len(rows))
 	for i, r := range rows {
-		lines[i] = c.Tf("%s: %d (you %d, customers %d); %d", "%s: %d (tu %d, clienti %d); %d",
+		lines[i] = c.Tf("%s: %d (you %d, customers %d); %d",
 			r.s, r.total, r.owner, r.customer, r.last)
 	}
-	return c.replyPage(c.Tf("Quick reply uses (all time; last %d days):", "Usi delle risposte rapide (in totale; ultimi %d giorni):", staleDays),
+	return c.replyPage(c.Tf("Quick reply uses (all time; last %d days):", staleDays),
 		lines, p, "!qr stats %d")
 }
 
@@ -402,17 +394,15 @@ func staleQuickReplies(ctx context.Context, c *Call) error {
 		if used >= staleUses {
 			continue
 		}
-		line := c.Tf("%s: used %d times", "%s: usata %d volte", strings.Join(q.Shortcuts, " "), used)
+		line := c.Tf("%s: used %d times", strings.Join(q.Shortcuts, " "), used)
 		if !q.Created.IsZero() && c.At.Sub(q.Created) < staleDays*24*time.Hour {
 			days := int(c.At.Sub(q.Created).Hours() / 24)
-			line += c.Tf(" (added %d days ago)", " (aggiunta %d giorni fa)", days)
+			line += c.Tf(" (added %d days ago)", days)
 		}
 		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
-		return c.Reply(c.Tf("No stale quick replies: each was used at least %d times in the last %d days.",
-			"Nessuna risposta rapida inutilizzata: ognuna è stata usata almeno %d volte negli ultimi %d giorni.", staleUses, staleDays))
+		return c.Reply(c.Tf("No stale quick replies: each was used at least %d times in the last %d days.", staleUses, staleDays))
 	}
-	return c.replyPage(c.Tf("Quick replies used fewer than %d times in the last %d days (consider !qr del):",
-		"Risposte rapide usate meno di %d volte negli ultimi %d giorni (valuta !qr del):", staleUses, staleDays), lines, p, "!qr stale %d")
+	return c.replyPage(c.Tf("Quick replies used fewer than %d times in the last %d days (consider !qr del):", staleUses, staleDays), lines, p, "!qr stale %d")
 }

@@ -31,10 +31,9 @@ type Command struct {
 	// Usage is the one-line syntax shown after a wrong input,
 	// e.g. "!away after <minutes 5-60>".
 	Usage string
-	// Help is one short English sentence for !help; HelpIt its Italian
-	// version (empty: the English one is used).
-	Help   string
-	HelpIt string
+	// Help is one short sentence for !help, in English: a catalog key
+	// (bot.Tr), translated when it is shown.
+	Help string
 	// Example is a complete command line shown by "!help <command>".
 	Example     string
 	Subcommands []*Command
@@ -69,10 +68,10 @@ func find(cmds []*Command, word string) *Command {
 
 // help returns Help in lang.
 func (cmd *Command) help(lang string) string {
-	if lang == "it" && cmd.HelpIt != "" {
-		return cmd.HelpIt
+	if cmd.Help == "" {
+		return ""
 	}
-	return cmd.Help
+	return bot.T(lang, cmd.Help)
 }
 
 // Call is one command being run: who sent it, where answers go, and the
@@ -247,7 +246,7 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 	c.raw = strings.TrimPrefix(c.raw, "!")
 	c.words = tokenize(c.raw)
 	if len(c.words) == 0 {
-		return &UserError{c.T("Type !help for the list of commands.", "Scrivi !help per l'elenco dei comandi.")}
+		return &UserError{c.T("Type !help for the list of commands.")}
 	}
 	name := c.words[0].word
 	if strings.HasPrefix(name, "{") {
@@ -255,7 +254,7 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 	}
 	cmd := find(r.table, name)
 	if cmd == nil {
-		return &UserError{c.Tf("Unknown command !%s. Type !help.", "Comando sconosciuto !%s. Scrivi !help.", clip(name, 30))}
+		return &UserError{c.Tf("Unknown command !%s. Type !help.", clip(name, 30))}
 	}
 	c.Cmd, c.Path, c.consumed = cmd, []string{cmd.Name}, 1
 	for c.consumed < len(c.words) {
@@ -272,9 +271,9 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 	}
 	if c.Cmd.Run == nil {
 		if len(c.Args) == 0 {
-			return c.Usagef("What should !%s do?", "Cosa deve fare !%s?", strings.Join(c.Path, " "))
+			return c.Usagef("What should !%s do?", strings.Join(c.Path, " "))
 		}
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
 	}
 	return c.Cmd.Run(ctx, c)
 }
@@ -294,7 +293,7 @@ func (r *Router) report(c *Call, err error) {
 		}
 		msg := ue.Reason
 		if cmd != nil && cmd.Usage != "" {
-			msg += "\n" + c.T("Usage: ", "Uso: ") + cmd.Usage
+			msg += "\n" + c.T("Usage: ") + cmd.Usage
 		}
 		r.send(c, msg)
 	case errors.As(err, &uerr):
@@ -306,8 +305,7 @@ func (r *Router) report(c *Call, err error) {
 }
 
 func (r *Router) apologise(c *Call) {
-	r.send(c, c.T("Sorry, something went wrong; nothing was changed. Please try again.",
-		"Scusa, qualcosa è andato storto; non è cambiato nulla. Riprova."))
+	r.send(c, c.T("Sorry, something went wrong; nothing was changed. Please try again."))
 }
 
 // send answers and logs a failure to answer; it must not panic, since it
@@ -340,7 +338,7 @@ func (c *Call) Update(change func(cfg *bot.Config) error) error {
 	err := c.Bot.UpdateConfig(c.ctx, change)
 	var refused *bot.RefusedError
 	if errors.As(err, &refused) {
-		return c.Userf("Refused: %v", "Rifiutato: %v", refused.Err)
+		return c.Userf("Refused: %v", refused.Err)
 	}
 	return err
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"frontdesk/bot"
 )
 
 // testTable is a small table exercising every path of the router.
@@ -23,7 +25,7 @@ func testTable(got *[]string) []*Command {
 				{Name: "on", Usage: "!away on", Run: record},
 				{Name: "text", Usage: "!away text <text>", Run: func(ctx context.Context, c *Call) error {
 					if c.Rest(0) == "" {
-						return c.Usagef("The text is missing.", "Manca il testo.")
+						return c.Usagef("The text is missing.")
 					}
 					return record(ctx, c)
 				}},
@@ -38,7 +40,7 @@ func testTable(got *[]string) []*Command {
 			return errors.New("save config: disk full")
 		}},
 		{Name: "refuse", Run: func(ctx context.Context, c *Call) error {
-			return c.Userf("No way.", "Niente da fare.")
+			return c.Userf("No way.")
 		}},
 	}
 }
@@ -156,12 +158,15 @@ func TestTableIsConsistent(t *testing.T) {
 			if cmd.Usage == "" {
 				t.Errorf("%s %s: no usage", prefix, cmd.Name)
 			}
+			if cmd.Help != "" && !bot.Translated("it", cmd.Help) {
+				t.Errorf("%s %s: help has no Italian translation", prefix, cmd.Name)
+			}
 			walk(prefix+" "+cmd.Name, cmd.Subcommands)
 		}
 	}
 	for _, cmd := range Commands() {
-		if cmd.Help == "" || cmd.HelpIt == "" || cmd.Example == "" {
-			t.Errorf("!%s: help, Italian help and example are all required", cmd.Name)
+		if cmd.Help == "" || !bot.Translated("it", cmd.Help) || cmd.Example == "" {
+			t.Errorf("!%s: help, its Italian translation and example are all required", cmd.Name)
 		}
 		seen[cmd.Name] = true
 	}

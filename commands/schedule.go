@@ -25,7 +25,6 @@ func tzCommand() *Command {
 		Aliases: []string{"timezone", "fuso"},
 		Usage:   "!tz [<IANA zone, like Europe/Rome>]",
 		Help:    "Shows or sets the business's time zone.",
-		HelpIt:  "Mostra o imposta il fuso orario dell'attività.",
 		Example: "!tz Europe/Rome",
 		Run:     runTZ,
 	}
@@ -41,13 +40,12 @@ func runTZ(ctx context.Context, c *Call) error {
 		}
 		if cfg.TimeZone == "" {
 			return c.Reply(c.Tf("Time zone: not set, using this computer's (%s, now %s). Set it with !tz Europe/Rome.",
-				"Fuso orario: non impostato, uso quello del computer (%s, ora %s). Impostalo con !tz Europe/Rome.",
 				now.Location(), now.Format("15:04")))
 		}
-		return c.Reply(c.Tf("Time zone: %s (now %s).", "Fuso orario: %s (ora %s).", cfg.TimeZone, now.Format("15:04")))
+		return c.Reply(c.Tf("Time zone: %s (now %s).", cfg.TimeZone, now.Format("15:04")))
 	}
 	if len(c.Args) > 1 {
-		return c.Usagef("Give one zone name, without spaces.", "Indica un solo nome di fuso, senza spazi.")
+		return c.Usagef("Give one zone name, without spaces.")
 	}
 	name := c.Args[0]
 	loc, err := loadZone(name)
@@ -57,8 +55,7 @@ func runTZ(ctx context.Context, c *Call) error {
 		err = bot.ValidTimeZone(loc.String())
 	}
 	if err != nil {
-		return c.Usagef("%q is not a known time zone: use an IANA name such as Europe/Rome, Europe/London or America/New_York.",
-			"%q non è un fuso orario noto: usa un nome IANA come Europe/Rome, Europe/London o America/New_York.", clip(name, 40))
+		return c.Usagef("%q is not a known time zone: use an IANA name such as Europe/Rome, Europe/London or America/New_York.", clip(name, 40))
 	}
 	name = loc.String()
 	err = c.Update(func(cfg *bot.Config) error {
@@ -68,7 +65,7 @@ func runTZ(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("save time zone: %w", err)
 	}
-	return c.Reply(c.Tf("Time zone set to %s (now %s there).", "Fuso orario impostato: %s (lì ora sono le %s).",
+	return c.Reply(c.Tf("Time zone set to %s (now %s there).",
 		name, c.At.In(loc).Format("15:04")))
 }
 
@@ -76,7 +73,7 @@ func runTZ(ctx context.Context, c *Call) error {
 // ("europe/rome"). "Local" and "" are refused: they depend on the host.
 func loadZone(name string) (*time.Location, error) {
 	if name == "" || strings.EqualFold(name, "local") || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
-		return nil, fmt.Errorf("time zone %q: not an IANA name", name)
+		return nil, bot.Problemf("time zone %q: not an IANA name", name)
 	}
 	if loc, err := time.LoadLocation(name); err == nil {
 		return loc, nil
@@ -104,7 +101,6 @@ func hoursCommand() *Command {
 		Aliases: []string{"orari"},
 		Usage:   "!hours [<days> <HH:MM-HH:MM>... | <days> closed | clear]",
 		Help:    "Shows or sets the weekly opening hours.",
-		HelpIt:  "Mostra o imposta gli orari di apertura settimanali.",
 		Example: "!hours mon-fri 09:00-13:00 14:00-18:00",
 		Run:     runHours,
 		Subcommands: []*Command{
@@ -116,11 +112,11 @@ func hoursCommand() *Command {
 func runHours(ctx context.Context, c *Call) error {
 	if len(c.Args) == 0 {
 		cfg := c.Bot.Config()
-		return c.Reply(c.T("Opening hours:", "Orari di apertura:") + "\n" + bot.FormatWeek(cfg.Hours, c.Lang()))
+		return c.Reply(c.T("Opening hours:") + "\n" + bot.FormatWeek(cfg.Hours, c.Lang()))
 	}
 	days, windows, err := ParseHoursArgs(c.Args)
 	if err != nil {
-		return c.Usagef("Wrong hours: %v", "Orari errati: %v", err)
+		return c.Usagef("Wrong hours: %v", err)
 	}
 	var week bot.Week
 	err = c.Update(func(cfg *bot.Config) error {
@@ -134,7 +130,7 @@ func runHours(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("save hours: %w", err)
 	}
-	return c.Reply(c.T("Hours saved:", "Orari salvati:") + "\n" + bot.FormatWeek(week, c.Lang()))
+	return c.Reply(c.T("Hours saved:") + "\n" + bot.FormatWeek(week, c.Lang()))
 }
 
 func clearHours(ctx context.Context, c *Call) error {
@@ -148,8 +144,7 @@ func clearHours(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("clear hours: %w", err)
 	}
-	return c.Reply(c.T("Hours cleared: the business counts as always open.",
-		"Orari cancellati: l'attività risulta sempre aperta."))
+	return c.Reply(c.T("Hours cleared: the business counts as always open."))
 }
 
 func holidayCommand() *Command {
@@ -158,7 +153,6 @@ func holidayCommand() *Command {
 		Aliases: []string{"holidays", "ferie", "festivi"},
 		Usage:   "!holiday add|list|del|import",
 		Help:    "Days you are closed, each with an optional message.",
-		HelpIt:  "Giorni di chiusura, ciascuno con un messaggio facoltativo.",
 		Example: "!holiday add 2026-12-24..2027-01-06 Happy holidays! We reopen {next_open}.",
 		Run:     func(ctx context.Context, c *Call) error { return listHolidays(c) },
 		Subcommands: []*Command{
@@ -182,13 +176,13 @@ func parseDateRange(c *Call, s string) (from, to string, err error) {
 	fb, err2 := time.Parse(time.DateOnly, b)
 	switch {
 	case err1 != nil:
-		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2026-12-24.", "%q non è una data: scrivi AAAA-MM-GG, come 2026-12-24.", clip(a, 30))
+		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2026-12-24.", clip(a, 30))
 	case err2 != nil:
-		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2027-01-06.", "%q non è una data: scrivi AAAA-MM-GG, come 2027-01-06.", clip(b, 30))
+		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2027-01-06.", clip(b, 30))
 	case fb.Before(fa):
-		return "", "", c.Usagef("The range ends (%s) before it starts (%s).", "L'intervallo finisce (%s) prima di iniziare (%s).", b, a)
+		return "", "", c.Usagef("The range ends (%s) before it starts (%s).", b, a)
 	case fb.Sub(fa) > 366*24*time.Hour:
-		return "", "", c.Usagef("The range is longer than a year.", "L'intervallo supera un anno.")
+		return "", "", c.Usagef("The range is longer than a year.")
 	}
 	return a, b, nil
 }
@@ -220,7 +214,7 @@ func sortHolidays(hs []bot.Holiday) {
 
 func addHoliday(ctx context.Context, c *Call) error {
 	if len(c.Args) == 0 {
-		return c.Usagef("Give a date or a range of dates.", "Indica una data o un intervallo di date.")
+		return c.Usagef("Give a date or a range of dates.")
 	}
 	from, to, err := parseDateRange(c, c.Args[0])
 	if err != nil {
@@ -238,7 +232,7 @@ func addHoliday(ctx context.Context, c *Call) error {
 		overlaps = overlaps[:0]
 		for _, o := range cfg.Holidays {
 			if o.From == from && o.To == to && o.Message == msg {
-				return c.Userf("That holiday is already in the list.", "Quella chiusura è già nell'elenco.")
+				return c.Userf("That holiday is already in the list.")
 			}
 			if o.From <= to && from <= o.To {
 				overlaps = append(overlaps, formatHoliday(c, o))
@@ -251,9 +245,9 @@ func addHoliday(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("add holiday: %w", err)
 	}
-	answer := c.Tf("Holiday added: %s.", "Chiusura aggiunta: %s.", formatHoliday(c, h))
+	answer := c.Tf("Holiday added: %s.", formatHoliday(c, h))
 	if len(overlaps) > 0 {
-		answer += "\n" + c.Tf("Note: it overlaps %s.", "Nota: si sovrappone a %s.", strings.Join(overlaps, "; "))
+		answer += "\n" + c.Tf("Note: it overlaps %s.", strings.Join(overlaps, "; "))
 	}
 	return c.Reply(answer)
 }
@@ -267,27 +261,26 @@ func listHolidays(c *Call) error {
 			return err
 		}
 	case len(c.Args) > 0:
-		return c.Usagef("Unknown option %q.", "Opzione sconosciuta %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	hs := cfg.Holidays
 	sortHolidays(hs)
 	if len(hs) == 0 {
-		return c.Reply(c.T("No holidays. Add one with !holiday add 2026-12-24..2026-12-26, or !holiday import IT 2026.",
-			"Nessuna chiusura. Aggiungine una con !holiday add 2026-12-24..2026-12-26, oppure !holiday import IT 2026."))
+		return c.Reply(c.T("No holidays. Add one with !holiday add 2026-12-24..2026-12-26, or !holiday import IT 2026."))
 	}
 	lines := make([]string, len(hs))
 	for i, h := range hs {
 		lines[i] = fmt.Sprintf("%d. %s", i+1, formatHoliday(c, h))
 	}
-	return c.replyPage(c.T("Holidays:", "Chiusure:"), lines, p, "!holiday list %d")
+	return c.replyPage(c.T("Holidays:"), lines, p, "!holiday list %d")
 }
 
 func delHoliday(ctx context.Context, c *Call) error {
 	cfg := c.Bot.Config()
 	hs := cfg.Holidays
 	sortHolidays(hs)
-	i, err := listIndex(c, len(hs), "holiday", "chiusura")
+	i, err := listIndex(c, len(hs), bot.N("@list|holiday"))
 	if err != nil {
 		return err
 	}
@@ -299,27 +292,27 @@ func delHoliday(ctx context.Context, c *Call) error {
 				return nil
 			}
 		}
-		return c.Userf("That holiday was just changed; look at !holiday list again.", "Quella chiusura è appena cambiata; guarda di nuovo !holiday list.")
+		return c.Userf("That holiday was just changed; look at !holiday list again.")
 	})
 	if err != nil {
 		return fmt.Errorf("delete holiday: %w", err)
 	}
-	return c.Reply(c.Tf("Holiday %d deleted: %s.", "Chiusura %d eliminata: %s.", i+1, formatHoliday(c, target)))
+	return c.Reply(c.Tf("Holiday %d deleted: %s.", i+1, formatHoliday(c, target)))
 }
 
 func importHolidays(ctx context.Context, c *Call) error {
 	supported := strings.Join(holidays.Supported(), ", ")
 	if len(c.Args) != 2 {
-		return c.Usagef("Give a country code (%s) and a year.", "Indica un codice paese (%s) e un anno.", supported)
+		return c.Usagef("Give a country code (%s) and a year.", supported)
 	}
 	country := strings.ToUpper(c.Args[0])
 	year, err := strconv.Atoi(c.Args[1])
 	if err != nil || year < holidays.MinYear || year > holidays.MaxYear {
-		return c.Usagef("%q is not a year between %d and %d.", "%q non è un anno tra %d e %d.", clip(c.Args[1], 30), holidays.MinYear, holidays.MaxYear)
+		return c.Usagef("%q is not a year between %d and %d.", clip(c.Args[1], 30), holidays.MinYear, holidays.MaxYear)
 	}
 	list, err := importCalendar(country, year)
 	if err != nil {
-		return c.Usagef("Cannot import: %v.", "Impossibile importare: %v.", err)
+		return c.Usagef("Cannot import: %v.", err)
 	}
 	added := 0
 	err = c.Update(func(cfg *bot.Config) error {
@@ -341,6 +334,5 @@ func importHolidays(ctx context.Context, c *Call) error {
 	if err != nil {
 		return fmt.Errorf("import holidays: %w", err)
 	}
-	return c.Reply(c.Tf("%d public holidays of %s %d added (%d were already there). See !holiday list.",
-		"%d festività di %s %d aggiunte (%d c'erano già). Vedi !holiday list.", added, country, year, len(list)-added))
+	return c.Reply(c.Tf("%d public holidays of %s %d added (%d were already there). See !holiday list.", added, country, year, len(list)-added))
 }

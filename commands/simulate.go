@@ -19,7 +19,6 @@ func simulateCommand() *Command {
 		Aliases: []string{"sim", "simula"},
 		Usage:   "!simulate <mon..sun|today|tomorrow|YYYY-MM-DD> <HH:MM> [new|known] <text>",
 		Help:    "Shows what a customer writing that text at that moment would get, and why; sends nothing to anyone.",
-		HelpIt:  "Mostra cosa riceverebbe un cliente che scrive quel testo in quel momento, e perché; non invia nulla a nessuno.",
 		Example: "!simulate sat 21:30 new hello, are you open?",
 		Run:     runSimulate,
 	}
@@ -41,7 +40,7 @@ type simArgs struct {
 // is "new" unless "known" follows (also "nuovo", "noto").
 func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (simArgs, error) {
 	if len(args) < 2 {
-		return simArgs{}, c.Usagef("Give a day, a time and the customer's text.", "Indica un giorno, un'ora e il testo del cliente.")
+		return simArgs{}, c.Usagef("Give a day, a time and the customer's text.")
 	}
 	today := now.In(loc)
 	y, m, d := today.Date()
@@ -59,16 +58,14 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 		}
 		wd, ok := weekdayWord(day)
 		if !ok {
-			return simArgs{}, c.Usagef("%q is not a day: write mon..sun, today, tomorrow or a date like 2026-12-24.",
-				"%q non è un giorno: scrivi lun..dom, oggi, domani o una data come 2026-12-24.", clip(args[0], 30))
+			return simArgs{}, c.Usagef("%q is not a day: write mon..sun, today, tomorrow or a date like 2026-12-24.", clip(args[0], 30))
 		}
 		ahead := (int(wd) - int(today.Weekday()) + 7) % 7
 		date = time.Date(y, m, d+ahead, 0, 0, 0, 0, time.UTC)
 	}
 	minute, err := bot.ParseClock(args[1])
 	if err != nil || minute >= 1440 {
-		return simArgs{}, c.Usagef("%q is not a time: write HH:MM from 00:00 to 23:59.",
-			"%q non è un'ora: scrivi HH:MM da 00:00 a 23:59.", clip(args[1], 30))
+		return simArgs{}, c.Usagef("%q is not a time: write HH:MM from 00:00 to 23:59.", clip(args[1], 30))
 	}
 	out := simArgs{New: true, TextArg: 2}
 	if len(args) > 2 {
@@ -80,7 +77,7 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 		}
 	}
 	if len(args) <= out.TextArg {
-		return simArgs{}, c.Usagef("The customer's text is missing.", "Manca il testo del cliente.")
+		return simArgs{}, c.Usagef("The customer's text is missing.")
 	}
 	out.At = time.Date(date.Year(), date.Month(), date.Day(), minute/60, minute%60, 0, 0, loc)
 	return out, nil
@@ -109,27 +106,27 @@ func runSimulate(ctx context.Context, c *Call) error {
 	d := c.Bot.Simulate(a.At, a.New, text)
 
 	var s strings.Builder
-	who := c.T("A new customer", "Un nuovo cliente")
+	who := c.T("A new customer")
 	if !a.New {
-		who = c.T("A known customer", "Un cliente noto")
+		who = c.T("A known customer")
 	}
-	s.WriteString(c.Tf("%s writing %s on %s (%s), with you away:", "%s che scrive %s %s (%s), con te assente:",
+	s.WriteString(c.Tf("%s writing %s on %s (%s), with you away:",
 		who, c.quote(clip(text, 60)), c.stamp(a.At, sched.Loc), zoneName(sched.Loc, a.At)))
 	switch {
 	case d.Suppressed != "":
-		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", "Non verrebbe inviato nulla: %s.", suppressedWhy(c, d.Suppressed)))
+		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", suppressedWhy(c, d.Suppressed)))
 		if len(d.Parts) > 0 {
-			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", "Altrimenti riceverebbe (%s):", strings.Join(d.Rules(), " + ")))
+			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(d.Rules(), " + ")))
 			s.WriteString("\n\n" + d.Text())
 		}
 	case len(d.Parts) == 0:
-		s.WriteString("\n" + c.T("Nothing would be sent.", "Non verrebbe inviato nulla."))
+		s.WriteString("\n" + c.T("Nothing would be sent."))
 	default:
-		s.WriteString("\n" + c.Tf("It would get this message (%s):", "Riceverebbe questo messaggio (%s):", strings.Join(d.Rules(), " + ")))
+		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(d.Rules(), " + ")))
 		s.WriteString("\n\n" + d.Text())
 	}
 	if len(d.Skipped) > 0 {
-		s.WriteString("\n\n" + c.T("Not sent: ", "Non inviati: ") + strings.Join(d.Skipped, "; "))
+		s.WriteString("\n\n" + c.T("Not sent: ") + strings.Join(d.Skipped, "; "))
 	}
 	return c.Reply(s.String())
 }
@@ -138,9 +135,9 @@ func runSimulate(ctx context.Context, c *Call) error {
 func suppressedWhy(c *Call, why string) string {
 	switch why {
 	case bot.SuppressedKill:
-		return c.T("the kill switch is on (!on turns it off)", "l'interruttore è acceso (!on lo spegne)")
+		return c.T("the kill switch is on (!on turns it off)")
 	case bot.SuppressedLate:
-		return c.T("the message would arrive too late", "il messaggio arriverebbe troppo tardi")
+		return c.T("the message would arrive too late")
 	}
 	return why
 }

@@ -64,7 +64,7 @@ func TestParseSimulate(t *testing.T) {
 }
 
 func TestSimulateAnswersOnlyTheAsker(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!tz Europe/Rome", "!hours mon-fri 09:00-18:00",
 		"!away text Closed; back {next_open}.", "!away on",
 		"!greeting text Hi {name}!", "!greeting on", "!greeting when open",

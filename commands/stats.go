@@ -30,7 +30,6 @@ func statsCommand() *Command {
 		Aliases: []string{"statistiche"},
 		Usage:   "!stats [days 1-365, default 30]",
 		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and frequent questions without an answer.",
-		HelpIt:  "Messaggi, risposte automatiche per regola, tempo di risposta, ore di punta e domande frequenti senza risposta.",
 		Example: "!stats 7",
 		Run:     runStats,
 	}
@@ -43,11 +42,11 @@ func runStats(ctx context.Context, c *Call) error {
 	case 1:
 		n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(c.Args[0]), "d"))
 		if err != nil || n < 1 || n > maxStatsDays {
-			return c.Usagef("%q is not a number of days from 1 to %d.", "%q non è un numero di giorni da 1 a %d.", clip(c.Args[0], 20), maxStatsDays)
+			return c.Usagef("%q is not a number of days from 1 to %d.", clip(c.Args[0], 20), maxStatsDays)
 		}
 		days = n
 	default:
-		return c.Usagef("Give at most one number of days.", "Indica al massimo un numero di giorni.")
+		return c.Usagef("Give at most one number of days.")
 	}
 	until := c.At
 	if until.IsZero() {
@@ -274,43 +273,37 @@ var ruleOrder = []string{bot.RuleGreeting, bot.RuleShortcut, bot.RuleMenu, bot.R
 func (st stats) format(c *Call, days int) string {
 	var b strings.Builder
 	loc := st.Loc
-	b.WriteString(c.Tf("Statistics, last %d days (since %s):", "Statistiche, ultimi %d giorni (dal %s):",
+	b.WriteString(c.Tf("Statistics, last %d days (since %s):",
 		days, st.Since.In(loc).Format("2006-01-02 15:04")))
 	if days > int(bot.Retention/(24*time.Hour)) {
-		b.WriteString("\n" + c.Tf("(messages are kept for %d days, so older ones are not counted)",
-			"(i messaggi sono conservati %d giorni, quelli più vecchi non sono contati)", int(bot.Retention/(24*time.Hour))))
+		b.WriteString("\n" + c.Tf("(messages are kept for %d days, so older ones are not counted)", int(bot.Retention/(24*time.Hour))))
 	}
-	b.WriteString("\n" + c.Tf("Customer messages: %d from %d customers", "Messaggi dei clienti: %d da %d clienti", st.Inbound, st.Customers))
-	b.WriteString("\n" + c.Tf("Automatic replies sent: %d", "Risposte automatiche inviate: %d", st.RepliesSent))
+	b.WriteString("\n" + c.Tf("Customer messages: %d from %d customers", st.Inbound, st.Customers))
+	b.WriteString("\n" + c.Tf("Automatic replies sent: %d", st.RepliesSent))
 	if len(st.RulesSent) > 0 {
 		b.WriteString(" (" + countList(st.RulesSent, ruleOrder) + ")")
 	}
 	if n := st.Withheld[bot.SuppressedLate] + st.Withheld[bot.SuppressedKill]; n > 0 {
 		b.WriteString("\n" + c.Tf("Not answered automatically: %d arrived too late, %d while replies were off",
-			"Senza risposta automatica: %d arrivati troppo tardi, %d con le risposte spente",
 			st.Withheld[bot.SuppressedLate], st.Withheld[bot.SuppressedKill]))
 	}
 	switch {
 	case st.Answered > 0:
 		b.WriteString("\n" + c.Tf("Your first response (open hours only): median %s over %d conversations; %d still waiting",
-			"La tua prima risposta (solo orario di apertura): mediana %s su %d conversazioni; %d ancora in attesa",
 			formatWait(st.Median), st.Answered, st.Unanswered))
 	case st.Unanswered > 0:
-		b.WriteString("\n" + c.Tf("Your first response: no answer from your phone yet; %d conversations waiting",
-			"La tua prima risposta: nessuna risposta dal telefono; %d conversazioni in attesa", st.Unanswered))
+		b.WriteString("\n" + c.Tf("Your first response: no answer from your phone yet; %d conversations waiting", st.Unanswered))
 	}
 	if chart := hoursChart(st.Hours); chart != "" {
-		b.WriteString("\n" + c.Tf("Busiest hours (%s):", "Ore di punta (%s):", loc.String()) + chart)
+		b.WriteString("\n" + c.Tf("Busiest hours (%s):", loc.String()) + chart)
 	}
 	if len(st.Questions) == 0 {
-		b.WriteString("\n" + c.Tf("No question was asked %d or more times without an answer.",
-			"Nessuna domanda è stata fatta %d o più volte senza risposta.", frequentQuestion))
+		b.WriteString("\n" + c.Tf("No question was asked %d or more times without an answer.", frequentQuestion))
 	} else {
-		b.WriteString("\n" + c.Tf("Asked %d+ times with no quick reply or keyword answer; to add one, copy a line and write the answer:",
-			"Chieste %d+ volte senza risposta rapida né parola chiave; per aggiungerla copia una riga e scrivi la risposta:", frequentQuestion))
+		b.WriteString("\n" + c.Tf("Asked %d+ times with no quick reply or keyword answer; to add one, copy a line and write the answer:", frequentQuestion))
 		for _, q := range st.Questions {
-			b.WriteString("\n" + c.Tf("“%s” %d times, %d customers", "“%s” %d volte, %d clienti", q.Text, q.Count, q.Customers))
-			b.WriteString("\n!qr add " + q.Shortcut + " " + c.T("<answer>", "<risposta>"))
+			b.WriteString("\n" + c.Tf("“%s” %d times, %d customers", q.Text, q.Count, q.Customers))
+			b.WriteString("\n!qr add " + q.Shortcut + " " + c.T("<answer>"))
 		}
 	}
 	return b.String()

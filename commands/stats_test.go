@@ -165,7 +165,7 @@ func generateMonth(t *testing.T, db *storage.DB) (until time.Time) {
 func TestStatsOnAGeneratedMonth(t *testing.T) {
 	ctx := context.Background()
 	until := time.Date(2026, 11, 30, 20, 0, 0, 0, statsZone)
-	sb := newStatsBot(t, "39021234567", until)
+	sb := newTestBot(t, withSelf("39021234567"), withStart(until), withHostZone(time.UTC), withCommands(statsCommand()))
 	if err := sb.b.UpdateConfig(ctx, statsConfig); err != nil {
 		t.Fatalf("configure: %v", err)
 	}
@@ -208,8 +208,7 @@ func TestStatsOnAGeneratedMonth(t *testing.T) {
 	}
 
 	// The command shows the same figures.
-	sb.command([]*Command{statsCommand()}, "!stats")
-	sent := sb.msgr.take()
+	sent := sb.runSent("!stats")
 	if len(sent) != 1 {
 		t.Fatalf("got %d answers, want 1", len(sent))
 	}
@@ -268,9 +267,9 @@ func TestStatsCommandArguments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := newStatsBot(t, "39021234567", time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC))
-			sb.command([]*Command{statsCommand()}, tt.text)
-			sent := sb.msgr.take()
+			sb := newTestBot(t, withSelf("39021234567"), withStart(time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC)),
+				withHostZone(time.UTC), withCommands(statsCommand()))
+			sent := sb.runSent(tt.text)
 			if len(sent) != 1 || !strings.Contains(sent[0].Text, tt.want) {
 				t.Errorf("%s answered %+v, want one answer containing %q", tt.text, sent, tt.want)
 			}

@@ -19,7 +19,6 @@ func statusCommand() *Command {
 		Aliases: []string{"stato"},
 		Usage:   "!status",
 		Help:    "One screen: every feature on or off, kill switch, time zone, open or closed now.",
-		HelpIt:  "Una schermata: ogni funzione attiva o no, interruttore, fuso orario, aperto o chiuso ora.",
 		Example: "!status",
 		Run:     runStatus,
 	}
@@ -42,39 +41,38 @@ func runStatus(ctx context.Context, c *Call) error {
 		fmt.Fprintf(&s, format, args...)
 	}
 
-	line("%s", c.T("frontdesk status", "Stato di frontdesk"))
-	line(c.T("Away: %s — %s (when %s, after %d min)", "Assenza: %s — %s (quando %s, dopo %d min)"),
-		c.onOff(cfg.Away.On), c.quote(preview(cfg.Away.Text, 6)), cfg.Away.When, cfg.Away.AfterMinutes)
-	line(c.T("Greeting: %s — %s (when %s, after %d days)", "Benvenuto: %s — %s (quando %s, dopo %d giorni)"),
-		c.onOff(cfg.Greeting.On), c.quote(preview(cfg.Greeting.Text, 6)), cfg.Greeting.When, cfg.Greeting.AfterDays)
-	line(c.T("Keyword answers: %d", "Risposte a parole chiave: %d"), len(cfg.Keywords))
-	line(c.T("Quick replies: %d", "Risposte rapide: %d"), len(cfg.QuickReplies))
+	line("%s", c.T("frontdesk status"))
+	line(c.T("Away: %s — %s (when %s, after %d min)"),
+		c.onOff(cfg.Away.On), c.quote(preview(cfg.Away.Text, 6)), c.whenWord(cfg.Away.When), cfg.Away.AfterMinutes)
+	line(c.T("Greeting: %s — %s (when %s, after %d days)"),
+		c.onOff(cfg.Greeting.On), c.quote(preview(cfg.Greeting.Text, 6)), c.whenWord(cfg.Greeting.When), cfg.Greeting.AfterDays)
+	line(c.T("Keyword answers: %d"), len(cfg.Keywords))
+	line(c.T("Quick replies: %d"), len(cfg.QuickReplies))
 	line("%s", killSwitchLine(c, b.KillSwitch(), now, loc))
 	if cfg.TimeZone == "" {
-		line(c.T("Time zone: %s (the computer's; set yours with !tz Europe/Rome)", "Fuso orario: %s (quello del computer; imposta il tuo con !tz Europe/Rome)"), zoneName(loc, now))
+		line(c.T("Time zone: %s (the computer's; set yours with !tz Europe/Rome)"), zoneName(loc, now))
 	} else {
-		line(c.T("Time zone: %s", "Fuso orario: %s"), cfg.TimeZone)
+		line(c.T("Time zone: %s"), cfg.TimeZone)
 	}
 	line("%s", openLine(c, sched, cfg, now))
 	if at, ok := sched.NextOpen(now); ok && sched.IsOpen(now) { // when closed, the line above says it
-		line(c.T("Next opening: %s", "Prossima apertura: %s"), bot.FormatNextOpen(now, at, loc, c.Lang()))
+		line(c.T("Next opening: %s"), bot.FormatNextOpen(now, at, loc, c.Lang()))
 	}
 	last, err := b.RecentSent(ctx, 1)
 	if err != nil {
 		return fmt.Errorf("status: last automatic message: %w", err)
 	}
 	if len(last) == 0 {
-		line("%s", c.T("Last automatic message: none yet", "Ultimo messaggio automatico: ancora nessuno"))
+		line("%s", c.T("Last automatic message: none yet"))
 	} else {
 		o := last[0]
-		line(c.T("Last automatic message: %s to %s (%s)", "Ultimo messaggio automatico: %s a %s (%s)"),
+		line(c.T("Last automatic message: %s to %s (%s)"),
 			c.stamp(o.SentAt, loc), o.Customer, strings.Join(o.Rules, "+"))
 	}
 	if self := b.Self(); self != "" {
-		line(c.T("Linked number: %s", "Numero collegato: %s"), self)
+		line(c.T("Linked number: %s"), self)
 	}
-	line("%s", c.T("Remember: switch off the WhatsApp Business app's own away and greeting messages, or customers get two.",
-		"Ricorda: disattiva i messaggi di assenza e di benvenuto dell'app WhatsApp Business, o i clienti ne riceveranno due."))
+	line("%s", c.T("Remember: switch off the WhatsApp Business app's own away and greeting messages, or customers get two."))
 	return c.Reply(s.String())
 }
 
@@ -82,11 +80,11 @@ func runStatus(ctx context.Context, c *Call) error {
 // and why.
 func killSwitchLine(c *Call, k bot.KillSwitch, now time.Time, loc *time.Location) string {
 	if !k.Active(now) {
-		return c.T("Kill switch: off (automatic replies run)", "Interruttore: spento (le risposte automatiche funzionano)")
+		return c.T("Kill switch: off (automatic replies run)")
 	}
-	s := c.T("Kill switch: ON — no automatic message goes out", "Interruttore: ACCESO — nessun messaggio automatico esce")
+	s := c.T("Kill switch: ON — no automatic message goes out")
 	if !k.Until.IsZero() {
-		s += c.Tf(", until %s", ", fino a %s", bot.FormatNextOpen(now, k.Until, loc, c.Lang()))
+		s += c.Tf(", until %s", bot.FormatNextOpen(now, k.Until, loc, c.Lang()))
 	}
 	if k.Reason != "" {
 		s += " (" + k.Reason + ")"
@@ -98,24 +96,24 @@ func killSwitchLine(c *Call, k bot.KillSwitch, now time.Time, loc *time.Location
 func openLine(c *Call, sched bot.Schedule, cfg bot.Config, now time.Time) string {
 	open := sched.IsOpen(now)
 	if !cfg.Hours.Set && len(cfg.Holidays) == 0 {
-		return c.T("Now: open (no hours set, so always open)", "Ora: aperto (orari non impostati, quindi sempre aperto)")
+		return c.T("Now: open (no hours set, so always open)")
 	}
-	state := c.T("closed", "chiuso")
+	state := c.T("closed")
 	if open {
-		state = c.T("open", "aperto")
+		state = c.T("open")
 	}
 	if h, ok := sched.HolidayAt(now); ok {
 		name := h.Name
 		if name == "" {
 			name = h.From
 		}
-		state += c.Tf(" (holiday: %s)", " (chiusura: %s)", name)
+		state += c.Tf(" (holiday: %s)", name)
 	}
 	at, ok := sched.NextChange(now)
 	if !ok {
-		return c.Tf("Now: %s, with no change ahead", "Ora: %s, senza cambi in vista", state)
+		return c.Tf("Now: %s, with no change ahead", state)
 	}
-	return c.Tf("Now: %s until %s", "Ora: %s fino a %s", state, bot.FormatNextOpen(now, at, sched.Loc, c.Lang()))
+	return c.Tf("Now: %s until %s", state, bot.FormatNextOpen(now, at, sched.Loc, c.Lang()))
 }
 
 // zoneName names loc for the owner: its IANA name, or for the host's

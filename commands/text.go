@@ -1,13 +1,14 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
+
+	"frontdesk/bot"
 )
 
-// Owner-facing answers come in English and Italian (!lang). Each
-// answer is written once as a pair at the place it is given, so the two
-// languages cannot drift apart and no message key has to be looked up.
+// Owner-facing answers are written in English where they are given and
+// translated through the catalog of package bot (bot.Tr): the English
+// text is the key. See docs/translating.md.
 
 // Lang is the language of the owner-facing answers: "en" or "it".
 func (c *Call) Lang() string {
@@ -20,42 +21,49 @@ func (c *Call) Lang() string {
 // SetLang switches the language of this call's later answers (!lang).
 func (c *Call) SetLang(lang string) { c.lang = lang }
 
-// T picks the English or Italian text.
-func (c *Call) T(en, it string) string {
-	if c.Lang() == "it" {
-		return it
-	}
-	return en
-}
+// T is text in the answer's language (bot.T): no formatting.
+func (c *Call) T(text string) string { return bot.T(c.Lang(), text) }
 
-// Tf is T with fmt.Sprintf formatting; both texts take the same args.
-func (c *Call) Tf(en, it string, args ...any) string {
-	return fmt.Sprintf(c.T(en, it), args...)
-}
+// Tf is format in the answer's language, formatted with args (bot.Tr).
+func (c *Call) Tf(format string, args ...any) string { return bot.Tr(c.Lang(), format, args...) }
 
 // Usagef is a wrong input: the answer names what is wrong and adds the
 // usage line of the (sub)command being run.
-func (c *Call) Usagef(en, it string, args ...any) error {
-	return &UsageError{Reason: c.Tf(en, it, args...)}
+func (c *Call) Usagef(format string, args ...any) error {
+	return &UsageError{Reason: c.Tf(format, args...)}
 }
 
 // Userf is a refusal shown as is.
-func (c *Call) Userf(en, it string, args ...any) error {
-	return &UserError{Msg: c.Tf(en, it, args...)}
+func (c *Call) Userf(format string, args ...any) error {
+	return &UserError{Msg: c.Tf(format, args...)}
 }
 
 // onOff renders a switch.
 func (c *Call) onOff(on bool) string {
 	if on {
-		return c.T("on", "attivo")
+		return c.T("on")
 	}
-	return c.T("off", "disattivo")
+	return c.T("off")
+}
+
+// whenWord shows a `when` setting (always, open, closed) in the answer's
+// language; the owner types the English word (or its Italian alias).
+func (c *Call) whenWord(w string) string {
+	switch w {
+	case bot.WhenAlways:
+		return c.T("always")
+	case bot.WhenOpen:
+		return c.T("open")
+	case bot.WhenClosed:
+		return c.T("closed")
+	}
+	return w
 }
 
 // quote shows a text the owner set, or a placeholder when it is empty.
 func (c *Call) quote(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return c.T("(empty)", "(vuoto)")
+		return c.T("(empty)")
 	}
 	return "“" + s + "”"
 }

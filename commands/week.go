@@ -18,7 +18,6 @@ func weekCommand() *Command {
 		Aliases: []string{"settimana"},
 		Usage:   "!week",
 		Help:    "The next 7 days: open windows, holidays, and which automatic messages are active when.",
-		HelpIt:  "I prossimi 7 giorni: orari di apertura, chiusure e quali messaggi automatici sono attivi e quando.",
 		Example: "!week",
 		Run:     runWeek,
 	}
@@ -39,12 +38,12 @@ func runWeek(ctx context.Context, c *Call) error {
 func formatWeekAhead(c *Call, cfg bot.Config, sched bot.Schedule, kill bot.KillSwitch, now time.Time) string {
 	loc := sched.Loc
 	var s strings.Builder
-	s.WriteString(c.Tf("The next 7 days (%s):", "I prossimi 7 giorni (%s):", zoneName(loc, now)))
+	s.WriteString(c.Tf("The next 7 days (%s):", zoneName(loc, now)))
 	if kill.Active(now) {
 		s.WriteString("\n" + killSwitchLine(c, kill, now, loc))
 	}
 	if len(cfg.Keywords) > 0 {
-		s.WriteString("\n" + c.Tf("Keyword answers (%d) work at any hour.", "Le risposte a parole chiave (%d) funzionano a ogni ora.", len(cfg.Keywords)))
+		s.WriteString("\n" + c.Tf("Keyword answers (%d) work at any hour.", len(cfg.Keywords)))
 	}
 	today := now.In(loc)
 	for i := 0; i < 7; i++ {
@@ -64,15 +63,15 @@ func dayLine(c *Call, cfg bot.Config, sched bot.Schedule, day time.Time) string 
 	holiday, onHoliday := sched.HolidayAt(day)
 	switch {
 	case onHoliday:
-		h := c.T("holiday, closed", "chiusura, chiuso")
+		h := c.T("holiday, closed")
 		if holiday.Name != "" {
-			h = c.Tf("holiday (%s), closed", "chiusura (%s), chiuso", holiday.Name)
+			h = c.Tf("holiday (%s), closed", holiday.Name)
 		}
 		parts = append(parts, h)
 	case len(wins) == 0:
-		parts = append(parts, c.T("closed", "chiuso"))
+		parts = append(parts, c.T("closed"))
 	case !cfg.Hours.Set:
-		parts = append(parts, c.T("open all day (no hours set)", "aperto tutto il giorno (orari non impostati)"))
+		parts = append(parts, c.T("open all day (no hours set)"))
 	default:
 		ws := make([]string, len(wins))
 		for i, w := range wins {
@@ -84,34 +83,34 @@ func dayLine(c *Call, cfg bot.Config, sched bot.Schedule, day time.Time) string 
 	closedAllDay := len(wins) == 0
 
 	if cfg.Away.On {
-		text := c.T("away", "assenza")
+		text := c.T("away")
 		if onHoliday && holiday.Message != "" {
-			text = c.Tf("holiday message %s", "messaggio di chiusura %s", c.quote(preview(holiday.Message, 6)))
+			text = c.Tf("holiday message %s", c.quote(preview(holiday.Message, 6)))
 		}
 		switch {
 		case cfg.Away.When == bot.WhenAlways || closedAllDay:
-			parts = append(parts, c.Tf("%s all day", "%s tutto il giorno", text))
+			parts = append(parts, c.Tf("%s all day", text))
 		case allOpen:
-			parts = append(parts, c.Tf("no %s (open all day)", "niente %s (aperto tutto il giorno)", text))
+			parts = append(parts, c.Tf("no %s (open all day)", text))
 		default:
-			parts = append(parts, c.Tf("%s outside these hours", "%s fuori da questi orari", text))
+			parts = append(parts, c.Tf("%s outside these hours", text))
 		}
 	}
 	if cfg.Greeting.On {
-		g := c.T("greeting", "benvenuto")
+		g := c.T("greeting")
 		switch {
 		case cfg.Greeting.When == bot.WhenAlways:
-			parts = append(parts, c.Tf("%s any time", "%s a ogni ora", g))
+			parts = append(parts, c.Tf("%s any time", g))
 		case cfg.Greeting.When == bot.WhenOpen && closedAllDay:
-			parts = append(parts, c.Tf("no %s (closed)", "niente %s (chiuso)", g))
+			parts = append(parts, c.Tf("no %s (closed)", g))
 		case cfg.Greeting.When == bot.WhenOpen:
-			parts = append(parts, c.Tf("%s during these hours", "%s in questi orari", g))
+			parts = append(parts, c.Tf("%s during these hours", g))
 		case allOpen:
-			parts = append(parts, c.Tf("no %s (open all day)", "niente %s (aperto tutto il giorno)", g))
+			parts = append(parts, c.Tf("no %s (open all day)", g))
 		case closedAllDay:
-			parts = append(parts, c.Tf("%s all day", "%s tutto il giorno", g))
+			parts = append(parts, c.Tf("%s all day", g))
 		default:
-			parts = append(parts, c.Tf("%s outside these hours", "%s fuori da questi orari", g))
+			parts = append(parts, c.Tf("%s outside these hours", g))
 		}
 	}
 	return c.day(day, loc) + ": " + strings.Join(parts, " · ")

@@ -6,7 +6,7 @@ import (
 )
 
 func TestWeek(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!tz Europe/Rome", "!hours mon-fri 09:00-13:00 14:00-18:00", "!hours sat 22:00-02:00",
 		"!holiday add 2026-11-27 Closed for inventory, back {next_open}.",
 		"!away text Closed; back {next_open}.", "!away on",
@@ -39,7 +39,7 @@ func TestWeek(t *testing.T) {
 }
 
 func TestWeekWithoutHours(t *testing.T) {
-	ob := newOwnerBot(t, nil)
+	ob := newTestBot(t)
 	ob.must("!away text Closed.", "!away on")
 	contains(t, "no hours", ob.owner("!week"), "Wed 25 Nov: open all day (no hours set) · no away (open all day)")
 }

@@ -12,7 +12,7 @@ import (
 
 func TestMessengerRecordsInOrder(t *testing.T) {
 	ctx := context.Background()
-	c := &Clock{}
+	c := &bot.ManualClock{}
 	c.Set(t0)
 	m := NewMessenger(c, "X.")
 	id1, err := m.SendText(ctx, mario, "hello", "")
@@ -51,7 +51,7 @@ func TestMessengerRecordsInOrder(t *testing.T) {
 
 func TestMessengerOffline(t *testing.T) {
 	ctx := context.Background()
-	m := NewMessenger(&Clock{}, "")
+	m := NewMessenger(&bot.ManualClock{}, "")
 	m.SetOffline(true)
 	if _, err := m.SendText(ctx, mario, "x", ""); !errors.Is(err, ErrOffline) {
 		t.Errorf("SendText offline: %v", err)
@@ -70,7 +70,7 @@ func TestMessengerOffline(t *testing.T) {
 
 func TestMessengerRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
-	m := NewMessenger(&Clock{}, "")
+	m := NewMessenger(&bot.ManualClock{}, "")
 	if _, err := m.SendText(ctx, "", "x", ""); err == nil {
 		t.Error("send to empty chat accepted")
 	}
@@ -87,7 +87,7 @@ func TestMessengerRefusesBadInput(t *testing.T) {
 
 func TestMessengerKeepsTheContract(t *testing.T) {
 	porttest.RunMessenger(t, func(t *testing.T) porttest.MessengerHarness {
-		clock := &Clock{}
+		clock := &bot.ManualClock{}
 		clock.Set(t0)
 		m := NewMessenger(clock, "T")
 		const to = bot.UserID("393331234567")

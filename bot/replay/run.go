@@ -60,7 +60,7 @@ func Run(ctx context.Context, s *Script, o Options) (res Result, err error) {
 	r := &runner{
 		s:       s,
 		o:       o,
-		clock:   &Clock{},
+		clock:   &bot.ManualClock{},
 		matcher: NewMatcher(s.Self),
 		prefix:  prefix,
 		loc:     time.Local,
@@ -98,7 +98,7 @@ func Run(ctx context.Context, s *Script, o Options) (res Result, err error) {
 type runner struct {
 	s       *Script
 	o       Options
-	clock   *Clock
+	clock   *bot.ManualClock
 	msgr    *Messenger
 	matcher *Matcher
 	prefix  string
