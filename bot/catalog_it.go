@@ -464,4 +464,5 @@ var catalogIT = map[string]string{
 	"%q mixes windows with closed: give either windows like 09:00-13:00 or the word closed":                                    "%q mescola fasce orarie e chiuso: indica fasce come 09:00-13:00 oppure la parola chiuso",
 	"%q is not a duration":           "%q non è una durata",
 	"time zone %q: not an IANA name": "fuso orario %q: non è un nome IANA",
+	"Done before a restart: %s":      "Fatto prima di un riavvio: %s",
 }

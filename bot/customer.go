@@ -19,15 +19,11 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		// automatic replies. Their commands take effect exactly once, as
 		// the owner's do.
 		in := Inbound{Chat: m.Chat, ID: m.ID, Kind: FromCustomer, Customer: id, Alias: alias, Sent: m.Sent, Received: now, Rules: []string{"admin"}}
-		if dup, err := b.seen(ctx, in); err != nil || dup {
+		if dup, err := b.seen(ctx, in, m); err != nil || dup {
 			return err
 		}
-		rec := &commandRecord{in: in}
 		if text := strings.TrimSpace(m.Text); IsCommand(text) {
-			b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
-		}
-		if rec.done {
-			return nil
+			return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
 		}
 		_, err := b.record(ctx, in)
 		return err

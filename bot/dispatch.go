@@ -41,20 +41,45 @@ func (b *Bot) record(ctx context.Context, in Inbound) (bool, error) {
 	return true, nil
 }
 
-// seen reports whether in was recorded before (a redelivery).
-func (b *Bot) seen(ctx context.Context, in Inbound) (bool, error) {
-	who := in.Customer
-	if who == "" {
-		who = in.Chat
-	}
-	dup, err := b.opts.Store.Recorded(ctx, who, in.Alias, in.ID)
+// seen reports whether in was recorded before (a redelivery). A command
+// whose change was saved but whose answer a crash lost is acknowledged now,
+// in the chat m came from: the owner learns it was done, and it is not
+// done again.
+func (b *Bot) seen(ctx context.Context, in Inbound, m Message) (bool, error) {
+	found, answered, err := b.opts.Store.Recorded(ctx, in.Party(), in.Alias, in.ID)
 	if err != nil {
 		return false, fmt.Errorf("look up message %s: %w", in.ID, err)
 	}
-	if dup {
-		b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
+	if !found {
+		return false, nil
 	}
-	return dup, nil
+	b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
+	if answered {
+		return true, nil
+	}
+	ack := Tr(b.Config().Lang, "Done before a restart: %s", Clip(strings.TrimSpace(m.Text), 60))
+	if err := b.Say(ctx, m.Chat, ack); err != nil {
+		return true, fmt.Errorf("acknowledge command %s: %w", in.ID, err)
+	}
+	if err := b.opts.Store.MarkAnswered(ctx, in.Party(), in.Alias, in.ID); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// runCommandOnce runs the command in text and records its message exactly
+// once across crashes (see record.go): with the command's first change, as
+// awaiting its answer until the command is done, or after it when it
+// changed nothing.
+func (b *Bot) runCommandOnce(ctx context.Context, in Inbound, cmd CommandMessage) error {
+	rec := &commandRecord{in: in}
+	rec.in.AwaitsAnswer = true
+	b.runCommand(withCommandRecord(ctx, rec), cmd)
+	if rec.done {
+		return b.opts.Store.MarkAnswered(ctx, in.Party(), in.Alias, in.ID)
+	}
+	_, err := b.record(ctx, in)
+	return err
 }
 
 // handleOwnerSelf runs a command (or previews a shortcut) from the self
@@ -65,20 +90,16 @@ func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
 	// The self chat may be addressed by phone number or LID: it is
 	// recorded under the business's own number either way.
 	in := Inbound{Chat: b.opts.Self, ID: m.ID, Kind: OwnerSelf, Sent: m.Sent, Received: now, OwnerActive: true}
-	if dup, err := b.seen(ctx, in); err != nil || dup {
+	if dup, err := b.seen(ctx, in, m); err != nil || dup {
 		return err
 	}
 	b.noteOwnerActive(now)
-	rec := &commandRecord{in: in}
 	text := strings.TrimSpace(m.Text)
-	switch {
-	case IsCommand(text):
-		b.runCommand(withCommandRecord(ctx, rec), CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
-	case strings.HasPrefix(text, "/"):
-		b.previewShortcut(ctx, m.Chat, text, now)
+	if IsCommand(text) {
+		return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
 	}
-	if rec.done {
-		return nil
+	if strings.HasPrefix(text, "/") {
+		b.previewShortcut(ctx, m.Chat, text, now)
 	}
 	_, err := b.record(ctx, in)
 	return err
@@ -100,7 +121,7 @@ func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 	customer, alias := b.canonical(ctx, m)
 	in := Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerInChat, Customer: customer, Alias: alias,
 		Sent: m.Sent, Received: now, OwnerWrote: true, OwnerActive: true}
-	if dup, err := b.seen(ctx, in); err != nil || dup {
+	if dup, err := b.seen(ctx, in, m); err != nil || dup {
 		return err
 	}
 	b.noteOwnerActive(now)

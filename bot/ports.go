@@ -132,8 +132,11 @@ type Store interface {
 	// message was recorded before.
 	RecordInbound(ctx context.Context, in Inbound) error
 	// Recorded reports whether message msgID was recorded for the party
-	// known as id or as alias (alias may be empty).
-	Recorded(ctx context.Context, id, alias UserID, msgID string) (bool, error)
+	// known as id or as alias (alias may be empty), and whether its answer
+	// went out (always true but for a command recorded AwaitsAnswer).
+	Recorded(ctx context.Context, id, alias UserID, msgID string) (found, answered bool, err error)
+	// MarkAnswered records that the answer to a command message went out.
+	MarkAnswered(ctx context.Context, id, alias UserID, msgID string) error
 
 	// PendingOutgoing returns up to limit queued messages, customers
 	// taking turns: each customer's oldest first, then each one's second,

@@ -33,10 +33,13 @@ type Inbound struct {
 	Customer UserID
 	// Alias is the customer's other identity when known (LID or phone
 	// number): a message id recorded under it is a duplicate too.
-	Alias    UserID
-	Name     string
-	Sent     time.Time
-	Received time.Time
+	Alias UserID
+	// AwaitsAnswer marks a command message recorded with its change
+	// before its answer was sent (Store.MarkAnswered clears it).
+	AwaitsAnswer bool
+	Name         string
+	Sent         time.Time
+	Received     time.Time
 	// Rules names what fired ("greeting", "keyword", "shortcut", "away"),
 	// or why nothing was sent ("late", "kill-switch", ...).
 	Rules []string
@@ -60,6 +63,15 @@ type Inbound struct {
 	// punctuation folded, numbers masked) for frequent-question mining;
 	// empty stores nothing. Only this form is ever stored, never the text.
 	Question string
+}
+
+// Party is who the message is recorded under: the canonical customer, or
+// the chat (the business's own) when there is none.
+func (in Inbound) Party() UserID {
+	if in.Customer != "" {
+		return in.Customer
+	}
+	return in.Chat
 }
 
 // Outgoing is an automatic message in the outbox.

@@ -108,3 +108,13 @@ func MaskNumbers(folded string) string {
 	}
 	return b.String()
 }
+
+// Clip shortens what someone typed to n characters before it is echoed in
+// an answer.
+func Clip(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n]) + "…"
+}

@@ -43,20 +43,20 @@ func parsePhone(c *Call, s string) (bot.UserID, error) {
 	}
 	for _, r := range s {
 		if !(r >= '0' && r <= '9' || strings.ContainsRune(" +-.()", r)) {
-			return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.", clip(s, 30))
+			return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.", bot.Clip(s, 30))
 		}
 	}
 	id := bot.PhoneID(s)
 	if n := len(id); n < bot.MinPhoneDigits || n > bot.MaxPhoneDigits {
-		return "", c.Usagef("%q has %d digits; a phone number with country code has %d to %d.", clip(s, 30), n, bot.MinPhoneDigits, bot.MaxPhoneDigits)
+		return "", c.Usagef("%q has %d digits; a phone number with country code has %d to %d.", bot.Clip(s, 30), n, bot.MinPhoneDigits, bot.MaxPhoneDigits)
 	}
 	if strings.HasPrefix(string(id), "00") {
-		return "", c.Usagef("%q starts with 00: write the country code with +, like +39 333 1234567.", clip(s, 30))
+		return "", c.Usagef("%q starts with 00: write the country code with +, like +39 333 1234567.", bot.Clip(s, 30))
 	}
 	// Whatever else the stored-admin rule refuses (the same rule !import
 	// applies) is refused here too.
 	if err := bot.ValidAdmin(id, ""); err != nil {
-		return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.", clip(s, 30))
+		return "", c.Usagef("%q is not a phone number: write it with the country code, like +39 333 1234567.", bot.Clip(s, 30))
 	}
 	return id, nil
 }
@@ -123,7 +123,7 @@ func delAdmin(ctx context.Context, c *Call) error {
 
 func listAdmins(c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	if len(cfg.Admins) == 0 {

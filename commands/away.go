@@ -95,14 +95,14 @@ func (k messageKind) title(c *Call) string {
 // noArgs refuses extra words after a command that takes none.
 func noArgs(c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unexpected %q.", clip(c.Rest(0), 30))
+		return c.Usagef("Unexpected %q.", bot.Clip(c.Rest(0), 30))
 	}
 	return nil
 }
 
 func showMessage(c *Call, k messageKind) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	f := k.fields(&cfg)
@@ -197,7 +197,7 @@ func setMessageWhen(c *Call, k messageKind) error {
 		valid = valid || w == when
 	}
 	if !valid {
-		return c.Usagef("%q is not one of %s.", clip(c.Args[0], 30), strings.Join(k.whens, ", "))
+		return c.Usagef("%q is not one of %s.", bot.Clip(c.Args[0], 30), strings.Join(k.whens, ", "))
 	}
 	err := c.Update(func(cfg *bot.Config) error {
 		*k.fields(cfg).When = when
@@ -216,7 +216,7 @@ func setMessageAfter(c *Call, k messageKind) error {
 	s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(c.Args[0]), "m"), "d")
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return c.Usagef("%q is not a number.", clip(c.Args[0], 30))
+		return c.Usagef("%q is not a number.", bot.Clip(c.Args[0], 30))
 	}
 	if n < k.afterMin || n > k.afterMax {
 		return c.Usagef("%d is out of range: from %d to %d %s.",

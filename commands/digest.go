@@ -27,7 +27,7 @@ func digestCommand() *Command {
 
 func showDigestSetting(ctx context.Context, c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(c.Args[0], 30))
 	}
 	if c.Bot.Config().Digest {
 		return c.Reply(c.T("The weekly digest is on: every Monday at 09:00. !digest show shows it now; !digest off stops it."))

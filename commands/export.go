@@ -170,13 +170,13 @@ func jsonError(err error) error {
 	case errors.As(err, &typ):
 		return fmt.Errorf("%s should be %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)
 	case errors.As(err, &tim):
-		return fmt.Errorf("%s is not a time like 2026-11-25T10:00:00Z", clip(strconv.Quote(tim.Value), 40))
+		return fmt.Errorf("%s is not a time like 2026-11-25T10:00:00Z", bot.Clip(strconv.Quote(tim.Value), 40))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("the document is cut short")
 	}
 	// Other messages may quote the document (an unknown field's name):
 	// keep them short.
-	return errors.New(clip(err.Error(), 200))
+	return errors.New(bot.Clip(err.Error(), 200))
 }
 
 // jsonKind names what a Go type is written as in JSON.

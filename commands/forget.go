@@ -30,7 +30,7 @@ func forgetTarget(c *Call, s string) (bot.UserID, error) {
 	if strings.HasPrefix(strings.ToLower(s), "lid:") {
 		id := bot.ParseUserID(s)
 		if id == "" || strings.ContainsFunc(s[4:], func(r rune) bool { return r < '0' || r > '9' }) {
-			return "", c.Usagef("%q is not a hidden id: write lid: and its digits.", clip(s, 30))
+			return "", c.Usagef("%q is not a hidden id: write lid: and its digits.", bot.Clip(s, 30))
 		}
 		return id, nil
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"frontdesk/bot"
 	"strings"
 )
 
@@ -34,7 +35,7 @@ func runHelp(ctx context.Context, c *Call) error {
 	name := strings.TrimPrefix(c.Args[0], "!")
 	cmd := find(c.Commands(), name)
 	if cmd == nil {
-		return c.Userf("Unknown command !%s. Type !help.", clip(name, 30))
+		return c.Userf("Unknown command !%s. Type !help.", bot.Clip(name, 30))
 	}
 	for _, w := range c.Args[1:] {
 		sub := find(cmd.Subcommands, w)

@@ -42,11 +42,11 @@ func parseKeyword(c *Call, s string) (phrases []string, text string, err error) 
 			case p == "":
 				return nil, "", c.Usagef("An empty phrase: separate phrases with single commas.")
 			case bot.ValidName(p) != nil:
-				return nil, "", c.Usagef("The phrase %q holds a control character: use ordinary characters.", clip(p, 30))
+				return nil, "", c.Usagef("The phrase %q holds a control character: use ordinary characters.", bot.Clip(p, 30))
 			case n > bot.MaxPhraseRunes:
-				return nil, "", c.Usagef("The phrase %q is %d characters long; the limit is %d.", clip(p, 30), n, bot.MaxPhraseRunes)
+				return nil, "", c.Usagef("The phrase %q is %d characters long; the limit is %d.", bot.Clip(p, 30), n, bot.MaxPhraseRunes)
 			}
-			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", clip(p, 30))
+			return nil, "", c.Usagef("The phrase %q has no letters or digits to match.", bot.Clip(p, 30))
 		}
 		if seen[bot.Fold(p)] {
 			continue
@@ -99,7 +99,7 @@ func addKeyword(ctx context.Context, c *Call) error {
 
 func listKeywords(c *Call) error {
 	if len(c.Args) > 0 && len(c.Path) == 1 {
-		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(c.Args[0], 30))
 	}
 	if len(c.Args) > 1 {
 		return c.Usagef("Give at most a page number.")
@@ -126,7 +126,7 @@ func listIndex(c *Call, n int, what string) (int, error) {
 	}
 	i, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSuffix(c.Args[0], "."), "#"))
 	if err != nil {
-		return 0, c.Usagef("%q is not a number.", clip(c.Args[0], 30))
+		return 0, c.Usagef("%q is not a number.", bot.Clip(c.Args[0], 30))
 	}
 	if n == 0 {
 		return 0, c.Userf("There is nothing to delete: the list is empty.")

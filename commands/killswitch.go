@@ -131,10 +131,10 @@ func runPause(ctx context.Context, c *Call) error {
 	}
 	d, err := parsePause(c.Args[0])
 	if err != nil {
-		return c.Usagef("%q is not a duration: write 30m, 2h, 1h30m or 2d.", clip(c.Args[0], 20))
+		return c.Usagef("%q is not a duration: write 30m, 2h, 1h30m or 2d.", bot.Clip(c.Args[0], 20))
 	}
 	if d < minPause || d > maxPause {
-		return c.Usagef("%s is out of range: from 1 minute to 30 days.", clip(c.Args[0], 20))
+		return c.Usagef("%s is out of range: from 1 minute to 30 days.", bot.Clip(c.Args[0], 20))
 	}
 	until := c.At.Add(d)
 	n, err := c.Bot.SetKillSwitch(ctx, bot.KillSwitch{Off: true, Until: until, Reason: "!pause " + c.Args[0]})

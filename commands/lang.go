@@ -33,7 +33,7 @@ func runLang(ctx context.Context, c *Call) error {
 	case "it", "italian", "italiano":
 		lang = "it"
 	default:
-		return c.Usagef("%q is not a supported language: en or it.", clip(c.Args[0], 20))
+		return c.Usagef("%q is not a supported language: en or it.", bot.Clip(c.Args[0], 20))
 	}
 	err := c.Update(func(cfg *bot.Config) error {
 		cfg.Lang = lang

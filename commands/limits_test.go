@@ -85,7 +85,7 @@ func TestLongAnswersAreSplit(t *testing.T) {
 			t.Errorf("part %d has %d characters", i+1, n)
 		}
 		if want := fmt.Sprintf("(%d/%d)\n", i+1, len(msgs)); !strings.HasPrefix(m, want) {
-			t.Errorf("part %d starts %q, want %q", i+1, clip(m, 20), want)
+			t.Errorf("part %d starts %q, want %q", i+1, bot.Clip(m, 20), want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"frontdesk/bot"
 	"strconv"
 	"strings"
 )
@@ -38,7 +39,7 @@ func parseLogCount(c *Call, args []string) (int, error) {
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil {
-		return 0, c.Usagef("%q is not a number.", clip(args[0], 30))
+		return 0, c.Usagef("%q is not a number.", bot.Clip(args[0], 30))
 	}
 	if n < 1 || n > maxLogLines {
 		return 0, c.Usagef("%d is out of range: from 1 to %d.", n, maxLogLines)

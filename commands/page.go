@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"frontdesk/bot"
 	"strconv"
 	"strings"
 )
@@ -35,7 +36,7 @@ func pageArg(c *Call, s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || !isPageNumber(s) || n < 1 {
-		return 0, c.Usagef("%q is not a page number: give 1, 2, 3...", clip(s, 30))
+		return 0, c.Usagef("%q is not a page number: give 1, 2, 3...", bot.Clip(s, 30))
 	}
 	return n, nil
 }

@@ -60,7 +60,7 @@ func profileCommand() *Command {
 
 func showProfile(ctx context.Context, c *Call) error {
 	if len(c.Args) > 0 {
-		return c.Usagef("Unknown detail %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown detail %q.", bot.Clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	var b strings.Builder
@@ -91,9 +91,9 @@ func setProfile(c *Call, f profileField) error {
 	case utf8.RuneCountInString(value) > f.max:
 		return c.Usagef("Too long: %d characters; the limit is %d.", utf8.RuneCountInString(value), f.max)
 	case f.kind == "url" && bot.ValidURL(value) != nil:
-		return c.Usagef("%q is not a web address: write it in full, starting with https://", clip(value, 40))
+		return c.Usagef("%q is not a web address: write it in full, starting with https://", bot.Clip(value, 40))
 	case f.kind == "phone" && bot.ValidPhone(value) != nil:
-		return c.Usagef("%q is not a phone number: use digits, optionally with a leading + and spaces.", clip(value, 40))
+		return c.Usagef("%q is not a phone number: use digits, optionally with a leading + and spaces.", bot.Clip(value, 40))
 	case strings.ContainsAny(value, "{}"):
 		return c.Usagef("Business details cannot hold { or }.")
 	}

@@ -87,7 +87,7 @@ func checkNewShortcut(c *Call, cfg *bot.Config, s string, taken []string) (simil
 		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.", s)
 	}
 	if i := findQuickReply(cfg, s); i >= 0 {
-		return nil, c.Userf("%s already exists: %s. Delete it first with !qr del %s, or pick another shortcut.", s, c.quote(clip(cfg.QuickReplies[i].Text, 40)), s)
+		return nil, c.Userf("%s already exists: %s. Delete it first with !qr del %s, or pick another shortcut.", s, c.quote(bot.Clip(cfg.QuickReplies[i].Text, 40)), s)
 	}
 	for _, t := range taken {
 		if t == s {
@@ -207,7 +207,7 @@ func listQuickReplies(c *Call) error {
 		if c.Cmd.Name == "list" {
 			return c.Usagef("Give at most one prefix, like /sh, and a page number.")
 		}
-		return c.Usagef("Unknown option %q.", clip(args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(args[0], 30))
 	}
 	p, err := pageArg(c, pageWord)
 	if err != nil {
@@ -227,7 +227,7 @@ func listQuickReplies(c *Call) error {
 		if q.Private {
 			line += c.T(" (private)")
 		}
-		lines = append(lines, line+" — "+clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
+		lines = append(lines, line+" — "+bot.Clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
 	}
 	switch {
 	case len(cfg.QuickReplies) == 0:

@@ -254,7 +254,7 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 	}
 	cmd := find(r.table, name)
 	if cmd == nil {
-		return &UserError{c.Tf("Unknown command !%s. Type !help.", clip(name, 30))}
+		return &UserError{c.Tf("Unknown command !%s. Type !help.", bot.Clip(name, 30))}
 	}
 	c.Cmd, c.Path, c.consumed = cmd, []string{cmd.Name}, 1
 	for c.consumed < len(c.words) {
@@ -273,7 +273,7 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 		if len(c.Args) == 0 {
 			return c.Usagef("What should !%s do?", strings.Join(c.Path, " "))
 		}
-		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(c.Args[0], 30))
 	}
 	return c.Cmd.Run(ctx, c)
 }
@@ -319,15 +319,6 @@ func (r *Router) send(c *Call, text string) {
 	if err := c.Reply(text); err != nil {
 		c.Log().Error("command answer not sent", "command", strings.Join(c.Path, " "), "err", err)
 	}
-}
-
-// clip shortens what the user typed before it is echoed in an answer.
-func clip(s string, n int) string {
-	rs := []rune(s)
-	if len(rs) <= n {
-		return s
-	}
-	return string(rs[:n]) + "…"
 }
 
 // Update changes the configuration through the bot, which validates and

@@ -55,7 +55,7 @@ func runTZ(ctx context.Context, c *Call) error {
 		err = bot.ValidTimeZone(loc.String())
 	}
 	if err != nil {
-		return c.Usagef("%q is not a known time zone: use an IANA name such as Europe/Rome, Europe/London or America/New_York.", clip(name, 40))
+		return c.Usagef("%q is not a known time zone: use an IANA name such as Europe/Rome, Europe/London or America/New_York.", bot.Clip(name, 40))
 	}
 	name = loc.String()
 	err = c.Update(func(cfg *bot.Config) error {
@@ -176,9 +176,9 @@ func parseDateRange(c *Call, s string) (from, to string, err error) {
 	fb, err2 := time.Parse(time.DateOnly, b)
 	switch {
 	case err1 != nil:
-		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2026-12-24.", clip(a, 30))
+		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2026-12-24.", bot.Clip(a, 30))
 	case err2 != nil:
-		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2027-01-06.", clip(b, 30))
+		return "", "", c.Usagef("%q is not a date: write YYYY-MM-DD, like 2027-01-06.", bot.Clip(b, 30))
 	case fb.Before(fa):
 		return "", "", c.Usagef("The range ends (%s) before it starts (%s).", b, a)
 	case fb.Sub(fa) > 366*24*time.Hour:
@@ -261,7 +261,7 @@ func listHolidays(c *Call) error {
 			return err
 		}
 	case len(c.Args) > 0:
-		return c.Usagef("Unknown option %q.", clip(c.Args[0], 30))
+		return c.Usagef("Unknown option %q.", bot.Clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	hs := cfg.Holidays
@@ -308,7 +308,7 @@ func importHolidays(ctx context.Context, c *Call) error {
 	country := strings.ToUpper(c.Args[0])
 	year, err := strconv.Atoi(c.Args[1])
 	if err != nil || year < holidays.MinYear || year > holidays.MaxYear {
-		return c.Usagef("%q is not a year between %d and %d.", clip(c.Args[1], 30), holidays.MinYear, holidays.MaxYear)
+		return c.Usagef("%q is not a year between %d and %d.", bot.Clip(c.Args[1], 30), holidays.MinYear, holidays.MaxYear)
 	}
 	list, err := importCalendar(country, year)
 	if err != nil {

@@ -58,14 +58,14 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 		}
 		wd, ok := weekdayWord(day)
 		if !ok {
-			return simArgs{}, c.Usagef("%q is not a day: write mon..sun, today, tomorrow or a date like 2026-12-24.", clip(args[0], 30))
+			return simArgs{}, c.Usagef("%q is not a day: write mon..sun, today, tomorrow or a date like 2026-12-24.", bot.Clip(args[0], 30))
 		}
 		ahead := (int(wd) - int(today.Weekday()) + 7) % 7
 		date = time.Date(y, m, d+ahead, 0, 0, 0, 0, time.UTC)
 	}
 	minute, err := bot.ParseClock(args[1])
 	if err != nil || minute >= 1440 {
-		return simArgs{}, c.Usagef("%q is not a time: write HH:MM from 00:00 to 23:59.", clip(args[1], 30))
+		return simArgs{}, c.Usagef("%q is not a time: write HH:MM from 00:00 to 23:59.", bot.Clip(args[1], 30))
 	}
 	out := simArgs{New: true, TextArg: 2}
 	if len(args) > 2 {
@@ -111,7 +111,7 @@ func runSimulate(ctx context.Context, c *Call) error {
 		who = c.T("A known customer")
 	}
 	s.WriteString(c.Tf("%s writing %s on %s (%s), with you away:",
-		who, c.quote(clip(text, 60)), c.stamp(a.At, sched.Loc), zoneName(sched.Loc, a.At)))
+		who, c.quote(bot.Clip(text, 60)), c.stamp(a.At, sched.Loc), zoneName(sched.Loc, a.At)))
 	switch {
 	case d.Suppressed != "":
 		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", suppressedWhy(c, d.Suppressed)))

@@ -42,7 +42,7 @@ func runStats(ctx context.Context, c *Call) error {
 	case 1:
 		n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(c.Args[0]), "d"))
 		if err != nil || n < 1 || n > maxStatsDays {
-			return c.Usagef("%q is not a number of days from 1 to %d.", clip(c.Args[0], 20), maxStatsDays)
+			return c.Usagef("%q is not a number of days from 1 to %d.", bot.Clip(c.Args[0], 20), maxStatsDays)
 		}
 		days = n
 	default:

@@ -107,22 +107,21 @@ func recordError(in bot.Inbound, err error) error {
 }
 
 // Recorded reports whether message id was recorded for the party known
-// as id or as alias (alias may be empty).
-func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (bool, error) {
+// as id or as alias (alias may be empty), and whether its answer went out.
+func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (found, answered bool, err error) {
 	var n int
-	if err := db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID).Scan(&n); err != nil {
-		return false, fmt.Errorf("look up message %s: %w", msgID, err)
+	if err := db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID).Scan(&n, &answered); err != nil {
+		return false, false, fmt.Errorf("look up message %s: %w", msgID, err)
 	}
-	return n > 0, nil
+	return n > 0, answered || n == 0, nil
 }
 
-// party is who a message is recorded under: the canonical customer, or
-// the chat (the business's own) when there is none.
-func party(in bot.Inbound) bot.UserID {
-	if in.Customer != "" {
-		return in.Customer
+// MarkAnswered records that the answer to a command message went out.
+func (db *DB) MarkAnswered(ctx context.Context, id, alias bot.UserID, msgID string) error {
+	if _, err := db.stmts.markAnswered.ExecContext(ctx, id, alias, msgID); err != nil {
+		return fmt.Errorf("mark message %s answered: %w", msgID, err)
 	}
-	return in.Chat
+	return nil
 }
 
 // inboundValues are in's checked and converted values.
@@ -176,7 +175,7 @@ func inboundArgs(in bot.Inbound) (inboundValues, error) {
 
 func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
 	res, err := tx.StmtContext(ctx, db.stmts.insertInbound).ExecContext(ctx,
-		party(in), in.ID, in.Chat, in.Kind.String(), in.Customer, v.sent, v.received, v.rules, in.Alias)
+		in.Party(), in.ID, in.Chat, in.Kind.String(), in.Customer, v.sent, v.received, v.rules, in.Alias, !in.AwaitsAnswer)
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}

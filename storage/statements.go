@@ -14,6 +14,7 @@ type statements struct {
 	lidForPhone    *sql.Stmt
 	insertInbound  *sql.Stmt
 	recorded       *sql.Stmt
+	markAnswered   *sql.Stmt
 	pending        *sql.Stmt
 	upsertCustomer *sql.Stmt
 	upsertKeyword  *sql.Stmt
@@ -44,12 +45,14 @@ func (s *statements) list() []struct {
 		// A message is a duplicate when its id was recorded for the same
 		// party under either of its identities (?9 is the other one, or '').
 		{&s.insertInbound, `
-			INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, sent, received, rules)
-			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+			INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, sent, received, rules, answered)
+			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10
 			WHERE NOT EXISTS (SELECT 1 FROM fd_inbound WHERE party = ?9 AND msg_id = ?2)
 			ON CONFLICT (party, msg_id) DO NOTHING`},
 		{&s.recorded, `
-			SELECT count(*) FROM fd_inbound WHERE party IN (?1, ?2) AND msg_id = ?3`},
+			SELECT count(*), coalesce(min(answered), 1) FROM fd_inbound WHERE party IN (?1, ?2) AND msg_id = ?3`},
+		{&s.markAnswered, `
+			UPDATE fd_inbound SET answered = 1 WHERE party IN (?1, ?2) AND msg_id = ?3`},
 		// NULL (or '') parameters leave the stored value as it is.
 		{&s.upsertCustomer, `
 			INSERT INTO fd_customers (id, name, last_inbound, away_period, owner_wrote)

@@ -33,6 +33,7 @@ func RunStore(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"record inbound/same id in another chat", testSameIDOtherChat},
 		{"record inbound/duplicate under the other identity", testDuplicateByAlias},
 		{"record inbound/recorded", testRecorded},
+		{"command record/awaits its answer", testAwaitsAnswer},
 		{"command record/saved with the config, once", testSaveConfigRecords},
 		{"command record/saved with the kill switch, once", testSaveKillSwitchRecords},
 		{"outbox/oldest first", testOutboxOrder},
@@ -719,11 +720,28 @@ func testRecorded(t *testing.T, s bot.Store) {
 		{bobPN, "", "M1", false},
 		{alicePN, "", "M2", false},
 	} {
-		got, err := s.Recorded(ctx, tc.id, tc.alias, tc.msg)
+		got, answered, err := s.Recorded(ctx, tc.id, tc.alias, tc.msg)
 		must(t, err, "Recorded")
-		if got != tc.want {
-			t.Errorf("Recorded(%s, %s, %s) = %v, want %v", tc.id, tc.alias, tc.msg, got, tc.want)
+		if got != tc.want || !answered {
+			t.Errorf("Recorded(%s, %s, %s) = %v, answered %v; want %v, answered", tc.id, tc.alias, tc.msg, got, answered, tc.want)
 		}
+	}
+}
+
+func testAwaitsAnswer(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	rec := command("OFF")
+	rec.AwaitsAnswer = true
+	_, err := s.SaveKillSwitch(ctx, bot.KillSwitch{Off: true}, &rec)
+	must(t, err, "SaveKillSwitch with its command")
+	found, answered, err := s.Recorded(ctx, rec.Chat, "", rec.ID)
+	must(t, err, "Recorded")
+	if !found || answered {
+		t.Fatalf("Recorded = %v, answered %v; want found, not answered yet", found, answered)
+	}
+	must(t, s.MarkAnswered(ctx, rec.Chat, "", rec.ID), "MarkAnswered")
+	if found, answered, err = s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !found || !answered {
+		t.Fatalf("after MarkAnswered: Recorded = %v, answered %v, %v", found, answered, err)
 	}
 }
 
@@ -738,7 +756,7 @@ func testSaveConfigRecords(t *testing.T, s bot.Store) {
 	cfg.Away.Text = "first"
 	rec := command("C1")
 	must(t, s.SaveConfig(ctx, cfg, &rec), "SaveConfig with its command")
-	if ok, err := s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !ok {
+	if ok, _, err := s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !ok {
 		t.Fatalf("command not recorded with the change: %v, %v", ok, err)
 	}
 	cfg.Away.Text = "again"
