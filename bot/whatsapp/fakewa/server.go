@@ -595,6 +595,19 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = s.login(c, payload)
 	}
+	if errors.Is(err, errRefusedLogin) {
+		// Leave the socket to the client: whatsmeow marks the disconnect
+		// as expected while it handles the <failure> (no auto-reconnect),
+		// but a close from our side can overtake that handler, and the
+		// reconnect it then starts reads the device id while the failure
+		// handler deletes it (a data race, and a pointless redial).
+		s.debugf("session start: %v", err)
+		for {
+			if _, err := c.tr.readNode(); err != nil {
+				return
+			}
+		}
+	}
 	if err != nil {
 		s.debugf("session start: %v", err)
 		return
@@ -694,6 +707,10 @@ func (c *conn) handshake() (*waWa6.ClientPayload, error) {
 	return &payload, nil
 }
 
+// errRefusedLogin is login's answer to a device the server does not know:
+// the <failure reason=401> went out.
+var errRefusedLogin = errors.New("unknown device, sent 401 failure")
+
 // login answers a returning device: <success> when the server knows it,
 // <failure reason=401> (logged out) otherwise. Then queued stanzas go out.
 func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
@@ -712,10 +729,13 @@ func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
 	defer s.mu.Unlock()
 	acc := s.account
 	if acc == nil || payload.GetUsername() != acc.pn.UserInt() || payload.GetDevice() != uint32(acc.pn.Device) || c.clientStatic != acc.noisePub {
-		return errors.Join(errors.New("unknown device, sent 401 failure"), c.tr.sendNode(waBinary.Node{
+		if err := c.tr.sendNode(waBinary.Node{
 			Tag:   "failure",
 			Attrs: waBinary.Attrs{"reason": "401", "location": "fake"},
-		}))
+		}); err != nil {
+			return fmt.Errorf("send 401 failure: %w", err)
+		}
+		return errRefusedLogin
 	}
 	if old := s.cur; old != nil && old != c {
 		old.close()
