@@ -52,7 +52,14 @@
 //     waiting so a test can queue messages "while offline", Redeliver sends
 //     one stanza again byte for byte, LogOut sends the device_removed stream error
 //     (events.LoggedOut) and refuses later logins of that device with a 401
-//     failure.
+//     failure (and leaves the socket for the client to close).
+//   - Offline. Every login announces how many stanzas were waiting
+//     (<ib><offline_preview/>), sends them, and ends with <ib><offline/>,
+//     which whatsmeow turns into events.OfflineSyncCompleted. GoOffline
+//     drops the connection and refuses new ones ("connection refused")
+//     until the returned function is called.
+//     Customer.SendSentAt backdates a message, as one that waited at the
+//     server while the bot was down.
 //
 // # Limits
 //

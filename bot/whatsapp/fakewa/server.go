@@ -72,6 +72,7 @@ type Server struct {
 	actives     int           // <passive><active/> IQs: the client is about to emit Connected
 	loginWaiter chan struct{} // closed and replaced at every login and active IQ
 	holdLogin   chan struct{} // non-nil: logins wait until it is closed
+	offline     bool          // connections are refused (GoOffline)
 	customerSeq int
 	media       map[string][]byte // encrypted uploads by direct path
 	lastRecv    atomic.Int64      // unix nanoseconds of the last frame from a client
@@ -253,6 +254,9 @@ func (s *Server) HTTPClient() *http.Client {
 	addr := s.ts.Listener.Addr().String()
 	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			if s.Offline() {
+				return nil, refusedDial(network)
+			}
 			var d net.Dialer
 			return d.DialContext(ctx, network, addr)
 		},
@@ -575,6 +579,10 @@ func (c *conn) close() {
 }
 
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	if s.Offline() { // dialed just before the outage began
+		http.Error(w, "offline", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		s.debugf("websocket accept: %v", err)
@@ -756,10 +764,22 @@ func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
 	s.logins++
 	close(s.loginWaiter)
 	s.loginWaiter = make(chan struct{})
+	waiting := 0
+	for _, d := range s.deliveries {
+		if !d.acked {
+			waiting++
+		}
+	}
+	if err := c.tr.sendNode(offlineSyncNode("offline_preview", waBinary.Attrs{"count": waiting, "message": waiting})); err != nil {
+		return fmt.Errorf("send offline preview: %w", err)
+	}
 	for _, d := range s.deliveries {
 		if !d.acked {
 			s.sendLocked(d)
 		}
+	}
+	if err := c.tr.sendNode(offlineSyncNode("offline", waBinary.Attrs{"count": waiting})); err != nil {
+		return fmt.Errorf("send offline sync end: %w", err)
 	}
 	return nil
 }
