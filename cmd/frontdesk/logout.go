@@ -46,6 +46,11 @@ func logout(ctx context.Context, lc logoutConfig) error {
 	if _, err := os.Stat(lc.DBPath); err != nil {
 		return fmt.Errorf("logout: no database at %s (give its place with --db): %w", lc.DBPath, err)
 	}
+	lock, err := claimDatabase("logout", lc.DBPath)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	log := slog.New(slog.NewTextHandler(lc.Stderr, nil))
 	db, err := storage.Open(ctx, lc.DBPath)
 	if err != nil {

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"frontdesk/storage"
+)
+
+// exitInUse is the exit status when another frontdesk holds the database.
+const exitInUse = 3
+
+// claimDatabase takes the single-instance lock of the database at path for
+// the subcommand name, before anything connects. Another process holding it
+// is an exitInUse error naming that process.
+func claimDatabase(name, path string) (*storage.InstanceLock, error) {
+	l, err := storage.Lock(path)
+	var held *storage.HeldError
+	if errors.As(err, &held) {
+		return nil, &exitError{code: exitInUse, err: fmt.Errorf("%s: %w; stop it first", name, err)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return l, nil
+}
