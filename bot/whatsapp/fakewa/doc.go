@@ -17,7 +17,8 @@
 //     whatsmeow.WACertPubKey.
 //   - Stanzas are whatsmeow's binary XML nodes (go.mau.fi/whatsmeow/binary).
 //     The fake answers the IQs a client sends after login (prekey count and
-//     upload, passive, usync device lists, prekey fetches) and any other IQ
+//     upload, passive, usync device lists and the LIDs of phone numbers,
+//     prekey fetches) and any other IQ
 //     with an empty result, so events.Connected arrives within milliseconds.
 //   - Linking. A new client gets <pair-device> with QR references and shows
 //     QR codes. Phone.Scan reads one (ref, noise key, identity key, adv

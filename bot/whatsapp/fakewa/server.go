@@ -933,6 +933,8 @@ func (s *Server) storeUpload(node *waBinary.Node) error {
 
 func (s *Server) handleUsync(node *waBinary.Node) waBinary.Node {
 	usync := node.GetChildByTag("usync")
+	query := usync.GetChildByTag("query")
+	_, wantLID := query.GetOptionalChildByTag("lid")
 	var users []waBinary.Node
 	list := usync.GetChildByTag("list")
 	for _, u := range list.GetChildrenByTag("user") {
@@ -944,17 +946,19 @@ func (s *Server) handleUsync(node *waBinary.Node) waBinary.Node {
 		for _, id := range s.devicesOf(jid) {
 			devices = append(devices, waBinary.Node{Tag: "device", Attrs: waBinary.Attrs{"id": int(id)}})
 		}
-		users = append(users, waBinary.Node{
-			Tag:   "user",
-			Attrs: waBinary.Attrs{"jid": jid},
+		content := []waBinary.Node{{
+			Tag: "devices",
 			Content: []waBinary.Node{{
-				Tag: "devices",
-				Content: []waBinary.Node{{
-					Tag:     "device-list",
-					Content: devices,
-				}},
+				Tag:     "device-list",
+				Content: devices,
 			}},
-		})
+		}}
+		if lid := s.lidOf(jid); wantLID && !lid.IsEmpty() {
+			// The user-info query (GetUserInfo) asks for the LID of a
+			// phone number.
+			content = append(content, waBinary.Node{Tag: "lid", Attrs: waBinary.Attrs{"val": lid}})
+		}
+		users = append(users, waBinary.Node{Tag: "user", Attrs: waBinary.Attrs{"jid": jid}, Content: content})
 	}
 	return resultIQ(node, waBinary.Node{
 		Tag:   "usync",
@@ -979,6 +983,23 @@ func (s *Server) devicesOf(jid types.JID) []uint16 {
 		return []uint16{0}
 	}
 	return nil
+}
+
+// lidOf is the LID of a phone-number JID of a peer or the own account
+// (empty for strangers and for LIDs).
+func (s *Server) lidOf(jid types.JID) types.JID {
+	if jid.Server != types.DefaultUserServer {
+		return types.EmptyJID
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.account != nil && jid.User == s.account.pn.User {
+		return s.account.lid.ToNonAD()
+	}
+	if p, ok := s.peers[jid.User]; ok {
+		return p.lid
+	}
+	return types.EmptyJID
 }
 
 func (s *Server) peerFor(jid types.JID) *peer {
