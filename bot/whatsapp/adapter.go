@@ -204,7 +204,7 @@ func (a *Adapter) connectLoop(c *conn) {
 			break
 		}
 		delay := retryDelay(attempt)
-		a.say("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+		a.sayRetry(err, delay)
 		if !sleepCtx(c.ctx, delay) {
 			return
 		}
@@ -231,7 +231,7 @@ func (a *Adapter) reconnectFailed(c *conn, err error) bool {
 		c.cli.AutoReconnectErrors = 30
 	}
 	delay := time.Duration(c.cli.AutoReconnectErrors) * 2 * time.Second
-	a.say("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+	a.sayRetry(err, delay)
 	return true
 }
 
@@ -526,6 +526,15 @@ func (a *Adapter) say(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	a.out.println(line)
 	a.log.Info(line)
+}
+
+// sayRetry tells the person at the terminal that a connection attempt
+// failed. It comes every few seconds while offline, so the log gets it at
+// Debug only: in a terminal, where the log is stderr, it shows once.
+func (a *Adapter) sayRetry(err error, delay time.Duration) {
+	line := fmt.Sprintf("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+	a.out.println(line)
+	a.log.Debug(line)
 }
 
 // lineWriter serialises writes of whole lines to the terminal.

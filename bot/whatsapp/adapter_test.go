@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -510,5 +511,33 @@ func TestShortErr(t *testing.T) {
 	}
 	if got := shortErr(errors.New("plain")); got != "plain" {
 		t.Fatalf("shortErr = %q", got)
+	}
+}
+
+// TestRetryLineShownOnce: a failed connection attempt is one line on Out;
+// the log has it only at Debug level, so a terminal (log on stderr) does
+// not show it twice.
+func TestRetryLineShownOnce(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		t.Run(level.String(), func(t *testing.T) {
+			db := openDB(t)
+			linkFakeDevice(t, db)
+			out, logBuf := &syncBuffer{}, &syncBuffer{}
+			log := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: level}))
+			a, err := New(context.Background(), db, Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Start(&recorder{})
+			waitFor(t, "the retry line", func() bool { return strings.Contains(out.String(), "No connection to WhatsApp") })
+			a.Stop()
+			a.Disconnect()
+			// Each attempt is one line on Out, and in the log only at Debug.
+			shown := strings.Count(out.String(), "No connection to WhatsApp")
+			logged := strings.Count(logBuf.String(), "No connection to WhatsApp")
+			if level == slog.LevelDebug && logged != shown || level == slog.LevelInfo && logged != 0 {
+				t.Errorf("at level %s the log has the line %d times, Out %d times:\n%s", level, logged, shown, logBuf.String())
+			}
+		})
 	}
 }
