@@ -7,8 +7,10 @@ import (
 	"frontdesk/storage"
 )
 
-// exitInUse is the exit status when another frontdesk holds the database.
-const exitInUse = 3
+// exitInUse is the exit status when another frontdesk holds the database
+// (distinct from 1 failed, 2 usage, and 3, which main gives to a database
+// that cannot be opened).
+const exitInUse = 4
 
 // claimDatabase takes the single-instance lock of the database at path for
 // the subcommand name, before anything connects. Another process holding it
