@@ -7,9 +7,9 @@ import (
 	"frontdesk/storage"
 )
 
-// exitInUse is the exit status when another frontdesk holds the database
-// (distinct from 1 failed, 2 usage, and 3, which main gives to a database
-// that cannot be opened).
+// exitInUse is the exit status when another frontdesk holds the database:
+// 1 is a failed command, 2 a usage error, 3 is kept for a database that
+// cannot be opened.
 const exitInUse = 4
 
 // claimDatabase takes the single-instance lock of the database at path for
