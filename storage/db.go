@@ -39,6 +39,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := secureFile(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if err := secureCompanions(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	sqlDB, err := sql.Open("sqlite3", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -96,6 +99,32 @@ func secureFile(path string) error {
 	if st.Mode().Perm() != fileMode {
 		if err := f.Chmod(fileMode); err != nil {
 			return fmt.Errorf("restrict file mode to 0600: %w", err)
+		}
+	}
+	return nil
+}
+
+// secureCompanions narrows SQLite's -wal and -shm files beside path to mode
+// 0600 when they exist: SQLite creates them with the database's mode, but
+// ones restored from a backup keep whatever mode they were copied with,
+// and the WAL holds recent writes, session keys included.
+func secureCompanions(path string) error {
+	for _, suffix := range []string{"-wal", "-shm"} {
+		p := path + suffix
+		st, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check %s: %w", suffix, err)
+		}
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		if st.Mode().Perm() != fileMode {
+			if err := os.Chmod(p, fileMode); err != nil {
+				return fmt.Errorf("restrict %s to mode 0600: %w", p, err)
+			}
 		}
 	}
 	return nil

@@ -80,6 +80,52 @@ func TestFileMode(t *testing.T) {
 	}
 }
 
+// TestRestoredCompanionFilesTightened: -wal and -shm files restored from a
+// backup with a looser mode are narrowed to 0600 when the database opens.
+func TestRestoredCompanionFilesTightened(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "frontdesk.db")
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetOwnerActive(t.Context(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// A backup copied while it ran: the WAL holds the last write.
+	backup := map[string][]byte{}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		backup[suffix] = b
+	}
+	db.Close()
+	for suffix, b := range backup {
+		os.Remove(path + suffix)
+		if err := os.WriteFile(path+suffix, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path+suffix, 0o644); err != nil { // past the umask
+			t.Fatal(err)
+		}
+	}
+	db, err = Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		st, err := os.Stat(path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v, want 0600", suffix, st.Mode().Perm())
+		}
+	}
+}
+
 func TestOpenRefusesBadPaths(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {

@@ -88,6 +88,12 @@ type conn struct {
 	pipe   *pipe
 	// connected is set once events.Connected arrived on this client.
 	connected atomic.Bool
+	// online is true from events.Connected until the socket drops
+	// (events.Disconnected) or the session ends. whatsmeow's own
+	// IsConnected reads the socket without the lock its close holds, so
+	// asking it while the server drops the connection is a data race;
+	// sends check this instead.
+	online atomic.Bool
 	// endedByServer is set when WhatsApp ended the session (logout,
 	// replaced...): the server is closing the socket itself.
 	endedByServer atomic.Bool
@@ -198,7 +204,7 @@ func (a *Adapter) connectLoop(c *conn) {
 			break
 		}
 		delay := retryDelay(attempt)
-		a.say("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+		a.sayRetry(err, delay)
 		if !sleepCtx(c.ctx, delay) {
 			return
 		}
@@ -225,7 +231,7 @@ func (a *Adapter) reconnectFailed(c *conn, err error) bool {
 		c.cli.AutoReconnectErrors = 30
 	}
 	delay := time.Duration(c.cli.AutoReconnectErrors) * 2 * time.Second
-	a.say("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+	a.sayRetry(err, delay)
 	return true
 }
 
@@ -240,6 +246,7 @@ func (a *Adapter) Disconnect() { a.cur.Load().close(a.log) }
 
 func (c *conn) close(log *slog.Logger) {
 	c.closeOnce.Do(func() {
+		c.online.Store(false)
 		if c.endedByServer.Load() {
 			// Let whatsmeow finish closing the socket the server closed:
 			// Disconnect racing its readPump trips a data race inside
@@ -366,11 +373,13 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 		if v.Expire > 0 {
 			until = time.Now().Add(v.Expire)
 		}
+		c.online.Store(false)
 		a.setBanned(until, true)
 		a.say("WhatsApp has temporarily banned this account (%s). Automatic replies are stopped.", v.String())
 		c.pipe.submitAsync(job{ev: bot.AccountTrouble{Reason: "temporary ban: " + v.Code.String(), Until: until}})
 		go a.retryAfterBan(c, v.Expire)
 	case *events.Connected:
+		c.online.Store(true)
 		a.setOwn(c.cli.Store)
 		a.setBanned(time.Time{}, false)
 		if c.connected.Swap(true) {
@@ -379,6 +388,7 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 			a.say("Connected to WhatsApp as %s.", a.Own().Self())
 		}
 	case *events.Disconnected:
+		c.online.Store(false)
 		if c.connected.Load() && c.ctx.Err() == nil {
 			a.say("Connection to WhatsApp lost; reconnecting.")
 		}
@@ -412,6 +422,7 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 }
 
 func (a *Adapter) end(c *conn, e Ended) {
+	c.online.Store(false)
 	c.endedByServer.Store(true)
 	select {
 	case a.ended <- e:
@@ -515,6 +526,15 @@ func (a *Adapter) say(format string, args ...any) {
 	line := fmt.Sprintf(format, args...)
 	a.out.println(line)
 	a.log.Info(line)
+}
+
+// sayRetry tells the person at the terminal that a connection attempt
+// failed. It comes every few seconds while offline, so the log gets it at
+// Debug only: in a terminal, where the log is stderr, it shows once.
+func (a *Adapter) sayRetry(err error, delay time.Duration) {
+	line := fmt.Sprintf("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+	a.out.println(line)
+	a.log.Debug(line)
 }
 
 // lineWriter serialises writes of whole lines to the terminal.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/proto/waHistorySync"
+	"go.mau.fi/whatsmeow/socket"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
@@ -415,27 +417,67 @@ func TestTemporaryBanStopsSends(t *testing.T) {
 }
 
 func TestMapSendError(t *testing.T) {
+	disconnected := func(action string) error { return &whatsmeow.DisconnectedError{Action: action} }
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
 	cases := []struct {
 		name    string
 		err     error
 		limited bool
+		notSent bool
 	}{
-		{"reach-out time-lock 463", fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463), true},
-		{"wrapped 463", fmt.Errorf("send: %w", fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463)), true},
-		{"invalid stanza 479", fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 479), false},
-		{"timeout", whatsmeow.ErrMessageTimedOut, false},
-		{"text that merely ends in 463", errors.New("something 463"), false},
+		{"reach-out time-lock 463", fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463), true, false},
+		{"wrapped 463", fmt.Errorf("send: %w", fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 463)), true, false},
+		{"invalid stanza 479", fmt.Errorf("%w %d", whatsmeow.ErrServerReturnedError, 479), false, false},
+		{"text that merely ends in 463", errors.New("something 463"), false, false},
+		// Before the message stanza is written: certainly not sent.
+		{"no device id", whatsmeow.ErrNotLoggedIn, false, true},
+		{"no socket for the device list query", fmt.Errorf("failed to get device list: failed to send usync query: %w", whatsmeow.ErrNotConnected), false, true},
+		{"no socket for the message", fmt.Errorf("failed to send message node: %w", whatsmeow.ErrNotConnected), false, true},
+		{"socket closed under the message", fmt.Errorf("failed to send message node: %w", socket.ErrSocketClosed), false, true},
+		{"device list query timed out", fmt.Errorf("failed to get device list: %w", whatsmeow.ErrIQTimedOut), false, true},
+		{"dropped during the device list query", fmt.Errorf("failed to get device list: %w", disconnected("info query")), false, true},
+		{"dropped during the retried query", fmt.Errorf("failed to get device list: %w", disconnected("info query (retry)")), false, true},
+		{"dial refused", fmt.Errorf("upload: %w", refused), false, true},
+		// After it may have been written: never assume it was not.
+		{"ack timeout", whatsmeow.ErrMessageTimedOut, false, false},
+		{"dropped before the ack", disconnected("message send"), false, false},
+		{"dropped before the resent ack", disconnected("message send (retry)"), false, false},
+		{"no socket to resend on (retryFrame)", whatsmeow.ErrNotConnected, false, false},
+		{"socket closed under the resend (retryFrame)", socket.ErrSocketClosed, false, false},
+		{"deadline while waiting for the ack", context.DeadlineExceeded, false, false},
+		{"deadline while writing", fmt.Errorf("failed to send message node: %w", context.DeadlineExceeded), false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := mapSendError(tc.err)
 			if errors.Is(got, bot.ErrAccountLimited) != tc.limited {
-				t.Fatalf("mapSendError(%v) = %v", tc.err, got)
+				t.Fatalf("mapSendError(%v) = %v, limited want %v", tc.err, got, tc.limited)
+			}
+			if errors.Is(got, bot.ErrNotSent) != tc.notSent {
+				t.Fatalf("mapSendError(%v) = %v, not sent want %v", tc.err, got, tc.notSent)
 			}
 			if !errors.Is(got, tc.err) {
 				t.Fatalf("original error lost: %v", got)
 			}
 		})
+	}
+}
+
+// TestSendWithoutConnectionIsNotSent: a linked adapter that never got
+// connected waits for the connection, then reports bot.ErrNotSent (the
+// context's deadline here, connectWait in production).
+func TestSendWithoutConnectionIsNotSent(t *testing.T) {
+	a, _, _ := started(t, &recorder{})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := a.SendText(ctx, "393331234567", "hi", ""); !errors.Is(err, bot.ErrNotSent) || !errors.Is(err, ErrNotConnected) {
+		t.Errorf("SendText: %v", err)
+	}
+	if err := a.EditText(ctx, "393331234567", "3EB0AB", "hi"); !errors.Is(err, bot.ErrNotSent) {
+		t.Errorf("EditText: %v", err)
+	}
+	if _, err := a.SendImage(ctx, "393331234567", []byte("png"), "hi"); !errors.Is(err, bot.ErrNotSent) {
+		t.Errorf("SendImage: %v", err)
 	}
 }
 
@@ -469,5 +511,33 @@ func TestShortErr(t *testing.T) {
 	}
 	if got := shortErr(errors.New("plain")); got != "plain" {
 		t.Fatalf("shortErr = %q", got)
+	}
+}
+
+// TestRetryLineShownOnce: a failed connection attempt is one line on Out;
+// the log has it only at Debug level, so a terminal (log on stderr) does
+// not show it twice.
+func TestRetryLineShownOnce(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		t.Run(level.String(), func(t *testing.T) {
+			db := openDB(t)
+			linkFakeDevice(t, db)
+			out, logBuf := &syncBuffer{}, &syncBuffer{}
+			log := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: level}))
+			a, err := New(context.Background(), db, Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Start(&recorder{})
+			waitFor(t, "the retry line", func() bool { return strings.Contains(out.String(), "No connection to WhatsApp") })
+			a.Stop()
+			a.Disconnect()
+			// Each attempt is one line on Out, and in the log only at Debug.
+			shown := strings.Count(out.String(), "No connection to WhatsApp")
+			logged := strings.Count(logBuf.String(), "No connection to WhatsApp")
+			if level == slog.LevelDebug && logged != shown || level == slog.LevelInfo && logged != 0 {
+				t.Errorf("at level %s the log has the line %d times, Out %d times:\n%s", level, logged, shown, logBuf.String())
+			}
+		})
 	}
 }

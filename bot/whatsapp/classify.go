@@ -81,7 +81,7 @@ func JID(u bot.UserID) (types.JID, error) {
 // Classify turns a whatsmeow message event into the core's Message. It is
 // pure: no database, no network, so every case is table-tested.
 //
-// Rules (SPEC §1):
+// Rules:
 //   - only 1:1 chats count (s.whatsapp.net or lid); groups, status updates,
 //     broadcast lists (anything @broadcast), newsletters and bots are ignored;
 //   - history-sync copies, edits, revokes, pins, other protocol messages,

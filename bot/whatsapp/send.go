@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,8 +18,13 @@ import (
 // WhatsApp's edit window (whatsmeow.EditWindow, 20 minutes).
 var ErrEditWindow = errors.New("message is too old to edit (WhatsApp allows 20 minutes)")
 
-// ErrNotConnected is returned by sends while WhatsApp cannot be reached.
+// ErrNotConnected is returned (wrapped with bot.ErrNotSent) by sends while
+// WhatsApp cannot be reached.
 var ErrNotConnected = errors.New("not connected to WhatsApp")
+
+// ErrNotLinked is returned (wrapped with bot.ErrNotSent) by sends while no
+// account is linked.
+var ErrNotLinked = errors.New("not linked to WhatsApp")
 
 // limitedCodes are the error codes in a send's server ack that mean the
 // account is restricted. whatsmeow surfaces them only as
@@ -100,7 +103,7 @@ func (a *Adapter) SendImage(ctx context.Context, to bot.UserID, png []byte, capt
 	}
 	up, err := cli.Upload(ctx, png, whatsmeow.MediaImage)
 	if err != nil {
-		return "", fmt.Errorf("upload image: %w", err)
+		return "", fmt.Errorf("upload image: %w", mapUploadError(err))
 	}
 	msg := &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
 		URL:           proto.String(up.URL),
@@ -119,47 +122,33 @@ func (a *Adapter) SendImage(ctx context.Context, to bot.UserID, png []byte, capt
 	return resp.ID, nil
 }
 
-// ready returns the client once it is logged in, waiting a little for a
-// dropped connection to come back. During a temporary ban it refuses with
-// bot.ErrAccountLimited.
+// ready returns the client once it is logged in and its socket is up,
+// waiting a little for a dropped connection to come back. Not being ready
+// is bot.ErrNotSent: nothing was written. During a temporary ban it refuses
+// with bot.ErrAccountLimited.
 func (a *Adapter) ready(ctx context.Context) (*whatsmeow.Client, error) {
 	if a.banned() {
 		return nil, fmt.Errorf("%w: temporary ban", bot.ErrAccountLimited)
 	}
-	cli := a.cur.Load().cli
-	if cli.Store.ID == nil {
-		return nil, errors.New("not linked to WhatsApp")
+	c := a.cur.Load()
+	if c.cli.Store.ID == nil {
+		return nil, fmt.Errorf("%w: %w", bot.ErrNotSent, ErrNotLinked)
 	}
 	deadline := time.Now().Add(connectWait)
-	for !cli.IsLoggedIn() {
+	// IsLoggedIn stays true after the socket drops; c.online follows the
+	// socket (see conn.online for why not IsConnected).
+	for waited := false; !c.online.Load() || !c.cli.IsLoggedIn(); waited = true {
+		if !waited {
+			a.log.Info("send waits for the connection to WhatsApp", "wait", connectWait.String())
+		}
 		if time.Now().After(deadline) {
-			return nil, ErrNotConnected
+			return nil, fmt.Errorf("%w: %w", bot.ErrNotSent, ErrNotConnected)
 		}
 		if !sleepCtx(ctx, 100*time.Millisecond) {
-			return nil, fmt.Errorf("%w: %w", ErrNotConnected, ctx.Err())
+			return nil, fmt.Errorf("%w: %w: %w", bot.ErrNotSent, ErrNotConnected, ctx.Err())
 		}
 	}
-	return cli, nil
-}
-
-// mapSendError wraps errors that mean the account is restricted as
-// bot.ErrAccountLimited, keeping whatsmeow's error in the chain.
-func mapSendError(err error) error {
-	if code, ok := serverErrorCode(err); ok && limitedCodes[code] {
-		return fmt.Errorf("%w (WhatsApp error %d: reach-out limit): %w", bot.ErrAccountLimited, code, err)
-	}
-	return err
-}
-
-// serverErrorCode extracts N from whatsmeow's "server returned error N".
-func serverErrorCode(err error) (int, bool) {
-	if !errors.Is(err, whatsmeow.ErrServerReturnedError) {
-		return 0, false
-	}
-	s := err.Error()
-	i := strings.LastIndexByte(s, ' ')
-	code, convErr := strconv.Atoi(s[i+1:])
-	return code, convErr == nil
+	return c.cli, nil
 }
 
 // editMemory remembers when the owner's recent messages were sent, so an

@@ -44,6 +44,11 @@ func logout(ctx context.Context, lc logoutConfig) error {
 	if err := existingDatabase("logout", lc.DBPath, "give its place with --db"); err != nil {
 		return err
 	}
+	lock, err := claimDatabase("logout", lc.DBPath)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	log := slog.New(slog.NewTextHandler(lc.Stderr, nil))
 	db, err := openDatabase(ctx, "logout", lc.DBPath)
 	if err != nil {

@@ -49,6 +49,14 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &exitError{code: exitUsage, err: fmt.Errorf("replay: %d of %d files have errors; nothing was run", bad, len(files))}
 	}
 
+	if *dbPath != "" { // a database of its own needs no guard
+		lock, err := claimDatabase("replay", *dbPath)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+
 	level := slog.LevelError
 	if *verbose {
 		level = slog.LevelInfo

@@ -60,6 +60,11 @@ func runBot(ctx context.Context, rc runConfig) error {
 	if rc.Stderr == nil {
 		rc.Stderr = io.Discard
 	}
+	lock, err := claimDatabase("run", rc.DBPath)
+	if err != nil {
+		return err
+	}
+	defer lock.Release() // after the database is closed
 	log := slog.New(slog.NewTextHandler(rc.Stderr, nil))
 	db, err := storage.Open(ctx, rc.DBPath)
 	if err != nil {

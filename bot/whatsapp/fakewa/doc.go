@@ -17,7 +17,8 @@
 //     whatsmeow.WACertPubKey.
 //   - Stanzas are whatsmeow's binary XML nodes (go.mau.fi/whatsmeow/binary).
 //     The fake answers the IQs a client sends after login (prekey count and
-//     upload, passive, usync device lists, prekey fetches) and any other IQ
+//     upload, passive, usync device lists and the LIDs of phone numbers,
+//     prekey fetches) and any other IQ
 //     with an empty result, so events.Connected arrives within milliseconds.
 //   - Linking. A new client gets <pair-device> with QR references and shows
 //     QR codes. Phone.Scan reads one (ref, noise key, identity key, adv
@@ -60,7 +61,14 @@
 //     waiting so a test can queue messages "while offline", Redeliver sends
 //     one stanza again byte for byte, LogOut sends the device_removed stream error
 //     (events.LoggedOut) and refuses later logins of that device with a 401
-//     failure.
+//     failure (and leaves the socket for the client to close).
+//   - Offline. Every login announces how many stanzas were waiting
+//     (<ib><offline_preview/>), sends them, and ends with <ib><offline/>,
+//     which whatsmeow turns into events.OfflineSyncCompleted. GoOffline
+//     drops the connection and refuses new ones ("connection refused")
+//     until the returned function is called.
+//     Customer.SendSentAt backdates a message, as one that waited at the
+//     server while the bot was down.
 //
 // # Limits
 //

@@ -73,6 +73,7 @@ type Server struct {
 	actives     int           // <passive><active/> IQs: the client is about to emit Connected
 	loginWaiter chan struct{} // closed and replaced at every login and active IQ
 	holdLogin   chan struct{} // non-nil: logins wait until it is closed
+	offline     bool          // connections are refused (GoOffline)
 	customerSeq int
 	media       map[string][]byte // encrypted uploads by direct path
 	lastRecv    atomic.Int64      // unix nanoseconds of the last frame from a client
@@ -255,6 +256,9 @@ func (s *Server) HTTPClient() *http.Client {
 	addr := s.ts.Listener.Addr().String()
 	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			if s.Offline() {
+				return nil, refusedDial(network)
+			}
 			var d net.Dialer
 			return d.DialContext(ctx, network, addr)
 		},
@@ -577,6 +581,10 @@ func (c *conn) close() {
 }
 
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	if s.Offline() { // dialed just before the outage began
+		http.Error(w, "offline", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		s.debugf("websocket accept: %v", err)
@@ -596,6 +604,19 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		err = s.startPairing(c)
 	} else {
 		err = s.login(c, payload)
+	}
+	if errors.Is(err, errRefusedLogin) {
+		// Leave the socket to the client: whatsmeow marks the disconnect
+		// as expected while it handles the <failure> (no auto-reconnect),
+		// but a close from our side can overtake that handler, and the
+		// reconnect it then starts reads the device id while the failure
+		// handler deletes it (a data race, and a pointless redial).
+		s.debugf("session start: %v", err)
+		for {
+			if _, err := c.tr.readNode(); err != nil {
+				return
+			}
+		}
 	}
 	if err != nil {
 		s.debugf("session start: %v", err)
@@ -696,6 +717,10 @@ func (c *conn) handshake() (*waWa6.ClientPayload, error) {
 	return &payload, nil
 }
 
+// errRefusedLogin is login's answer to a device the server does not know:
+// the <failure reason=401> went out.
+var errRefusedLogin = errors.New("unknown device, sent 401 failure")
+
 // login answers a returning device: <success> when the server knows it,
 // <failure reason=401> (logged out) otherwise. Then queued stanzas go out.
 func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
@@ -714,10 +739,13 @@ func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
 	defer s.mu.Unlock()
 	acc := s.account
 	if acc == nil || payload.GetUsername() != acc.pn.UserInt() || payload.GetDevice() != uint32(acc.pn.Device) || c.clientStatic != acc.noisePub {
-		return errors.Join(errors.New("unknown device, sent 401 failure"), c.tr.sendNode(waBinary.Node{
+		if err := c.tr.sendNode(waBinary.Node{
 			Tag:   "failure",
 			Attrs: waBinary.Attrs{"reason": "401", "location": "fake"},
-		}))
+		}); err != nil {
+			return fmt.Errorf("send 401 failure: %w", err)
+		}
+		return errRefusedLogin
 	}
 	if old := s.cur; old != nil && old != c {
 		old.close()
@@ -738,10 +766,22 @@ func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
 	s.logins++
 	close(s.loginWaiter)
 	s.loginWaiter = make(chan struct{})
+	waiting := 0
+	for _, d := range s.deliveries {
+		if !d.acked {
+			waiting++
+		}
+	}
+	if err := c.tr.sendNode(offlineSyncNode("offline_preview", waBinary.Attrs{"count": waiting, "message": waiting})); err != nil {
+		return fmt.Errorf("send offline preview: %w", err)
+	}
 	for _, d := range s.deliveries {
 		if !d.acked {
 			s.sendLocked(d)
 		}
+	}
+	if err := c.tr.sendNode(offlineSyncNode("offline", waBinary.Attrs{"count": waiting})); err != nil {
+		return fmt.Errorf("send offline sync end: %w", err)
 	}
 	return nil
 }
@@ -895,6 +935,8 @@ func (s *Server) storeUpload(node *waBinary.Node) error {
 
 func (s *Server) handleUsync(node *waBinary.Node) waBinary.Node {
 	usync := node.GetChildByTag("usync")
+	query := usync.GetChildByTag("query")
+	_, wantLID := query.GetOptionalChildByTag("lid")
 	var users []waBinary.Node
 	list := usync.GetChildByTag("list")
 	for _, u := range list.GetChildrenByTag("user") {
@@ -906,17 +948,19 @@ func (s *Server) handleUsync(node *waBinary.Node) waBinary.Node {
 		for _, id := range s.devicesOf(jid) {
 			devices = append(devices, waBinary.Node{Tag: "device", Attrs: waBinary.Attrs{"id": int(id)}})
 		}
-		users = append(users, waBinary.Node{
-			Tag:   "user",
-			Attrs: waBinary.Attrs{"jid": jid},
+		content := []waBinary.Node{{
+			Tag: "devices",
 			Content: []waBinary.Node{{
-				Tag: "devices",
-				Content: []waBinary.Node{{
-					Tag:     "device-list",
-					Content: devices,
-				}},
+				Tag:     "device-list",
+				Content: devices,
 			}},
-		})
+		}}
+		if lid := s.lidOf(jid); wantLID && !lid.IsEmpty() {
+			// The user-info query (GetUserInfo) asks for the LID of a
+			// phone number.
+			content = append(content, waBinary.Node{Tag: "lid", Attrs: waBinary.Attrs{"val": lid}})
+		}
+		users = append(users, waBinary.Node{Tag: "user", Attrs: waBinary.Attrs{"jid": jid}, Content: content})
 	}
 	return resultIQ(node, waBinary.Node{
 		Tag:   "usync",
@@ -941,6 +985,23 @@ func (s *Server) devicesOf(jid types.JID) []uint16 {
 		return []uint16{0}
 	}
 	return nil
+}
+
+// lidOf is the LID of a phone-number JID of a peer or the own account
+// (empty for strangers and for LIDs).
+func (s *Server) lidOf(jid types.JID) types.JID {
+	if jid.Server != types.DefaultUserServer {
+		return types.EmptyJID
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.account != nil && jid.User == s.account.pn.User {
+		return s.account.lid.ToNonAD()
+	}
+	if p, ok := s.peers[jid.User]; ok {
+		return p.lid
+	}
+	return types.EmptyJID
 }
 
 func (s *Server) peerFor(jid types.JID) *peer {

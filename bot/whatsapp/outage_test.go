@@ -1,0 +1,114 @@
+package whatsapp_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"frontdesk/bot"
+	"frontdesk/bot/whatsapp"
+	"frontdesk/bot/whatsapp/fakewa"
+)
+
+// linkedAdapter is an adapter linked to srv by QR code, started into in and
+// connected.
+func linkedAdapter(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *inbox, *safeBuf) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "bot.db")+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	out := &safeBuf{}
+	qrs := make(chan string, 16)
+	a, err := whatsapp.New(context.Background(), db, whatsapp.Options{
+		Out: out, ConfigureClient: srv.Configure,
+		OnQR: func(code string) { qrs <- code },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.WaitQuiet(time.Second); a.Stop(); a.Disconnect() })
+	linkErr := make(chan error, 1)
+	go func() { _, err := a.Link(context.Background(), ""); linkErr <- err }()
+	select {
+	case code := <-qrs:
+		if err := srv.Phone().Scan(code); err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no QR code shown; output %q", out.String())
+	}
+	if err := <-linkErr; err != nil {
+		t.Fatal(err)
+	}
+	in := newInbox()
+	a.Start(in)
+	srv.WaitConnected(t, 1, 5*time.Second)
+	return a, in, out
+}
+
+func waitOutput(t *testing.T, out *safeBuf, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("output never said %q: %q", want, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestSendDuringOutageIsNotSent: after the socket dropped (whatsmeow still
+// says logged in) every kind of send waits for the connection and then
+// fails with bot.ErrNotSent, so the bot keeps the message; once the server
+// is back the same message goes out, once.
+func TestSendDuringOutageIsNotSent(t *testing.T) {
+	srv := fakewa.NewServer(t)
+	a, _, out := linkedAdapter(t, srv)
+	cust := srv.NewCustomer("Olga")
+	to := whatsapp.UserID(cust.PN())
+
+	back := srv.GoOffline()
+	waitOutput(t, out, "Connection to WhatsApp lost")
+	waitOutput(t, out, "connection refused")
+
+	id := a.NewMessageID()
+	sends := []struct {
+		name string
+		send func(ctx context.Context) error
+	}{
+		{"text", func(ctx context.Context) error { _, err := a.SendText(ctx, to, "hello", id); return err }},
+		{"edit", func(ctx context.Context) error { return a.EditText(ctx, to, "3EB0AAAAAAAAAAAAAAAA", "hello") }},
+		{"image", func(ctx context.Context) error {
+			_, err := a.SendImage(ctx, to, []byte("\x89PNG"), "caption")
+			return err
+		}},
+	}
+	for _, s := range sends {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		err := s.send(ctx)
+		cancel()
+		if !errors.Is(err, bot.ErrNotSent) {
+			t.Errorf("%s during the outage: %v, want bot.ErrNotSent", s.name, err)
+		}
+	}
+	if n := len(srv.Sent()); n != 0 {
+		t.Fatalf("the server got %d stanzas during the outage", n)
+	}
+
+	back()
+	srv.WaitConnected(t, 2, 15*time.Second)
+	got, err := a.SendText(context.Background(), to, "hello", id)
+	if err != nil || got != id {
+		t.Fatalf("SendText after the outage = %q, %v; want id %s", got, err, id)
+	}
+	if r := cust.Next(t, 5*time.Second); r.Text != "hello" {
+		t.Fatalf("customer got %q", r.Text)
+	}
+	cust.ExpectNothing(t, 200*time.Millisecond)
+}
