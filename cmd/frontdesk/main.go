@@ -9,8 +9,8 @@
 //
 // Every subcommand exits 0 when it did its job, 1 when it failed (for
 // replay: an expectation did not hold), 2 for a wrong command line or
-// scenario file, and 3 when the database could not be opened (run, which
-// opens it in runBot, still exits 1 for that).
+// scenario file, 3 when the database could not be opened, and 4 when
+// another process holds it.
 package main
 
 import (

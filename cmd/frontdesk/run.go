@@ -12,7 +12,6 @@ import (
 
 	"frontdesk/bot"
 	"frontdesk/bot/whatsapp"
-	"frontdesk/storage"
 )
 
 // runRun is `frontdesk run [--db PATH] [--pair-phone NUMBER] [--log-messages]`.
@@ -66,7 +65,7 @@ func runBot(ctx context.Context, rc runConfig) error {
 	}
 	defer lock.Release() // after the database is closed
 	log := slog.New(slog.NewTextHandler(rc.Stderr, nil))
-	db, err := storage.Open(ctx, rc.DBPath)
+	db, err := openDatabase(ctx, "run", rc.DBPath)
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func runBot(ctx context.Context, rc runConfig) error {
 		}
 		own := wa.Own()
 		b, err := newBot(ctx, botSetup{
-			DB: db, Messenger: wa, Clock: bot.SystemClock,
+			DB: db, Messenger: wa, Directory: wa, Clock: bot.SystemClock,
 			Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
 			Log: log, LogMessages: rc.LogMessages,
 		})
