@@ -1,9 +1,13 @@
 package whatsapp
 
 import (
+	"context"
+	"fmt"
 	"sync"
 
 	"frontdesk/bot"
+
+	"go.mau.fi/whatsmeow/types"
 )
 
 // job is one converted event on its way to the worker: a message, or one
@@ -82,4 +86,61 @@ func (p *pipe) stop() {
 		<-p.done
 	default:
 	}
+}
+
+// handle runs one job on the worker goroutine.
+func (a *Adapter) handle(h Handler, j job) error {
+	ctx, cancel := context.WithTimeout(context.Background(), a.opts.HandleTimeout)
+	defer cancel()
+	if j.msg == nil {
+		if err := h.HandleEvent(ctx, j.ev); err != nil {
+			a.log.Error("handle whatsapp event", "event", fmt.Sprintf("%T", j.ev), "err", err)
+			return err
+		}
+		return nil
+	}
+	m := *j.msg
+	if m.ChatAlt == "" && m.Kind != bot.OwnerSelf {
+		m.ChatAlt = a.lookupAlt(ctx, m.Chat)
+	}
+	if m.Kind == bot.OwnerInChat {
+		a.edits.remember(m.Chat, m.ID, m.Sent)
+	}
+	attrs := []any{"id", m.ID, "kind", m.Kind.String(), "chat", m.Chat.String(), "sent", m.Sent}
+	if m.ChatAlt != "" {
+		attrs = append(attrs, "alt", m.ChatAlt.String())
+	}
+	if a.opts.LogMessages {
+		attrs = append(attrs, "text", m.Text)
+	}
+	a.log.Info("message", attrs...)
+	if err := h.HandleMessage(ctx, m); err != nil {
+		a.log.Error("message not recorded; WhatsApp will deliver it again", "id", m.ID, "err", err)
+		return err
+	}
+	return nil
+}
+
+// lookupAlt finds the other identity of chat in whatsmeow's LID map
+// (SenderAlt is not always sent).
+func (a *Adapter) lookupAlt(ctx context.Context, chat bot.UserID) bot.UserID {
+	jid, err := JID(chat)
+	if err != nil {
+		return ""
+	}
+	st := a.cur.Load().cli.Store
+	if st == nil || st.LIDs == nil {
+		return ""
+	}
+	var alt types.JID
+	if chat.IsLID() {
+		alt, err = st.LIDs.GetPNForLID(ctx, jid)
+	} else {
+		alt, err = st.LIDs.GetLIDForPN(ctx, jid)
+	}
+	if err != nil {
+		a.log.Warn("look up other id", "chat", chat.String(), "err", err)
+		return ""
+	}
+	return altOf(jid, alt)
 }
