@@ -57,8 +57,34 @@ func (b *Bot) Forget(ctx context.Context, id UserID) (int64, error) {
 // here; one longer than MaxReplyRunes goes out as numbered parts
 // (SplitReply).
 func (b *Bot) Say(ctx context.Context, chat UserID, text string) error {
-	for _, part := range SplitReply(text, MaxReplyRunes) {
-		if _, err := b.opts.Messenger.SendText(ctx, chat, part, ""); err != nil {
+	var parts []AnswerPart
+	for _, p := range SplitReply(text, MaxReplyRunes) {
+		parts = append(parts, AnswerPart{Text: p})
+	}
+	rec := answering(ctx)
+	if rec != nil && chat == rec.chat {
+		// The command's change is saved: keep its answer, with the ids it
+		// goes out under, before it leaves, so that a crash in between
+		// neither loses it nor shows it twice.
+		for i := range parts {
+			parts[i].ID = b.opts.Messenger.NewMessageID()
+		}
+		in := rec.in
+		if err := b.opts.Store.SaveAnswer(ctx, in.Party(), in.Alias, in.ID, parts); err != nil {
+			b.log.Warn("keep command answer", "err", err)
+		}
+	}
+	err := b.sayParts(ctx, chat, parts)
+	if err != nil && rec != nil {
+		rec.unsent = true
+	}
+	return err
+}
+
+// sayParts sends each part under its id (empty: the transport's).
+func (b *Bot) sayParts(ctx context.Context, chat UserID, parts []AnswerPart) error {
+	for _, p := range parts {
+		if _, err := b.opts.Messenger.SendText(ctx, chat, p.Text, p.ID); err != nil {
 			return fmt.Errorf("reply to %s: %w", chat, err)
 		}
 	}

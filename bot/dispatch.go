@@ -42,23 +42,29 @@ func (b *Bot) record(ctx context.Context, in Inbound) (bool, error) {
 }
 
 // seen reports whether in was recorded before (a redelivery). A command
-// whose change was saved but whose answer a crash lost is acknowledged now,
-// in the chat m came from: the owner learns it was done, and it is not
-// done again.
+// whose change was saved but whose answer a crash lost gets that answer
+// now, in the chat m came from: the owner learns it was done, and it is
+// not done again.
 func (b *Bot) seen(ctx context.Context, in Inbound, m Message) (bool, error) {
-	found, answered, err := b.opts.Store.Recorded(ctx, in.Party(), in.Alias, in.ID)
+	r, err := b.opts.Store.Recorded(ctx, in.Party(), in.Alias, in.ID)
 	if err != nil {
 		return false, fmt.Errorf("look up message %s: %w", in.ID, err)
 	}
-	if !found {
+	if !r.Found {
 		return false, nil
 	}
 	b.log.Info("duplicate message dropped", "chat", in.Chat.String(), "id", in.ID)
-	if answered {
+	if r.Answered {
 		return true, nil
 	}
-	ack := Tr(b.Config().Lang, "Done before a restart: %s", Clip(strings.TrimSpace(m.Text), 60))
-	if err := b.Say(ctx, m.Chat, ack); err != nil {
+	// The answer goes out again under the ids it was (perhaps) sent under:
+	// the phone shows it once.
+	ack := r.Answer
+	if len(ack) == 0 {
+		// The crash fell between the change and its answer's first word.
+		ack = []AnswerPart{{Text: Tr(b.Config().Lang, "Done before a restart: %s", Clip(strings.TrimSpace(m.Text), 60))}}
+	}
+	if err := b.sayParts(ctx, m.Chat, ack); err != nil {
 		return true, fmt.Errorf("acknowledge command %s: %w", in.ID, err)
 	}
 	if err := b.opts.Store.MarkAnswered(ctx, in.Party(), in.Alias, in.ID); err != nil {
@@ -72,9 +78,12 @@ func (b *Bot) seen(ctx context.Context, in Inbound, m Message) (bool, error) {
 // awaiting its answer until the command is done, or after it when it
 // changed nothing.
 func (b *Bot) runCommandOnce(ctx context.Context, in Inbound, cmd CommandMessage) error {
-	rec := &commandRecord{in: in}
+	rec := &commandRecord{in: in, chat: cmd.Chat}
 	rec.in.AwaitsAnswer = true
 	b.runCommand(withCommandRecord(ctx, rec), cmd)
+	if rec.done && rec.unsent {
+		return fmt.Errorf("command %s done, its answer not sent: WhatsApp will deliver it again", in.ID)
+	}
 	if rec.done {
 		return b.opts.Store.MarkAnswered(ctx, in.Party(), in.Alias, in.ID)
 	}

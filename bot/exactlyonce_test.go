@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -313,5 +314,66 @@ func TestDigestFollowsTheZoneAndIsOwedAcrossARestart(t *testing.T) {
 	h.restart(opts)
 	if n := tick(h.now.Add(time.Minute)); n != 0 {
 		t.Fatalf("%d digests after a second restart, want none", n)
+	}
+}
+
+func TestCommandAnswerLostIsSentOnRedelivery(t *testing.T) {
+	h := newHarness(t, nil)
+	h.restart(bot.Options{Commands: switchCommander{}})
+	off := bot.Message{ID: "OFF2", Chat: self, Kind: bot.OwnerSelf, Text: "!off", Sent: h.now}
+	// The change is saved, then the answer cannot leave (as when the
+	// process dies before it does): the message is not acknowledged.
+	h.wa.SetOffline(true)
+	if err := h.b.HandleMessage(context.Background(), off); err == nil {
+		t.Fatal("a command whose answer did not leave was acknowledged to WhatsApp")
+	}
+	if !h.b.KillSwitch().Off {
+		t.Fatal("the change was not saved before the answer")
+	}
+	h.wa.SetOffline(false)
+	h.restart(bot.Options{Commands: switchCommander{}})
+	if err := h.b.HandleMessage(context.Background(), off); err != nil { // redelivered
+		t.Fatal(err)
+	}
+	if got := h.take(); len(got) != 1 || got[0] != self.String()+": automatic replies OFF" {
+		t.Fatalf("owner got %q, want the command's own answer once", got)
+	}
+	if err := h.b.HandleMessage(context.Background(), off); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.take(); len(got) != 0 {
+		t.Fatalf("answered again: %q", got)
+	}
+}
+
+// unmarkedStore loses the note that a command's answer went out, as a
+// crash right after the send would.
+type unmarkedStore struct{ bot.Store }
+
+func (unmarkedStore) MarkAnswered(context.Context, bot.UserID, bot.UserID, string) error {
+	return errors.New("killed before the answer was noted")
+}
+
+func TestCommandAnswerSentThenCrashShowsOnce(t *testing.T) {
+	h := newHarness(t, nil)
+	off := bot.Message{ID: "OFF3", Chat: self, Kind: bot.OwnerSelf, Text: "!off", Sent: h.now}
+	crashing, err := bot.New(context.Background(), bot.Options{Store: unmarkedStore{h.db}, Messenger: h.wa, Self: self,
+		Commands: switchCommander{}, Clock: bot.ClockFunc(func() time.Time { return h.now })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := crashing.HandleMessage(context.Background(), off); err == nil {
+		t.Fatal("acknowledged to WhatsApp although the answer was not noted")
+	}
+	h.restart(bot.Options{Commands: switchCommander{}})
+	if err := h.b.HandleMessage(context.Background(), off); err != nil { // redelivered
+		t.Fatal(err)
+	}
+	sent := h.wa.Take()
+	if len(sent) != 2 || sent[0].ID != sent[1].ID || sent[0].ID == "" {
+		t.Fatalf("sent %+v: want the answer twice under one id", sent)
+	}
+	if shown := h.wa.Shown(self); len(shown) != 1 || shown[0].Text != "automatic replies OFF" {
+		t.Fatalf("the owner's phone shows %+v, want the answer once", shown)
 	}
 }

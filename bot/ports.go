@@ -131,11 +131,15 @@ type Store interface {
 	// nothing. It returns ErrDuplicate, having changed nothing, when the
 	// message was recorded before.
 	RecordInbound(ctx context.Context, in Inbound) error
-	// Recorded reports whether message msgID was recorded for the party
-	// known as id or as alias (alias may be empty), and whether its answer
-	// went out (always true but for a command recorded AwaitsAnswer).
-	Recorded(ctx context.Context, id, alias UserID, msgID string) (found, answered bool, err error)
-	// MarkAnswered records that the answer to a command message went out.
+	// Recorded says whether message msgID was recorded for the party known
+	// as id or as alias (alias may be empty), and for a command recorded
+	// AwaitsAnswer, whether its answer went out and what it was.
+	Recorded(ctx context.Context, id, alias UserID, msgID string) (Recorded, error)
+	// SaveAnswer keeps parts, after any kept before, as the answer to a
+	// command message that awaits it, before they are sent.
+	SaveAnswer(ctx context.Context, id, alias UserID, msgID string, parts []AnswerPart) error
+	// MarkAnswered records that the answer to a command message went out
+	// and drops the kept answer.
 	MarkAnswered(ctx context.Context, id, alias UserID, msgID string) error
 
 	// PendingOutgoing returns up to limit queued messages, customers

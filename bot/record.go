@@ -11,11 +11,18 @@ import "context"
 // recorded when it is done; interrupted before that, it runs again on
 // redelivery, which repeats no change.
 
-// commandRecord is the command message being run and whether a save has
-// recorded it yet.
+// commandRecord is the command message being run, the chat its answers go
+// to, and whether a save has recorded it yet. Once it has, the command's
+// answers are kept with it until they have gone out (Bot.Say), so a crash
+// in between does not lose them: the redelivered command gets them.
 type commandRecord struct {
 	in   Inbound
+	chat UserID
 	done bool
+	// unsent is set when an answer could not be sent after the change was
+	// saved: the message is then left unacknowledged, and its redelivery
+	// gets the kept answer.
+	unsent bool
 }
 
 type commandRecordKey struct{}
@@ -48,4 +55,14 @@ func (r *commandRecord) saved() {
 	if r != nil {
 		r.done = true
 	}
+}
+
+// answering is the command message under ctx whose change is saved and
+// whose answer is being written, or nil.
+func answering(ctx context.Context) *commandRecord {
+	r, _ := ctx.Value(commandRecordKey{}).(*commandRecord)
+	if r == nil || !r.done {
+		return nil
+	}
+	return r
 }

@@ -74,6 +74,23 @@ func (in Inbound) Party() UserID {
 	return in.Chat
 }
 
+// Recorded is what the Store knows of one message id.
+type Recorded struct {
+	Found bool
+	// Answered is false for a command whose change was saved but whose
+	// answer has not gone out yet; Answer is that answer as far as it was
+	// written.
+	Answered bool
+	Answer   []AnswerPart
+}
+
+// AnswerPart is one message of a command's answer and the WhatsApp message
+// id it goes out under.
+type AnswerPart struct {
+	ID   string
+	Text string
+}
+
 // Outgoing is an automatic message in the outbox.
 type Outgoing struct {
 	ID       int64

@@ -107,18 +107,89 @@ func recordError(in bot.Inbound, err error) error {
 }
 
 // Recorded reports whether message id was recorded for the party known
-// as id or as alias (alias may be empty), and whether its answer went out.
-func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (found, answered bool, err error) {
-	var n int
-	if err := db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID).Scan(&n, &answered); err != nil {
-		return false, false, fmt.Errorf("look up message %s: %w", msgID, err)
+// as id or as alias (alias may be empty), whether its answer went out, and
+// the answer kept meanwhile.
+func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (bot.Recorded, error) {
+	var (
+		r     bot.Recorded
+		party bot.UserID
+	)
+	err := db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID).Scan(&party, &r.Answered)
+	if errors.Is(err, sql.ErrNoRows) {
+		return bot.Recorded{Answered: true}, nil
 	}
-	return n > 0, answered || n == 0, nil
+	if err != nil {
+		return bot.Recorded{}, fmt.Errorf("look up message %s: %w", msgID, err)
+	}
+	r.Found = true
+	if r.Answered {
+		return r, nil
+	}
+	rows, err := db.sql.QueryContext(ctx,
+		"SELECT out_id, text FROM fd_answers WHERE party = ? AND msg_id = ? ORDER BY seq", party, msgID)
+	if err != nil {
+		return bot.Recorded{}, fmt.Errorf("read the answer to message %s: %w", msgID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p bot.AnswerPart
+		if err := rows.Scan(&p.ID, &p.Text); err != nil {
+			return bot.Recorded{}, fmt.Errorf("read the answer to message %s: %w", msgID, err)
+		}
+		r.Answer = append(r.Answer, p)
+	}
+	if err := rows.Err(); err != nil {
+		return bot.Recorded{}, fmt.Errorf("read the answer to message %s: %w", msgID, err)
+	}
+	return r, nil
 }
 
-// MarkAnswered records that the answer to a command message went out.
+// SaveAnswer keeps parts, after those kept before, as the answer to a
+// command message that awaits it (one recorded under id or alias).
+func (db *DB) SaveAnswer(ctx context.Context, id, alias bot.UserID, msgID string, parts []bot.AnswerPart) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var (
+			party    bot.UserID
+			answered bool
+		)
+		err := tx.StmtContext(ctx, db.stmts.recorded).QueryRowContext(ctx, id, alias, msgID).Scan(&party, &answered)
+		if errors.Is(err, sql.ErrNoRows) || answered {
+			return nil // nothing awaits an answer
+		}
+		if err != nil {
+			return err
+		}
+		var next int
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM fd_answers WHERE party = ? AND msg_id = ?",
+			party, msgID).Scan(&next); err != nil {
+			return err
+		}
+		for _, p := range parts {
+			next++
+			if _, err := tx.ExecContext(ctx, "INSERT INTO fd_answers (party, msg_id, seq, out_id, text) VALUES (?, ?, ?, ?, ?)",
+				party, msgID, next, p.ID, p.Text); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("keep the answer to message %s: %w", msgID, err)
+	}
+	return nil
+}
+
+// MarkAnswered records that the answer to a command message went out and
+// drops the kept answer.
 func (db *DB) MarkAnswered(ctx context.Context, id, alias bot.UserID, msgID string) error {
-	if _, err := db.stmts.markAnswered.ExecContext(ctx, id, alias, msgID); err != nil {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.StmtContext(ctx, db.stmts.markAnswered).ExecContext(ctx, id, alias, msgID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM fd_answers WHERE party IN (?, ?) AND msg_id = ?", id, alias, msgID)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("mark message %s answered: %w", msgID, err)
 	}
 	return nil

@@ -50,7 +50,7 @@ func (s *statements) list() []struct {
 			WHERE NOT EXISTS (SELECT 1 FROM fd_inbound WHERE party = ?9 AND msg_id = ?2)
 			ON CONFLICT (party, msg_id) DO NOTHING`},
 		{&s.recorded, `
-			SELECT count(*), coalesce(min(answered), 1) FROM fd_inbound WHERE party IN (?1, ?2) AND msg_id = ?3`},
+			SELECT party, answered FROM fd_inbound WHERE party IN (?1, ?2) AND msg_id = ?3`},
 		{&s.markAnswered, `
 			UPDATE fd_inbound SET answered = 1 WHERE party IN (?1, ?2) AND msg_id = ?3`},
 		// NULL (or '') parameters leave the stored value as it is.

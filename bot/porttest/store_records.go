@@ -36,10 +36,10 @@ func testRecorded(t *testing.T, s bot.Store) {
 		{bobPN, "", "M1", false},
 		{alicePN, "", "M2", false},
 	} {
-		got, answered, err := s.Recorded(ctx, tc.id, tc.alias, tc.msg)
+		got, err := s.Recorded(ctx, tc.id, tc.alias, tc.msg)
 		must(t, err, "Recorded")
-		if got != tc.want || !answered {
-			t.Errorf("Recorded(%s, %s, %s) = %v, answered %v; want %v, answered", tc.id, tc.alias, tc.msg, got, answered, tc.want)
+		if got.Found != tc.want || !got.Answered || len(got.Answer) != 0 {
+			t.Errorf("Recorded(%s, %s, %s) = %+v; want found %v, answered", tc.id, tc.alias, tc.msg, got, tc.want)
 		}
 	}
 }
@@ -50,14 +50,27 @@ func testAwaitsAnswer(t *testing.T, s bot.Store) {
 	rec.AwaitsAnswer = true
 	_, err := s.SaveKillSwitch(ctx, bot.KillSwitch{Off: true}, &rec)
 	must(t, err, "SaveKillSwitch with its command")
-	found, answered, err := s.Recorded(ctx, rec.Chat, "", rec.ID)
+	got, err := s.Recorded(ctx, rec.Chat, "", rec.ID)
 	must(t, err, "Recorded")
-	if !found || answered {
-		t.Fatalf("Recorded = %v, answered %v; want found, not answered yet", found, answered)
+	if !got.Found || got.Answered || len(got.Answer) != 0 {
+		t.Fatalf("Recorded = %+v; want found, not answered yet, no answer kept", got)
+	}
+	want := []bot.AnswerPart{{ID: "A1", Text: "(1/2)\nAutomatic replies are OFF."}, {ID: "A2", Text: "(2/2)\nNothing waited."}, {ID: "A3", Text: "Also: !check found nothing."}}
+	must(t, s.SaveAnswer(ctx, rec.Chat, "", rec.ID, want[:2]), "SaveAnswer")
+	must(t, s.SaveAnswer(ctx, rec.Chat, "", rec.ID, want[2:]), "SaveAnswer")
+	got, err = s.Recorded(ctx, rec.Chat, "", rec.ID)
+	must(t, err, "Recorded")
+	if got.Answered || !reflect.DeepEqual(got.Answer, want) {
+		t.Fatalf("Recorded = %+v; want the answer kept as %+v", got, want)
 	}
 	must(t, s.MarkAnswered(ctx, rec.Chat, "", rec.ID), "MarkAnswered")
-	if found, answered, err = s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !found || !answered {
-		t.Fatalf("after MarkAnswered: Recorded = %v, answered %v, %v", found, answered, err)
+	if got, err = s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !got.Found || !got.Answered {
+		t.Fatalf("after MarkAnswered: Recorded = %+v, %v", got, err)
+	}
+	// An answered message keeps no answer.
+	must(t, s.SaveAnswer(ctx, rec.Chat, "", rec.ID, want[:1]), "SaveAnswer")
+	if got, _ = s.Recorded(ctx, rec.Chat, "", rec.ID); len(got.Answer) != 0 {
+		t.Errorf("an answer was kept for an answered message: %+v", got.Answer)
 	}
 }
 
@@ -72,8 +85,8 @@ func testSaveConfigRecords(t *testing.T, s bot.Store) {
 	cfg.Away.Text = "first"
 	rec := command("C1")
 	must(t, s.SaveConfig(ctx, cfg, &rec), "SaveConfig with its command")
-	if ok, _, err := s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !ok {
-		t.Fatalf("command not recorded with the change: %v, %v", ok, err)
+	if r, err := s.Recorded(ctx, rec.Chat, "", rec.ID); err != nil || !r.Found {
+		t.Fatalf("command not recorded with the change: %+v, %v", r, err)
 	}
 	cfg.Away.Text = "again"
 	if err := s.SaveConfig(ctx, cfg, &rec); !errors.Is(err, bot.ErrDuplicate) {

@@ -22,7 +22,9 @@ func claimDatabase(name, path string) (*storage.InstanceLock, error) {
 		return nil, &exitError{code: exitInUse, err: fmt.Errorf("%s: %w; stop it first", name, err)}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		// The lock file cannot even be made: the database's place is
+		// unusable, as opening it would find.
+		return nil, databaseError(name, err)
 	}
 	return l, nil
 }
