@@ -258,9 +258,10 @@ func TestKillNothingLostNothingTwice(t *testing.T) {
 }
 
 // offAck tells whether a message the phone got is the acknowledgement of
-// !off.
+// !off: its answer, or, when the kill fell between the saved change and
+// the first word of the answer, the bot's note that it was done.
 func offAck(m fakewa.Received) bool {
-	return selfChat(m) && strings.HasPrefix(m.Text, "Automatic replies are OFF")
+	return selfChat(m) && (strings.HasPrefix(m.Text, "Automatic replies are OFF") || m.Text == "Done before a restart: !off")
 }
 
 func onAck(m fakewa.Received) bool {
