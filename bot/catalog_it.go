@@ -465,4 +465,5 @@ var catalogIT = map[string]string{
 	"%q is not a duration":           "%q non è una durata",
 	"time zone %q: not an IANA name": "fuso orario %q: non è un nome IANA",
 	"Done before a restart: %s":      "Fatto prima di un riavvio: %s",
+	"Part %d of %d received (%d so far); paste the others to import the document.": "Parte %d di %d ricevuta (%d finora); incolla le altre per importare il documento.",
 }

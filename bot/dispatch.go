@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -115,11 +116,37 @@ func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
 }
 
 // IsCommand reports whether a text from the owner or an admin is a command
-// for the bot: "!..." or a pasted configuration document ("{...").
+// for the bot: "!...", a pasted configuration document ("{..."), or one
+// numbered part of a long answer pasted back ("(2/3)" and a new line: a
+// long !export document comes in parts).
 func IsCommand(text string) bool {
 	text = strings.TrimSpace(text)
-	return strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{")
+	if strings.HasPrefix(text, "!") || strings.HasPrefix(text, "{") {
+		return true
+	}
+	_, _, _, ok := PartLabel(text)
+	return ok
 }
+
+// PartLabel reads the "(k/n)" line SplitReply puts first in each part of a
+// long answer, and returns what follows it.
+func PartLabel(text string) (k, n int, rest string, ok bool) {
+	label, rest, found := strings.Cut(text, "\n")
+	if !found || !strings.HasPrefix(label, "(") || !strings.HasSuffix(label, ")") {
+		return 0, 0, "", false
+	}
+	a, b, found := strings.Cut(label[1:len(label)-1], "/")
+	k, errK := strconv.Atoi(a)
+	n, errN := strconv.Atoi(b)
+	if !found || errK != nil || errN != nil || k < 1 || k > n || n > MaxParts {
+		return 0, 0, "", false
+	}
+	return k, n, rest, true
+}
+
+// MaxParts is the most parts a pasted-back answer may have: an !import
+// document of at most 1 MB in parts of 4,000 characters.
+const MaxParts = 300
 
 // handleOwnerInChat notes the owner's activity in a customer chat and
 // expands a shortcut typed there. The message is recorded after the

@@ -187,7 +187,8 @@ func (e *UserError) Error() string { return e.Msg }
 // command in its table and runs it, turning errors and panics into short
 // answers so no input can crash the bot.
 type Router struct {
-	table []*Command
+	table  []*Command
+	pasted pasted
 }
 
 // New returns the router over the full command table.
@@ -243,6 +244,9 @@ func (r *Router) route(ctx context.Context, c *Call, text string) error {
 	c.ctx = ctx
 	c.table = r.table
 	c.raw = strings.TrimLeftFunc(text, unicode.IsSpace)
+	if k, n, rest, ok := bot.PartLabel(c.raw); ok {
+		return r.routePart(c, k, n, rest)
+	}
 	c.raw = strings.TrimPrefix(c.raw, "!")
 	c.words = tokenize(c.raw)
 	if len(c.words) == 0 {
