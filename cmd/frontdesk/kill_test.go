@@ -279,6 +279,18 @@ func firstAfter(p interface{ Deliveries() []fakewa.Received }, from uint64, matc
 	return fakewa.Received{}, false
 }
 
+// shownAfter counts what the phone shows, arrived after Seq from, that
+// matches.
+func shownAfter(p interface{ Shown() []fakewa.Received }, from uint64, match func(fakewa.Received) bool) int {
+	n := 0
+	for _, m := range p.Shown() {
+		if m.Seq > from && match(m) {
+			n++
+		}
+	}
+	return n
+}
+
 // sendsBetween lists the customers' deliveries with from < Seq < to (to 0:
 // no end).
 func sendsBetween(customers []*fakewa.Customer, from, to uint64) []fakewa.Received {
@@ -367,13 +379,7 @@ func TestKillAroundOff(t *testing.T) {
 					cycle, ack.Seq, m.Chat.User, m.Text, m.Seq, m.At.Sub(ack.At))
 			}
 		}
-		n := 0
-		for _, m := range phone.Shown() {
-			if m.Seq > offSeq && offAck(m) {
-				n++
-			}
-		}
-		if n > 1 {
+		if shownAfter(phone, offSeq, offAck) > 1 {
 			acksTwice++
 		}
 		onSeq := lastSeq(phone)
@@ -462,13 +468,7 @@ func TestKillRightAfterOff(t *testing.T) {
 				t.Logf("round %d: after the !off acknowledgement a customer got %q", round, m.Text)
 			}
 		}
-		n := 0
-		for _, m := range phone.Shown() {
-			if m.Seq > offSeq && offAck(m) {
-				n++
-			}
-		}
-		if n > 1 {
+		if shownAfter(phone, offSeq, offAck) > 1 {
 			acksTwice++
 		}
 

@@ -34,20 +34,7 @@ func (s *Server) Logins() int {
 // timeout.
 func (s *Server) WaitLogin(tb testing.TB, n int, timeout time.Duration) {
 	tb.Helper()
-	deadline := time.After(timeout)
-	for {
-		s.mu.Lock()
-		got, ch := s.logins, s.loginWaiter
-		s.mu.Unlock()
-		if got >= n {
-			return
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			tb.Fatalf("fakewa: waited %v for login #%d, saw %d", timeout, n, got)
-		}
-	}
+	s.waitCount(tb, "login", n, timeout, func() int { return s.logins })
 }
 
 func (s *Server) noteActive() {
@@ -63,10 +50,17 @@ func (s *Server) noteActive() {
 // failing the test after timeout. Peers can send from then on.
 func (s *Server) WaitConnected(tb testing.TB, n int, timeout time.Duration) {
 	tb.Helper()
+	s.waitCount(tb, "connection", n, timeout, func() int { return s.actives })
+}
+
+// waitCount waits until count (read under s.mu) reaches n; logins and
+// connections both wake loginWaiter.
+func (s *Server) waitCount(tb testing.TB, what string, n int, timeout time.Duration, count func() int) {
+	tb.Helper()
 	deadline := time.After(timeout)
 	for {
 		s.mu.Lock()
-		got, ch := s.actives, s.loginWaiter
+		got, ch := count(), s.loginWaiter
 		s.mu.Unlock()
 		if got >= n {
 			return
@@ -74,7 +68,7 @@ func (s *Server) WaitConnected(tb testing.TB, n int, timeout time.Duration) {
 		select {
 		case <-ch:
 		case <-deadline:
-			tb.Fatalf("fakewa: waited %v for connection #%d, saw %d", timeout, n, got)
+			tb.Fatalf("fakewa: waited %v for %s #%d, saw %d", timeout, what, n, got)
 		}
 	}
 }
