@@ -175,3 +175,22 @@ func (m *Messenger) Harness(to bot.UserID) MessengerHarness {
 		Shown:     func(*testing.T, int) []Shown { return m.Shown(to) },
 	}
 }
+
+// Output is a bytes.Buffer safe for concurrent writers: what a component
+// writes to the terminal or log while a test reads it.
+type Output struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *Output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *Output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
+}

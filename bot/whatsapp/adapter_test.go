@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -25,6 +24,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
+	"frontdesk/storage"
 )
 
 // recorder is a Handler that records what it is given and can be told to
@@ -65,32 +66,22 @@ func (r *recorder) got() ([]bot.Message, []any) {
 }
 
 // syncBuffer is a bytes.Buffer safe for the adapter's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
+// openDB is a fresh database as frontdesk opens it (storage.Open), for
+// the adapter's session tables.
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "wa.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000")
+	return openStorage(t, filepath.Join(t.TempDir(), "wa.db")).SQL()
+}
+
+func openStorage(t *testing.T, path string) *storage.DB {
+	t.Helper()
+	st, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // refusingClient dials a port nobody listens on.
@@ -126,7 +117,7 @@ func routeTo(h *http.Client) func(*whatsmeow.Client) {
 	}
 }
 
-func newAdapter(t *testing.T, db *sql.DB, out *syncBuffer, route *http.Client) *Adapter {
+func newAdapter(t *testing.T, db *sql.DB, out *porttest.Output, route *http.Client) *Adapter {
 	t.Helper()
 	a, err := New(context.Background(), db, Options{Out: out, ConfigureClient: routeTo(route)})
 	if err != nil {
@@ -165,7 +156,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestNewWithoutSessionIsNotLinked(t *testing.T) {
 	db := openDB(t)
-	a := newAdapter(t, db, &syncBuffer{}, refusingClient(t))
+	a := newAdapter(t, db, &porttest.Output{}, refusingClient(t))
 	if a.Linked() {
 		t.Fatal("fresh database reported linked")
 	}
@@ -177,7 +168,7 @@ func TestNewWithoutSessionIsNotLinked(t *testing.T) {
 func TestStoredSessionIsLinked(t *testing.T) {
 	db := openDB(t)
 	linkFakeDevice(t, db)
-	a := newAdapter(t, db, &syncBuffer{}, refusingClient(t))
+	a := newAdapter(t, db, &porttest.Output{}, refusingClient(t))
 	if !a.Linked() {
 		t.Fatal("stored session not seen")
 	}
@@ -207,7 +198,7 @@ func TestOfflineShutdownIsQuick(t *testing.T) {
 			if tc.linked {
 				linkFakeDevice(t, db)
 			}
-			out := &syncBuffer{}
+			out := &porttest.Output{}
 			a := newAdapter(t, db, out, tc.client(t))
 			ctx, cancel := context.WithCancel(context.Background())
 			linkDone := make(chan error, 1)
@@ -260,11 +251,11 @@ func firstLine(s, prefix string) string {
 
 // started returns an adapter for a stored session whose pipe runs into r,
 // without connecting anywhere.
-func started(t *testing.T, r *recorder) (*Adapter, *conn, *syncBuffer) {
+func started(t *testing.T, r *recorder) (*Adapter, *conn, *porttest.Output) {
 	t.Helper()
 	db := openDB(t)
 	linkFakeDevice(t, db)
-	out := &syncBuffer{}
+	out := &porttest.Output{}
 	a := newAdapter(t, db, out, refusingClient(t))
 	c := a.cur.Load()
 	c.pipe.start(r, a)
@@ -522,7 +513,7 @@ func TestRetryLineShownOnce(t *testing.T) {
 		t.Run(level.String(), func(t *testing.T) {
 			db := openDB(t)
 			linkFakeDevice(t, db)
-			out, logBuf := &syncBuffer{}, &syncBuffer{}
+			out, logBuf := &porttest.Output{}, &porttest.Output{}
 			log := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: level}))
 			a, err := New(context.Background(), db, Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
 			if err != nil {

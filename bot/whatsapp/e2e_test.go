@@ -3,7 +3,6 @@ package whatsapp_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/bot/whatsapp/fakewa"
 )
@@ -70,14 +70,6 @@ func (i *inbox) nextEvent(t *testing.T, match func(any) bool) any {
 	}
 }
 
-type safeBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *safeBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *safeBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // TestAgainstFakeWhatsApp drives the real whatsmeow client through the
 // adapter against the in-process fake server: QR linking, history sync,
 // customer and owner messages, no acknowledgement when the bot fails to
@@ -85,13 +77,9 @@ func (s *safeBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // message, an image, and a logout from the phone.
 func TestAgainstFakeWhatsApp(t *testing.T) {
 	srv := fakewa.NewServer(t)
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "bot.db")+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openStore(t, filepath.Join(t.TempDir(), "bot.db")).SQL()
 	ctx := context.Background()
-	out := &safeBuf{}
+	out := &porttest.Output{}
 	qrs := make(chan string, 16)
 	a, err := whatsapp.New(ctx, db, whatsapp.Options{
 		Out: out, ConfigureClient: srv.Configure,
@@ -244,12 +232,8 @@ func waitTrue(t *testing.T, what string, cond func() bool) {
 // pairing reference: Link must fail with a clear error, not hang or retry.
 func TestPairPhoneAsksForACode(t *testing.T) {
 	srv := fakewa.NewServer(t)
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "bot.db")+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	out := &safeBuf{}
+	db := openStore(t, filepath.Join(t.TempDir(), "bot.db")).SQL()
+	out := &porttest.Output{}
 	a, err := whatsapp.New(context.Background(), db, whatsapp.Options{Out: out, ConfigureClient: srv.Configure})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package whatsapp_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -10,20 +9,18 @@ import (
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/bot/whatsapp/fakewa"
+	"frontdesk/storage"
 )
 
 // linkedAdapter is an adapter linked to srv by QR code, started into in and
 // connected.
-func linkedAdapter(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *inbox, *safeBuf) {
+func linkedAdapter(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *inbox, *porttest.Output) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "bot.db")+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	out := &safeBuf{}
+	db := openStore(t, filepath.Join(t.TempDir(), "bot.db")).SQL()
+	out := &porttest.Output{}
 	qrs := make(chan string, 16)
 	a, err := whatsapp.New(context.Background(), db, whatsapp.Options{
 		Out: out, ConfigureClient: srv.Configure,
@@ -52,7 +49,7 @@ func linkedAdapter(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *inbox,
 	return a, in, out
 }
 
-func waitOutput(t *testing.T, out *safeBuf, want string) {
+func waitOutput(t *testing.T, out *porttest.Output, want string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), want) {
@@ -111,4 +108,15 @@ func TestSendDuringOutageIsNotSent(t *testing.T) {
 		t.Fatalf("customer got %q", r.Text)
 	}
 	cust.ExpectNothing(t, 200*time.Millisecond)
+}
+
+// openStore is a fresh database as frontdesk opens it.
+func openStore(t *testing.T, path string) *storage.DB {
+	t.Helper()
+	st, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -10,6 +10,7 @@ import (
 
 	"go.mau.fi/whatsmeow/types"
 
+	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp/fakewa"
 )
 
@@ -33,8 +34,8 @@ type e2e struct {
 	srv    *fakewa.Server
 	dbPath string
 	qrs    chan string
-	out    *lockedBuffer
-	errOut *lockedBuffer
+	out    *porttest.Output
+	errOut *porttest.Output
 	bot    *runningBot
 }
 
@@ -45,8 +46,8 @@ func newE2E(t *testing.T) *e2e {
 		srv:    fakewa.NewServer(t),
 		dbPath: filepath.Join(t.TempDir(), "frontdesk.db"),
 		qrs:    make(chan string, 64),
-		out:    &lockedBuffer{},
-		errOut: &lockedBuffer{},
+		out:    &porttest.Output{},
+		errOut: &porttest.Output{},
 	}
 	t.Cleanup(func() {
 		e.stop()

@@ -9,34 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.mau.fi/whatsmeow"
 
+	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp/fakewa"
 
 	"frontdesk/storage"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the bot's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// porttest.Output is a bytes.Buffer safe for the bot's goroutines.
 
 // refusing routes whatsmeow to a port nobody listens on.
 func refusing(t *testing.T) func(*whatsmeow.Client) {
@@ -82,7 +66,7 @@ func TestCtrlCWhileOffline(t *testing.T) {
 			if tc.linked {
 				path = linkedDB(t, "15550001111")
 			}
-			stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+			stdout, stderr := &porttest.Output{}, &porttest.Output{}
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
@@ -181,7 +165,7 @@ func TestLogout(t *testing.T) {
 	}{{"offline, refused", refusing}, {"offline, silent", hanging}} {
 		t.Run(route.name, func(t *testing.T) {
 			path := linkedDB(t, "15550001111")
-			var out lockedBuffer
+			var out porttest.Output
 			start := time.Now()
 			err := logout(context.Background(), logoutConfig{DBPath: path, Stdout: &out, Stderr: &out,
 				Timeout: 500 * time.Millisecond, ConfigureClient: route.fn(t)})
@@ -214,7 +198,7 @@ func TestLogout(t *testing.T) {
 func TestRunLinksAnswersAndRelinks(t *testing.T) {
 	srv := fakewa.NewServer(t)
 	path := filepath.Join(t.TempDir(), "frontdesk.db")
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &porttest.Output{}, &porttest.Output{}
 	qrs := make(chan string, 32)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -299,7 +283,7 @@ func tail(s string) string {
 func TestLogoutThroughWhatsApp(t *testing.T) {
 	srv := fakewa.NewServer(t)
 	path := filepath.Join(t.TempDir(), "frontdesk.db")
-	stdout := &lockedBuffer{}
+	stdout := &porttest.Output{}
 	qrs := make(chan string, 8)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -322,7 +306,7 @@ func TestLogoutThroughWhatsApp(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var out lockedBuffer
+	var out porttest.Output
 	if err := logout(context.Background(), logoutConfig{DBPath: path, Stdout: &out, Stderr: &out,
 		Timeout: 5 * time.Second, ConfigureClient: srv.Configure}); err != nil {
 		t.Fatal(err)
@@ -333,7 +317,7 @@ func TestLogoutThroughWhatsApp(t *testing.T) {
 	if _, _, linked := srv.Linked(); linked {
 		t.Fatal("the server still lists the device")
 	}
-	var again lockedBuffer
+	var again porttest.Output
 	if err := logout(context.Background(), logoutConfig{DBPath: path, Stdout: &again, Stderr: &again, Timeout: time.Second}); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"frontdesk/bot/whatsapp/fakewa"
+	"frontdesk/storage"
 )
 
 const wait = 10 * time.Second
@@ -42,9 +43,14 @@ func newBotClient(t *testing.T, srv *fakewa.Server, dbPath string) *botClient {
 	if os.Getenv("FAKEWA_DEBUG") != "" {
 		log = waLog.Stdout("Client", "DEBUG", true)
 	}
-	container, err := sqlstore.New(ctx, "sqlite3", "file:"+dbPath+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate", log)
+	st, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	container := sqlstore.NewWithDB(st.SQL(), "sqlite3", log)
+	if err := container.Upgrade(ctx); err != nil {
+		t.Fatalf("prepare store: %v", err)
 	}
 	dev, err := container.GetFirstDevice(ctx)
 	if err != nil {
