@@ -69,16 +69,26 @@ func ownerOnly(c *Call) error {
 	return nil
 }
 
-func addAdmin(ctx context.Context, c *Call) error {
+// adminTarget is the number an !admin add or del is about: given by the
+// owner, a phone number, not the owner's own (ownNumber says why not).
+func adminTarget(c *Call, ownNumber string) (bot.UserID, error) {
 	if err := ownerOnly(c); err != nil {
-		return err
+		return "", err
 	}
 	id, err := parsePhone(c, c.Rest(0))
 	if err != nil {
-		return err
+		return "", err
 	}
 	if id == c.Bot.Self() {
-		return c.Userf("%s is the owner's own number: the owner always commands the bot and cannot be added as an admin.", id)
+		return "", c.Userf(ownNumber, id)
+	}
+	return id, nil
+}
+
+func addAdmin(ctx context.Context, c *Call) error {
+	id, err := adminTarget(c, bot.N("%s is the owner's own number: the owner always commands the bot and cannot be added as an admin."))
+	if err != nil {
+		return err
 	}
 	err = c.Update(func(cfg *bot.Config) error {
 		for _, a := range cfg.Admins {
@@ -96,15 +106,9 @@ func addAdmin(ctx context.Context, c *Call) error {
 }
 
 func delAdmin(ctx context.Context, c *Call) error {
-	if err := ownerOnly(c); err != nil {
-		return err
-	}
-	id, err := parsePhone(c, c.Rest(0))
+	id, err := adminTarget(c, bot.N("%s is the owner's own number: the owner cannot be removed."))
 	if err != nil {
 		return err
-	}
-	if id == c.Bot.Self() {
-		return c.Userf("%s is the owner's own number: the owner cannot be removed.", id)
 	}
 	err = c.Update(func(cfg *bot.Config) error {
 		for i, a := range cfg.Admins {

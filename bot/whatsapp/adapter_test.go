@@ -74,6 +74,9 @@ func openDB(t *testing.T) *sql.DB {
 	return openStorage(t, filepath.Join(t.TempDir(), "wa.db")).SQL()
 }
 
+// OpenStoreForTest is openStorage for the package's external tests.
+var OpenStoreForTest = openStorage
+
 func openStorage(t *testing.T, path string) *storage.DB {
 	t.Helper()
 	st, err := storage.Open(context.Background(), path)

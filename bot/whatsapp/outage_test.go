@@ -12,7 +12,6 @@ import (
 	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/bot/whatsapp/fakewa"
-	"frontdesk/storage"
 )
 
 // linkedAdapter is an adapter linked to srv by QR code, started into in and
@@ -110,13 +109,6 @@ func TestSendDuringOutageIsNotSent(t *testing.T) {
 	cust.ExpectNothing(t, 200*time.Millisecond)
 }
 
-// openStore is a fresh database as frontdesk opens it.
-func openStore(t *testing.T, path string) *storage.DB {
-	t.Helper()
-	st, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+// openStore is a fresh database as frontdesk opens it (the adapter's own
+// tests' helper).
+var openStore = whatsapp.OpenStoreForTest
