@@ -78,7 +78,8 @@ func runStats(ctx context.Context, c *Call) error {
 //   - Hours: customer messages per hour of the day, in the business zone.
 //   - Questions: normalised questions asked at least frequentQuestion times
 //     in the period that no keyword answer and no quick reply answers (see
-//     answeredBy), each with a suggested shortcut.
+//     answeredBy), each with a suggested shortcut: the maxQuestions most
+//     asked, and how many more there are.
 type stats struct {
 	Since, Until time.Time
 	// Loc is the business zone, for hours and dates.
@@ -93,6 +94,8 @@ type stats struct {
 	Median      time.Duration
 	Hours       [24]int
 	Questions   []suggestion
+	// MoreQuestions counts the frequent questions left off the list.
+	MoreQuestions int
 }
 
 // suggestion is a frequent question with no answer, and the quick reply
@@ -102,14 +105,25 @@ type suggestion struct {
 	Shortcut string
 }
 
+// maxQuestions is how many frequent questions !stats and the digest list;
+// the rest are only counted ("and N more"), so the answer fits a phone.
+const maxQuestions = 10
+
 // computeStats reads the period from since to until (both included) and
 // works out every figure.
 func computeStats(ctx context.Context, b bot.Business, since, until time.Time) (stats, error) {
-	a, err := b.Activity(ctx, since, until, frequentQuestion)
+	cfg, sched := b.Config(), b.Schedule()
+	a, err := b.Activity(ctx, bot.ActivityQuery{
+		Since: since, Until: until,
+		Open:         sched.IsOpen,
+		MinQuestions: frequentQuestion,
+		Skip:         func(text string) bool { return answeredBy(text, cfg) },
+		MaxQuestions: maxQuestions,
+	})
 	if err != nil {
 		return stats{}, fmt.Errorf("stats: %w", err)
 	}
-	return summarise(a, b.Config(), b.Schedule(), since, until), nil
+	return summarise(a, cfg, sched, since, until), nil
 }
 
 // summarise is computeStats without the database: pure, so every figure
@@ -119,35 +133,14 @@ func summarise(a bot.Activity, cfg bot.Config, sched bot.Schedule, since, until 
 	if loc == nil {
 		loc = time.UTC
 	}
-	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld}
-	var waits []time.Duration
-	// Events come by customer, then time.
-	for i := 0; i < len(a.Events); {
-		cust := a.Events[i].Customer
-		wrote := false
-		var waitFrom time.Time
-		for ; i < len(a.Events) && a.Events[i].Customer == cust; i++ {
-			e := a.Events[i]
-			if e.Owner {
-				if !waitFrom.IsZero() {
-					waits = append(waits, openTime(sched, waitFrom, e.At))
-					waitFrom = time.Time{}
-				}
-				continue
-			}
-			st.Inbound++
-			wrote = true
-			st.Hours[e.At.In(loc).Hour()]++
-			if waitFrom.IsZero() && sched.IsOpen(e.At) {
-				waitFrom = e.At
-			}
-		}
-		if !waitFrom.IsZero() {
-			st.Unanswered++
-		}
-		if wrote {
-			st.Customers++
-		}
+	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld,
+		Inbound: a.Inbound, Customers: a.Customers, Unanswered: a.Unanswered, MoreQuestions: a.MoreQuestions}
+	for _, q := range a.Quarters {
+		st.Hours[q.Start.In(loc).Hour()] += q.Count
+	}
+	waits := make([]time.Duration, len(a.Waits))
+	for i, w := range a.Waits {
+		waits[i] = openTime(sched, w.From, w.To)
 	}
 	st.Answered = len(waits)
 	st.Median = median(waits)
@@ -304,6 +297,9 @@ func (st stats) format(c *Call, days int) string {
 		for _, q := range st.Questions {
 			b.WriteString("\n" + c.Tf("“%s” %d times, %d customers", q.Text, q.Count, q.Customers))
 			b.WriteString("\n!qr add " + q.Shortcut + " " + c.T("<answer>"))
+		}
+		if st.MoreQuestions > 0 {
+			b.WriteString("\n" + c.Tf("and %d more", st.MoreQuestions))
 		}
 	}
 	return b.String()

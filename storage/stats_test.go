@@ -84,21 +84,22 @@ func TestActivity(t *testing.T) {
 		}
 	}
 
-	got, err := db.Activity(ctx, since, until, 2)
+	got, err := db.Activity(ctx, bot.ActivityQuery{Since: since, Until: until, MinQuestions: 2})
 	if err != nil {
 		t.Fatalf("Activity: %v", err)
 	}
 	want := bot.Activity{
-		Events: []bot.ChatEvent{
-			{Customer: c1, At: at(1)},
-			{Customer: c1, At: at(2)},
-			{Customer: c1, Owner: true, At: at(3)},
-			{Customer: c2, At: at(2)},
-			{Customer: c2, At: at(4)},
-			{Customer: c3, At: at(5)},
-			{Customer: c3, At: at(6)},
-			{Customer: c3, At: until},
+		// c1 twice, c2 twice, c3 three times (the last at until); not
+		// the team member.
+		Inbound:   7,
+		Customers: 3,
+		Quarters: []bot.QuarterCount{
+			{Start: at(1), Count: 1}, {Start: at(2), Count: 2}, {Start: at(4), Count: 1},
+			{Start: at(5), Count: 1}, {Start: at(6), Count: 1}, {Start: until, Count: 1},
 		},
+		// Always open: c1 waited from 1 to 3; c2 and c3 still wait.
+		Waits:      []bot.Wait{{From: at(1), To: at(3)}},
+		Unanswered: 2,
 		RepliesSent: 2,
 		RulesSent:   map[string]int{"greeting": 1, "away": 1, "keyword": 1},
 		Withheld:    map[string]int{bot.SuppressedLate: 1, bot.SuppressedKill: 1},
@@ -116,14 +117,13 @@ func TestActivity(t *testing.T) {
 	if _, err := db.Forget(ctx, []bot.UserID{c1}); err != nil {
 		t.Fatalf("Forget: %v", err)
 	}
-	got, err = db.Activity(ctx, since, until, 1)
+	got, err = db.Activity(ctx, bot.ActivityQuery{Since: since, Until: until, MinQuestions: 1})
 	if err != nil {
 		t.Fatalf("Activity after Forget: %v", err)
 	}
-	for _, e := range got.Events {
-		if e.Customer == c1 {
-			t.Errorf("event of a forgotten customer: %+v", e)
-		}
+	if got.Inbound != 5 || got.Customers != 2 || len(got.Waits) != 0 || got.Unanswered != 2 {
+		t.Errorf("after Forget: %d messages from %d customers, waits %v, %d unanswered; want 5 from 2, none, 2",
+			got.Inbound, got.Customers, got.Waits, got.Unanswered)
 	}
 	wantQ := []bot.QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 2, Customers: 2}, {Text: "orari", Count: 1, Customers: 1}}
 	if !reflect.DeepEqual(got.Questions, wantQ) {
@@ -134,13 +134,13 @@ func TestActivity(t *testing.T) {
 	if err := db.Retain(ctx, at(5)); err != nil {
 		t.Fatalf("Retain: %v", err)
 	}
-	got, err = db.Activity(ctx, since, until, 1)
+	got, err = db.Activity(ctx, bot.ActivityQuery{Since: since, Until: until, MinQuestions: 1})
 	if err != nil {
 		t.Fatalf("Activity after Retain: %v", err)
 	}
 	wantQ = []bot.QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 1, Customers: 1}}
-	if !reflect.DeepEqual(got.Questions, wantQ) || len(got.Events) != 3 {
-		t.Errorf("after Retain: questions %+v (want %+v), %d events (want 3)", got.Questions, wantQ, len(got.Events))
+	if !reflect.DeepEqual(got.Questions, wantQ) || got.Inbound != 3 {
+		t.Errorf("after Retain: questions %+v (want %+v), %d messages (want 3)", got.Questions, wantQ, got.Inbound)
 	}
 }
 
@@ -157,7 +157,7 @@ func TestActivityRefusesBadRanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := db.Activity(context.Background(), tt.since, tt.until, 1); err == nil {
+			if _, err := db.Activity(context.Background(), bot.ActivityQuery{Since: tt.since, Until: tt.until, MinQuestions: 1}); err == nil {
 				t.Error("Activity accepted the range")
 			}
 		})

@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"frontdesk/bot"
+)
+
+// This file keeps the rollups !stats reads (migration 0004_stats): counts
+// per quarter hour and per day, updated in the same transaction as the
+// message they count, so they cannot drift from the rows after a crash.
+// Forget and Retain take back what they delete.
+
+// Lengths of the rollup buckets, in nanoseconds.
+const (
+	quarterNanos = int64(15 * 60 * 1e9)
+	dayNanos     = int64(24 * 60 * 60 * 1e9)
+)
+
+// rollupInbound counts one recorded inbound message: a customer message
+// (team members excluded) in its quarter, a withheld reply by reason, and
+// its normalised question in its day.
+func rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int64) error {
+	var inbound, late, kill int
+	if in.Kind == bot.FromCustomer {
+		if in.Customer != "" && !slices.Contains(in.Rules, "admin") {
+			inbound = 1
+		}
+		if slices.Contains(in.Rules, bot.SuppressedLate) {
+			late = 1
+		}
+		if slices.Contains(in.Rules, bot.SuppressedKill) {
+			kill = 1
+		}
+	}
+	if inbound+late+kill > 0 {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO fd_stats_quarters (quarter, inbound, late, kill) VALUES (?, ?, ?, ?)
+			ON CONFLICT (quarter) DO UPDATE SET inbound = inbound + excluded.inbound,
+				late = late + excluded.late, kill = kill + excluded.kill`,
+			received/quarterNanos, inbound, late, kill); err != nil {
+			return fmt.Errorf("count message: %w", err)
+		}
+	}
+	if in.Question != "" {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO fd_stats_questions (text, day, n) VALUES (?, ?, 1)
+			ON CONFLICT (text, day) DO UPDATE SET n = n + 1`,
+			in.Question, received/dayNanos); err != nil {
+			return fmt.Errorf("count question: %w", err)
+		}
+	}
+	return nil
+}
+
+// rollupSent counts automatic message id, just marked sent, in the quarter
+// it went out: once as a message and once for each of its rules.
+func rollupSent(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO fd_stats_replies (quarter, rule, n)
+		SELECT o.sent_at / ?2, '', 1 FROM fd_outbox AS o WHERE o.id = ?1
+		UNION ALL
+		SELECT o.sent_at / ?2, r.value, 1 FROM fd_outbox AS o, json_each(o.rules) AS r WHERE o.id = ?1
+		ON CONFLICT (quarter, rule) DO UPDATE SET n = n + 1`, id, quarterNanos)
+	if err != nil {
+		return fmt.Errorf("count sent message: %w", err)
+	}
+	return nil
+}
+
+// unrollInbound takes back the counts of the fd_inbound rows matching
+// where (with args), before they are deleted.
+func unrollInbound(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	return execAll(ctx, tx, args, `
+		UPDATE fd_stats_quarters AS s
+		SET inbound = s.inbound - d.inbound, late = s.late - d.late, kill = s.kill - d.kill
+		FROM (SELECT received / 900000000000 AS quarter,
+				sum(stat = 1) AS inbound,
+				sum(kind = 'customer' AND instr(rules, '"late"') > 0) AS late,
+				sum(kind = 'customer' AND instr(rules, '"kill-switch"') > 0) AS kill
+			FROM fd_inbound WHERE `+where+` GROUP BY 1) AS d
+		WHERE s.quarter = d.quarter`,
+		`DELETE FROM fd_stats_quarters WHERE inbound <= 0 AND late <= 0 AND kill <= 0`)
+}
+
+// unrollOutbox takes back the sent messages among the fd_outbox rows
+// matching where, before they are deleted.
+func unrollOutbox(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	return execAll(ctx, tx, args, `
+		UPDATE fd_stats_replies AS s SET n = s.n - d.n
+		FROM (SELECT sent_at / 900000000000 AS quarter, '' AS rule, count(*) AS n FROM fd_outbox
+			WHERE status = 'sent' AND sent_at IS NOT NULL AND (`+where+`) GROUP BY 1
+			UNION ALL
+			SELECT o.sent_at / 900000000000, r.value, count(*) FROM fd_outbox AS o, json_each(o.rules) AS r
+			WHERE o.status = 'sent' AND o.sent_at IS NOT NULL AND (`+where+`) GROUP BY 1, 2) AS d
+		WHERE s.quarter = d.quarter AND s.rule = d.rule`,
+		`DELETE FROM fd_stats_replies WHERE n <= 0`)
+}
+
+// unrollQuestions takes back the fd_questions rows matching where, before
+// they are deleted.
+func unrollQuestions(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	return execAll(ctx, tx, args, `
+		UPDATE fd_stats_questions AS s SET n = s.n - d.n
+		FROM (SELECT text, at / 86400000000000 AS day, count(*) AS n FROM fd_questions
+			WHERE `+where+` GROUP BY 1, 2) AS d
+		WHERE s.text = d.text AND s.day = d.day`,
+		`DELETE FROM fd_stats_questions WHERE n <= 0`)
+}
+
+// execAll runs the update with args, then the cleanup without.
+func execAll(ctx context.Context, tx *sql.Tx, args []any, update, cleanup string) error {
+	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
+		return fmt.Errorf("take back counts: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, cleanup); err != nil {
+		return fmt.Errorf("take back counts: %w", err)
+	}
+	return nil
+}
+
+// unrollParty takes back every count of the rows Forget deletes for id.
+func unrollParty(ctx context.Context, tx *sql.Tx, id bot.UserID) error {
+	if err := unrollInbound(ctx, tx, "chat = ?1 OR customer = ?1", id); err != nil {
+		return err
+	}
+	if err := unrollOutbox(ctx, tx, "chat = ?1 OR customer = ?1", id); err != nil {
+		return err
+	}
+	return unrollQuestions(ctx, tx, "customer = ?1", id)
+}
+
+// unrollBefore takes back every count of the rows Retain deletes.
+func unrollBefore(ctx context.Context, tx *sql.Tx, before int64) error {
+	if err := unrollInbound(ctx, tx, "received < ?1", before); err != nil {
+		return err
+	}
+	if err := unrollOutbox(ctx, tx, "created < ?1 AND status IN ('sent', 'failed', 'discarded')", before); err != nil {
+		return err
+	}
+	return unrollQuestions(ctx, tx, "at < ?1", before)
+}
