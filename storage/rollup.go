@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"frontdesk/bot"
 )
@@ -142,4 +143,35 @@ func unrollBefore(ctx context.Context, tx *sql.Tx, before int64) error {
 		return err
 	}
 	return unrollQuestions(ctx, tx, "at < ?1", before)
+}
+
+// rebuildRollups empties the rollup tables and refills them from the rows
+// with the very statements of migration 0004_stats that fill them (for
+// databases written in bulk, such as the big test database).
+func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
+	body, err := migrationFiles.ReadFile("migrations/0004_stats.sql")
+	if err != nil {
+		return err
+	}
+	for _, table := range []string{"fd_stats_quarters", "fd_stats_replies", "fd_stats_questions"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+			return fmt.Errorf("rebuild rollups: %w", err)
+		}
+	}
+	for _, stmt := range strings.Split(string(body), ";\n") {
+		var code []string
+		for _, line := range strings.Split(stmt, "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+				code = append(code, line)
+			}
+		}
+		q := strings.TrimSpace(strings.Join(code, "\n"))
+		if !strings.HasPrefix(q, "INSERT INTO fd_stats_") {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild rollups: %w", err)
+		}
+	}
+	return nil
 }

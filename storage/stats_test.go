@@ -98,8 +98,8 @@ func TestActivity(t *testing.T) {
 			{Start: at(5), Count: 1}, {Start: at(6), Count: 1}, {Start: until, Count: 1},
 		},
 		// Always open: c1 waited from 1 to 3; c2 and c3 still wait.
-		Waits:      []bot.Wait{{From: at(1), To: at(3)}},
-		Unanswered: 2,
+		Waits:       []bot.Wait{{From: at(1), To: at(3)}},
+		Unanswered:  2,
 		RepliesSent: 2,
 		RulesSent:   map[string]int{"greeting": 1, "away": 1, "keyword": 1},
 		Withheld:    map[string]int{bot.SuppressedLate: 1, bot.SuppressedKill: 1},
