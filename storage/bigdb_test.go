@@ -120,4 +120,3 @@ func GenerateBig(ctx context.Context, path string, customers, inbound, owner int
 	}
 	return tx.Commit()
 }
-
