@@ -113,9 +113,10 @@ const maxQuestions = 10
 // works out every figure.
 func computeStats(ctx context.Context, b bot.Business, since, until time.Time) (stats, error) {
 	cfg, sched := b.Config(), b.Schedule()
+	open := newOpenSpans(sched, since, until)
 	a, err := b.Activity(ctx, bot.ActivityQuery{
 		Since: since, Until: until,
-		Open:         sched.IsOpen,
+		Open:         open.isOpen,
 		MinQuestions: frequentQuestion,
 		Skip:         func(text string) bool { return answeredBy(text, cfg) },
 		MaxQuestions: maxQuestions,
@@ -124,6 +125,61 @@ func computeStats(ctx context.Context, b bot.Business, since, until time.Time) (
 		return stats{}, fmt.Errorf("stats: %w", err)
 	}
 	return summarise(a, cfg, sched, since, until), nil
+}
+
+// openSpans are the open hours of one period, worked out once: sorted,
+// disjoint spans [from, to) in nanoseconds, and before each the open time
+// of the spans before it. Each wait's open time and each minute's "open?"
+// is then a binary search rather than a walk through the schedule.
+type openSpans struct {
+	from, to, before []int64
+}
+
+func newOpenSpans(s bot.Schedule, since, until time.Time) openSpans {
+	var o openSpans
+	var total int64
+	for t := since; t.Before(until); {
+		next, ok := s.NextChange(t)
+		if !ok || next.After(until) {
+			next = until
+		}
+		if s.IsOpen(t) {
+			o.from = append(o.from, t.UnixNano())
+			o.to = append(o.to, next.UnixNano())
+			o.before = append(o.before, total)
+			total += next.Sub(t).Nanoseconds()
+		}
+		if !next.After(t) {
+			break
+		}
+		t = next
+	}
+	return o
+}
+
+// span is the index of the last span starting at or before t (-1: none).
+func (o openSpans) span(t int64) int {
+	return sort.Search(len(o.from), func(i int) bool { return o.from[i] > t }) - 1
+}
+
+func (o openSpans) isOpen(t time.Time) bool {
+	n := t.UnixNano()
+	i := o.span(n)
+	return i >= 0 && n < o.to[i]
+}
+
+// openBefore is the open time from the period's start to t.
+func (o openSpans) openBefore(t int64) int64 {
+	i := o.span(t)
+	if i < 0 {
+		return 0
+	}
+	return o.before[i] + min(t, o.to[i]) - o.from[i]
+}
+
+// between is the open time from a to b, within the period.
+func (o openSpans) between(a, b time.Time) time.Duration {
+	return time.Duration(o.openBefore(b.UnixNano()) - o.openBefore(a.UnixNano()))
 }
 
 // summarise is computeStats without the database: pure, so every figure
@@ -138,9 +194,10 @@ func summarise(a bot.Activity, cfg bot.Config, sched bot.Schedule, since, until 
 	for _, q := range a.Quarters {
 		st.Hours[q.Start.In(loc).Hour()] += q.Count
 	}
+	open := newOpenSpans(sched, since, until)
 	waits := make([]time.Duration, len(a.Waits))
 	for i, w := range a.Waits {
-		waits[i] = openTime(sched, w.From, w.To)
+		waits[i] = open.between(w.From, w.To)
 	}
 	st.Answered = len(waits)
 	st.Median = median(waits)

@@ -316,6 +316,17 @@ func TestOpenTime(t *testing.T) {
 			if got := openTime(tt.sched, tt.from, tt.to); got != tt.want {
 				t.Errorf("openTime = %v, want %v", got, tt.want)
 			}
+			// The spans !stats works with give the same, from inside a
+			// longer period too.
+			o := newOpenSpans(tt.sched, tt.from.Add(-72*time.Hour), tt.to.Add(72*time.Hour))
+			if got := o.between(tt.from, tt.to); got != tt.want {
+				t.Errorf("openSpans.between = %v, want %v", got, tt.want)
+			}
+			for m := tt.from; m.Before(tt.to); m = m.Add(30 * time.Minute) {
+				if o.isOpen(m) != tt.sched.IsOpen(m) {
+					t.Errorf("openSpans.isOpen(%v) = %v, schedule says %v", m, o.isOpen(m), tt.sched.IsOpen(m))
+				}
+			}
 		})
 	}
 }

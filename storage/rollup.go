@@ -15,6 +15,16 @@ import (
 // message they count, so they cannot drift from the rows after a crash.
 // Forget and Retain take back what they delete.
 
+// statSQL is what an fd_inbound row counts as in customer chats: 1 a
+// customer's message (a team member's, recorded with the rule "admin",
+// excluded), 2 the owner writing from the phone, 0 anything else. The
+// index fd_inbound_customer holds every column it reads.
+const statSQL = `(CASE
+	WHEN customer = '' THEN 0
+	WHEN kind = 'owner-in-chat' THEN 2
+	WHEN kind = 'customer' AND instr(rules, '"admin"') = 0 THEN 1
+	ELSE 0 END)`
+
 // Lengths of the rollup buckets, in nanoseconds.
 const (
 	quarterNanos = int64(15 * 60 * 1e9)
@@ -79,7 +89,7 @@ func unrollInbound(ctx context.Context, tx *sql.Tx, where string, args ...any) e
 		UPDATE fd_stats_quarters AS s
 		SET inbound = s.inbound - d.inbound, late = s.late - d.late, kill = s.kill - d.kill
 		FROM (SELECT received / 900000000000 AS quarter,
-				sum(stat = 1) AS inbound,
+				sum(`+statSQL+` = 1) AS inbound,
 				sum(kind = 'customer' AND instr(rules, '"late"') > 0) AS late,
 				sum(kind = 'customer' AND instr(rules, '"kill-switch"') > 0) AS kill
 			FROM fd_inbound WHERE `+where+` GROUP BY 1) AS d

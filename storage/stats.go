@@ -86,7 +86,7 @@ func quarters(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span) error {
 			SELECT quarter AS q, inbound, late, kill FROM fd_stats_quarters
 			WHERE quarter BETWEEN ?1 AND ?2
 			UNION ALL
-			SELECT received / 900000000000, stat = 1,
+			SELECT received / 900000000000, `+statSQL+` = 1,
 				kind = 'customer' AND instr(rules, '"late"') > 0,
 				kind = 'customer' AND instr(rules, '"kill-switch"') > 0
 			FROM fd_inbound WHERE received BETWEEN ?3 AND ?4 OR received BETWEEN ?5 AND ?6)
@@ -163,67 +163,57 @@ func openMinutes(from, to int64, open func(time.Time) bool) []byte {
 	return b
 }
 
-// waits reads the response times and the number of customers in one pass
-// over each customer's chat in time order (a customer's message before
-// the owner's at the same instant). Per row, the window keeps the last
-// owner message (lo) and the last open-hours customer message (lc) before
-// it: a customer message in open hours starts a wait when no open one
-// came since the owner's last; an owner message ends one when an open one
-// did. Only the rows that start or end a wait, or are a customer's first
-// message, come out.
+// waits reads the response times and the number of customers. Only the
+// owner's messages and the customers' messages in open hours matter to a
+// wait: in each customer's chat in time order (a customer's message before
+// the owner's at the same instant), an open-hours customer message right
+// after an owner message (or first) starts a wait, and an owner message
+// right after an open-hours customer message ends the one running. Only
+// those rows come out, so Go pairs each end with the start before it.
 func waits(ctx context.Context, tx *sql.Tx, a *bot.Activity, from, to int64, open func(time.Time) bool) error {
+	if err := tx.QueryRowContext(ctx, `
+		SELECT count(*) FROM (SELECT customer FROM fd_inbound INDEXED BY fd_inbound_customer
+			WHERE received >= ?1 AND received <= ?2 AND `+statSQL+` = 1 GROUP BY customer)`,
+		from, to).Scan(&a.Customers); err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `
-		SELECT customer, received, isFirst, isStart, isEnd FROM (
-			SELECT customer, received,
-				stat = 1 AND coalesce(max(stat = 1) OVER w, 0) = 0 AS isFirst,
-				op AND (max(CASE WHEN op THEN received END) OVER w IS NULL
-					OR coalesce(max(CASE WHEN stat = 2 THEN received END) OVER w
-						>= max(CASE WHEN op THEN received END) OVER w, 0)) AS isStart,
-				stat = 2 AND max(CASE WHEN op THEN received END) OVER w IS NOT NULL
-					AND coalesce(max(CASE WHEN op THEN received END) OVER w
-						> max(CASE WHEN stat = 2 THEN received END) OVER w, 1) AS isEnd
-			FROM (SELECT customer, received, stat,
-					stat = 1 AND substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01' AS op
+		SELECT received, stat FROM (
+			SELECT received, stat,
+				lag(stat) OVER (PARTITION BY customer ORDER BY received, stat) AS prev
+			FROM (SELECT customer, received, `+statSQL+` AS stat
 				FROM fd_inbound INDEXED BY fd_inbound_customer
-				WHERE received >= ?1 AND received <= ?2 AND stat IN (1, 2))
-			WINDOW w AS (PARTITION BY customer ORDER BY received, stat
-				ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
-		WHERE isFirst OR isStart OR isEnd`,
+				WHERE received >= ?1 AND received <= ?2)
+			WHERE stat = 2 OR (stat = 1 AND substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01'))
+		WHERE (stat = 1 AND coalesce(prev, 2) = 2) OR (stat = 2 AND prev = 1)`,
 		from, to, openMinutes(from, to, open), from/int64(time.Minute))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	// Rows come in the window's order, customer by customer: an end
+	// always follows its start.
 	var (
-		pending     bool
-		pendingCust string
-		pendingAt   int64
+		pending   bool
+		pendingAt int64
 	)
 	for rows.Next() {
-		var (
-			cust                    string
-			at                      int64
-			isFirst, isStart, isEnd bool
-		)
-		if err := rows.Scan(&cust, &at, &isFirst, &isStart, &isEnd); err != nil {
+		var at, stat int64
+		if err := rows.Scan(&at, &stat); err != nil {
 			return err
 		}
-		if isFirst {
-			a.Customers++
-		}
-		switch {
-		case isStart:
+		if stat == 1 {
 			if pending {
 				a.Unanswered++
 			}
-			pending, pendingCust, pendingAt = true, cust, at
-		case isEnd:
-			if !pending || pendingCust != cust {
-				return fmt.Errorf("wait of %s ends at %d without a start", cust, at)
-			}
-			a.Waits = append(a.Waits, bot.Wait{From: time.Unix(0, pendingAt).UTC(), To: time.Unix(0, at).UTC()})
-			pending = false
+			pending, pendingAt = true, at
+			continue
 		}
+		if !pending || at < pendingAt {
+			return fmt.Errorf("a wait ends at %d without a start", at)
+		}
+		a.Waits = append(a.Waits, bot.Wait{From: time.Unix(0, pendingAt).UTC(), To: time.Unix(0, at).UTC()})
+		pending = false
 	}
 	if pending {
 		a.Unanswered++

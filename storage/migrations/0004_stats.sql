@@ -5,21 +5,13 @@
 -- The rows before this migration are rolled up here, so the figures stay
 -- the same after an upgrade. storage/rollup.go keeps them up to date.
 
--- What a recorded message counts as in customer chats: 1 a customer's
--- message (team members, recorded with the rule "admin", excluded), 2 the
--- owner writing from the phone, 0 anything else. Computed, never written.
-ALTER TABLE fd_inbound ADD COLUMN stat INTEGER GENERATED ALWAYS AS (
-	CASE
-		WHEN customer = '' THEN 0
-		WHEN kind = 'owner-in-chat' THEN 2
-		WHEN kind = 'customer' AND instr(rules, '"admin"') = 0 THEN 1
-		ELSE 0
-	END) VIRTUAL;
 -- One customer's chat in time order, for the response times and the
--- number of customers: the index answers them without reading the rows.
--- It replaces the index on customer alone, which !forget used.
+-- number of customers: the index answers them without reading the rows
+-- (kind and rules say who wrote: a team member's message is recorded as a
+-- customer's with the rule "admin"). It replaces the index on customer
+-- alone, which !forget used.
 DROP INDEX fd_inbound_customer;
-CREATE INDEX fd_inbound_customer ON fd_inbound (customer, received, stat);
+CREATE INDEX fd_inbound_customer ON fd_inbound (customer, received, kind, rules);
 
 -- Customer messages per quarter hour, and how many customer messages got
 -- no automatic reply because they came too late or the kill switch was on.
@@ -31,12 +23,12 @@ CREATE TABLE fd_stats_quarters (
 );
 INSERT INTO fd_stats_quarters (quarter, inbound, late, kill)
 	SELECT received / 900000000000,
-		sum(stat = 1),
+		sum(customer <> '' AND kind = 'customer' AND instr(rules, '"admin"') = 0),
 		sum(kind = 'customer' AND instr(rules, '"late"') > 0),
 		sum(kind = 'customer' AND instr(rules, '"kill-switch"') > 0)
 	FROM fd_inbound
 	GROUP BY 1
-	HAVING sum(stat = 1) > 0 OR sum(kind = 'customer' AND (instr(rules, '"late"') > 0 OR instr(rules, '"kill-switch"') > 0)) > 0;
+	HAVING sum(customer <> '' AND kind = 'customer' AND instr(rules, '"admin"') = 0) > 0 OR sum(kind = 'customer' AND (instr(rules, '"late"') > 0 OR instr(rules, '"kill-switch"') > 0)) > 0;
 
 -- Automatic messages sent per quarter hour (when they went out): rule ''
 -- counts messages, every other row the messages that carried that rule.
@@ -63,4 +55,4 @@ CREATE TABLE fd_stats_questions (
 INSERT INTO fd_stats_questions (text, day, n)
 	SELECT text, at / 86400000000000, count(*) FROM fd_questions GROUP BY 1, 2;
 -- How many customers asked one question, for the few questions listed.
-CREATE INDEX fd_questions_text ON fd_questions (text, at);
+CREATE INDEX fd_questions_text ON fd_questions (text, at, customer);
