@@ -166,25 +166,29 @@ func openMinutes(from, to int64, open func(time.Time) bool) []byte {
 // waits reads the response times and the number of customers. Only the
 // owner's messages and the customers' messages in open hours matter to a
 // wait: in each customer's chat in time order (a customer's message before
-// the owner's at the same instant), an open-hours customer message right
+// the owner's at the same instant: 'customer' < 'owner-in-chat', the
+// index's own order, so nothing is sorted), an open-hours customer message right
 // after an owner message (or first) starts a wait, and an owner message
 // right after an open-hours customer message ends the one running. Only
 // those rows come out, so Go pairs each end with the start before it.
 func waits(ctx context.Context, tx *sql.Tx, a *bot.Activity, from, to int64, open func(time.Time) bool) error {
 	if err := tx.QueryRowContext(ctx, `
 		SELECT count(*) FROM (SELECT customer FROM fd_inbound INDEXED BY fd_inbound_customer
-			WHERE received >= ?1 AND received <= ?2 AND `+statSQL+` = 1 GROUP BY customer)`,
+			WHERE received >= ?1 AND received <= ?2 AND customer <> '' AND kind = 'customer'
+				AND instr(rules, '"admin"') = 0 GROUP BY customer)`,
 		from, to).Scan(&a.Customers); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT received, stat FROM (
 			SELECT received, stat,
-				lag(stat) OVER (PARTITION BY customer ORDER BY received, stat) AS prev
-			FROM (SELECT customer, received, `+statSQL+` AS stat
+				lag(stat) OVER (PARTITION BY customer ORDER BY received, kind) AS prev
+			FROM (SELECT customer, received, kind, CASE kind WHEN 'owner-in-chat' THEN 2 ELSE 1 END AS stat
 				FROM fd_inbound INDEXED BY fd_inbound_customer
-				WHERE received >= ?1 AND received <= ?2)
-			WHERE stat = 2 OR (stat = 1 AND substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01'))
+				WHERE received >= ?1 AND received <= ?2 AND customer <> ''
+					AND (kind = 'owner-in-chat' OR (kind = 'customer'
+						AND substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01'
+						AND instr(rules, '"admin"') = 0))))
 		WHERE (stat = 1 AND coalesce(prev, 2) = 2) OR (stat = 2 AND prev = 1)`,
 		from, to, openMinutes(from, to, open), from/int64(time.Minute))
 	if err != nil {
