@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"frontdesk/bot"
 )
 
 // TestStatsOnTheBigDatabase measures !stats 90 and the weekly digest, as
@@ -74,5 +72,3 @@ func peakRSS() uint64 {
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
-
-var _ = bot.Wait{}

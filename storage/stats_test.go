@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 )
 
 func openStatsDB(t *testing.T) *DB {
@@ -161,5 +162,40 @@ func TestActivityRefusesBadRanges(t *testing.T) {
 				t.Error("Activity accepted the range")
 			}
 		})
+	}
+}
+
+// TestMigrationRollsUpExistingRows: the statements of migration
+// 0004_stats that fill the rollups from the rows already there (a
+// database from before) give what the per-message path keeps.
+func TestMigrationRollsUpExistingRows(t *testing.T) {
+	ctx := context.Background()
+	db := openStatsDB(t)
+	porttest.RunStatsTraffic(t, db)
+	q := bot.ActivityQuery{Since: time.Unix(0, 1), Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), MinQuestions: 1,
+		Open: func(t time.Time) bool { return t.Minute()%2 == 0 }}
+	kept, err := db.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept.Inbound == 0 || kept.RepliesSent == 0 || len(kept.Questions) == 0 {
+		t.Fatalf("no traffic: %+v", kept)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rebuildRollups(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, kept) {
+		t.Errorf("rolled up by the migration:\n%+v\nkept per message:\n%+v", got, kept)
 	}
 }

@@ -152,3 +152,9 @@ func testStatsBadRanges(t *testing.T, s bot.Store) {
 		}
 	}
 }
+
+// RunStatsTraffic records the contract suite's day of statistics traffic
+// in s (for an implementation's own tests of its statistics).
+func RunStatsTraffic(t *testing.T, s bot.Store) {
+	statsDay(t, s)
+}
