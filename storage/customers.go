@@ -302,7 +302,7 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 			return fmt.Errorf("record question: %w", err)
 		}
 	}
-	return rollupInbound(ctx, tx, in, v.received)
+	return db.rollupInbound(ctx, tx, in, v.received)
 }
 
 // Forget deletes every row about the given identities: customer rows,

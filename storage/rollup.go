@@ -31,10 +31,25 @@ const (
 	dayNanos     = int64(24 * 60 * 60 * 1e9)
 )
 
+// The per-message statements, prepared at Open with the others
+// (statements.go).
+const (
+	rollupMessageSQL = `
+		INSERT INTO fd_stats_quarters (quarter, inbound, late, kill) VALUES (?, ?, ?, ?)
+		ON CONFLICT (quarter) DO UPDATE SET inbound = inbound + excluded.inbound,
+			late = late + excluded.late, kill = kill + excluded.kill`
+	rollupQuestionSQL = `
+		INSERT INTO fd_stats_questions (text, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (text, day) DO UPDATE SET n = n + 1`
+	rollupSentSQL = `
+		INSERT INTO fd_stats_replies (quarter, rule, n) VALUES (?, ?, 1)
+		ON CONFLICT (quarter, rule) DO UPDATE SET n = n + 1`
+)
+
 // rollupInbound counts one recorded inbound message: a customer message
 // (team members excluded) in its quarter, a withheld reply by reason, and
 // its normalised question in its day.
-func rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int64) error {
+func (db *DB) rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int64) error {
 	var inbound, late, kill int
 	if in.Kind == bot.FromCustomer {
 		if in.Customer != "" && !slices.Contains(in.Rules, "admin") {
@@ -48,18 +63,13 @@ func rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int
 		}
 	}
 	if inbound+late+kill > 0 {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO fd_stats_quarters (quarter, inbound, late, kill) VALUES (?, ?, ?, ?)
-			ON CONFLICT (quarter) DO UPDATE SET inbound = inbound + excluded.inbound,
-				late = late + excluded.late, kill = kill + excluded.kill`,
+		if _, err := tx.StmtContext(ctx, db.stmts.rollupMessage).ExecContext(ctx,
 			received/quarterNanos, inbound, late, kill); err != nil {
 			return fmt.Errorf("count message: %w", err)
 		}
 	}
 	if in.Question != "" {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO fd_stats_questions (text, day, n) VALUES (?, ?, 1)
-			ON CONFLICT (text, day) DO UPDATE SET n = n + 1`,
+		if _, err := tx.StmtContext(ctx, db.stmts.rollupQuestion).ExecContext(ctx,
 			in.Question, received/dayNanos); err != nil {
 			return fmt.Errorf("count question: %w", err)
 		}
@@ -69,15 +79,23 @@ func rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int
 
 // rollupSent counts automatic message id, just marked sent, in the quarter
 // it went out: once as a message and once for each of its rules.
-func rollupSent(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO fd_stats_replies (quarter, rule, n)
-		SELECT o.sent_at / ?2, '', 1 FROM fd_outbox AS o WHERE o.id = ?1
-		UNION ALL
-		SELECT o.sent_at / ?2, r.value, 1 FROM fd_outbox AS o, json_each(o.rules) AS r WHERE o.id = ?1
-		ON CONFLICT (quarter, rule) DO UPDATE SET n = n + 1`, id, quarterNanos)
+func (db *DB) rollupSent(ctx context.Context, tx *sql.Tx, id int64) error {
+	var (
+		at    int64
+		rules string
+	)
+	if err := tx.QueryRowContext(ctx, "SELECT sent_at, rules FROM fd_outbox WHERE id = ?", id).Scan(&at, &rules); err != nil {
+		return fmt.Errorf("count sent message: %w", err)
+	}
+	names, err := decodeRules(rules)
 	if err != nil {
 		return fmt.Errorf("count sent message: %w", err)
+	}
+	st := tx.StmtContext(ctx, db.stmts.rollupSent)
+	for _, rule := range append([]string{""}, names...) {
+		if _, err := st.ExecContext(ctx, at/quarterNanos, rule); err != nil {
+			return fmt.Errorf("count sent message: %w", err)
+		}
 	}
 	return nil
 }
