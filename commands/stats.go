@@ -29,7 +29,7 @@ func statsCommand() *Command {
 		Name:    "stats",
 		Aliases: []string{"statistiche"},
 		Usage:   "!stats [days 1-365, default 30]",
-		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and frequent questions without an answer.",
+		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer.",
 		Example: "!stats 7",
 		Run:     runStats,
 	}
