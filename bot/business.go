@@ -31,8 +31,8 @@ func (b *Bot) ShortcutUses(ctx context.Context, since time.Time) (map[string]Sho
 }
 
 // Activity reads what happened in customer chats from since to until.
-func (b *Bot) Activity(ctx context.Context, since, until time.Time, minQuestions int) (Activity, error) {
-	return b.opts.Store.Activity(ctx, since, until, minQuestions)
+func (b *Bot) Activity(ctx context.Context, q ActivityQuery) (Activity, error) {
+	return b.opts.Store.Activity(ctx, q)
 }
 
 // Forget deletes everything stored about the customer id, under both of

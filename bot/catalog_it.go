@@ -307,7 +307,7 @@ var catalogIT = map[string]string{
 	"the message would arrive too late":                                                                   "il messaggio arriverebbe troppo tardi",
 
 	// commands/stats.go
-	"Messages, automatic replies per rule, your response time, busiest hours, and frequent questions without an answer.": "Messaggi, risposte automatiche per regola, tempo di risposta, ore di punta e domande frequenti senza risposta.",
+	"Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer.": "Messaggi, risposte automatiche per regola, tempo di risposta, ore di punta e le 10 domande più frequenti senza risposta.",
 	"%q is not a number of days from 1 to %d.":                                                             "%q non è un numero di giorni da 1 a %d.",
 	"Give at most one number of days.":                                                                     "Indica al massimo un numero di giorni.",
 	"Statistics, last %d days (since %s):":                                                                 "Statistiche, ultimi %d giorni (dal %s):",

@@ -190,10 +190,11 @@ type Retainer interface {
 // StatsReader answers !stats and the weekly digest from what the
 // per-message path records (never message texts).
 type StatsReader interface {
-	// Activity reads what happened in customer chats from since to until,
-	// both included; minQuestions is how many times a question must have
-	// been asked to be listed (at least 1).
-	Activity(ctx context.Context, since, until time.Time, minQuestions int) (Activity, error)
+	// Activity reads, as aggregates, what happened in customer chats in
+	// the period q gives (see ActivityQuery). Its cost grows with the
+	// number of messages in the period, its answer does not (but for the
+	// answered waits).
+	Activity(ctx context.Context, q ActivityQuery) (Activity, error)
 }
 
 // Commander runs owner and admin commands ("!..." text). The commands
@@ -247,7 +248,7 @@ type Business interface {
 	// Read models.
 	RecentSent(ctx context.Context, n int) ([]Outgoing, error)
 	ShortcutUses(ctx context.Context, since time.Time) (map[string]ShortcutUses, error)
-	Activity(ctx context.Context, since, until time.Time, minQuestions int) (Activity, error)
+	Activity(ctx context.Context, q ActivityQuery) (Activity, error)
 	// Forget deletes everything stored about a customer (under both of
 	// their identities) and says how many records went.
 	Forget(ctx context.Context, id UserID) (int64, error)

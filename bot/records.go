@@ -113,17 +113,6 @@ type ShortcutUses struct {
 	Last     time.Time
 }
 
-// ChatEvent is one message in a customer's 1:1 chat, for the response
-// time figures: the customer wrote, or the owner wrote from the phone.
-type ChatEvent struct {
-	// Customer is the canonical customer id (phone number when known).
-	Customer UserID
-	// Owner is true when the owner wrote, false when the customer did.
-	Owner bool
-	// At is when the bot received the message.
-	At time.Time
-}
-
 // QuestionCount is one normalised question and how often it was asked.
 type QuestionCount struct {
 	// Text is the folded, number-masked form (Fold, MaskNumbers).
@@ -132,11 +121,55 @@ type QuestionCount struct {
 	Customers int
 }
 
-// Activity is what happened in customer chats between two moments.
+// ActivityQuery says what Activity reads: the period from Since to Until,
+// both included, and which questions to list.
+type ActivityQuery struct {
+	Since, Until time.Time
+	// Open reports whether the business is open at a moment; a customer
+	// message starts a wait only when it is. It is asked once per minute
+	// of the period, at the start of the minute (opening hours change on
+	// whole minutes). Nil: always open.
+	Open func(time.Time) bool
+	// MinQuestions is how many times a question must have been asked to
+	// be listed (at least 1); Skip, when not nil, leaves out the
+	// questions it reports (those already answered); at most
+	// MaxQuestions are listed (0: no limit) and the rest only counted.
+	MinQuestions int
+	Skip         func(text string) bool
+	MaxQuestions int
+}
+
+// Wait is one customer's wait for the owner's first answer from the
+// phone: from an open-hours customer message to the owner's next message
+// in that chat.
+type Wait struct {
+	From, To time.Time
+}
+
+// QuarterCount is how many customer messages arrived in the quarter hour
+// starting at Start.
+type QuarterCount struct {
+	Start time.Time
+	Count int
+}
+
+// Activity is what happened in customer chats between two moments, in
+// aggregates: what !stats and the weekly digest show.
 type Activity struct {
-	// Events are the customers' messages (team members' excluded) and the
-	// owner's messages in customer chats, by customer then time.
-	Events []ChatEvent
+	// Inbound counts the customers' messages (team members' excluded),
+	// Customers the different customers who wrote them, and Quarters
+	// splits Inbound by quarter hour (UTC-aligned, so whole quarters of
+	// every zone's local hours), oldest first.
+	Inbound   int
+	Customers int
+	Quarters  []QuarterCount
+	// Waits are the answered waits, by customer then time: a customer
+	// message received while open starts one unless that customer is
+	// already waiting, the owner's next message in that chat ends it.
+	// Unanswered counts the waits still running at the end of the period.
+	// Only messages inside the period count.
+	Waits      []Wait
+	Unanswered int
 	// RepliesSent is the number of automatic messages sent; RulesSent
 	// splits them by rule (one message may count for several rules, such
 	// as a greeting joined with the away message).
@@ -145,7 +178,9 @@ type Activity struct {
 	// Withheld counts customer messages whose automatic reply was held
 	// back, by reason ("late", "kill-switch").
 	Withheld map[string]int
-	// Questions are those asked at least the given number of times, most
-	// asked first, then alphabetically.
-	Questions []QuestionCount
+	// Questions are those asked at least MinQuestions times and not
+	// skipped, most asked first, then alphabetically, at most
+	// MaxQuestions; MoreQuestions counts those left off.
+	Questions     []QuestionCount
+	MoreQuestions int
 }

@@ -129,6 +129,9 @@ func Digest(ctx context.Context, b bot.Business) (string, error) {
 		qs = append(qs, c.Tf("“%s” asked %d times: !qr add %s <answer>",
 			q.Text, q.Count, q.Shortcut))
 	}
+	if month.MoreQuestions > 0 {
+		qs = append(qs, c.Tf("and %d more", month.MoreQuestions))
+	}
 	section(c.Tf("Questions asked %d+ times in 30 days that nothing answers yet:", frequentQuestion), qs)
 
 	findings, err := Findings(ctx, b)

@@ -64,6 +64,8 @@ type botOptions struct {
 	table  []*Command // nil: the whole table, as New() makes it
 	digest func(context.Context, bot.Business) (string, error)
 	log    *slog.Logger
+	// dbPath, when set, is the database to open instead of a new one.
+	dbPath string
 }
 
 type botOption func(*botOptions)
@@ -93,6 +95,8 @@ func withDigest(d func(context.Context, bot.Business) (string, error)) botOption
 }
 
 // withLog sets the bot's logger.
+func withDB(path string) botOption { return func(o *botOptions) { o.dbPath = path } }
+
 func withLog(l *slog.Logger) botOption { return func(o *botOptions) { o.log = l } }
 
 // newTestBot starts a bot for ownerNum at wed10, with Europe/Rome as the
@@ -104,7 +108,11 @@ func newTestBot(t testing.TB, opts ...botOption) *testBot {
 		opt(&o)
 	}
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "frontdesk.db"))
+	path := o.dbPath
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "frontdesk.db")
+	}
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

@@ -29,7 +29,7 @@ func statsCommand() *Command {
 		Name:    "stats",
 		Aliases: []string{"statistiche"},
 		Usage:   "!stats [days 1-365, default 30]",
-		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and frequent questions without an answer.",
+		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer.",
 		Example: "!stats 7",
 		Run:     runStats,
 	}
@@ -78,7 +78,8 @@ func runStats(ctx context.Context, c *Call) error {
 //   - Hours: customer messages per hour of the day, in the business zone.
 //   - Questions: normalised questions asked at least frequentQuestion times
 //     in the period that no keyword answer and no quick reply answers (see
-//     answeredBy), each with a suggested shortcut.
+//     answeredBy), each with a suggested shortcut: the maxQuestions most
+//     asked, and how many more there are.
 type stats struct {
 	Since, Until time.Time
 	// Loc is the business zone, for hours and dates.
@@ -93,6 +94,8 @@ type stats struct {
 	Median      time.Duration
 	Hours       [24]int
 	Questions   []suggestion
+	// MoreQuestions counts the frequent questions left off the list.
+	MoreQuestions int
 }
 
 // suggestion is a frequent question with no answer, and the quick reply
@@ -102,14 +105,81 @@ type suggestion struct {
 	Shortcut string
 }
 
+// maxQuestions is how many frequent questions !stats and the digest list;
+// the rest are only counted ("and N more"), so the answer fits a phone.
+const maxQuestions = 10
+
 // computeStats reads the period from since to until (both included) and
 // works out every figure.
 func computeStats(ctx context.Context, b bot.Business, since, until time.Time) (stats, error) {
-	a, err := b.Activity(ctx, since, until, frequentQuestion)
+	cfg, sched := b.Config(), b.Schedule()
+	open := newOpenSpans(sched, since, until)
+	a, err := b.Activity(ctx, bot.ActivityQuery{
+		Since: since, Until: until,
+		Open:         open.isOpen,
+		MinQuestions: frequentQuestion,
+		Skip:         func(text string) bool { return answeredBy(text, cfg) },
+		MaxQuestions: maxQuestions,
+	})
 	if err != nil {
 		return stats{}, fmt.Errorf("stats: %w", err)
 	}
-	return summarise(a, b.Config(), b.Schedule(), since, until), nil
+	return summarise(a, cfg, sched, since, until), nil
+}
+
+// openSpans are the open hours of one period, worked out once: sorted,
+// disjoint spans [from, to) in nanoseconds, and before each the open time
+// of the spans before it. Each wait's open time and each minute's "open?"
+// is then a binary search rather than a walk through the schedule.
+type openSpans struct {
+	from, to, before []int64
+}
+
+func newOpenSpans(s bot.Schedule, since, until time.Time) openSpans {
+	var o openSpans
+	var total int64
+	for t := since; t.Before(until); {
+		next, ok := s.NextChange(t)
+		if !ok || next.After(until) {
+			next = until
+		}
+		if s.IsOpen(t) {
+			o.from = append(o.from, t.UnixNano())
+			o.to = append(o.to, next.UnixNano())
+			o.before = append(o.before, total)
+			total += next.Sub(t).Nanoseconds()
+		}
+		if !next.After(t) {
+			break
+		}
+		t = next
+	}
+	return o
+}
+
+// span is the index of the last span starting at or before t (-1: none).
+func (o openSpans) span(t int64) int {
+	return sort.Search(len(o.from), func(i int) bool { return o.from[i] > t }) - 1
+}
+
+func (o openSpans) isOpen(t time.Time) bool {
+	n := t.UnixNano()
+	i := o.span(n)
+	return i >= 0 && n < o.to[i]
+}
+
+// openBefore is the open time from the period's start to t.
+func (o openSpans) openBefore(t int64) int64 {
+	i := o.span(t)
+	if i < 0 {
+		return 0
+	}
+	return o.before[i] + min(t, o.to[i]) - o.from[i]
+}
+
+// between is the open time from a to b, within the period.
+func (o openSpans) between(a, b time.Time) time.Duration {
+	return time.Duration(o.openBefore(b.UnixNano()) - o.openBefore(a.UnixNano()))
 }
 
 // summarise is computeStats without the database: pure, so every figure
@@ -119,35 +189,15 @@ func summarise(a bot.Activity, cfg bot.Config, sched bot.Schedule, since, until 
 	if loc == nil {
 		loc = time.UTC
 	}
-	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld}
-	var waits []time.Duration
-	// Events come by customer, then time.
-	for i := 0; i < len(a.Events); {
-		cust := a.Events[i].Customer
-		wrote := false
-		var waitFrom time.Time
-		for ; i < len(a.Events) && a.Events[i].Customer == cust; i++ {
-			e := a.Events[i]
-			if e.Owner {
-				if !waitFrom.IsZero() {
-					waits = append(waits, openTime(sched, waitFrom, e.At))
-					waitFrom = time.Time{}
-				}
-				continue
-			}
-			st.Inbound++
-			wrote = true
-			st.Hours[e.At.In(loc).Hour()]++
-			if waitFrom.IsZero() && sched.IsOpen(e.At) {
-				waitFrom = e.At
-			}
-		}
-		if !waitFrom.IsZero() {
-			st.Unanswered++
-		}
-		if wrote {
-			st.Customers++
-		}
+	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld,
+		Inbound: a.Inbound, Customers: a.Customers, Unanswered: a.Unanswered, MoreQuestions: a.MoreQuestions}
+	for _, q := range a.Quarters {
+		st.Hours[q.Start.In(loc).Hour()] += q.Count
+	}
+	open := newOpenSpans(sched, since, until)
+	waits := make([]time.Duration, len(a.Waits))
+	for i, w := range a.Waits {
+		waits[i] = open.between(w.From, w.To)
 	}
 	st.Answered = len(waits)
 	st.Median = median(waits)
@@ -304,6 +354,9 @@ func (st stats) format(c *Call, days int) string {
 		for _, q := range st.Questions {
 			b.WriteString("\n" + c.Tf("“%s” %d times, %d customers", q.Text, q.Count, q.Customers))
 			b.WriteString("\n!qr add " + q.Shortcut + " " + c.T("<answer>"))
+		}
+		if st.MoreQuestions > 0 {
+			b.WriteString("\n" + c.Tf("and %d more", st.MoreQuestions))
 		}
 	}
 	return b.String()

@@ -316,6 +316,17 @@ func TestOpenTime(t *testing.T) {
 			if got := openTime(tt.sched, tt.from, tt.to); got != tt.want {
 				t.Errorf("openTime = %v, want %v", got, tt.want)
 			}
+			// The spans !stats works with give the same, from inside a
+			// longer period too.
+			o := newOpenSpans(tt.sched, tt.from.Add(-72*time.Hour), tt.to.Add(72*time.Hour))
+			if got := o.between(tt.from, tt.to); got != tt.want {
+				t.Errorf("openSpans.between = %v, want %v", got, tt.want)
+			}
+			for m := tt.from; m.Before(tt.to); m = m.Add(30 * time.Minute) {
+				if o.isOpen(m) != tt.sched.IsOpen(m) {
+					t.Errorf("openSpans.isOpen(%v) = %v, schedule says %v", m, o.isOpen(m), tt.sched.IsOpen(m))
+				}
+			}
 		})
 	}
 }
@@ -348,5 +359,37 @@ func TestSuggestShortcut(t *testing.T) {
 				t.Errorf("suggested shortcut is not valid: %v", err)
 			}
 		})
+	}
+}
+
+// TestStatsListsTheTopQuestions: the frequent questions stop at
+// maxQuestions, the most asked first, and the rest are counted.
+func TestStatsListsTheTopQuestions(t *testing.T) {
+	ctx := context.Background()
+	until := time.Date(2026, 11, 30, 20, 0, 0, 0, statsZone)
+	sb := newTestBot(t, withSelf("39021234567"), withStart(until), withHostZone(time.UTC), withCommands(statsCommand()))
+	if err := sb.b.UpdateConfig(ctx, statsConfig); err != nil {
+		t.Fatalf("configure: %v", err)
+	}
+	m := &month{t: t, db: sb.db}
+	words := []string{"alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike"}
+	for i, w := range words {
+		// "alfa" asked 32 times, "bravo" 31, ... "mike" 20.
+		for k := 0; k < 32-i; k++ {
+			m.customer(bot.UserID(fmt.Sprintf("3933300%05d", k)), until.Add(-time.Duration(i*40+k+1)*time.Minute), "dove "+w, nil, false)
+		}
+	}
+	sent := sb.runSent("!stats")
+	if len(sent) != 1 {
+		t.Fatalf("got %d answers, want 1", len(sent))
+	}
+	text := sent[0].Text
+	for _, want := range []string{"“dove alfa” 32 times, 32 customers", "“dove juliet” 23 times", "and 3 more"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("!stats lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "dove kilo") {
+		t.Errorf("!stats lists an 11th question:\n%s", text)
 	}
 }

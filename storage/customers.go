@@ -302,7 +302,7 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 			return fmt.Errorf("record question: %w", err)
 		}
 	}
-	return nil
+	return db.rollupInbound(ctx, tx, in, v.received)
 }
 
 // Forget deletes every row about the given identities: customer rows,
@@ -326,6 +326,9 @@ func (db *DB) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 			"DELETE FROM fd_identities WHERE lid = ?1 OR pn = ?1",
 		}
 		for _, id := range all {
+			if err := unrollParty(ctx, tx, id); err != nil {
+				return err
+			}
 			for _, q := range deletes {
 				res, err := tx.ExecContext(ctx, q, id)
 				if err != nil {

@@ -144,6 +144,9 @@ func (db *DB) setStatus(ctx context.Context, what string, id int64, to string, f
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE fd_outbox SET status = ?"+extra+" WHERE id = ?",
 			append(append([]any{to}, args...), id)...)
+		if err == nil && to == statusSent {
+			err = db.rollupSent(ctx, tx, id)
+		}
 		return err
 	})
 	if err != nil {

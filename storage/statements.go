@@ -22,6 +22,10 @@ type statements struct {
 	insertShortcut *sql.Stmt
 	insertQuestion *sql.Stmt
 	setOwnerActive *sql.Stmt
+	// The statistics rollups (rollup.go).
+	rollupMessage  *sql.Stmt
+	rollupQuestion *sql.Stmt
+	rollupSent     *sql.Stmt
 }
 
 func (s *statements) list() []struct {
@@ -72,6 +76,9 @@ func (s *statements) list() []struct {
 		{&s.pending, pendingQuery},
 		{&s.insertQuestion, `INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`},
 		{&s.setOwnerActive, `UPDATE fd_state SET owner_active = ? WHERE id = 1`},
+		{&s.rollupMessage, rollupMessageSQL},
+		{&s.rollupQuestion, rollupQuestionSQL},
+		{&s.rollupSent, rollupSentSQL},
 	}
 }
 

@@ -10,27 +10,30 @@ import (
 	"frontdesk/bot"
 )
 
-// This file answers `!stats` and the weekly digest. It reads only what the
-// per-message path already records (fd_inbound, fd_outbox, fd_questions):
-// no message text, and nothing older than the 90 days Retain keeps.
+// This file answers `!stats` and the weekly digest in aggregates. Counts
+// come from the rollups (rollup.go): whole quarter hours and days from
+// the rollup tables, the partial ones at the period's two ends from the
+// rows themselves, so a period may start and end at any nanosecond. The
+// response times and the number of customers come from one pass over the
+// index fd_inbound_customer, reduced in SQL to the start and end of each
+// wait. No message text is read, and nothing older than the 90 days
+// Retain keeps.
 
-// Activity reads the activity from since to until, both included: a
-// command given at until sees the messages recorded at that same instant.
-// minQuestions is how many times a question must have been asked to be
-// listed (at least 1).
-func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions int) (bot.Activity, error) {
-	from, err := mustNanos("since", since)
+// Activity reads the activity from q.Since to q.Until, both included: a
+// command given at Until sees the messages recorded at that same instant.
+func (db *DB) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity, error) {
+	from, err := mustNanos("since", q.Since)
 	if err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: %w", err)
 	}
-	to, err := mustNanos("until", until)
+	to, err := mustNanos("until", q.Until)
 	if err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: %w", err)
 	}
 	if to < from {
 		return bot.Activity{}, errors.New("read activity: until is before since")
 	}
-	minQuestions = max(minQuestions, 1)
+	q.MinQuestions = max(q.MinQuestions, 1)
 	a := bot.Activity{RulesSent: map[string]int{}, Withheld: map[string]int{}}
 	// One read transaction, so the figures agree with each other even
 	// while messages keep coming in.
@@ -39,100 +42,228 @@ func (db *DB) Activity(ctx context.Context, since, until time.Time, minQuestions
 		return bot.Activity{}, fmt.Errorf("read activity: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if a.Events, err = chatEvents(ctx, tx, from, to); err != nil {
+	if err := quarters(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: messages: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, `
-		SELECT count(*) FROM fd_outbox
-		WHERE status = 'sent' AND sent_at >= ? AND sent_at <= ?`, from, to).Scan(&a.RepliesSent); err != nil {
+	if err := replies(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: replies: %w", err)
 	}
-	if err := countBy(ctx, tx, a.RulesSent, `
-		SELECT r.value, count(*) FROM fd_outbox AS o, json_each(o.rules) AS r
-		WHERE o.status = 'sent' AND o.sent_at >= ? AND o.sent_at <= ?
-		GROUP BY r.value`, from, to); err != nil {
-		return bot.Activity{}, fmt.Errorf("read activity: replies by rule: %w", err)
+	if err := waits(ctx, tx, &a, from, to, q.Open); err != nil {
+		return bot.Activity{}, fmt.Errorf("read activity: response times: %w", err)
 	}
-	if err := countBy(ctx, tx, a.Withheld, `
-		SELECT r.value, count(*) FROM fd_inbound AS i, json_each(i.rules) AS r
-		WHERE i.kind = 'customer' AND i.received >= ? AND i.received <= ?
-		  AND r.value IN ('`+bot.SuppressedLate+`', '`+bot.SuppressedKill+`')
-		GROUP BY r.value`, from, to); err != nil {
-		return bot.Activity{}, fmt.Errorf("read activity: withheld replies: %w", err)
-	}
-	if a.Questions, err = frequentQuestions(ctx, tx, from, to, minQuestions); err != nil {
+	if err := frequentQuestions(ctx, tx, &a, split(from, to, dayNanos), from, to, q); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: questions: %w", err)
 	}
 	return a, nil
 }
 
-// chatEvents reads customer and owner messages in customer chats. A team
-// member's message is recorded as a customer's with the rule "admin": it
-// is left out, as the team is not a customer.
-func chatEvents(ctx context.Context, tx *sql.Tx, from, to int64) ([]bot.ChatEvent, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT customer, kind = 'owner-in-chat', received FROM fd_inbound AS i
-		WHERE received >= ? AND received <= ? AND customer <> ''
-		  AND (kind = 'owner-in-chat'
-		       OR (kind = 'customer' AND NOT EXISTS (
-		           SELECT 1 FROM json_each(i.rules) WHERE value = 'admin')))
-		ORDER BY customer, received, kind = 'owner-in-chat'`, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var evs []bot.ChatEvent
-	for rows.Next() {
-		var (
-			e  bot.ChatEvent
-			at int64
-		)
-		if err := rows.Scan(&e.Customer, &e.Owner, &at); err != nil {
-			return nil, err
-		}
-		e.At = fromNanos(sql.NullInt64{Int64: at, Valid: true})
-		evs = append(evs, e)
-	}
-	return evs, rows.Err()
+// span is a period cut at bucket boundaries: the whole buckets first to
+// last (none when first > last) and the rest, up to two ranges of
+// nanoseconds (both ends included; empty when lo > hi).
+type span struct {
+	first, last        int64
+	lo1, hi1, lo2, hi2 int64
 }
 
-// countBy adds the (name, count) rows of query to m.
-func countBy(ctx context.Context, tx *sql.Tx, m map[string]int, query string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
+// split cuts from..to (both included) into whole buckets of size and the
+// ends.
+func split(from, to, size int64) span {
+	first := (from + size - 1) / size
+	last := (to+1)/size - 1
+	if first > last {
+		return span{first: 1, last: 0, lo1: from, hi1: to, lo2: 1, hi2: 0}
+	}
+	return span{first: first, last: last, lo1: from, hi1: first*size - 1, lo2: (last + 1) * size, hi2: to}
+}
+
+func (s span) args() []any { return []any{s.first, s.last, s.lo1, s.hi1, s.lo2, s.hi2} }
+
+// quarters reads the customer messages per quarter hour and the withheld
+// replies.
+func quarters(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span) error {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT q, sum(inbound), sum(late), sum(kill) FROM (
+			SELECT quarter AS q, inbound, late, kill FROM fd_stats_quarters
+			WHERE quarter BETWEEN ?1 AND ?2
+			UNION ALL
+			SELECT received / 900000000000, `+statSQL+` = 1,
+				kind = 'customer' AND instr(rules, '"late"') > 0,
+				kind = 'customer' AND instr(rules, '"kill-switch"') > 0
+			FROM fd_inbound WHERE received BETWEEN ?3 AND ?4 OR received BETWEEN ?5 AND ?6)
+		GROUP BY q ORDER BY q`, s.args()...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q, n, late, kill int64
+		if err := rows.Scan(&q, &n, &late, &kill); err != nil {
+			return err
+		}
+		if n > 0 {
+			a.Inbound += int(n)
+			a.Quarters = append(a.Quarters, bot.QuarterCount{Start: time.Unix(0, q*quarterNanos).UTC(), Count: int(n)})
+		}
+		if late > 0 {
+			a.Withheld[bot.SuppressedLate] += int(late)
+		}
+		if kill > 0 {
+			a.Withheld[bot.SuppressedKill] += int(kill)
+		}
+	}
+	return rows.Err()
+}
+
+// replies reads the automatic messages sent, in all and per rule.
+func replies(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span) error {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT rule, sum(n) FROM (
+			SELECT rule, n FROM fd_stats_replies WHERE quarter BETWEEN ?1 AND ?2
+			UNION ALL
+			SELECT '', 1 FROM fd_outbox
+			WHERE status = 'sent' AND (sent_at BETWEEN ?3 AND ?4 OR sent_at BETWEEN ?5 AND ?6)
+			UNION ALL
+			SELECT r.value, 1 FROM fd_outbox AS o, json_each(o.rules) AS r
+			WHERE o.status = 'sent' AND (o.sent_at BETWEEN ?3 AND ?4 OR o.sent_at BETWEEN ?5 AND ?6))
+		GROUP BY rule`, s.args()...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			name string
+			rule string
 			n    int
 		)
-		if err := rows.Scan(&name, &n); err != nil {
+		if err := rows.Scan(&rule, &n); err != nil {
 			return err
 		}
-		m[name] += n
+		switch {
+		case n <= 0:
+		case rule == "":
+			a.RepliesSent = n
+		default:
+			a.RulesSent[rule] = n
+		}
 	}
 	return rows.Err()
 }
 
-func frequentQuestions(ctx context.Context, tx *sql.Tx, from, to int64, min int) ([]bot.QuestionCount, error) {
+// openMinutes is one byte per minute from the minute of from to the
+// minute of to: 1 when open says the business is open.
+func openMinutes(from, to int64, open func(time.Time) bool) []byte {
+	const minute = int64(time.Minute)
+	first, last := from/minute, to/minute
+	b := make([]byte, last-first+1)
+	for i := range b {
+		if open == nil || open(time.Unix(0, (first+int64(i))*minute)) {
+			b[i] = 1
+		}
+	}
+	return b
+}
+
+// waits reads the response times and the number of customers. Only the
+// owner's messages and the customers' messages in open hours matter to a
+// wait: in each customer's chat in time order (a customer's message before
+// the owner's at the same instant: 'customer' < 'owner-in-chat', the
+// index's own order, so nothing is sorted), an open-hours customer message right
+// after an owner message (or first) starts a wait, and an owner message
+// right after an open-hours customer message ends the one running. Only
+// those rows come out, so Go pairs each end with the start before it.
+func waits(ctx context.Context, tx *sql.Tx, a *bot.Activity, from, to int64, open func(time.Time) bool) error {
+	if err := tx.QueryRowContext(ctx, `
+		SELECT count(*) FROM (SELECT customer FROM fd_inbound INDEXED BY fd_inbound_customer
+			WHERE received >= ?1 AND received <= ?2 AND customer <> '' AND kind = 'customer'
+				AND instr(rules, '"admin"') = 0 GROUP BY customer)`,
+		from, to).Scan(&a.Customers); err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `
-		SELECT text, count(*), count(DISTINCT customer) FROM fd_questions
-		WHERE at >= ? AND at <= ?
-		GROUP BY text HAVING count(*) >= ?
-		ORDER BY count(*) DESC, text`, from, to, min)
+		SELECT received, stat FROM (
+			SELECT received, stat,
+				lag(stat) OVER (PARTITION BY customer ORDER BY received, kind) AS prev
+			FROM (SELECT customer, received, kind, CASE kind WHEN 'owner-in-chat' THEN 2 ELSE 1 END AS stat
+				FROM fd_inbound INDEXED BY fd_inbound_customer
+				WHERE received >= ?1 AND received <= ?2 AND customer <> ''
+					AND (kind = 'owner-in-chat' OR (kind = 'customer'
+						AND substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01'
+						AND instr(rules, '"admin"') = 0))))
+		WHERE (stat = 1 AND coalesce(prev, 2) = 2) OR (stat = 2 AND prev = 1)`,
+		from, to, openMinutes(from, to, open), from/int64(time.Minute))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var qs []bot.QuestionCount
+	// Rows come in the window's order, customer by customer: an end
+	// always follows its start.
+	var (
+		pending   bool
+		pendingAt int64
+	)
 	for rows.Next() {
-		var q bot.QuestionCount
-		if err := rows.Scan(&q.Text, &q.Count, &q.Customers); err != nil {
-			return nil, err
+		var at, stat int64
+		if err := rows.Scan(&at, &stat); err != nil {
+			return err
 		}
-		qs = append(qs, q)
+		if stat == 1 {
+			if pending {
+				a.Unanswered++
+			}
+			pending, pendingAt = true, at
+			continue
+		}
+		if !pending || at < pendingAt {
+			return fmt.Errorf("a wait ends at %d without a start", at)
+		}
+		a.Waits = append(a.Waits, bot.Wait{From: time.Unix(0, pendingAt).UTC(), To: time.Unix(0, at).UTC()})
+		pending = false
 	}
-	return qs, rows.Err()
+	if pending {
+		a.Unanswered++
+	}
+	return rows.Err()
+}
+
+// frequentQuestions lists the questions asked at least q.MinQuestions
+// times and not skipped, counting the customers who asked only for those
+// listed.
+func frequentQuestions(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span, from, to int64, q bot.ActivityQuery) error {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT text, sum(n) AS c FROM (
+			SELECT text, n FROM fd_stats_questions WHERE day BETWEEN ?1 AND ?2
+			UNION ALL
+			SELECT text, 1 FROM fd_questions WHERE at BETWEEN ?3 AND ?4 OR at BETWEEN ?5 AND ?6)
+		GROUP BY text HAVING c >= ?7
+		ORDER BY c DESC, text`, append(s.args(), q.MinQuestions)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var qc bot.QuestionCount
+		if err := rows.Scan(&qc.Text, &qc.Count); err != nil {
+			return err
+		}
+		if q.Skip != nil && q.Skip(qc.Text) {
+			continue
+		}
+		if q.MaxQuestions > 0 && len(a.Questions) >= q.MaxQuestions {
+			a.MoreQuestions++
+			continue
+		}
+		a.Questions = append(a.Questions, qc)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	for i := range a.Questions {
+		if err := tx.QueryRowContext(ctx, `
+			SELECT count(DISTINCT customer) FROM fd_questions WHERE text = ? AND at BETWEEN ? AND ?`,
+			a.Questions[i].Text, from, to).Scan(&a.Questions[i].Customers); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
 )
 
 func openStatsDB(t *testing.T) *DB {
@@ -84,21 +85,22 @@ func TestActivity(t *testing.T) {
 		}
 	}
 
-	got, err := db.Activity(ctx, since, until, 2)
+	got, err := db.Activity(ctx, bot.ActivityQuery{Since: since, Until: until, MinQuestions: 2})
 	if err != nil {
 		t.Fatalf("Activity: %v", err)
 	}
 	want := bot.Activity{
-		Events: []bot.ChatEvent{
-			{Customer: c1, At: at(1)},
-			{Customer: c1, At: at(2)},
-			{Customer: c1, Owner: true, At: at(3)},
-			{Customer: c2, At: at(2)},
-			{Customer: c2, At: at(4)},
-			{Customer: c3, At: at(5)},
-			{Customer: c3, At: at(6)},
-			{Customer: c3, At: until},
+		// c1 twice, c2 twice, c3 three times (the last at until); not
+		// the team member.
+		Inbound:   7,
+		Customers: 3,
+		Quarters: []bot.QuarterCount{
+			{Start: at(1), Count: 1}, {Start: at(2), Count: 2}, {Start: at(4), Count: 1},
+			{Start: at(5), Count: 1}, {Start: at(6), Count: 1}, {Start: until, Count: 1},
 		},
+		// Always open: c1 waited from 1 to 3; c2 and c3 still wait.
+		Waits:       []bot.Wait{{From: at(1), To: at(3)}},
+		Unanswered:  2,
 		RepliesSent: 2,
 		RulesSent:   map[string]int{"greeting": 1, "away": 1, "keyword": 1},
 		Withheld:    map[string]int{bot.SuppressedLate: 1, bot.SuppressedKill: 1},
@@ -116,14 +118,13 @@ func TestActivity(t *testing.T) {
 	if _, err := db.Forget(ctx, []bot.UserID{c1}); err != nil {
 		t.Fatalf("Forget: %v", err)
 	}
-	got, err = db.Activity(ctx, since, until, 1)
+	got, err = db.Activity(ctx, bot.ActivityQuery{Since: since, Until: until, MinQuestions: 1})
 	if err != nil {
 		t.Fatalf("Activity after Forget: %v", err)
 	}
-	for _, e := range got.Events {
-		if e.Customer == c1 {
-			t.Errorf("event of a forgotten customer: %+v", e)
-		}
+	if got.Inbound != 5 || got.Customers != 2 || len(got.Waits) != 0 || got.Unanswered != 2 {
+		t.Errorf("after Forget: %d messages from %d customers, waits %v, %d unanswered; want 5 from 2, none, 2",
+			got.Inbound, got.Customers, got.Waits, got.Unanswered)
 	}
 	wantQ := []bot.QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 2, Customers: 2}, {Text: "orari", Count: 1, Customers: 1}}
 	if !reflect.DeepEqual(got.Questions, wantQ) {
@@ -134,13 +135,13 @@ func TestActivity(t *testing.T) {
 	if err := db.Retain(ctx, at(5)); err != nil {
 		t.Fatalf("Retain: %v", err)
 	}
-	got, err = db.Activity(ctx, since, until, 1)
+	got, err = db.Activity(ctx, bot.ActivityQuery{Since: since, Until: until, MinQuestions: 1})
 	if err != nil {
 		t.Fatalf("Activity after Retain: %v", err)
 	}
 	wantQ = []bot.QuestionCount{{Text: "ciao", Count: 2, Customers: 1}, {Text: "prezzo #", Count: 1, Customers: 1}}
-	if !reflect.DeepEqual(got.Questions, wantQ) || len(got.Events) != 3 {
-		t.Errorf("after Retain: questions %+v (want %+v), %d events (want 3)", got.Questions, wantQ, len(got.Events))
+	if !reflect.DeepEqual(got.Questions, wantQ) || got.Inbound != 3 {
+		t.Errorf("after Retain: questions %+v (want %+v), %d messages (want 3)", got.Questions, wantQ, got.Inbound)
 	}
 }
 
@@ -157,9 +158,44 @@ func TestActivityRefusesBadRanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := db.Activity(context.Background(), tt.since, tt.until, 1); err == nil {
+			if _, err := db.Activity(context.Background(), bot.ActivityQuery{Since: tt.since, Until: tt.until, MinQuestions: 1}); err == nil {
 				t.Error("Activity accepted the range")
 			}
 		})
+	}
+}
+
+// TestMigrationRollsUpExistingRows: the statements of migration
+// 0004_stats that fill the rollups from the rows already there (a
+// database from before) give what the per-message path keeps.
+func TestMigrationRollsUpExistingRows(t *testing.T) {
+	ctx := context.Background()
+	db := openStatsDB(t)
+	porttest.RunStatsTraffic(t, db)
+	q := bot.ActivityQuery{Since: time.Unix(0, 1), Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), MinQuestions: 1,
+		Open: func(t time.Time) bool { return t.Minute()%2 == 0 }}
+	kept, err := db.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept.Inbound == 0 || kept.RepliesSent == 0 || len(kept.Questions) == 0 {
+		t.Fatalf("no traffic: %+v", kept)
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rebuildRollups(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, kept) {
+		t.Errorf("rolled up by the migration:\n%+v\nkept per message:\n%+v", got, kept)
 	}
 }

@@ -70,6 +70,9 @@ func (db *DB) Retain(ctx context.Context, before time.Time) error {
 		return fmt.Errorf("apply retention: %w", err)
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if err := unrollBefore(ctx, tx, n); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			"DELETE FROM fd_inbound WHERE received < ?",
 			"DELETE FROM fd_questions WHERE at < ?",

@@ -47,6 +47,9 @@ func RunStore(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"shortcut uses", testShortcutUses},
 		{"mark known", testMarkKnown},
 		{"forget", testForget},
+		{"stats/aggregates", testStatsAggregates},
+		{"stats/forget and retain take counts back", testStatsForgetRetain},
+		{"stats/bad ranges", testStatsBadRanges},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,122 @@
+package storage
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// The big database for the statistics measurements (docs/performance.md):
+//
+//	go test ./storage -run TestGenerate -args -generate=/tmp/big.db
+//
+// writes 100,000 customers and 1,000,000 inbound messages (900,000 from
+// customers, 100,000 from the owner's phone) spread over the 90 days
+// before BigDBNow, with their questions and automatic replies, through
+// the real schema in bulk, then fills the rollups with the same SQL as
+// migration 0004_stats. Without -generate the test is skipped.
+var generate = flag.String("generate", "", "write the big statistics database to this path")
+
+// BigDBNow is the moment the big database's 90 days end (a Monday, 12:00
+// in Rome); commands' statistics benchmark sets its clock there.
+var BigDBNow = time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC)
+
+func TestGenerate(t *testing.T) {
+	if *generate == "" {
+		t.Skip("give -generate=/path/to/big.db to write the big database")
+	}
+	start := time.Now()
+	if err := GenerateBig(context.Background(), *generate, 100_000, 900_000, 100_000); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s in %v", *generate, time.Since(start).Round(time.Millisecond))
+}
+
+// GenerateBig writes the big database at path (which must not hold one):
+// customers customers, inbound customer messages and owner messages over
+// the 90 days before BigDBNow.
+func GenerateBig(ctx context.Context, path string, customers, inbound, owner int) error {
+	db, err := Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	end := BigDBNow.UnixNano()
+	begin := BigDBNow.Add(-90 * 24 * time.Hour).UnixNano()
+	when := func() int64 { return begin + rng.Int64N(end-begin) }
+	cust := func(i int) string { return fmt.Sprintf("39300%07d", i) }
+	// 3,000 questions, a few asked very often, most rarely.
+	question := func() string {
+		k := int(float64(3000) * rng.Float64() * rng.Float64() * rng.Float64())
+		var w []byte
+		for n := k + 26; n > 0; n /= 26 {
+			w = append(w, byte('a'+n%26))
+		}
+		return "come funziona il servizio " + string(w) + " #"
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	prep := func(q string) func(args ...any) error {
+		st, perr := tx.PrepareContext(ctx, q)
+		if perr != nil {
+			err = perr
+			return func(...any) error { return perr }
+		}
+		return func(args ...any) error { _, e := st.ExecContext(ctx, args...); return e }
+	}
+	addCustomer := prep(`INSERT INTO fd_customers (id, last_inbound) VALUES (?, ?)`)
+	addInbound := prep(`INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, sent, received, rules) VALUES (?1, ?2, ?1, ?3, ?1, ?4, ?4, ?5)`)
+	addQuestion := prep(`INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`)
+	addReply := prep(`INSERT INTO fd_outbox (chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (?1, ?1, 'automatic', ?2, ?3, 'sent', ?3 + 1000000000, ?4)`)
+	if err != nil {
+		return err
+	}
+	for i := range customers {
+		if err := addCustomer(cust(i), end); err != nil {
+			return err
+		}
+	}
+	for i := range inbound {
+		c, at := cust(rng.IntN(customers)), when()
+		rules, reply := "[]", ""
+		switch r := rng.IntN(100); {
+		case r < 20:
+			rules, reply = `["away"]`, `["away"]`
+		case r < 25:
+			rules, reply = `["greeting","away"]`, `["greeting","away"]`
+		case r < 35:
+			rules, reply = `["keyword"]`, `["keyword"]`
+		case r < 36:
+			rules = `["late"]`
+		case r < 37:
+			rules = `["kill-switch"]`
+		}
+		if err := addInbound(c, fmt.Sprintf("C%07d", i), "customer", at, rules); err != nil {
+			return err
+		}
+		if err := addQuestion(question(), c, at); err != nil {
+			return err
+		}
+		if reply != "" {
+			if err := addReply(c, reply, at, fmt.Sprintf("R%07d", i)); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range owner {
+		if err := addInbound(cust(rng.IntN(customers)), fmt.Sprintf("O%07d", i), "owner-in-chat", when(), "[]"); err != nil {
+			return err
+		}
+	}
+	if err := rebuildRollups(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
