@@ -287,9 +287,8 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 		}
 	}
 	if r := in.Reply; r != nil {
-		if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
-			v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, r.MsgID); err != nil {
-			return fmt.Errorf("queue reply: %w", err)
+		if err := db.queueReply(ctx, tx, r, v); err != nil {
+			return err
 		}
 	}
 	if in.Shortcut != "" {
@@ -320,6 +319,8 @@ func (db *DB) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 		deletes := []string{
 			"DELETE FROM fd_customers WHERE id = ?1",
 			"DELETE FROM fd_keyword_sends WHERE customer = ?1",
+			// These two scan (their tables keep 90 days): an index on
+			// chat or customer would cost every message a page.
 			"DELETE FROM fd_inbound WHERE chat = ?1 OR customer = ?1",
 			"DELETE FROM fd_outbox WHERE chat = ?1 OR customer = ?1",
 			"DELETE FROM fd_questions WHERE customer = ?1",

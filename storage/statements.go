@@ -22,6 +22,10 @@ type statements struct {
 	insertShortcut *sql.Stmt
 	insertQuestion *sql.Stmt
 	setOwnerActive *sql.Stmt
+	markSending    *sql.Stmt
+	releaseSending *sql.Stmt
+	markSent       *sql.Stmt
+	markFailed     *sql.Stmt
 }
 
 func (s *statements) list() []struct {
@@ -65,13 +69,22 @@ func (s *statements) list() []struct {
 		{&s.upsertKeyword, `
 			INSERT INTO fd_keyword_sends (customer, keyword_id, sent_at) VALUES (?, ?, ?)
 			ON CONFLICT (customer, keyword_id) DO UPDATE SET sent_at = excluded.sent_at`},
+		// The id is chosen by DB.nextOutboxID; status is 'pending', or
+		// 'sending' for a reply the bot claimed as it was recorded.
 		{&s.insertOutbox, `
-			INSERT INTO fd_outbox (chat, customer, text, rules, created, status, msg_id)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?)`},
+			INSERT INTO fd_outbox (id, chat, customer, text, rules, created, status, msg_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.insertShortcut, `INSERT INTO fd_shortcut_uses (shortcut, by_owner, at) VALUES (?, ?, ?)`},
 		{&s.pending, pendingQuery},
 		{&s.insertQuestion, `INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`},
 		{&s.setOwnerActive, `UPDATE fd_state SET owner_active = ? WHERE id = 1`},
+		// Status moves, each one statement (so one implicit transaction)
+		// that changes nothing when the message is not in a status it may
+		// leave.
+		{&s.markSending, `UPDATE fd_outbox SET status = 'sending' WHERE id = ? AND status = 'pending'`},
+		{&s.releaseSending, `UPDATE fd_outbox SET status = 'pending' WHERE id = ? AND status = 'sending'`},
+		{&s.markSent, `UPDATE fd_outbox SET status = 'sent', sent_at = ?, msg_id = ? WHERE id = ? AND status IN ('sending', 'pending')`},
+		{&s.markFailed, `UPDATE fd_outbox SET status = 'failed', error = ? WHERE id = ? AND status IN ('sending', 'pending')`},
 	}
 }
 
