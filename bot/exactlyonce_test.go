@@ -399,3 +399,38 @@ func TestCommandAnswerSentThenCrashShowsOnce(t *testing.T) {
 		t.Fatalf("the owner's phone shows %+v, want the answer once", shown)
 	}
 }
+
+// A reply claimed for sending as it was recorded is not on its way until
+// a Tick hands it to WhatsApp: !off before that discards it, and neither
+// a Tick nor a restart sends it.
+func TestOffDiscardsAReplyClaimedAtRecord(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	m := bot.Message{ID: "A1", Chat: "393331234567", Kind: bot.FromCustomer, Text: "hello", Sent: h.now}
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.b.SetKillSwitch(ctx, bot.KillSwitch{Off: true, Reason: "!off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Discarded != 1 || st.OnItsWay != 0 {
+		t.Fatalf("!off found %+v, want 1 discarded, none on its way", st)
+	}
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.restart(bot.Options{})
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.b.SetKillSwitch(ctx, bot.KillSwitch{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != 0 {
+		t.Fatalf("sent %+v after !off, want nothing", sent)
+	}
+}
