@@ -5,6 +5,9 @@
 -- reused id cannot be mistaken for another message). Indexes only !forget
 -- used go (it scans instead: it is rare); the outbox's status indexes
 -- become partial: one for the waiting messages, one for the sent ones.
+-- When each keyword answer last went to a customer moves into the
+-- customer's row (a JSON object {"keyword id": unix nanos}), which every
+-- message writes anyway, instead of a table of its own.
 
 CREATE TABLE fd_outbox_new (
 	id       INTEGER PRIMARY KEY,
@@ -30,3 +33,11 @@ CREATE INDEX fd_outbox_sent ON fd_outbox (status, sent_at) WHERE status = 'sent'
 
 DROP INDEX fd_inbound_customer;
 DROP INDEX fd_questions_customer;
+
+ALTER TABLE fd_customers ADD COLUMN keywords TEXT NOT NULL DEFAULT '{}';
+INSERT INTO fd_customers (id) SELECT DISTINCT customer FROM fd_keyword_sends WHERE true
+	ON CONFLICT (id) DO NOTHING;
+UPDATE fd_customers SET keywords = (
+	SELECT json_group_object(CAST(keyword_id AS TEXT), sent_at) FROM fd_keyword_sends WHERE customer = fd_customers.id)
+	WHERE id IN (SELECT customer FROM fd_keyword_sends);
+DROP TABLE fd_keyword_sends;
