@@ -56,8 +56,14 @@ type Bot struct {
 	kill  KillSwitch
 	// ownerActive is the owner's last activity, cached from the Store.
 	ownerActive time.Time
-	// pending says the outbox may hold messages to send.
+	// pending says the outbox may hold pending messages to send.
 	pending bool
+	// claimed are replies recorded already claimed ("sending" in the
+	// Store) because they could leave at once: the next Tick sends them
+	// without reading the outbox or claiming them again. One at most per
+	// customer, in the order recorded; the kill switch puts them back in
+	// the queue before it discards the queue.
+	claimed []Outgoing
 	// sent holds the times of the last MaxPerMinute sends, for pacing.
 	sent []time.Time
 	// retryAt holds back sends after the connection failed.

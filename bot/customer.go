@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // MaxQueuedPerCustomer is how many automatic messages one customer may
@@ -57,6 +58,9 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		in.Shortcut = d.Shortcut
 		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now,
 			MsgID: b.opts.Messenger.NewMessageID()}
+		if b.mayClaim(id, now) {
+			in.Reply.Status = "sending"
+		}
 	}
 	fresh, err := b.record(ctx, in)
 	if err != nil || !fresh {
@@ -72,10 +76,27 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 	}
 	if in.Reply != nil {
 		b.queued[id]++
-		b.pending = true
+		if in.Reply.Status == "sending" {
+			b.claimed = append(b.claimed, *in.Reply) // RecordInbound set its ID
+		} else {
+			b.pending = true
+		}
 		b.signal()
 	}
 	return nil
+}
+
+// mayClaim says whether a reply to customer id, recorded at now, may be
+// claimed for sending in the same transaction (saving the claim's own):
+// only when it is next in the queue anyway (nothing else waits, not even
+// from this customer, so the turns are kept), the pace limit has room for
+// it and the kill switch and the connection allow sending. b.mu is held.
+func (b *Bot) mayClaim(id UserID, now time.Time) bool {
+	if b.pending || b.queued[id] > 0 || b.stopping > 0 || b.kill.Active(now) || now.Before(b.retryAt) {
+		return false
+	}
+	n, _ := b.room(now)
+	return n > len(b.claimed)
 }
 
 // questionOf is the form of a message kept for frequent-question mining:

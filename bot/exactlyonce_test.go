@@ -37,12 +37,34 @@ func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	if err := h.b.HandleMessage(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	// The send is claimed, then the process dies before WhatsApp answers
-	// (it may or may not have left).
-	out, err := h.db.PendingOutgoing(ctx, 10)
-	if err != nil || len(out) != 1 || out[0].MsgID == "" {
-		t.Fatalf("outbox = %+v, %v; want one reply with its message id chosen", out, err)
+	// With nothing else waiting, the reply was claimed for sending as it
+	// was recorded; the process dies before the send (or before WhatsApp
+	// answers: it may or may not have left).
+	var msgID string
+	if err := h.db.SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
+		t.Fatalf("claimed reply %q, %v; want one reply claimed with its message id chosen", msgID, err)
 	}
+	h.restart(bot.Options{})
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != 1 || sent[0].ID != msgID {
+		t.Fatalf("after the crash sent %+v, want the reply once under %q", sent, msgID)
+	}
+}
+
+func TestInterruptedQueuedSendIsResentUnderItsMessageID(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	h.wa.Fail = func(porttest.Sent) error { return bot.ErrNotSent }
+	h.customer("393331234567", "A1", "hello") // the send fails: queued again
+	h.wa.Fail = nil
+	h.customer("393331234568", "B1", "hello") // queued behind it, not claimed
+	out, err := h.db.PendingOutgoing(ctx, 10)
+	if err != nil || len(out) != 2 || out[0].MsgID == "" {
+		t.Fatalf("outbox = %+v, %v; want two replies with their message ids chosen", out, err)
+	}
+	// The send is claimed, then the process dies before WhatsApp answers.
 	if err := h.db.MarkSending(ctx, out[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +72,8 @@ func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if sent := h.wa.Take(); len(sent) != 1 || sent[0].ID != out[0].MsgID {
-		t.Fatalf("after the crash sent %+v, want the reply once under %q", sent, out[0].MsgID)
+	if sent := h.wa.Take(); len(sent) != 2 || sent[0].ID != out[0].MsgID || sent[1].ID != out[1].MsgID {
+		t.Fatalf("after the crash sent %+v, want the replies once each under %q, %q", sent, out[0].MsgID, out[1].MsgID)
 	}
 }
 
@@ -257,12 +279,12 @@ func TestOutboxServesCustomersInTurnsAndCapsEach(t *testing.T) {
 	}
 	// Customers take turns: the other customer is served second, not
 	// after the flooder's whole queue.
-	out, err := h.db.PendingOutgoing(ctx, 2)
-	if err != nil {
+	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(out) != 2 || out[0].Customer != flooder || out[1].Customer != other {
-		t.Fatalf("next two sends go to %v, want the flooder's first, then the other customer", out)
+	sent := h.wa.Take()
+	if len(sent) != bot.MaxQueuedPerCustomer+1 || sent[0].To != flooder || sent[1].To != other {
+		t.Fatalf("sent %v, want the flooder's first, then the other customer, then the flooder's others", sent)
 	}
 }
 
@@ -375,5 +397,40 @@ func TestCommandAnswerSentThenCrashShowsOnce(t *testing.T) {
 	}
 	if shown := h.wa.Shown(self); len(shown) != 1 || shown[0].Text != "automatic replies OFF" {
 		t.Fatalf("the owner's phone shows %+v, want the answer once", shown)
+	}
+}
+
+// A reply claimed for sending as it was recorded is not on its way until
+// a Tick hands it to WhatsApp: !off before that discards it, and neither
+// a Tick nor a restart sends it.
+func TestOffDiscardsAReplyClaimedAtRecord(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	m := bot.Message{ID: "A1", Chat: "393331234567", Kind: bot.FromCustomer, Text: "hello", Sent: h.now}
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.b.SetKillSwitch(ctx, bot.KillSwitch{Off: true, Reason: "!off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Discarded != 1 || st.OnItsWay != 0 {
+		t.Fatalf("!off found %+v, want 1 discarded, none on its way", st)
+	}
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.restart(bot.Options{})
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.b.SetKillSwitch(ctx, bot.KillSwitch{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != 0 {
+		t.Fatalf("sent %+v after !off, want nothing", sent)
 	}
 }

@@ -48,6 +48,17 @@ func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error) 
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if k.Off {
+		// Replies claimed as they were recorded are not on their way yet:
+		// back in the queue, to be discarded with it.
+		for len(b.claimed) > 0 {
+			if err := b.opts.Store.ReleaseSending(ctx, b.claimed[0].ID); err != nil {
+				return Stopped{}, fmt.Errorf("save kill switch: %w", err)
+			}
+			b.claimed = b.claimed[1:]
+			b.pending = true
+		}
+	}
 	rec := pendingRecord(ctx)
 	n, err := b.opts.Store.SaveKillSwitch(ctx, k, rec.inbound())
 	if err != nil {
@@ -58,6 +69,7 @@ func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error) 
 	b.kill = k
 	if k.Off {
 		b.pending = false
+		b.claimed = nil
 		b.queued = map[UserID]int{} // nothing waits any more
 	}
 	b.signal()

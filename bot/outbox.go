@@ -43,7 +43,7 @@ func (b *Bot) noteSent(at time.Time) {
 // talked to; the kill switch is checked again before every single send.
 func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 	b.mu.Lock()
-	if !b.pending || b.kill.Active(now) || now.Before(b.retryAt) {
+	if (!b.pending && len(b.claimed) == 0) || b.kill.Active(now) || now.Before(b.retryAt) {
 		b.mu.Unlock()
 		return nil
 	}
@@ -52,13 +52,19 @@ func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 		b.mu.Unlock()
 		return nil
 	}
-	batch, err := b.opts.Store.PendingOutgoing(ctx, n)
-	if err != nil {
-		b.mu.Unlock()
-		return fmt.Errorf("read outbox: %w", err)
-	}
-	if len(batch) < n {
-		b.pending = false
+	// Claimed replies first: each is its customer's first turn, and was
+	// recorded when nothing waited.
+	batch := b.claimed[:min(n, len(b.claimed)):min(n, len(b.claimed))]
+	if b.pending && n > len(batch) {
+		more, err := b.opts.Store.PendingOutgoing(ctx, n-len(batch))
+		if err != nil {
+			b.mu.Unlock()
+			return fmt.Errorf("read outbox: %w", err)
+		}
+		if len(more) < n-len(batch) {
+			b.pending = false
+		}
+		batch = append(batch, more...)
 	}
 	b.mu.Unlock()
 
@@ -84,23 +90,37 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, 
 	st := b.opts.Store
 	b.mu.Lock()
 	stopped, waiting := b.kill.Active(now) || b.stopping > 0, now.Before(b.retryAt)
+	claimed := o.Status == "sending"
+	if claimed && !stopped && !waiting {
+		// From here it is this send's: the kill switch no longer puts it
+		// back in the queue.
+		if !b.unclaim(o.ID) {
+			claimed = false
+			stopped = true // the kill switch took it back meanwhile
+		}
+	}
 	b.mu.Unlock()
 	switch {
 	case stopped:
 		// The kill switch is (being) turned on since the batch was read:
-		// never send it. Saving the switch discards it.
+		// never send it. Saving the switch discards it (a claimed one,
+		// still among b.claimed, is put back in the queue first).
 		return nil, nil
 	case waiting:
-		b.mu.Lock()
-		b.pending = true
-		b.mu.Unlock()
+		if !claimed {
+			b.mu.Lock()
+			b.pending = true
+			b.mu.Unlock()
+		}
 		return nil, nil
 	case now.Sub(o.Created) > LateAfter:
 		b.log.Info("stale automatic message dropped", "chat", o.Chat.String(), "rules", o.Rules)
 		return nil, b.finish(ctx, o, st.MarkFailed(ctx, o.ID, "stale"))
 	}
-	if err := st.MarkSending(ctx, o.ID); err != nil {
-		return nil, fmt.Errorf("claim outgoing %d: %w", o.ID, err)
+	if !claimed {
+		if err := st.MarkSending(ctx, o.ID); err != nil {
+			return nil, fmt.Errorf("claim outgoing %d: %w", o.ID, err)
+		}
 	}
 	b.mu.Lock()
 	b.sending = true
@@ -131,6 +151,18 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, 
 		b.log.Warn("automatic message failed", "chat", o.Chat.String(), "err", err)
 		return nil, b.finish(ctx, o, st.MarkFailed(ctx, o.ID, err.Error()))
 	}
+}
+
+// unclaim takes message id off b.claimed and says whether it was there.
+// b.mu is held.
+func (b *Bot) unclaim(id int64) bool {
+	for i, c := range b.claimed {
+		if c.ID == id {
+			b.claimed = append(b.claimed[:i:i], b.claimed[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // finish notes that o left the queue for good (sent, failed, dropped) once

@@ -129,7 +129,9 @@ type Store interface {
 	// RecordInbound is the per-message transaction: it records (Chat, ID),
 	// applies the customer and owner updates, and queues the reply, all or
 	// nothing. It returns ErrDuplicate, having changed nothing, when the
-	// message was recorded before.
+	// message was recorded before. The reply is queued "pending", or
+	// already claimed when its Status is "sending" (as MarkSending would);
+	// RecordInbound sets its ID.
 	RecordInbound(ctx context.Context, in Inbound) error
 	// Recorded says whether message msgID was recorded for the party known
 	// as id or as alias (alias may be empty), and for a command recorded

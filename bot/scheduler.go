@@ -57,7 +57,7 @@ func (b *Bot) NextWake() time.Time {
 	if b.cfg.Digest && b.opts.Digest != nil {
 		earliest(b.nextDigest(now))
 	}
-	if b.pending && !b.kill.Active(now) {
+	if (b.pending || len(b.claimed) > 0) && !b.kill.Active(now) {
 		_, free := b.room(now)
 		switch {
 		case now.Before(b.retryAt):

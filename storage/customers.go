@@ -3,49 +3,77 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"frontdesk/bot"
 )
 
-// Customer returns what is remembered about id: one customer row and its
-// keyword sends, read by one indexed query. A customer never seen comes
+// Customer returns what is remembered about id: one customer row, its
+// keyword sends included, read by its key. A customer never seen comes
 // back with only ID set.
 func (db *DB) Customer(ctx context.Context, id bot.UserID) (bot.Customer, error) {
 	c := bot.Customer{ID: id}
-	rows, err := db.stmts.customer.QueryContext(ctx, id)
+	var (
+		last, away, wrote sql.NullInt64
+		keywords          []byte
+	)
+	err := db.stmts.customer.QueryRowContext(ctx, id).Scan(&c.Name, &c.Known, &last, &away, &wrote, &keywords)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil
+	}
 	if err != nil {
 		return bot.Customer{}, fmt.Errorf("load customer %s: %w", id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			name                    sql.NullString
-			known                   sql.NullBool
-			last, away, wrote, kwAt sql.NullInt64
-			kwID                    sql.NullInt64
-		)
-		if err := rows.Scan(&name, &known, &last, &away, &wrote, &kwID, &kwAt); err != nil {
-			return bot.Customer{}, fmt.Errorf("load customer %s: %w", id, err)
-		}
-		c.Name = name.String
-		c.Known = known.Bool
-		c.LastInbound = fromNanos(last)
-		c.AwayPeriod = fromNanos(away)
-		c.OwnerWrote = fromNanos(wrote)
-		if kwID.Valid {
-			if c.KeywordSent == nil {
-				c.KeywordSent = make(map[int]time.Time)
-			}
-			c.KeywordSent[int(kwID.Int64)] = fromNanos(kwAt)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return bot.Customer{}, fmt.Errorf("load customer %s: %w", id, err)
+	c.LastInbound = fromNanos(last)
+	c.AwayPeriod = fromNanos(away)
+	c.OwnerWrote = fromNanos(wrote)
+	if c.KeywordSent, err = decodeKeywords(keywords); err != nil {
+		return bot.Customer{}, fmt.Errorf("load customer %s: keyword sends: %w", id, err)
 	}
 	return c, nil
+}
+
+// decodeKeywords reads a customer's keyword sends, {"id": unix nanos}.
+func decodeKeywords(doc []byte) (map[int]time.Time, error) {
+	if len(doc) <= 2 { // "{}"
+		return nil, nil
+	}
+	var raw map[string]int64
+	if err := json.Unmarshal(doc, &raw); err != nil {
+		return nil, err
+	}
+	out := make(map[int]time.Time, len(raw))
+	for k, at := range raw {
+		id, err := strconv.Atoi(k)
+		if err != nil {
+			return nil, fmt.Errorf("keyword id %q", k)
+		}
+		out[id] = fromNanos(sql.NullInt64{Int64: at, Valid: true})
+	}
+	return out, nil
+}
+
+// encodeKeywords is the JSON object merged into a customer's keyword
+// sends: each of ids sent at (unix nanos); NULL when there are none.
+func encodeKeywords(ids []int, at int64) sql.NullString {
+	if len(ids) == 0 {
+		return sql.NullString{}
+	}
+	b := []byte{'{'}
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = strconv.AppendInt(b, int64(id), 10)
+		b = append(b, '"', ':')
+		b = strconv.AppendInt(b, at, 10)
+	}
+	return sql.NullString{String: string(append(b, '}')), Valid: true}
 }
 
 // MarkKnown records customers found in the chat history at linking, so
@@ -269,16 +297,8 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 			wrote = receivedNull
 		}
 		if _, err := tx.StmtContext(ctx, db.stmts.upsertCustomer).ExecContext(ctx,
-			in.Customer, name, last, v.away, wrote); err != nil {
+			in.Customer, name, last, v.away, wrote, encodeKeywords(in.KeywordsSent, v.received)); err != nil {
 			return fmt.Errorf("update customer: %w", err)
-		}
-		if len(in.KeywordsSent) > 0 {
-			st := tx.StmtContext(ctx, db.stmts.upsertKeyword)
-			for _, kw := range in.KeywordsSent {
-				if _, err := st.ExecContext(ctx, in.Customer, kw, v.received); err != nil {
-					return fmt.Errorf("record keyword send: %w", err)
-				}
-			}
 		}
 	}
 	if in.OwnerActive {
@@ -287,9 +307,8 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 		}
 	}
 	if r := in.Reply; r != nil {
-		if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
-			v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, r.MsgID); err != nil {
-			return fmt.Errorf("queue reply: %w", err)
+		if err := db.queueReply(ctx, tx, r, v); err != nil {
+			return err
 		}
 	}
 	if in.Shortcut != "" {
@@ -319,7 +338,8 @@ func (db *DB) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 		}
 		deletes := []string{
 			"DELETE FROM fd_customers WHERE id = ?1",
-			"DELETE FROM fd_keyword_sends WHERE customer = ?1",
+			// These two scan (their tables keep 90 days): an index on
+			// chat or customer would cost every message a page.
 			"DELETE FROM fd_inbound WHERE chat = ?1 OR customer = ?1",
 			"DELETE FROM fd_outbox WHERE chat = ?1 OR customer = ?1",
 			"DELETE FROM fd_questions WHERE customer = ?1",

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
 
@@ -19,6 +20,7 @@ import (
 type DB struct {
 	sql       *sql.DB
 	stmts     statements
+	outboxID  atomic.Int64 // the last outbox id given out (loadOutboxID)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -65,10 +67,10 @@ func (db *DB) init(ctx context.Context) error {
 	if err := migrate(ctx, db.sql); err != nil {
 		return err
 	}
-	if err := db.stmts.prepare(ctx, db.sql); err != nil {
+	if err := db.loadOutboxID(ctx); err != nil {
 		return err
 	}
-	return nil
+	return db.stmts.prepare(ctx, db.sql)
 }
 
 // dsn is the go-sqlite3 data source for path: foreign keys (whatsmeow needs

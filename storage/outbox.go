@@ -24,18 +24,20 @@ const (
 
 const outboxColumns = "id, chat, customer, text, rules, created, status, sent_at, msg_id"
 
-// The outbox reads the bot makes on every send, each served by an index
-// (fd_outbox_status, fd_outbox_sent) however long the outbox grows.
+// The outbox reads the bot makes, each served by a partial index
+// (fd_outbox_waiting, fd_outbox_sent) however long the outbox grows.
 //
 // pendingQuery serves customers in turns: every customer's oldest waiting
 // message first (in the order they were queued), then every customer's
 // second, and so on, so one customer writing a thousand messages delays
-// nobody else by more than one round.
+// nobody else by more than one round. A message being sent (or claimed
+// for sending as it was recorded) holds its customer's first turn.
 const (
 	pendingQuery = `
 		SELECT ` + outboxColumns + ` FROM (
 			SELECT ` + outboxColumns + `, row_number() OVER (PARTITION BY customer ORDER BY id) AS turn
-			FROM fd_outbox WHERE status = 'pending')
+			FROM fd_outbox WHERE status IN ('pending', 'sending'))
+		WHERE status = 'pending'
 		ORDER BY turn, id LIMIT ?`
 	recentSentQuery = "SELECT " + outboxColumns + " FROM fd_outbox WHERE status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?"
 	sentSinceQuery  = "SELECT count(*) FROM fd_outbox WHERE status = 'sent' AND sent_at >= coalesce(?, -9223372036854775808)"
@@ -112,7 +114,8 @@ func (db *DB) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error)
 // sent under, so if it did leave, the resend shows as the same message.
 func (db *DB) ResumeInterrupted(ctx context.Context) (int, error) {
 	res, err := db.sql.ExecContext(ctx,
-		"UPDATE fd_outbox SET status = 'pending' WHERE status = 'sending' AND msg_id <> ''")
+		`UPDATE fd_outbox SET status = 'pending'
+		 WHERE status IN ('pending', 'sending') AND status = 'sending' AND msg_id <> ''`)
 	if err != nil {
 		return 0, fmt.Errorf("resume interrupted sends: %w", err)
 	}
@@ -123,32 +126,82 @@ func (db *DB) ResumeInterrupted(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// setStatus moves message id to status "to", only from one of the statuses
-// in "from", and explains a refused move.
-func (db *DB) setStatus(ctx context.Context, what string, id int64, to string, from []string, extra string, args ...any) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var cur string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM fd_outbox WHERE id = ?", id).Scan(&cur)
-		if err == sql.ErrNoRows {
-			return fmt.Errorf("no outgoing message %d", id)
+// queueReply inserts r into the outbox, pending or, when the bot claimed
+// it as it was recorded, sending, under the next outbox id, and tells the
+// bot that id in r.ID.
+func (db *DB) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v inboundValues) error {
+	status := r.Status
+	switch status {
+	case "":
+		status = statusPending
+	case statusPending, statusSending:
+	default:
+		return fmt.Errorf("queue reply: status %q: a reply is queued pending or sending", status)
+	}
+	id := db.outboxID.Add(1)
+	if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
+		id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID); err != nil {
+		return fmt.Errorf("queue reply: %w", err)
+	}
+	r.ID = id
+	return nil
+}
+
+// loadOutboxID starts the outbox ids after the largest one stored. Ids
+// come from memory, not from AUTOINCREMENT (whose sqlite_sequence row
+// would be one more page written per reply): they only grow while the
+// process runs, so an id the bot holds never names another message, even
+// when !forget deleted the newest row; one lost to a rolled-back
+// transaction is a harmless gap.
+func (db *DB) loadOutboxID(ctx context.Context) error {
+	var max int64
+	if err := db.sql.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM fd_outbox").Scan(&max); err != nil {
+		return fmt.Errorf("read outbox ids: %w", err)
+	}
+	db.outboxID.Store(max)
+	return nil
+}
+
+// setStatus runs one prepared status move of message id and explains a
+// refused one (the message is missing, or in a status it may not leave).
+func (db *DB) setStatus(ctx context.Context, what string, id int64, st *sql.Stmt, from []string, args ...any) error {
+	return db.setStatusThen(ctx, what, id, st, from, nil, args...)
+}
+
+// setStatusThen is setStatus with then, when not nil, run after the move
+// in the same transaction.
+func (db *DB) setStatusThen(ctx context.Context, what string, id int64, st *sql.Stmt, from []string, then func(*sql.Tx) error, args ...any) error {
+	var (
+		res sql.Result
+		err error
+	)
+	if then == nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if res, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...); err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // explained below
+			}
+			return then(tx)
+		})
+	}
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil && n == 0 {
+			var cur string
+			err = db.sql.QueryRowContext(ctx, "SELECT status FROM fd_outbox WHERE id = ?", id).Scan(&cur)
+			switch {
+			case err == sql.ErrNoRows:
+				err = fmt.Errorf("no outgoing message %d", id)
+			case err == nil:
+				err = fmt.Errorf("outgoing message %d is %s, not %s", id, cur, from)
+			}
 		}
-		if err != nil {
-			return err
-		}
-		allowed := false
-		for _, f := range from {
-			allowed = allowed || cur == f
-		}
-		if !allowed {
-			return fmt.Errorf("outgoing message %d is %s, not %s", id, cur, from)
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE fd_outbox SET status = ?"+extra+" WHERE id = ?",
-			append(append([]any{to}, args...), id)...)
-		if err == nil && to == statusSent {
-			err = db.rollupSent(ctx, tx, id)
-		}
-		return err
-	})
+	}
 	if err != nil {
 		return fmt.Errorf("%s %d: %w", what, id, err)
 	}
@@ -159,13 +212,13 @@ func (db *DB) setStatus(ctx context.Context, what string, id int64, to string, f
 // Only a pending message can be claimed, so a message discarded by the kill
 // switch is never sent.
 func (db *DB) MarkSending(ctx context.Context, id int64) error {
-	return db.setStatus(ctx, "claim outgoing message", id, statusSending, []string{statusPending}, "")
+	return db.setStatus(ctx, "claim outgoing message", id, db.stmts.markSending, []string{statusPending}, id)
 }
 
 // ReleaseSending puts a claimed message back in the queue; it keeps its id
 // and so its place.
 func (db *DB) ReleaseSending(ctx context.Context, id int64) error {
-	return db.setStatus(ctx, "release outgoing message", id, statusPending, []string{statusSending}, "")
+	return db.setStatus(ctx, "release outgoing message", id, db.stmts.releaseSending, []string{statusSending}, id)
 }
 
 // MarkSent records that message id went out as WhatsApp message msgID.
@@ -174,14 +227,15 @@ func (db *DB) MarkSent(ctx context.Context, id int64, msgID string, at time.Time
 	if err != nil {
 		return fmt.Errorf("mark outgoing message %d sent: %w", id, err)
 	}
-	return db.setStatus(ctx, "mark outgoing message sent", id, statusSent,
-		[]string{statusSending, statusPending}, ", sent_at = ?, msg_id = ?", n, msgID)
+	// The reply is counted for !stats in the same transaction.
+	return db.setStatusThen(ctx, "mark outgoing message sent", id, db.stmts.markSent,
+		[]string{statusSending, statusPending}, func(tx *sql.Tx) error { return db.rollupSent(ctx, tx, id) }, n, msgID, id)
 }
 
 // MarkFailed records that message id will not be sent, and why.
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
-	return db.setStatus(ctx, "mark outgoing message failed", id, statusFailed,
-		[]string{statusSending, statusPending}, ", error = ?", reason)
+	return db.setStatus(ctx, "mark outgoing message failed", id, db.stmts.markFailed,
+		[]string{statusSending, statusPending}, reason, id)
 }
 
 // SentSince counts automatic messages sent at or after t.

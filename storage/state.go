@@ -107,7 +107,8 @@ func (db *DB) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inb
 		if !k.Off {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE fd_outbox SET status = 'discarded' WHERE status = 'pending'")
+		res, err := tx.ExecContext(ctx, `UPDATE fd_outbox SET status = 'discarded'
+			 WHERE status IN ('pending', 'sending') AND status = 'pending'`)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,6 @@ type statements struct {
 	markAnswered   *sql.Stmt
 	pending        *sql.Stmt
 	upsertCustomer *sql.Stmt
-	upsertKeyword  *sql.Stmt
 	insertOutbox   *sql.Stmt
 	insertShortcut *sql.Stmt
 	insertQuestion *sql.Stmt
@@ -26,6 +25,10 @@ type statements struct {
 	rollupMessage  *sql.Stmt
 	rollupQuestion *sql.Stmt
 	rollupSent     *sql.Stmt
+	markSending    *sql.Stmt
+	releaseSending *sql.Stmt
+	markSent       *sql.Stmt
+	markFailed     *sql.Stmt
 }
 
 func (s *statements) list() []struct {
@@ -36,14 +39,10 @@ func (s *statements) list() []struct {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		// One row per keyword send, or one row with NULL keyword columns:
-		// the customer and its keyword memory in a single read.
+		// The customer and its keyword memory: one row.
 		{&s.customer, `
-			SELECT c.name, c.known, c.last_inbound, c.away_period, c.owner_wrote,
-			       k.keyword_id, k.sent_at
-			FROM (SELECT ? AS id) AS q
-			LEFT JOIN fd_customers AS c ON c.id = q.id
-			LEFT JOIN fd_keyword_sends AS k ON k.customer = q.id`},
+			SELECT name, known, last_inbound, away_period, owner_wrote, keywords
+			FROM fd_customers WHERE id = ?`},
 		{&s.phoneForLID, `SELECT pn FROM fd_identities WHERE lid = ?`},
 		{&s.lidForPhone, `SELECT lid FROM fd_identities WHERE pn = ?`},
 		// A message is a duplicate when its id was recorded for the same
@@ -57,21 +56,23 @@ func (s *statements) list() []struct {
 			SELECT party, answered FROM fd_inbound WHERE party IN (?1, ?2) AND msg_id = ?3`},
 		{&s.markAnswered, `
 			UPDATE fd_inbound SET answered = 1 WHERE party IN (?1, ?2) AND msg_id = ?3`},
-		// NULL (or '') parameters leave the stored value as it is.
+		// NULL (or '') parameters leave the stored value as it is; ?6, the
+		// keyword sends as a JSON object, is merged into the stored ones.
 		{&s.upsertCustomer, `
-			INSERT INTO fd_customers (id, name, last_inbound, away_period, owner_wrote)
-			VALUES (?1, ?2, ?3, ?4, ?5)
+			INSERT INTO fd_customers (id, name, last_inbound, away_period, owner_wrote, keywords)
+			VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, '{}'))
 			ON CONFLICT (id) DO UPDATE SET
 				name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE fd_customers.name END,
 				last_inbound = coalesce(excluded.last_inbound, fd_customers.last_inbound),
 				away_period = coalesce(excluded.away_period, fd_customers.away_period),
-				owner_wrote = coalesce(excluded.owner_wrote, fd_customers.owner_wrote)`},
-		{&s.upsertKeyword, `
-			INSERT INTO fd_keyword_sends (customer, keyword_id, sent_at) VALUES (?, ?, ?)
-			ON CONFLICT (customer, keyword_id) DO UPDATE SET sent_at = excluded.sent_at`},
+				owner_wrote = coalesce(excluded.owner_wrote, fd_customers.owner_wrote),
+				keywords = CASE WHEN ?6 IS NULL THEN fd_customers.keywords
+					ELSE json_patch(fd_customers.keywords, ?6) END`},
+		// The id is chosen by DB.nextOutboxID; status is 'pending', or
+		// 'sending' for a reply the bot claimed as it was recorded.
 		{&s.insertOutbox, `
-			INSERT INTO fd_outbox (chat, customer, text, rules, created, status, msg_id)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?)`},
+			INSERT INTO fd_outbox (id, chat, customer, text, rules, created, status, msg_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.insertShortcut, `INSERT INTO fd_shortcut_uses (shortcut, by_owner, at) VALUES (?, ?, ?)`},
 		{&s.pending, pendingQuery},
 		{&s.insertQuestion, `INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`},
@@ -79,6 +80,13 @@ func (s *statements) list() []struct {
 		{&s.rollupMessage, rollupMessageSQL},
 		{&s.rollupQuestion, rollupQuestionSQL},
 		{&s.rollupSent, rollupSentSQL},
+		// Status moves, each one statement (so one implicit transaction)
+		// that changes nothing when the message is not in a status it may
+		// leave.
+		{&s.markSending, `UPDATE fd_outbox SET status = 'sending' WHERE id = ? AND status = 'pending'`},
+		{&s.releaseSending, `UPDATE fd_outbox SET status = 'pending' WHERE id = ? AND status = 'sending'`},
+		{&s.markSent, `UPDATE fd_outbox SET status = 'sent', sent_at = ?, msg_id = ? WHERE id = ? AND status IN ('sending', 'pending')`},
+		{&s.markFailed, `UPDATE fd_outbox SET status = 'failed', error = ? WHERE id = ? AND status IN ('sending', 'pending')`},
 	}
 }
 

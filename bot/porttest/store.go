@@ -39,6 +39,7 @@ func RunStore(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"outbox/customers take turns", testOutboxTurns},
 		{"outbox/message id kept from queueing", testOutboxMsgID},
 		{"outbox/interrupted sends resume", testResumeInterrupted},
+		{"outbox/reply claimed as it is recorded", testClaimedAtRecord},
 		{"outbox/pending by customer", testPendingByCustomer},
 		{"digest sent", testDigestSent},
 		{"outbox/status transitions", testOutboxTransitions},

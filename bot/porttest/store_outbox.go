@@ -177,3 +177,45 @@ func testPendingByCustomer(t *testing.T, s bot.Store) {
 		t.Errorf("PendingByCustomer = %v, want %v", got, want)
 	}
 }
+
+// testClaimedAtRecord: a reply recorded with Status "sending" is claimed
+// in the same transaction. RecordInbound tells its id; it is not pending,
+// yet it holds its customer's first turn, counts as waiting, can be marked
+// sent or released without MarkSending, and a crash before that leaves it
+// to ResumeInterrupted under its message id.
+func testClaimedAtRecord(t *testing.T, s bot.Store) {
+	ctx := t.Context()
+	a1 := withReply(message(alicePN, "A1", t0), "first for Alice")
+	a1.Reply.MsgID, a1.Reply.Status = "OUT-A1", "sending"
+	record(t, s, a1)
+	if a1.Reply.ID == 0 {
+		t.Fatal("RecordInbound did not set the claimed reply's ID")
+	}
+	record(t, s, withReply(message(alicePN, "A2", t0.Add(time.Second)), "second for Alice"))
+	record(t, s, withReply(message(bobPN, "B1", t0.Add(2*time.Second)), "first for Bob"))
+	if texts := pendingTexts(t, s); !reflect.DeepEqual(texts, []string{"first for Bob", "second for Alice"}) {
+		t.Errorf("pending = %q, want Bob's first before Alice's second (Alice's first is being sent)", texts)
+	}
+	counts, err := s.PendingByCustomer(ctx)
+	must(t, err, "PendingByCustomer")
+	if counts[alicePN] != 2 {
+		t.Errorf("PendingByCustomer[alice] = %d, want 2", counts[alicePN])
+	}
+	if err := s.MarkSending(ctx, a1.Reply.ID); err == nil {
+		t.Error("MarkSending of a claimed reply: no error")
+	}
+	n, err := s.ResumeInterrupted(ctx)
+	must(t, err, "ResumeInterrupted")
+	if n != 1 {
+		t.Errorf("ResumeInterrupted = %d, want 1", n)
+	}
+	out := pending(t, s)
+	if len(out) != 3 || out[0].ID != a1.Reply.ID || out[0].MsgID != "OUT-A1" {
+		t.Fatalf("pending after resume = %+v, want Alice's first again first, under OUT-A1", out)
+	}
+	bad := withReply(message(bobPN, "B2", t0.Add(3*time.Second)), "sent already?")
+	bad.Reply.Status = "sent"
+	if err := s.RecordInbound(ctx, bad); err == nil {
+		t.Error("RecordInbound of a reply with status sent: no error")
+	}
+}

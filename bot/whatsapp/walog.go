@@ -22,10 +22,14 @@ func newWALog(l *slog.Logger, module string) waLog.Logger {
 	return slogWA{l: l, module: module}
 }
 
-// quiet are whatsmeow messages the adapter already tells the user about.
+// quiet are whatsmeow messages the adapter already tells the user about,
+// or that say nothing the user can act on ("No LID found" comes with
+// almost every message from a contact WhatsApp has not mapped yet; the
+// adapter works with the phone number then).
 var quiet = []string{
 	"Error reconnecting after autoreconnect sleep",
 	"Initial connection failed but reconnecting in background",
+	"No LID found for ",
 }
 
 func (s slogWA) log(level slog.Level, msg string, args []any) {
