@@ -534,4 +534,20 @@ func TestRetryLineShownOnce(t *testing.T) {
 			}
 		})
 	}
+	// While linking (no session yet) the retry line is the same.
+	out, logBuf := &porttest.Output{}, &porttest.Output{}
+	log := slog.New(slog.NewTextHandler(logBuf, nil))
+	a, err := New(context.Background(), openDB(t), Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Link(ctx, ""); close(done) }()
+	waitFor(t, "the retry line while linking", func() bool { return strings.Contains(out.String(), "No connection to WhatsApp") })
+	cancel()
+	<-done
+	if strings.Contains(logBuf.String(), "No connection to WhatsApp") {
+		t.Errorf("while linking the retry line is logged at Info too:\n%s", logBuf.String())
+	}
 }

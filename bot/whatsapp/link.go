@@ -55,7 +55,7 @@ func (a *Adapter) Link(ctx context.Context, pairPhone string) (Own, error) {
 			return Own{}, err
 		}
 		delay := retryDelay(attempt)
-		a.say("No connection to WhatsApp (%s); retrying in %s", shortErr(err), delay)
+		a.sayRetry(err, delay)
 		if !sleepCtx(ctx, delay) {
 			c.close(a.log)
 			return Own{}, ctx.Err()
