@@ -46,7 +46,6 @@ type harness struct {
 	// edited collects edits seen by take.
 	edited []string
 	now    time.Time
-	n      int
 }
 
 // newHarness is a bot on real SQLite, closed in Rome at 21:00 on a

@@ -60,10 +60,9 @@ func statsConfig(cfg *bot.Config) error {
 // Outside the period: 30 October 10:00, m0 asks about the hours and gets
 // a reply.
 type month struct {
-	t     *testing.T
-	db    *storage.DB
-	seq   int
-	until time.Time
+	t   *testing.T
+	db  *storage.DB
+	seq int
 }
 
 func (m *month) record(in bot.Inbound) {
