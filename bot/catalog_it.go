@@ -307,7 +307,7 @@ var catalogIT = map[string]string{
 	"the message would arrive too late":                                                                   "il messaggio arriverebbe troppo tardi",
 
 	// commands/stats.go
-	"Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer.": "Messaggi, risposte automatiche per regola, tempo di risposta, ore di punta e le 10 domande più frequenti senza risposta.",
+	"Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer; a chart of the messages by hour and by day comes with it.": "Messaggi, risposte automatiche per regola, tempo di risposta, ore di punta e le 10 domande più frequenti senza risposta; insieme arriva un grafico dei messaggi per ora e per giorno.",
 	"%q is not a number of days from 1 to %d.":                                                             "%q non è un numero di giorni da 1 a %d.",
 	"Give at most one number of days.":                                                                     "Indica al massimo un numero di giorni.",
 	"Statistics, last %d days (since %s):":                                                                 "Statistiche, ultimi %d giorni (dal %s):",
@@ -322,6 +322,18 @@ var catalogIT = map[string]string{
 	"Asked %d+ times with no quick reply or keyword answer; to add one, copy a line and write the answer:": "Chieste %d+ volte senza risposta rapida né parola chiave; per aggiungerla copia una riga e scrivi la risposta:",
 	"“%s” %d times, %d customers":                                                                          "“%s” %d volte, %d clienti",
 	"<answer>":                                                                                             "<risposta>",
+	"No customer messages in this period, so no chart.":                                                    "Nessun messaggio dei clienti in questo periodo, quindi nessun grafico.",
+
+	// commands/pictures.go
+	"Customer messages by hour":                           "Messaggi dei clienti per ora",
+	"hour of the day (%s)":                                "ora del giorno (%s)",
+	"Customer messages per day":                           "Messaggi dei clienti al giorno",
+	"Busiest hour: %02d:00-%02d:00, %d of %d messages":    "Ora di punta: %02d:00-%02d:00, %d messaggi su %d",
+	"Busiest day: %s, %d messages; %.1f a day on average": "Giorno più intenso: %s, %d messaggi; in media %.1f al giorno",
+	"Unexpected %q: !week image takes nothing more.":      "%q è di troppo: dopo !week image non serve altro.",
+	"The next 7 days (%s)":                                "I prossimi 7 giorni (%s)",
+	"Green: open; grey: closed; pink: holiday. Type !week for the automatic messages of each day.": "Verde: aperto; grigio: chiuso; rosa: chiusura. Scrivi !week per i messaggi automatici di ogni giorno.",
+	"Opening hours, next 7 days": "Orari di apertura, prossimi 7 giorni",
 
 	// commands/status.go
 	"One screen: every feature on or off, kill switch, time zone, open or closed now.": "Una schermata: ogni funzione attiva o no, interruttore, fuso orario, aperto o chiuso ora.",
@@ -353,7 +365,8 @@ var catalogIT = map[string]string{
 	"(empty)": "(vuoto)",
 
 	// commands/week.go
-	"The next 7 days: open windows, holidays, and which automatic messages are active when.": "I prossimi 7 giorni: orari di apertura, chiusure e quali messaggi automatici sono attivi e quando.",
+	"The next 7 days: open windows, holidays, and which automatic messages are active when; with image, the opening hours as a picture.": "I prossimi 7 giorni: orari di apertura, chiusure e quali messaggi automatici sono attivi e quando; con image, gli orari come immagine.",
+	"Unknown option %q: write !week, or !week image for a picture.":                                                                      "Opzione sconosciuta %q: scrivi !week, oppure !week image per avere un'immagine.",
 	"The next 7 days (%s):":                  "I prossimi 7 giorni (%s):",
 	"Keyword answers (%d) work at any hour.": "Le risposte a parole chiave (%d) funzionano a ogni ora.",
 	"holiday, closed":                        "chiusura, chiuso",

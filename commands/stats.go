@@ -29,7 +29,7 @@ func statsCommand() *Command {
 		Name:    "stats",
 		Aliases: []string{"statistiche"},
 		Usage:   "!stats [days 1-365, default 30]",
-		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer.",
+		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer; a chart of the messages by hour and by day comes with it.",
 		Example: "!stats 7",
 		Run:     runStats,
 	}
@@ -56,7 +56,10 @@ func runStats(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply(st.format(c, days))
+	if err := c.Reply(st.format(c, days)); err != nil || !st.hasTraffic() {
+		return err
+	}
+	return sendStatsPicture(ctx, c, st)
 }
 
 // stats are the figures of one period. Definitions:
@@ -75,7 +78,9 @@ func runStats(ctx context.Context, c *Call) error {
 //     start no wait; the owner writing first ends nothing. Waits still
 //     running at the end of the period are Unanswered. Median is the median
 //     of the answered waits (the mean of the two middle ones when even).
-//   - Hours: customer messages per hour of the day, in the business zone.
+//   - Hours: customer messages per hour of the day, in the business zone;
+//     Days: per calendar day there, Days[0] being FirstDay (midnight of
+//     Since's date), the last Until's date.
 //   - Questions: normalised questions asked at least frequentQuestion times
 //     in the period that no keyword answer and no quick reply answers (see
 //     answeredBy), each with a suggested shortcut: the maxQuestions most
@@ -93,6 +98,8 @@ type stats struct {
 	Unanswered  int
 	Median      time.Duration
 	Hours       [24]int
+	FirstDay    time.Time
+	Days        []int
 	Questions   []suggestion
 	// MoreQuestions counts the frequent questions left off the list.
 	MoreQuestions int
@@ -191,8 +198,14 @@ func summarise(a bot.Activity, cfg bot.Config, sched bot.Schedule, since, until 
 	}
 	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld,
 		Inbound: a.Inbound, Customers: a.Customers, Unanswered: a.Unanswered, MoreQuestions: a.MoreQuestions}
+	st.FirstDay = dayStart(since.In(loc))
+	st.Days = make([]int, daysBetween(st.FirstDay, until.In(loc))+1)
 	for _, q := range a.Quarters {
-		st.Hours[q.Start.In(loc).Hour()] += q.Count
+		at := q.Start.In(loc)
+		st.Hours[at.Hour()] += q.Count
+		if i := daysBetween(st.FirstDay, at); i >= 0 && i < len(st.Days) {
+			st.Days[i] += q.Count
+		}
 	}
 	open := newOpenSpans(sched, since, until)
 	waits := make([]time.Duration, len(a.Waits))
@@ -346,6 +359,9 @@ func (st stats) format(c *Call, days int) string {
 	}
 	if chart := hoursChart(st.Hours); chart != "" {
 		b.WriteString("\n" + c.Tf("Busiest hours (%s):", loc.String()) + chart)
+	}
+	if !st.hasTraffic() {
+		b.WriteString("\n" + c.T("No customer messages in this period, so no chart."))
 	}
 	if len(st.Questions) == 0 {
 		b.WriteString("\n" + c.Tf("No question was asked %d or more times without an answer.", frequentQuestion))

@@ -32,9 +32,9 @@ type Panel struct {
 }
 
 // Bars draws the panels one above the other, each PanelHeight pixels
-// tall. In each panel the largest bar (every one of that height) is drawn
-// in the accent colour with its count above it, so the busiest hour or day
-// stands out without reading the axis.
+// tall. In each panel the largest bar (up to three of equal height) is
+// drawn in the accent colour with its count above it, so the busiest hour
+// or day stands out without reading the axis.
 func Bars(panels ...Panel) ([]byte, error) {
 	if len(panels) == 0 {
 		return nil, errors.New("chart: no panel to draw")
@@ -82,6 +82,15 @@ func barPlot(pn Panel) (*plot.Plot, error) {
 	grid.Horizontal.Width = vg.Points(1)
 	p.Add(grid)
 
+	// The busiest bar stands out only while it is one of at most three;
+	// a month of equal weekdays has no busiest day to show.
+	tied := 0
+	for _, v := range pn.Values {
+		if v == top {
+			tied++
+		}
+	}
+	peaks3 := tied <= 3
 	// A gap between bars while they are wide enough to show one.
 	gap := 0.12
 	if n > 120 {
@@ -94,7 +103,7 @@ func barPlot(pn Panel) (*plot.Plot, error) {
 			continue
 		}
 		b := plotter.HistogramBin{Min: float64(i) + gap, Max: float64(i+1) - gap, Weight: float64(v)}
-		if v == top {
+		if v == top && peaks3 {
 			peak = append(peak, b)
 			peaks.XYs = append(peaks.XYs, plotter.XY{X: float64(i) + 0.5, Y: float64(v)})
 			peaks.Labels = append(peaks.Labels, strconv.Itoa(v))
@@ -116,9 +125,7 @@ func barPlot(pn Panel) (*plot.Plot, error) {
 	// Every bin drawn also set the axis to its own range; keep ours.
 	p.X.Min, p.X.Max = 0, float64(n)
 	p.Y.Min, p.Y.Max = 0, max(float64(top)*1.18, 1)
-	// One count above the peak is enough; many equal peaks (a quiet
-	// period of ones) would crowd the top.
-	if len(peaks.XYs) > 0 && len(peaks.XYs) <= 3 {
+	if len(peaks.XYs) > 0 {
 		l, err := plotter.NewLabels(peaks)
 		if err != nil {
 			return nil, err

@@ -116,6 +116,35 @@ func joined(rs []run, gap int) []run {
 	return out
 }
 
+// dark is ink, or the antialiased edge of a line of ink.
+func dark(c color.RGBA) bool { return c.R < 0x90 && c.G < 0x90 && c.B < 0x90 }
+
+// axisLine finds the X axis in rows y0..y1: the row with the longest
+// stretch of ink, and where that stretch begins and ends.
+func axisLine(t *testing.T, img image.Image, y0, y1 int) (from, to int) {
+	t.Helper()
+	best := 0
+	for y := y0; y < y1; y++ {
+		start := -1
+		for x := img.Bounds().Min.X; x <= img.Bounds().Max.X; x++ {
+			if x < img.Bounds().Max.X && dark(rgba(img.At(x, y))) {
+				if start < 0 {
+					start = x
+				}
+				continue
+			}
+			if start >= 0 && x-start > best {
+				best, from, to = x-start, start, x-1
+			}
+			start = -1
+		}
+	}
+	if best < Width/2 {
+		t.Fatalf("no X axis in rows %d-%d (longest ink %d px)", y0, y1, best)
+	}
+	return from, to
+}
+
 // has reports whether column x of rows y0..y1 holds colour f.
 func has(img image.Image, x, y0, y1 int, f color.RGBA) bool {
 	for y := y0; y < y1; y++ {
@@ -178,14 +207,18 @@ func TestBarsDrawTheData(t *testing.T) {
 	if r := float64(top[2].height) / float64(top[0].height); !near(r, 21.0/42, 0.03) {
 		t.Errorf("17:00 bar is %.2f of the 10:00 one, want %.2f", r, 21.0/42)
 	}
-	// Places: one hour from 10 to 11, seven from 10 to 17.
-	hourPx := top[1].center() - top[0].center()
-	if !near(top[2].center()-top[0].center(), 7*hourPx, 2) {
-		t.Errorf("bar centres %v, %v, %v: 17:00 is not 7 hours right of 10:00", top[0].center(), top[1].center(), top[2].center())
+	// Places, against the X axis (0 to 24 hours): each bar's centre half
+	// an hour after its hour.
+	x0, x24 := axisLine(t, img, 0, PanelHeight)
+	hourPx := float64(x24-x0) / 24
+	for i, h := range []float64{10, 11, 17} {
+		if want := float64(x0) + (h+0.5)*hourPx; !near(top[i].center(), want, 2) {
+			t.Errorf("the %v:00 bar is centred at %.1f px, want %.1f", h, top[i].center(), want)
+		}
 	}
 	// An empty hour (14:00) has no bar: the column half-way between 10
 	// and 17 holds no bar colour.
-	x14 := int(top[0].center() + 4*hourPx)
+	x14 := int(float64(x0) + 14.5*hourPx)
 	if has(img, x14, 0, PanelHeight, barColor) || has(img, x14, 0, PanelHeight, peakColor) {
 		t.Errorf("a bar at 14:00 (column %d), where there were no messages", x14)
 	}
@@ -255,45 +288,54 @@ func TestWeekDrawsTheWindows(t *testing.T) {
 	if len(bands) != 7 {
 		t.Fatalf("%d day rows, want 7: %+v", len(bands), bands)
 	}
-	// Wednesday: two green windows; the hour scale from their edges.
 	mid := func(i int) (int, int) { return bands[i].from + 2, bands[i].to - 2 }
-	y0, y1 := mid(0)
 	green := func(i int) []run { a, z := mid(i); return joined(runs(img, a, z, openColor), 8) }
+
+	// The hour scale: Sunday's 0-2 starts at hour 0, Saturday's 22-24
+	// ends at hour 24.
+	sat, sun := green(3), green(4)
+	if len(sat) != 1 || len(sun) != 1 {
+		t.Fatalf("Saturday %+v, Sunday %+v: want one window each", sat, sun)
+	}
+	x0 := float64(sun[0].from)
+	hourPx := float64(sat[0].to-sun[0].from) / 24
+	at := func(h float64) float64 { return x0 + h*hourPx }
+	if !near(float64(sat[0].from), at(22), 3) || !near(float64(sun[0].to), at(2), 3) {
+		t.Errorf("Saturday %+v, Sunday %+v: want 22-24 and 0-2 at %.1f px an hour", sat, sun, hourPx)
+	}
+	// Wednesday: 09:00-13:00 and 14:00-18:00, where the hours say (the
+	// now mark splits the first; joined puts it back together).
 	g := green(0)
 	if len(g) != 2 {
 		t.Fatalf("Wednesday: %d green windows, want 2: %+v", len(g), g)
 	}
-	// 09:00-13:00 and 14:00-18:00: the second starts five hours after the
-	// first and both are four hours long (the white hour lines split a
-	// window, so compare the outer edges).
-	hourPx := float64(g[1].from-g[0].from) / 5
-	if !near(float64(g[0].to-g[0].from), 4*hourPx, 3) {
-		t.Errorf("09:00-13:00 is %d px wide, want about %.0f", g[0].to-g[0].from, 4*hourPx)
+	t.Logf("Wednesday windows %+v, %.1f px an hour", g, hourPx)
+	for i, want := range [][2]float64{{9, 13}, {14, 18}} {
+		if !near(float64(g[i].from), at(want[0]), 3) || !near(float64(g[i].to), at(want[1]), 3) {
+			t.Errorf("Wednesday window %d spans %d-%d px, want %.0f-%.0f (%v-%v h)", i, g[i].from, g[i].to, at(want[0]), at(want[1]), want[0], want[1])
+		}
 	}
+	// The holiday and the closed Tuesday have no window; the holiday's
+	// row is pink.
 	if n := green(2); len(n) != 0 {
 		t.Errorf("the holiday has green windows: %+v", n)
 	}
-	if a, z := mid(2); !has(img, int(float64(g[0].from)+2*hourPx), a, z, holidayColor) {
+	if a, z := mid(2); !has(img, int(at(1)), a, z, holidayColor) {
 		t.Error("the holiday row is not pink")
 	}
 	if n := green(6); len(n) != 0 {
 		t.Errorf("the closed Tuesday has green windows: %+v", n)
 	}
-	// Saturday 22-24 ends where Sunday 0-2 would begin a day later: it
-	// touches the right end, Sunday's the left.
-	sat, sun := green(3), green(4)
-	if len(sat) == 0 || len(sun) == 0 {
-		t.Fatalf("Saturday %+v, Sunday %+v: want a window each", sat, sun)
-	}
-	if len(sat) != 1 || len(sun) != 1 || !near(float64(sat[0].to-sat[0].from), 2*hourPx, 3) || !near(float64(sun[0].to-sun[0].from), 2*hourPx, 3) {
-		t.Errorf("Saturday %+v and Sunday %+v should be two hours long (%.0f px)", sat, sun, 2*hourPx)
-	}
-	if !near(float64(sun[0].from)+24*hourPx, float64(sat[0].to), 3) {
-		t.Errorf("Saturday ends at %d, want 24 hours right of Sunday's start %d", sat[0].to, sun[0].from)
-	}
-	// The present hour is marked on the first day only.
-	if now := runs(img, y0, y1, nowColor); len(now) != 1 || !near(now[0].center(), float64(g[0].from)+1.5*hourPx, 3) {
-		t.Errorf("now mark %+v, want one at 10:30", now)
+	// The present hour is marked on the first day only, at 10:30.
+	for i := range bands {
+		a, z := mid(i)
+		now := runs(img, a, z, nowColor)
+		switch {
+		case i == 0 && (len(now) != 1 || !near(now[0].center(), at(10.5), 3)):
+			t.Errorf("now mark %+v, want one at %.0f (10:30)", now, at(10.5))
+		case i > 0 && len(now) > 0:
+			t.Errorf("day %d has a now mark: %+v", i, now)
+		}
 	}
 }
 

@@ -49,7 +49,8 @@ const (
 )
 
 // DrawWeek draws w as a PNG Width pixels wide: green bars for the open
-// windows on grey (closed), a pink row for a holiday.
+// windows on grey (closed), a pink row for a holiday, the present hour
+// marked in red on the first day.
 func DrawWeek(w Week) ([]byte, error) {
 	if len(w.Days) == 0 {
 		return nil, errors.New("chart: a week without days")
@@ -83,28 +84,38 @@ func DrawWeek(w Week) ([]byte, error) {
 	p.Y.Tick.Label.Font = face(labelSize, true)
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 	p.Y.Width = 0
-	p.Add(&rows{week: w})
-
-	// Hour lines over the bars, every three hours, so a window's ends can
-	// be read against the axis.
+	// Hour lines every three hours across the closed (grey) parts, under
+	// the windows; the present hour over the windows; the labels last, so
+	// that nothing crosses a word.
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color = nil
 	grid.Vertical.Color = color.White
 	grid.Vertical.Width = vg.Points(2)
-	p.Add(grid, &rows{week: w, labels: true})
+	p.Add(&rows{week: w, layer: backLayer}, grid, &rows{week: w, layer: openLayer})
 	if w.Now >= 0 && w.Now <= 24 {
 		p.Add(&nowMark{hour: w.Now, row: float64(n - 1)})
 	}
+	p.Add(&rows{week: w, layer: labelLayer})
 	return render([]*plot.Plot{p}, []int{weekChrome + rowHeight*n})
 }
 
-// rows is the plotter of the days: for each, a grey bar (closed) or a
-// pink one (holiday) across the whole day and the open windows over it in
-// green; with labels, it writes the windows' labels and the notes instead
-// (drawn after the hour lines, so that no line crosses a word).
+// layer is what a rows plotter draws of each day.
+type layer int
+
+const (
+	// backLayer is a grey bar (closed) or a pink one (holiday) across
+	// the whole day.
+	backLayer layer = iota
+	// openLayer is the open windows, in green.
+	openLayer
+	// labelLayer is the windows' labels and the day's note.
+	labelLayer
+)
+
+// rows is the plotter of one layer of the days.
 type rows struct {
-	week   Week
-	labels bool
+	week  Week
+	layer layer
 }
 
 // box is the bar of row y from hour from to hour to.
@@ -119,24 +130,28 @@ func (r *rows) Plot(c draw.Canvas, p *plot.Plot) {
 	n := len(r.week.Days)
 	for i, d := range r.week.Days {
 		y := float64(n - 1 - i)
-		if r.labels {
+		switch r.layer {
+		case backLayer:
+			back := closedColor
+			if d.Holiday {
+				back = holidayColor
+			}
+			c.FillPolygon(back, box(trX, trY, 0, 24, y))
+		case openLayer:
+			for _, s := range d.Open {
+				c.FillPolygon(openColor, box(trX, trY, s.From, s.To, y))
+			}
+		case labelLayer:
 			r.label(c, trX, trY(y), d)
-			continue
-		}
-		back := closedColor
-		if d.Holiday {
-			back = holidayColor
-		}
-		c.FillPolygon(back, box(trX, trY, 0, 24, y))
-		for _, s := range d.Open {
-			c.FillPolygon(openColor, box(trX, trY, s.From, s.To, y))
+			if d.Note != "" && len(d.Open) == 0 {
+				note(c, trX(12), trY(y-barFraction/2), trY(y+barFraction/2), d)
+			}
 		}
 	}
 }
 
 // label writes a day's window labels, white inside a window wide enough,
-// else dark beside it (left of it, or right when it starts the day), and
-// its note across a day without windows.
+// else dark beside it (left of it, or right when it starts the day).
 func (r *rows) label(c draw.Canvas, trX func(float64) vg.Length, y vg.Length, d Day) {
 	inside := textStyle(noteSize, true)
 	inside.Color = color.White
@@ -161,14 +176,24 @@ func (r *rows) label(c draw.Canvas, trX func(float64) vg.Length, y vg.Length, d 
 			c.FillText(beside, vg.Point{X: x1 + pad, Y: y}, s.Label)
 		}
 	}
-	if d.Note != "" && len(d.Open) == 0 {
-		note := textStyle(noteSize, false)
-		note.YAlign = draw.YCenter
-		c.FillText(note, vg.Point{X: trX(12), Y: y}, d.Note)
-	}
 }
 
-// nowMark is a red line across the first day's bar at the present hour.
+// note writes a day's note centred at x between the bar's bottom and top,
+// on a patch of the bar's colour that hides the hour lines behind it.
+func note(c draw.Canvas, x, bottom, top vg.Length, d Day) {
+	sty := textStyle(noteSize, false)
+	sty.YAlign = draw.YCenter
+	back := closedColor
+	if d.Holiday {
+		back = holidayColor
+	}
+	half := sty.Width(d.Note)/2 + 8
+	c.FillPolygon(back, []vg.Point{{X: x - half, Y: bottom}, {X: x + half, Y: bottom}, {X: x + half, Y: top}, {X: x - half, Y: top}})
+	c.FillText(sty, vg.Point{X: x, Y: (bottom + top) / 2}, d.Note)
+}
+
+// nowMark marks the present hour on the first day: a red line across its
+// bar under a small red triangle pointing down at it.
 type nowMark struct {
 	hour, row float64
 }
@@ -176,6 +201,8 @@ type nowMark struct {
 func (m *nowMark) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	x := trX(m.hour)
-	sty := draw.LineStyle{Color: nowColor, Width: vg.Points(4)}
-	c.StrokeLine2(sty, x, trY(m.row-0.48), x, trY(m.row+0.48))
+	bottom, top := trY(m.row-barFraction/2), trY(m.row+barFraction/2)
+	c.StrokeLine2(draw.LineStyle{Color: nowColor, Width: vg.Points(3)}, x, bottom, x, top)
+	const side = vg.Length(9)
+	c.FillPolygon(nowColor, []vg.Point{{X: x - side, Y: top + 1.6*side}, {X: x + side, Y: top + 1.6*side}, {X: x, Y: top}})
 }
