@@ -148,9 +148,11 @@ func TestWeekImageWithoutHours(t *testing.T) {
 			t.Errorf("%s: %+v, want open 0-24", d.Label, d.Open)
 		}
 	}
-	if sent := ob.runSent("!week image"); len(sent) != 1 || sent[0].Kind != porttest.Image {
+	sent := ob.runSent("!week image")
+	if len(sent) != 1 || sent[0].Kind != porttest.Image {
 		t.Fatalf("sent %+v, want one picture", sent)
 	}
+	checkPicture(t, sent[0].PNG, chart.Width, 190+7*76)
 }
 
 // TestStatsPicture: the Italian chart and caption, and the days the
