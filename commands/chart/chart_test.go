@@ -356,3 +356,60 @@ func TestRefusesWhatItCannotDraw(t *testing.T) {
 		t.Error("a window past midnight drew something")
 	}
 }
+
+// BenchmarkBars draws the !stats picture of a month; its floor,
+// BenchmarkBarsFloorEncode, only encodes an already drawn picture of the
+// same size as PNG (the least any picture answer costs).
+func BenchmarkBars(b *testing.B) {
+	hours := make([]int, 24)
+	for h := 8; h < 20; h++ {
+		hours[h] = (h * 7) % 23
+	}
+	days := make([]int, 31)
+	for i := range days {
+		days[i] = (i * 5) % 11
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Bars(Panel{Title: "by hour", Values: hours, Ticks: hourTicks()}, Panel{Title: "per day", Values: days}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBarsFloorEncode(b *testing.B) {
+	data, err := Bars(Panel{Title: "by hour", Values: []int{1, 2, 3}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rgba := image.NewRGBA(img.Bounds())
+	for y := 0; y < img.Bounds().Dy(); y++ {
+		for x := 0; x < img.Bounds().Dx(); x++ {
+			rgba.Set(x, y, img.At(x, y))
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, rgba); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWeek(b *testing.B) {
+	w := Week{Title: "week", Now: 10, Days: make([]Day, 7)}
+	for i := range w.Days {
+		w.Days[i] = Day{Label: "Mon 30 Nov", Open: []Span{{9, 13, "9–13"}, {14, 18, "14–18"}}}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DrawWeek(w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
