@@ -325,13 +325,15 @@ var catalogIT = map[string]string{
 	"No customer messages in this period, so no chart.":                                                    "Nessun messaggio dei clienti in questo periodo, quindi nessun grafico.",
 
 	// commands/pictures.go
-	"Customer messages by hour":                           "Messaggi dei clienti per ora",
-	"hour of the day (%s)":                                "ora del giorno (%s)",
-	"Customer messages per day":                           "Messaggi dei clienti al giorno",
-	"Busiest hour: %02d:00-%02d:00, %d of %d messages":    "Ora di punta: %02d:00-%02d:00, %d messaggi su %d",
-	"Busiest day: %s, %d messages; %.1f a day on average": "Giorno più intenso: %s, %d messaggi; in media %.1f al giorno",
-	"Unexpected %q: !week image takes nothing more.":      "%q è di troppo: dopo !week image non serve altro.",
-	"The next 7 days (%s)":                                "I prossimi 7 giorni (%s)",
+	"Customer messages by hour":                                                "Messaggi dei clienti per ora",
+	"hour of the day (%s)":                                                     "ora del giorno (%s)",
+	"Customer messages per day":                                                "Messaggi dei clienti al giorno",
+	"Busiest hour: %s, %d of %d messages":                                      "Ora di punta: %s, %d messaggi su %d",
+	"Busiest hours (%d), the first %s: %d messages each, of %d":                "Ore di punta (%d), la prima %s: %d messaggi ciascuna, su %d",
+	"Busiest day: %s, %d messages; %.1f a day on average":                      "Giorno più intenso: %s, %d messaggi; in media %.1f al giorno",
+	"Busiest days (%d), the first %s: %d messages each; %.1f a day on average": "Giorni più intensi (%d), il primo %s: %d messaggi ciascuno; in media %.1f al giorno",
+	"Unexpected %q: !week image takes nothing more.":                           "%q è di troppo: dopo !week image non serve altro.",
+	"The next 7 days (%s)":                                                     "I prossimi 7 giorni (%s)",
 	"Green: open; grey: closed; pink: holiday. Type !week for the automatic messages of each day.": "Verde: aperto; grigio: chiuso; rosa: chiusura. Scrivi !week per i messaggi automatici di ogni giorno.",
 	"Opening hours, next 7 days": "Orari di apertura, prossimi 7 giorni",
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"frontdesk/bot"
@@ -81,27 +82,45 @@ func (st stats) chartDays() (first time.Time, days []int) {
 }
 
 // caption is the picture's two-line summary: the busiest hour, then the
-// busiest day and the average per day.
+// busiest day and the average per day. When several tie, they are
+// counted and the first is named.
 func (st stats) caption(c *Call, first time.Time, days []int) string {
-	peak := 0
-	for h, n := range st.Hours {
-		if n > st.Hours[peak] {
-			peak = h
-		}
-	}
-	busiest := 0
-	for i, n := range days {
-		if n > days[busiest] {
-			busiest = i
-		}
-	}
-	day := time.Date(first.Year(), first.Month(), first.Day()+busiest, 12, 0, 0, 0, st.Loc)
+	peak, tiedHours := busiest(st.Hours[:])
+	top, tiedDays := busiest(days)
+	day := c.day(time.Date(first.Year(), first.Month(), first.Day()+top, 12, 0, 0, 0, st.Loc), st.Loc)
 	total := 0
 	for _, n := range days {
 		total += n
 	}
-	return c.Tf("Busiest hour: %02d:00-%02d:00, %d of %d messages", peak, peak+1, st.Hours[peak], st.Inbound) + "\n" +
-		c.Tf("Busiest day: %s, %d messages; %.1f a day on average", c.day(day, st.Loc), days[busiest], float64(total)/float64(len(days)))
+	avg := float64(total) / float64(len(days))
+	hours := fmt.Sprintf("%02d:00-%02d:00", peak, peak+1)
+	var b strings.Builder
+	if tiedHours == 0 {
+		b.WriteString(c.Tf("Busiest hour: %s, %d of %d messages", hours, st.Hours[peak], st.Inbound))
+	} else {
+		b.WriteString(c.Tf("Busiest hours (%d), the first %s: %d messages each, of %d", tiedHours+1, hours, st.Hours[peak], st.Inbound))
+	}
+	b.WriteString("\n")
+	if tiedDays == 0 {
+		b.WriteString(c.Tf("Busiest day: %s, %d messages; %.1f a day on average", day, days[top], avg))
+	} else {
+		b.WriteString(c.Tf("Busiest days (%d), the first %s: %d messages each; %.1f a day on average", tiedDays+1, day, days[top], avg))
+	}
+	return b.String()
+}
+
+// busiest is the index of the first largest count, and how many others
+// are as large.
+func busiest(counts []int) (first, others int) {
+	for i, n := range counts {
+		switch {
+		case n > counts[first]:
+			first, others = i, 0
+		case n == counts[first] && i != first:
+			others++
+		}
+	}
+	return first, others
 }
 
 // dayTicks names at most seven of n days from first ("2 Nov"), a week

@@ -172,8 +172,8 @@ func TestStatsPicture(t *testing.T) {
 	}
 	checkPicture(t, sent[1].PNG, chart.Width, 2*chart.PanelHeight)
 	// 24-30 November: 17 messages over 8 calendar days (23 November from
-	// 20:00, nothing).
-	if want := "Ora di punta: 10:00-11:00, 10 messaggi su 17\nGiorno più intenso: mar 24 nov, 3 messaggi; in media 2.1 al giorno"; sent[1].Text != want {
+	// 20:00, nothing); the five weekdays tie with 3.
+	if want := "Ora di punta: 10:00-11:00, 10 messaggi su 17\nGiorni più intensi (5), il primo mar 24 nov: 3 messaggi ciascuno; in media 2.1 al giorno"; sent[1].Text != want {
 		t.Errorf("caption %q, want %q", sent[1].Text, want)
 	}
 
@@ -188,6 +188,23 @@ func TestStatsPicture(t *testing.T) {
 	}
 	if ticks := newCallLang("en").dayTicks(first, len(days)); len(ticks) != 7 || ticks[0].Label != "1 Sep" || ticks[1].Label != "15 Sep" {
 		t.Errorf("ticks of 91 days: %+v, want every 14 days from 1 Sep", ticks)
+	}
+}
+
+// TestStatsCaption: one busiest hour or day is named; ties are counted.
+func TestStatsCaption(t *testing.T) {
+	first := time.Date(2026, 11, 23, 0, 0, 0, 0, statsZone)
+	st := stats{Loc: statsZone, Inbound: 12}
+	st.Hours[9], st.Hours[15] = 7, 5
+	got := st.caption(newCallLang("en"), first, []int{1, 2, 6, 3})
+	if want := "Busiest hour: 09:00-10:00, 7 of 12 messages\nBusiest day: Wed 25 Nov, 6 messages; 3.0 a day on average"; got != want {
+		t.Errorf("caption %q, want %q", got, want)
+	}
+	st.Hours[15] = 7
+	st.Hours[20] = 7
+	got = st.caption(newCallLang("it"), first, []int{4, 4, 2, 2})
+	if want := "Ore di punta (3), la prima 09:00-10:00: 7 messaggi ciascuna, su 12\nGiorni più intensi (2), il primo lun 23 nov: 4 messaggi ciascuno; in media 3.0 al giorno"; got != want {
+		t.Errorf("caption %q, want %q", got, want)
 	}
 }
 
