@@ -155,6 +155,28 @@ func TestWeekImageWithoutHours(t *testing.T) {
 	checkPicture(t, sent[0].PNG, chart.Width, 190+7*76)
 }
 
+// TestWeekImageAcrossDST: on the night clocks go forward (Sunday 29
+// March 2026 in Rome, 02:00 becomes 03:00) the windows are drawn by the
+// clock on the wall, and the week still has seven dates.
+func TestWeekImageAcrossDST(t *testing.T) {
+	sat := time.Date(2026, 3, 28, 12, 0, 0, 0, rome)
+	ob := newTestBot(t, withStart(sat))
+	ob.must("!tz Europe/Rome", "!hours sat-sun 01:00-04:00 20:00-24:00")
+	w := weekPicture(newCallLang("en"), ob.b.Config(), ob.b.Schedule(), sat)
+	want := []chart.Span{{From: 1, To: 4, Label: "1–4"}, {From: 20, To: 24, Label: "20–24"}}
+	for _, i := range []int{0, 1} {
+		if d := w.Days[i]; !sameDay(d, chart.Day{Label: d.Label, Open: want}) {
+			t.Errorf("%s: %+v, want %+v", d.Label, d.Open, want)
+		}
+	}
+	if w.Days[1].Label != "Sun 29 Mar" || w.Days[6].Label != "Fri 3 Apr" {
+		t.Errorf("days %q ... %q, want Sun 29 Mar second and Fri 3 Apr last", w.Days[1].Label, w.Days[6].Label)
+	}
+	if sent := ob.runSent("!week image"); len(sent) != 1 || sent[0].Kind != porttest.Image {
+		t.Fatalf("sent %+v, want one picture", sent)
+	}
+}
+
 // TestStatsPicture: the Italian chart and caption, and the days the
 // chart leaves out.
 func TestStatsPicture(t *testing.T) {
