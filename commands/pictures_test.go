@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"image/color"
 	"image/png"
 	"os"
@@ -20,6 +21,9 @@ import (
 // commands sent, for a person to look at:
 // go test ./commands -run 'TestStatsOnAGeneratedMonth|TestWeekImage' -args -pictures /tmp
 var pictures = flag.String("pictures", "", "write the PNGs the commands send to this folder")
+
+// kept numbers the pictures written to the pictures folder.
+var kept int
 
 // checkPicture decodes a PNG the bot sent and checks that it is one worth
 // sending: the expected size, small enough for WhatsApp, and not blank.
@@ -51,7 +55,8 @@ func checkPicture(t *testing.T, data []byte, w, h int) {
 		t.Errorf("picture looks blank: %d colours, %d of %d pixels white", len(colours), white, b.Dx()*b.Dy())
 	}
 	if *pictures != "" {
-		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".png"
+		kept++
+		name := fmt.Sprintf("%s-%d.png", strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()), kept)
 		if err := os.WriteFile(filepath.Join(*pictures, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -103,6 +108,7 @@ func TestWeekImage(t *testing.T) {
 	if len(sent) != 1 || sent[0].Kind != porttest.Image {
 		t.Fatalf("!settimana immagine sent %+v, want one picture", sent)
 	}
+	checkPicture(t, sent[0].PNG, chart.Width, 190+7*76)
 	contains(t, "Italian caption", sent[0].Text, "I prossimi 7 giorni (Europe/Rome)", "Interruttore: ACCESO", "Verde: aperto")
 	w = weekPicture(newCallLang("it"), ob.b.Config(), ob.b.Schedule(), wed10)
 	if w.Title != "Orari di apertura, prossimi 7 giorni" || w.Days[0].Label != "mer 25 nov" || w.Days[2].Note != "chiusura, chiuso" {
