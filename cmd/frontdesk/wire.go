@@ -15,7 +15,9 @@ import (
 // transport, the clock and who we are. The engine, the commands and the
 // storage are the same in both.
 type botSetup struct {
-	DB          *storage.DB
+	DB *storage.DB
+	// Store, when set, is used instead of DB (one business of several).
+	Store       bot.Store
 	Messenger   bot.Messenger
 	Directory   bot.Directory
 	Clock       bot.Clock
@@ -28,8 +30,12 @@ type botSetup struct {
 
 // newBot wires the one bot that run and replay share.
 func newBot(ctx context.Context, s botSetup) (*bot.Bot, error) {
+	var st bot.Store = s.DB
+	if s.Store != nil {
+		st = s.Store
+	}
 	b, err := bot.New(ctx, bot.Options{
-		Store:       s.DB,
+		Store:       st,
 		Messenger:   s.Messenger,
 		Directory:   s.Directory,
 		Clock:       s.Clock,
