@@ -80,7 +80,7 @@ func (l *Leases) Holder(ctx context.Context, number string) (string, error) {
 	var app, addr sql.NullString
 	err := l.db.QueryRowContext(ctx, `SELECT l.pid, a.application_name, host(a.client_addr)
 		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-		WHERE l.locktype = 'advisory' AND l.granted
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 		  AND l.classid::bigint = (($1::bigint >> 32) & 4294967295) AND l.objid::bigint = ($1::bigint & 4294967295)
 		LIMIT 1`, leaseKey(number)).Scan(&pid, &app, &addr)
 	if errors.Is(err, sql.ErrNoRows) {
