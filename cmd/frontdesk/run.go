@@ -95,8 +95,14 @@ func runBot(ctx context.Context, rc runConfig) error {
 			}
 		}
 		own := wa.Own()
+		store, err := db.Business(ctx, own.Self().Digits())
+		if err != nil {
+			wa.Stop()
+			wa.Disconnect()
+			return databaseError("run", err)
+		}
 		b, err := newBot(ctx, botSetup{
-			DB: db, Messenger: wa, Directory: wa, Clock: bot.SystemClock,
+			DB: store, Messenger: wa, Directory: wa, Clock: bot.SystemClock,
 			Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
 			Log: log, LogMessages: rc.LogMessages,
 		})

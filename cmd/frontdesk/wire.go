@@ -15,7 +15,7 @@ import (
 // transport, the clock and who we are. The engine, the commands and the
 // storage are the same in both.
 type botSetup struct {
-	DB          *storage.DB
+	DB          *storage.Store
 	Messenger   bot.Messenger
 	Directory   bot.Directory
 	Clock       bot.Clock
