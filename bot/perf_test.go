@@ -95,7 +95,7 @@ func messageBench(tb testing.TB, population int) func(*testing.B) {
 // one transaction (the per-message path is not what is measured here).
 func populate(tb testing.TB, h *harness, n int, chat func(int) bot.UserID) {
 	ctx := context.Background()
-	tx, err := h.db.SQL().BeginTx(ctx, nil)
+	tx, err := h.db.DB().SQL().BeginTx(ctx, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

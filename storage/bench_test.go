@@ -12,7 +12,7 @@ import (
 // everything a busy message carries: customer update, two keyword sends,
 // a queued reply, a shortcut use and a question.
 func BenchmarkRecordInbound(b *testing.B) {
-	db, err := Open(b.Context(), b.TempDir()+"/bench.db")
+	db, err := OpenStore(b.Context(), b.TempDir()+"/bench.db", testNumber)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func BenchmarkRecordInbound(b *testing.B) {
 // BenchmarkCustomer measures the per-message read of one customer with
 // three keyword sends, among 10,000 customers.
 func BenchmarkCustomer(b *testing.B) {
-	db, err := Open(b.Context(), b.TempDir()+"/bench.db")
+	db, err := OpenStore(b.Context(), b.TempDir()+"/bench.db", testNumber)
 	if err != nil {
 		b.Fatal(err)
 	}

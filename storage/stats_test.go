@@ -14,9 +14,9 @@ import (
 	"frontdesk/bot/porttest"
 )
 
-func openStatsDB(t *testing.T) *DB {
+func openStatsDB(t *testing.T) *Store {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "stats.db"))
+	db, err := OpenStore(context.Background(), filepath.Join(t.TempDir(), "stats.db"), testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -165,9 +165,9 @@ func TestActivityRefusesBadRanges(t *testing.T) {
 	}
 }
 
-// TestMigrationRollsUpExistingRows: the statements of migration
-// 0004_stats that fill the rollups from the rows already there (a
-// database from before) give what the per-message path keeps.
+// TestMigrationRollsUpExistingRows: rebuilding the rollups from the rows
+// already there (as for a database written in bulk) gives what the
+// per-message path keeps.
 func TestMigrationRollsUpExistingRows(t *testing.T) {
 	ctx := context.Background()
 	db := openStatsDB(t)
@@ -181,11 +181,11 @@ func TestMigrationRollsUpExistingRows(t *testing.T) {
 	if kept.Inbound == 0 || kept.RepliesSent == 0 || len(kept.Questions) == 0 {
 		t.Fatalf("no traffic: %+v", kept)
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rebuildRollups(ctx, tx); err != nil {
+	if err := db.rebuildRollups(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -19,11 +19,15 @@ import (
 	"frontdesk/bot/porttest"
 )
 
-// openTemp opens a fresh database in the test's temporary directory.
-func openTemp(t *testing.T) (*DB, string) {
+// testNumber is the business the tests open.
+const testNumber = "15550100"
+
+// openTemp opens a fresh database in the test's temporary directory, and
+// its business testNumber; closing the Store closes the database.
+func openTemp(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "frontdesk.db")
-	db, err := Open(t.Context(), path)
+	db, err := OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -58,7 +62,7 @@ func TestFileMode(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			db, err := Open(t.Context(), path)
+			db, err := OpenStore(t.Context(), path, testNumber)
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
@@ -84,7 +88,7 @@ func TestFileMode(t *testing.T) {
 // backup with a looser mode are narrowed to 0600 when the database opens.
 func TestRestoredCompanionFilesTightened(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "frontdesk.db")
-	db, err := Open(t.Context(), path)
+	db, err := OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +114,7 @@ func TestRestoredCompanionFilesTightened(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err = Open(t.Context(), path)
+	db, err = OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -150,7 +154,7 @@ func TestOpenRefusesBadPaths(t *testing.T) {
 func TestOpenOddPath(t *testing.T) {
 	// Characters that mean something in a file: URI must stay part of the name.
 	path := filepath.Join(t.TempDir(), "my shop #1 ?100%.db")
-	db, err := Open(t.Context(), path)
+	db, err := OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -173,11 +177,11 @@ func TestForeignKeysOn(t *testing.T) {
 	db, _ := openTemp(t)
 	defer db.Close()
 	var on bool
-	if err := db.SQL().QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&on); err != nil || !on {
+	if err := db.db.SQL().QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&on); err != nil || !on {
 		t.Errorf("foreign_keys = %v (%v), want on", on, err)
 	}
 	var mode string
-	if err := db.SQL().QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	if err := db.db.SQL().QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
 	}
 }
@@ -204,7 +208,7 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 
 	for i := range 2 { // migrations are idempotent: reopening twice is fine
-		db, err := Open(ctx, path)
+		db, err := OpenStore(ctx, path, testNumber)
 		if err != nil {
 			t.Fatalf("reopen %d: %v", i, err)
 		}
@@ -223,7 +227,7 @@ func TestReopenKeepsData(t *testing.T) {
 		if err != nil || len(out) != 1 || out[0].Chat != in.Chat || out[0].Customer != in.Customer || !out[0].Created.Equal(at) {
 			t.Errorf("reopen %d: outbox = %+v, %v", i, out, err)
 		}
-		if v := schemaVersion(t, db.SQL()); v != SchemaVersion() {
+		if v := schemaVersion(t, db.db.SQL()); v != SchemaVersion() {
 			t.Errorf("reopen %d: schema version %d, want %d", i, v, SchemaVersion())
 		}
 		db.Close()
@@ -242,11 +246,11 @@ func schemaVersion(t *testing.T, db *sql.DB) int {
 func TestNewerSchemaRefused(t *testing.T) {
 	ctx := t.Context()
 	db, path := openTemp(t)
-	if _, err := db.SQL().ExecContext(ctx, "UPDATE fd_schema SET version = version + 1"); err != nil {
+	if _, err := db.db.SQL().ExecContext(ctx, "UPDATE fd_schema SET version = version + 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err := Open(ctx, path)
+	db, err := OpenStore(ctx, path, testNumber)
 	if err == nil {
 		db.Close()
 		t.Fatal("Open of a database from a newer frontdesk: no error")
@@ -283,7 +287,7 @@ func TestWhatsmeowSameFile(t *testing.T) {
 			t.Fatalf("whatsmeow GetAllDevices: %v", err)
 		}
 	}
-	useOurs := func(t *testing.T, db *DB) {
+	useOurs := func(t *testing.T, db *Store) {
 		t.Helper()
 		in := bot.Inbound{Chat: "15551234567", ID: "M1", Customer: "15551234567", Received: time.Now(), TouchCustomer: true}
 		if err := db.RecordInbound(t.Context(), in); err != nil && !errors.Is(err, bot.ErrDuplicate) {
@@ -293,31 +297,31 @@ func TestWhatsmeowSameFile(t *testing.T) {
 	t.Run("ours first", func(t *testing.T) {
 		db, path := openTemp(t)
 		useOurs(t, db)
-		upgradeWhatsmeow(t, db.SQL())
+		upgradeWhatsmeow(t, db.db.SQL())
 		db.Close()
-		db, err := Open(t.Context(), path)
+		db, err := OpenStore(t.Context(), path, testNumber)
 		if err != nil {
 			t.Fatalf("reopen: %v", err)
 		}
 		defer db.Close()
-		upgradeWhatsmeow(t, db.SQL())
+		upgradeWhatsmeow(t, db.db.SQL())
 		useOurs(t, db)
 	})
 	t.Run("whatsmeow first", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "frontdesk.db")
-		raw, err := sql.Open("sqlite3", dsn(path))
+		raw, err := sql.Open("sqlite3", sqliteDSN(path))
 		if err != nil {
 			t.Fatal(err)
 		}
 		upgradeWhatsmeow(t, raw)
 		raw.Close()
-		db, err := Open(t.Context(), path)
+		db, err := OpenStore(t.Context(), path, testNumber)
 		if err != nil {
 			t.Fatalf("Open over whatsmeow's tables: %v", err)
 		}
 		defer db.Close()
 		useOurs(t, db)
-		upgradeWhatsmeow(t, db.SQL())
+		upgradeWhatsmeow(t, db.db.SQL())
 	})
 }
 
@@ -414,13 +418,13 @@ func TestBadInputChangesNothing(t *testing.T) {
 }
 
 // countRows counts the rows of every table that starts empty.
-func countRows(t *testing.T, db *DB) int {
+func countRows(t *testing.T, db *Store) int {
 	t.Helper()
 	total := 0
 	for _, table := range []string{"fd_config", "fd_identities", "fd_customers",
 		"fd_inbound", "fd_outbox", "fd_shortcut_uses", "fd_questions"} {
 		var n int
-		if err := db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		if err := db.db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		total += n
@@ -440,7 +444,7 @@ func TestInboundRowForStats(t *testing.T) {
 	}
 	var kind, customer, rules string
 	var received int64
-	if err := db.SQL().QueryRowContext(ctx, "SELECT kind, customer, received, rules FROM fd_inbound WHERE chat = ? AND msg_id = ?", in.Chat, in.ID).
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT kind, customer, received, rules FROM fd_inbound WHERE chat = ? AND msg_id = ?", in.Chat, in.ID).
 		Scan(&kind, &customer, &received, &rules); err != nil {
 		t.Fatal(err)
 	}
@@ -449,11 +453,11 @@ func TestInboundRowForStats(t *testing.T) {
 	}
 	// Rules can be taken apart in SQL.
 	var n int
-	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM fd_inbound, json_each(fd_inbound.rules) WHERE json_each.value = 'away'").Scan(&n); err != nil || n != 1 {
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM fd_inbound, json_each(fd_inbound.rules) WHERE json_each.value = 'away'").Scan(&n); err != nil || n != 1 {
 		t.Errorf("json_each on rules: %d, %v", n, err)
 	}
 	var q, qc string
-	if err := db.SQL().QueryRowContext(ctx, "SELECT text, customer FROM fd_questions").Scan(&q, &qc); err != nil || q != "quanto costa" || qc != "3977" {
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT text, customer FROM fd_questions").Scan(&q, &qc); err != nil || q != "quanto costa" || qc != "3977" {
 		t.Errorf("question row = %q %q %v", q, qc, err)
 	}
 }
@@ -489,7 +493,7 @@ func TestRetain(t *testing.T) {
 	}
 	count := func(q string) int {
 		var n int
-		if err := db.SQL().QueryRowContext(ctx, q).Scan(&n); err != nil {
+		if err := db.db.SQL().QueryRowContext(ctx, q).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -592,13 +596,13 @@ func TestHotPathUsesIndexes(t *testing.T) {
 	db, _ := openTemp(t)
 	defer db.Close()
 	queries := []string{recentSentQuery, sentSinceQuery}
-	for _, q := range db.stmts.list() {
+	for _, q := range db.db.stmts.list(db.db) {
 		if q.sql != pendingQuery {
 			queries = append(queries, q.sql)
 		}
 	}
 	plan := func(q string) []string {
-		rows, err := db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
+		rows, err := db.db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
 		if err != nil {
 			t.Fatalf("explain %s: %v", q, err)
 		}
@@ -615,12 +619,12 @@ func TestHotPathUsesIndexes(t *testing.T) {
 		return steps
 	}
 	if steps := plan(pendingQuery); !slices.ContainsFunc(steps, func(s string) bool {
-		return strings.HasPrefix(s, "SEARCH fd_outbox USING INDEX ") && strings.HasSuffix(s, "(status=?)")
+		return strings.HasPrefix(s, "SEARCH fd_outbox USING INDEX ") && strings.HasSuffix(s, "(business=? AND status=?)")
 	}) {
 		t.Errorf("the outbox's waiting messages are not found through a status index: %q", steps)
 	}
 	for _, q := range queries {
-		rows, err := db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
+		rows, err := db.db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
 		if err != nil {
 			t.Fatalf("explain %s: %v", q, err)
 		}
@@ -663,7 +667,7 @@ func params(q string) int {
 // neither its first statements nor a new version behind.
 func TestFailedMigrationChangesNothing(t *testing.T) {
 	ctx := t.Context()
-	raw, err := sql.Open("sqlite3", dsn(filepath.Join(t.TempDir(), "m.db")))
+	raw, err := sql.Open("sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "m.db")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -672,7 +676,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 		{version: 1, name: "0001_a.sql", sql: "CREATE TABLE fd_a (x INTEGER);"},
 		{version: 2, name: "0002_b.sql", sql: "CREATE TABLE fd_b (x INTEGER); INSERT INTO nowhere VALUES (1);"},
 	}
-	err = applyMigrations(ctx, raw, ms)
+	err = applyMigrations(ctx, raw, SQLite, ms)
 	if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
 		t.Fatalf("applyMigrations = %v, want an error naming 0002_b.sql", err)
 	}
@@ -685,7 +689,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	}
 	// Fixed, it applies on the next start.
 	ms[1].sql = "CREATE TABLE fd_b (x INTEGER);"
-	if err := applyMigrations(ctx, raw, ms); err != nil {
+	if err := applyMigrations(ctx, raw, SQLite, ms); err != nil {
 		t.Fatal(err)
 	}
 	if v := schemaVersion(t, raw); v != 2 {

@@ -9,6 +9,7 @@ import (
 	"frontdesk/bot"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/commands"
+	"frontdesk/storage"
 )
 
 // `frontdesk export` and `frontdesk import` are !export and !import for
@@ -39,7 +40,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	cfg, ok, err := db.LoadConfig(ctx)
+	store, err := db.Sole(ctx)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	cfg, ok, err := store.LoadConfig(ctx)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -96,12 +101,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	var store *storage.Store
 	if wa.Linked() {
 		if err := bot.ValidateConfig(cfg, wa.Own().Self()); err != nil {
 			return fmt.Errorf("import %s: nothing was changed: invalid configuration: %w", files[0], err)
 		}
+		store, err = db.Business(ctx, wa.Own().Self().Digits())
+	} else {
+		store, err = db.Sole(ctx)
 	}
-	if err := db.SaveConfig(ctx, cfg, nil); err != nil {
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := store.SaveConfig(ctx, cfg, nil); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(stdout, "Configuration imported into %s: %d keyword answers, %d quick replies, %d holidays, %d admins.\n",

@@ -70,7 +70,7 @@ func ownNumber(ctx context.Context, path string) (bot.UserID, error) {
 		return "", err
 	}
 	defer db.Close()
-	container := sqlstore.NewWithDB(db.SQL(), "sqlite3", waLog.Noop)
+	container := sqlstore.NewWithDB(db.SQL(), db.Dialect(), waLog.Noop)
 	if err := container.Upgrade(ctx); err != nil {
 		return "", fmt.Errorf("link: read the WhatsApp session: %w", err)
 	}

@@ -159,7 +159,12 @@ func replayFactory(log *slog.Logger) replay.Factory {
 		if err != nil {
 			return nil, nil, err
 		}
-		b, err := newBot(ctx, botSetup{DB: db, Messenger: m, Directory: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
+		store, err := db.Business(ctx, self.Digits())
+		if err != nil {
+			db.Close()
+			return nil, nil, databaseError("", err)
+		}
+		b, err := newBot(ctx, botSetup{DB: store, Messenger: m, Directory: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
 		if err != nil {
 			db.Close()
 			return nil, nil, err

@@ -71,7 +71,7 @@ func runBot(ctx context.Context, rc runConfig) error {
 	if rc.Stderr == nil {
 		rc.Stderr = io.Discard
 	}
-	shared := isShared(rc.DBPath)
+	shared := storage.IsPostgres(rc.DBPath)
 	if !shared {
 		lock, err := claimDatabase("run", rc.DBPath)
 		if err != nil {
@@ -85,7 +85,7 @@ func runBot(ctx context.Context, rc runConfig) error {
 		return err
 	}
 	defer db.Close() // the last step of every shutdown
-	container, err := whatsapp.OpenStore(ctx, db.SQL(), storeDialect(db), log)
+	container, err := whatsapp.OpenStore(ctx, db.SQL(), db.Dialect(), log)
 	if err != nil {
 		return err
 	}

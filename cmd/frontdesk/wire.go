@@ -15,8 +15,9 @@ import (
 // transport, the clock and who we are. The engine, the commands and the
 // storage are the same in both.
 type botSetup struct {
-	DB *storage.DB
-	// Store, when set, is used instead of DB (one business of several).
+	DB *storage.Store
+	// Store, when set, is used instead of DB (DB wrapped, for the
+	// metrics).
 	Store       bot.Store
 	Messenger   bot.Messenger
 	Directory   bot.Directory
@@ -30,9 +31,9 @@ type botSetup struct {
 
 // newBot wires the one bot that run and replay share.
 func newBot(ctx context.Context, s botSetup) (*bot.Bot, error) {
-	var st bot.Store = s.DB
-	if s.Store != nil {
-		st = s.Store
+	st := s.Store
+	if st == nil {
+		st = s.DB
 	}
 	b, err := bot.New(ctx, bot.Options{
 		Store:       st,
