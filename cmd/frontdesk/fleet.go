@@ -88,9 +88,9 @@ type fleetConfig struct {
 	ConfigureClient func(*whatsmeow.Client)
 	Metrics         *metrics.Metrics
 	Poll            time.Duration
-	// Exclusive: the database is this process's alone (SQLite). A
-	// number that ends for a reason other than a logout then ends the run,
-	// and the run returns errNoNumbers once the last number is logged out.
+	// Exclusive: the database is this process's alone (SQLite): the run
+	// returns errNoNumbers once the last number is logged out, for the
+	// caller to offer a new QR code.
 	Exclusive bool
 }
 
@@ -106,7 +106,7 @@ type fleet struct {
 
 	mu   sync.Mutex
 	nums map[string]*served // by phone digits
-	// fatal is the first reason an exclusive run must end.
+	// fatal is why an exclusive run must end.
 	fatal error
 }
 
@@ -124,6 +124,13 @@ type served struct {
 	done   chan struct{}
 	// endedFor is set when the number stopped: why.
 	endedFor atomic.Pointer[whatsapp.Ended]
+	// stuck: WhatsApp ended the session for a reason other than a logout
+	// (replaced, client outdated...): the number stays stopped, and shown
+	// as needing attention, until its session is removed or the process
+	// restarts.
+	stuck atomic.Bool
+	// unlinked: its session is gone from the store.
+	unlinked atomic.Bool
 }
 
 func newFleet(cfg fleetConfig) *fleet {
@@ -140,8 +147,7 @@ func newFleet(cfg fleetConfig) *fleet {
 }
 
 // run serves numbers until ctx ends (nil), or on an exclusive database
-// until a number ends for good (its error) or the last one is logged out
-// (errNoNumbers). adopt, when not nil, is a just-linked adapter to serve
+// until the last one is logged out (errNoNumbers). adopt, when not nil, is a just-linked adapter to serve
 // as it is (its client is connected already).
 func (f *fleet) run(ctx context.Context, adopt *whatsapp.Adapter) error {
 	defer f.stopAll()
@@ -200,15 +206,20 @@ func (f *fleet) scan(ctx context.Context) {
 	f.mu.Lock()
 	var gone []*served
 	for phone, s := range f.nums {
-		if _, ok := present[phone]; !ok && s.endedFor.Load() == nil {
+		d, ok := present[phone]
+		if !ok || *d.ID != s.jid {
 			gone = append(gone, s)
 		}
 	}
 	f.mu.Unlock()
 	for _, s := range gone {
-		f.say(s.self, "This number was unlinked (frontdesk logout); it is not served any more.")
+		if s.endedFor.Load() == nil {
+			f.say(s.self, "This number's session was removed (frontdesk logout, or linked again); this one stops.")
+		}
+		s.unlinked.Store(true)
 		f.stop(s, &whatsapp.Ended{LoggedOut: true, Message: "unlinked"})
 	}
+	f.reap()
 	phones := make([]string, 0, len(present))
 	for p := range present {
 		phones = append(phones, p)
@@ -339,7 +350,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 	case err != nil:
 		s.endedFor.Store(&whatsapp.Ended{Message: err.Error()})
 		s.setState("stopped: " + err.Error())
-		f.fail(err)
+		s.stuck.Store(true)
 	case ended != nil:
 		s.endedFor.Store(ended)
 		if ended.LoggedOut {
@@ -347,11 +358,13 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 			f.forgetDevice(s.jid)
 		} else {
 			s.setState("stopped: " + ended.Message)
-			f.fail(errors.New(ended.Message))
+			s.stuck.Store(true)
 		}
 	default:
-		s.endedFor.Store(&whatsapp.Ended{Message: "stopped"})
-		s.setState("stopped")
+		s.endedFor.CompareAndSwap(nil, &whatsapp.Ended{Message: "stopped"})
+		if !s.unlinked.Load() {
+			s.setState("stopped")
+		}
 	}
 	f.poke()
 }
@@ -369,18 +382,6 @@ func (f *fleet) forgetDevice(jid types.JID) {
 	if err := d.Delete(ctx); err != nil {
 		f.cfg.Log.Warn("delete the logged-out session", "number", "+"+jid.User, "err", err)
 	}
-}
-
-// fail records why an exclusive run must end.
-func (f *fleet) fail(err error) {
-	if !f.cfg.Exclusive {
-		return
-	}
-	f.mu.Lock()
-	if f.fatal == nil {
-		f.fatal = err
-	}
-	f.mu.Unlock()
 }
 
 // reap forgets the numbers that stopped: logged out, lost, or (on a
@@ -401,7 +402,10 @@ func (f *fleet) reap() {
 		default:
 			continue
 		}
-		loggedOut = loggedOut || e.LoggedOut
+		if s.stuck.Load() && !s.unlinked.Load() {
+			continue // shown as needing attention; not retried
+		}
+		loggedOut = loggedOut || e.LoggedOut || s.unlinked.Load()
 		delete(f.nums, phone)
 		f.cfg.Metrics.Forget("+" + phone)
 	}
