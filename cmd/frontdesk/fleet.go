@@ -106,6 +106,8 @@ type fleet struct {
 
 	mu   sync.Mutex
 	nums map[string]*served // by phone digits
+	// firstSeen is when a linked number was first found in the store.
+	firstSeen map[string]time.Time
 	// fatal is why an exclusive run must end.
 	fatal error
 }
@@ -225,6 +227,13 @@ func (f *fleet) scan(ctx context.Context) {
 		phones = append(phones, p)
 	}
 	sort.Strings(phones)
+	ready, err := f.readyNumbers(ctx, phones)
+	if err != nil {
+		if ctx.Err() == nil {
+			f.cfg.Log.Warn("read the businesses", "err", err)
+		}
+		return
+	}
 	for _, phone := range phones {
 		if ctx.Err() != nil {
 			return
@@ -232,7 +241,7 @@ func (f *fleet) scan(ctx context.Context) {
 		f.mu.Lock()
 		_, busy := f.nums[phone]
 		f.mu.Unlock()
-		if busy {
+		if busy || !ready[phone] {
 			continue
 		}
 		lease, err := f.cfg.Leases.TryAcquire(ctx, phone)
@@ -255,6 +264,44 @@ func (f *fleet) scan(ctx context.Context) {
 			f.cfg.Log.Error("start number", "number", "+"+phone, "err", err)
 		}
 	}
+}
+
+// linkGrace is how long a session without a business may be in use by a
+// `frontdesk link` still finishing; after it the number is served anyway
+// (the link process died before making the business).
+const linkGrace = 30 * time.Second
+
+// readyNumbers says which of the linked numbers may be served now. A
+// `frontdesk link` in another process makes the number's business only
+// after it let the new session go, so a number without a business is left
+// alone for linkGrace: two clients of one session at once would fight
+// over its keys. A database from before several numbers has one unnamed
+// business, which the first number served adopts.
+func (f *fleet) readyNumbers(ctx context.Context, phones []string) (map[string]bool, error) {
+	bs, err := f.cfg.DB.Businesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(bs))
+	unnamed := false
+	for _, b := range bs {
+		known[b.Number] = true
+		unnamed = unnamed || b.Number == ""
+	}
+	now := time.Now()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.firstSeen == nil {
+		f.firstSeen = make(map[string]time.Time)
+	}
+	ready := make(map[string]bool, len(phones))
+	for _, p := range phones {
+		if _, ok := f.firstSeen[p]; !ok {
+			f.firstSeen[p] = now
+		}
+		ready[p] = known[p] || unnamed || now.Sub(f.firstSeen[p]) >= linkGrace
+	}
+	return ready, nil
 }
 
 func (f *fleet) adapterOptions(phone string) whatsapp.Options {
@@ -557,6 +604,22 @@ func (c *countingStore) RecordInbound(ctx context.Context, in bot.Inbound) error
 		}
 	}
 	return err
+}
+
+func (c *countingStore) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot.Inbound) error {
+	err := c.Store.SaveConfig(ctx, cfg, rec)
+	if err == nil && rec != nil {
+		c.m.CountReceived(c.number)
+	}
+	return err
+}
+
+func (c *countingStore) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inbound) (int, error) {
+	n, err := c.Store.SaveKillSwitch(ctx, k, rec)
+	if err == nil && rec != nil {
+		c.m.CountReceived(c.number)
+	}
+	return n, err
 }
 
 func (c *countingStore) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
