@@ -13,7 +13,6 @@ import (
 	"frontdesk/bot/porttest"
 )
 
-
 func TestActivity(t *testing.T) { eachDialect(t, testActivity) }
 
 func testActivity(t *testing.T, fresh func(testing.TB) string) {
