@@ -35,9 +35,8 @@ func openTemp(t *testing.T) (*Store, string) {
 }
 
 func TestStoreContract(t *testing.T) {
-	porttest.RunStore(t, func(t *testing.T) bot.Store {
-		db, _ := openTemp(t)
-		return db
+	eachDialect(t, func(t *testing.T, fresh func(testing.TB) string) {
+		porttest.RunStore(t, func(t *testing.T) bot.Store { return openAt(t, fresh(t)) })
 	})
 }
 
@@ -186,9 +185,12 @@ func TestForeignKeysOn(t *testing.T) {
 	}
 }
 
-func TestReopenKeepsData(t *testing.T) {
+func TestReopenKeepsData(t *testing.T) { eachDialect(t, testReopenKeepsData) }
+
+func testReopenKeepsData(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, path := openTemp(t)
+	path := fresh(t)
+	db := openAt(t, path)
 	at := time.Date(2025, 6, 1, 10, 0, 0, 123456789, time.FixedZone("PDT", -7*3600))
 	cfg := bot.DefaultConfig()
 	cfg.TimeZone = "America/Los_Angeles"
@@ -243,9 +245,12 @@ func schemaVersion(t *testing.T, db *sql.DB) int {
 	return v
 }
 
-func TestNewerSchemaRefused(t *testing.T) {
+func TestNewerSchemaRefused(t *testing.T) { eachDialect(t, testNewerSchemaRefused) }
+
+func testNewerSchemaRefused(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, path := openTemp(t)
+	path := fresh(t)
+	db := openAt(t, path)
 	if _, err := db.db.SQL().ExecContext(ctx, "UPDATE fd_schema SET version = version + 1"); err != nil {
 		t.Fatal(err)
 	}
@@ -327,9 +332,11 @@ func TestWhatsmeowSameFile(t *testing.T) {
 
 // TestTimesRoundTrip stores instants in zones other than UTC, to the
 // nanosecond, and checks they come back as the same instant.
-func TestTimesRoundTrip(t *testing.T) {
+func TestTimesRoundTrip(t *testing.T) { eachDialect(t, testTimesRoundTrip) }
+
+func testTimesRoundTrip(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	tokyo := time.FixedZone("JST", 9*3600)
 	tests := []struct {
@@ -366,9 +373,11 @@ func TestTimesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestBadInputChangesNothing(t *testing.T) {
+func TestBadInputChangesNothing(t *testing.T) { eachDialect(t, testBadInputChangesNothing) }
+
+func testBadInputChangesNothing(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	tooLate := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -462,9 +471,11 @@ func TestInboundRowForStats(t *testing.T) {
 	}
 }
 
-func TestRetain(t *testing.T) {
+func TestRetain(t *testing.T) { eachDialect(t, testRetain) }
+
+func testRetain(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	now := time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
 	old, recent := now.AddDate(0, 0, -91), now.AddDate(0, 0, -89)
@@ -516,9 +527,11 @@ func TestRetain(t *testing.T) {
 	}
 }
 
-func TestForgetCountsEveryRow(t *testing.T) {
+func TestForgetCountsEveryRow(t *testing.T) { eachDialect(t, testForgetCountsEveryRow) }
+
+func testForgetCountsEveryRow(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	at := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
 	if err := db.LinkIdentity(ctx, "lid:5", "395"); err != nil {
@@ -543,9 +556,11 @@ func TestForgetCountsEveryRow(t *testing.T) {
 	}
 }
 
-func TestConcurrentRecordInbound(t *testing.T) {
+func TestConcurrentRecordInbound(t *testing.T) { eachDialect(t, testConcurrentRecordInbound) }
+
+func testConcurrentRecordInbound(t *testing.T, fresh func(testing.TB) string) {
 	ctx := context.Background()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	at := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
 	const workers, each = 8, 20
