@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sync"
 	"time"
 )
@@ -39,13 +38,12 @@ type Leases struct {
 // NewLeases returns the leases of the PostgreSQL database db.
 func NewLeases(db *sql.DB) *Leases { return &Leases{db: db} }
 
-// leaseKey is the advisory lock key of number: a 64-bit hash in a space
-// of its own ("frontdesk number ").
-func leaseKey(number string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("frontdesk number " + number))
-	return int64(h.Sum64())
-}
+// leaseKeySQL is the advisory lock key of the number $1: a 64-bit hash of
+// the schema and the number. Advisory locks are per database, so the
+// schema keeps two deployments (or two tests) in one database apart; the
+// one-bigint key form keeps leases apart from the two-int4 locks the
+// stores take around their writes.
+const leaseKeySQL = "hashtextextended('frontdesk number ' || current_schema() || ' ' || $1::text, 0)"
 
 // TryAcquire takes the lease on number if no process holds it, without
 // waiting; a nil lease and nil error mean another process holds it.
@@ -54,9 +52,9 @@ func (l *Leases) TryAcquire(ctx context.Context, number string) (*Lease, error) 
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: %w", number, err)
 	}
-	key := leaseKey(number)
+	var key int64
 	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT k, pg_try_advisory_lock(k) FROM (SELECT "+leaseKeySQL+" AS k) x", number).Scan(&key, &got); err != nil {
 		conn.Raw(func(any) error { return driverBad })
 		conn.Close()
 		return nil, fmt.Errorf("lease %s: %w", number, err)
@@ -79,10 +77,10 @@ func (l *Leases) Holder(ctx context.Context, number string) (string, error) {
 	var pid int64
 	var app, addr sql.NullString
 	err := l.db.QueryRowContext(ctx, `SELECT l.pid, a.application_name, host(a.client_addr)
-		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-		  AND l.classid::bigint = (($1::bigint >> 32) & 4294967295) AND l.objid::bigint = ($1::bigint & 4294967295)
-		LIMIT 1`, leaseKey(number)).Scan(&pid, &app, &addr)
+		FROM (SELECT `+leaseKeySQL+` AS k) x, pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND l.classid::bigint = ((x.k >> 32) & 4294967295) AND l.objid::bigint = (x.k & 4294967295)
+		LIMIT 1`, number).Scan(&pid, &app, &addr)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
