@@ -317,3 +317,86 @@ func TestTakeoverAfterKill(t *testing.T) {
 		s.WaitQuiet(time.Second)
 	}
 }
+
+// TestLeaseLostStopsServing: when a process's lease session ends under it
+// (its connection to PostgreSQL dropped), it stops serving the number at
+// once, says so, and takes the number up again once the lease is free; a
+// customer writing meanwhile is answered once.
+func TestLeaseLostStopsServing(t *testing.T) {
+	dsn := storagetest.Postgres(t)
+	ctx := context.Background()
+	srv := fakewa.NewServer(t)
+	lq := make(chan string, 4)
+	linked := make(chan error, 1)
+	go func() {
+		linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
+			ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
+	}()
+	select {
+	case code := <-lq:
+		if err := srv.Phone().Scan(code); err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(e2eWait):
+		t.Fatal("link showed no QR code")
+	}
+	if err := <-linked; err != nil {
+		t.Fatalf("link: %v", err)
+	}
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	runDone := make(chan error, 1)
+	out := &porttest.Output{}
+	go func() {
+		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out,
+			ConfigureClient: fakewa.RouteByNumber(nil, srv), Poll: 200 * time.Millisecond})
+	}()
+	defer func() {
+		if t.Failed() {
+			t.Logf("output:\n%s", tail(out.String()))
+		}
+	}()
+	for _, cmd := range []string{"!greeting text Welcome, {name}!", "!greeting on"} {
+		if got := ownerSays(t, srv, cmd); got == "" || strings.HasPrefix(got, "Usage") {
+			t.Fatalf("%s answered %q", cmd, got)
+		}
+	}
+	db, err := storage.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	srv.WaitQuiet(time.Second)
+	lost := time.Now()
+	if _, err := db.SQL().ExecContext(ctx, `SELECT pg_terminate_backend(l.pid)
+		FROM (SELECT `+"hashtextextended('frontdesk number ' || current_schema() || ' ' || $1::text, 0)"+` AS k) x, pg_locks l
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+		  AND l.classid::bigint = ((x.k >> 32) & 4294967295) AND l.objid::bigint = (x.k & 4294967295)`, srv.Owner()); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(out.String(), "lease is lost") {
+		if time.Since(lost) > 3*storage.LeaseCheckEvery+5*time.Second {
+			t.Fatal("the lost lease was not noticed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("lease loss noticed after %v", time.Since(lost).Round(10*time.Millisecond))
+	c := srv.NewCustomer("Dora")
+	c.Send("hello")
+	if got := c.Next(t, 20*time.Second); got.Text != "Welcome, Dora!" {
+		t.Fatalf("Dora got %q", got.Text)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(c.Received()); n != 1 {
+		t.Fatalf("Dora got %d replies", n)
+	}
+	leases := storage.NewLeases(db.SQL())
+	if who, err := leases.Holder(ctx, srv.Owner()); err != nil || who == "" {
+		t.Fatalf("number not held again: %q %v", who, err)
+	}
+	srv.WaitQuiet(time.Second)
+	stopRun()
+	if err := <-runDone; err != nil {
+		t.Fatal(err)
+	}
+}
