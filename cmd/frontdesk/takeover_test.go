@@ -31,6 +31,8 @@ import (
 const (
 	fleetChildDSNEnv    = "FRONTDESK_FLEET_CHILD_DSN"
 	fleetChildRemoteEnv = "FRONTDESK_FLEET_CHILD_FAKEWA"
+	// fleetChildMetricsEnv, when set, is the child's --metrics address.
+	fleetChildMetricsEnv = "FRONTDESK_FLEET_CHILD_METRICS"
 )
 
 // TestFleetChild is one `frontdesk run` process of the takeover test; run
@@ -46,7 +48,8 @@ func TestFleetChild(t *testing.T) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := runBot(ctx, runConfig{DBPath: dsn, Stdout: os.Stdout, Stderr: os.Stderr, ConfigureClient: route}); err != nil {
+	if err := runBot(ctx, runConfig{DBPath: dsn, Stdout: os.Stdout, Stderr: os.Stderr, ConfigureClient: route,
+		Metrics: os.Getenv(fleetChildMetricsEnv)}); err != nil {
 		t.Fatalf("runBot: %v", err)
 	}
 }
