@@ -264,9 +264,9 @@ func TestTakeoverAfterKill(t *testing.T) {
 
 	// Every customer gets exactly one greeting.
 	unanswered, duplicates := 0, 0
+	deadline := time.Now().Add(30 * time.Second) // for all the answers together
 	for _, s := range customers {
 		want := "Welcome to +" + s.srv.Owner() + ", " + s.name + "!"
-		deadline := time.Now().Add(30 * time.Second)
 		var got []fakewa.Received
 		for {
 			got = s.c.Received()
