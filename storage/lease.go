@@ -29,14 +29,42 @@ const leaseCheckTimeout = 3 * time.Second
 // ErrLeaseLost is returned by Check once the lease is gone.
 var ErrLeaseLost = errors.New("the lease on this number is lost")
 
-// Leases hands out leases on numbers, one advisory lock each, on the
-// PostgreSQL database db.
+// Leases hands out leases on numbers, one advisory lock each, on a
+// PostgreSQL database. Each held lease keeps one connection of its own,
+// outside the stores' pool (which is bounded): a process holding N numbers
+// has N such connections open.
 type Leases struct {
-	db *sql.DB
+	db  *sql.DB
+	own bool // db was opened by OpenLeases
 }
 
-// NewLeases returns the leases of the PostgreSQL database db.
+// NewLeases returns the leases of the PostgreSQL database db. db must not
+// limit its open connections below the number of leases held plus one.
 func NewLeases(db *sql.DB) *Leases { return &Leases{db: db} }
+
+// OpenLeases opens the leases of the PostgreSQL database dsn (a
+// postgres:// URL) on connections of their own, as many as leases are held.
+func OpenLeases(ctx context.Context, dsn string) (*Leases, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open leases on %s: %w", redact(dsn), err)
+	}
+	db.SetMaxIdleConns(1)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open leases on %s: %w", redact(dsn), err)
+	}
+	return &Leases{db: db, own: true}, nil
+}
+
+// Close closes the connections OpenLeases opened; release every lease
+// first.
+func (l *Leases) Close() error {
+	if l.own {
+		return l.db.Close()
+	}
+	return nil
+}
 
 // leaseKeySQL is the advisory lock key of the number $1: a 64-bit hash of
 // the schema and the number. Advisory locks are per database, so the

@@ -138,7 +138,11 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	served := func(number string) string { return "" }
 	if storage.IsPostgres(*dsn) {
-		leases := storage.NewLeases(s.db.SQL())
+		leases, err := storage.OpenLeases(ctx, *dsn)
+		if err != nil {
+			return databaseError("numbers", err)
+		}
+		defer leases.Close()
 		served = func(number string) string {
 			who, err := leases.Holder(ctx, number)
 			switch {

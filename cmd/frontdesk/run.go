@@ -94,7 +94,12 @@ func runBot(ctx context.Context, rc runConfig) error {
 		ConfigureClient: rc.ConfigureClient, Poll: rc.Poll, Exclusive: !shared,
 	}
 	if shared {
-		fc.Leases = pgLeases{storage.NewLeases(db.SQL())}
+		leases, err := storage.OpenLeases(ctx, rc.DBPath)
+		if err != nil {
+			return databaseError("run", err)
+		}
+		defer leases.Close() // after the fleet released every lease
+		fc.Leases = pgLeases{leases}
 	}
 	f := newFleet(fc)
 	if rc.Metrics != "" {

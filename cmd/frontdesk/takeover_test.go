@@ -403,3 +403,64 @@ func TestLeaseLostStopsServing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestManyNumbersOnPostgres: one process holds more numbers than the
+// stores' connection pool has connections (each lease keeps a connection
+// of its own), and answers on every one.
+func TestManyNumbersOnPostgres(t *testing.T) {
+	dsn := storagetest.Postgres(t)
+	ctx := context.Background()
+	const n = 20
+	var servers []*fakewa.Server
+	for i := range n {
+		srv := fakewa.NewServerFor(t, fmt.Sprintf("1555300%04d", i), fmt.Sprintf("3000000000%05d", i))
+		servers = append(servers, srv)
+		lq := make(chan string, 4)
+		linked := make(chan error, 1)
+		go func() {
+			linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
+				ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
+		}()
+		select {
+		case code := <-lq:
+			if err := srv.Phone().Scan(code); err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(e2eWait):
+			t.Fatal("link showed no QR code")
+		}
+		if err := <-linked; err != nil {
+			t.Fatalf("link %d: %v", i, err)
+		}
+	}
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	runDone := make(chan error, 1)
+	out := &porttest.Output{}
+	go func() {
+		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out,
+			ConfigureClient: fakewa.RouteByNumber(nil, servers...), Poll: 200 * time.Millisecond})
+	}()
+	defer func() {
+		if t.Failed() {
+			t.Logf("output:\n%s", tail(out.String()))
+		}
+	}()
+	for _, srv := range servers {
+		if got := ownerSays(t, srv, "!status"); got == "" {
+			t.Fatalf("+%s: !status unanswered", srv.Owner())
+		}
+	}
+	for _, srv := range servers {
+		srv.WaitQuiet(time.Second)
+	}
+	stopRun()
+	select {
+	case err := <-runDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
+	}
+}
