@@ -79,7 +79,7 @@ func GenerateBig(ctx context.Context, path string, customers, inbound, owner int
 	addCustomer := prep(`INSERT INTO fd_customers (business, id, last_inbound) VALUES (?, ?, ?)`)
 	addInbound := prep(`INSERT INTO fd_inbound (business, party, msg_id, chat, kind, customer, sent, received, rules) VALUES (?6, ?1, ?2, ?1, ?3, ?1, ?4, ?4, ?5)`)
 	addQuestion := prep(`INSERT INTO fd_questions (business, text, customer, at) VALUES (?, ?, ?, ?)`)
-	addReply := prep(`INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (?5, ?1, ?1, 'automatic', ?2, ?3, 'sent', ?3 + 1000000000, ?4)`)
+	addReply := prep(`INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (?5, ?1, ?1, 'automatic', ?2, ?3, 'sent', ?6, ?4)`)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func GenerateBig(ctx context.Context, path string, customers, inbound, owner int
 			return err
 		}
 		if reply != "" {
-			if err := addReply(c, reply, at, fmt.Sprintf("R%07d", i), b); err != nil {
+			if err := addReply(c, reply, at, fmt.Sprintf("R%07d", i), b, at+int64(time.Second)); err != nil {
 				return err
 			}
 		}

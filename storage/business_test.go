@@ -208,4 +208,7 @@ func testDeleteBusiness(t *testing.T, fresh func(testing.TB) string) {
 	if _, ok, err := s.LoadConfig(ctx); err != nil || ok {
 		t.Errorf("the number linked again has a config (%v, %v)", ok, err)
 	}
+	if s.ID() == stores["391"].ID() {
+		t.Errorf("the number linked again got its old id %d", s.ID())
+	}
 }

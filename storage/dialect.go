@@ -24,7 +24,7 @@ var (
 	integerWord = regexp.MustCompile(`\bINTEGER\b`)
 	// rowidKey is a key SQLite numbers itself; PostgreSQL needs an
 	// identity column for that.
-	rowidKey   = regexp.MustCompile(`\bINTEGER PRIMARY KEY\b`)
+	rowidKey   = regexp.MustCompile(`\bINTEGER PRIMARY KEY( AUTOINCREMENT)?\b`)
 	textWord   = regexp.MustCompile(`\bTEXT\b`)
 	indexedBy  = regexp.MustCompile(`\bINDEXED BY \w+`)
 	instrCall  = regexp.MustCompile(`\binstr\(`)
@@ -42,7 +42,8 @@ func postgresQuery(q string) string {
 }
 
 // postgresDDL translates a schema statement: comments go, a key SQLite
-// numbers itself becomes an identity column, integers are 64 bits, text
+// numbers itself (with or without AUTOINCREMENT) becomes an identity
+// column (whose sequence never gives an id twice), integers are 64 bits, text
 // compares byte by byte as in SQLite (COLLATE "C": the same order and the
 // same uniqueness whatever the server's locale), WITHOUT ROWID goes.
 func postgresDDL(q string) string {

@@ -8,7 +8,8 @@ import (
 
 // statements are the queries of the per-message path, prepared once at
 // Open so that each message costs no SQL parsing. Every one names the
-// business (its last parameter where the others are numbered).
+// business: a parameter of its own, so one prepared statement serves
+// every business of the database.
 type statements struct {
 	customer       *sql.Stmt
 	phoneForLID    *sql.Stmt

@@ -10,7 +10,9 @@ import (
 	"frontdesk/bot"
 )
 
-// This file answers `!stats` and the weekly digest in aggregates. Counts
+// This file answers `!stats` and the weekly digest in aggregates. (The
+// two ends of a period are read as two ranges joined by UNION ALL, not
+// one OR, so that each is an index search in the business's rows.) Counts
 // come from the rollups (rollup.go): whole quarter hours and days from
 // the rollup tables, the partial ones at the period's two ends from the
 // rows themselves, so a period may start and end at any nanosecond. The
@@ -95,7 +97,10 @@ func (s *Store) quarters(ctx context.Context, tx *sql.Tx, a *bot.Activity, sp sp
 			WHERE business = ?1 AND quarter BETWEEN ?2 AND ?3
 			UNION ALL
 			SELECT received / 900000000000, `+inboundSQL+`, `+lateSQL+`, `+killSQL+`
-			FROM fd_inbound WHERE business = ?1 AND (received BETWEEN ?4 AND ?5 OR received BETWEEN ?6 AND ?7)) AS c
+			FROM fd_inbound WHERE business = ?1 AND received BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT received / 900000000000, `+inboundSQL+`, `+lateSQL+`, `+killSQL+`
+			FROM fd_inbound WHERE business = ?1 AND received BETWEEN ?6 AND ?7) AS c
 		GROUP BY q ORDER BY q`), sp.args(s.id)...)
 	if err != nil {
 		return err
@@ -126,11 +131,15 @@ func (s *Store) replies(ctx context.Context, tx *sql.Tx, a *bot.Activity, sp spa
 		SELECT rule, CAST(sum(n) AS INTEGER) FROM (
 			SELECT rule, n FROM fd_stats_replies WHERE business = ?1 AND quarter BETWEEN ?2 AND ?3
 			UNION ALL
-			SELECT '', 1 FROM fd_outbox
-			WHERE business = ?1 AND status = 'sent' AND (sent_at BETWEEN ?4 AND ?5 OR sent_at BETWEEN ?6 AND ?7)
+			SELECT '', 1 FROM fd_outbox WHERE business = ?1 AND status = 'sent' AND sent_at BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT '', 1 FROM fd_outbox WHERE business = ?1 AND status = 'sent' AND sent_at BETWEEN ?6 AND ?7
 			UNION ALL
 			SELECT r.value, 1 FROM `+s.db.ruleRows()+`
-			WHERE o.business = ?1 AND o.status = 'sent' AND (o.sent_at BETWEEN ?4 AND ?5 OR o.sent_at BETWEEN ?6 AND ?7)) AS c
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT r.value, 1 FROM `+s.db.ruleRows()+`
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at BETWEEN ?6 AND ?7) AS c
 		GROUP BY rule`), sp.args(s.id)...)
 	if err != nil {
 		return err
@@ -242,7 +251,9 @@ func (s *Store) frequentQuestions(ctx context.Context, tx *sql.Tx, a *bot.Activi
 		SELECT text, CAST(sum(n) AS INTEGER) AS c FROM (
 			SELECT text, n FROM fd_stats_questions WHERE business = ?1 AND day BETWEEN ?2 AND ?3
 			UNION ALL
-			SELECT text, 1 FROM fd_questions WHERE business = ?1 AND (at BETWEEN ?4 AND ?5 OR at BETWEEN ?6 AND ?7)) AS u
+			SELECT text, 1 FROM fd_questions WHERE business = ?1 AND at BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT text, 1 FROM fd_questions WHERE business = ?1 AND at BETWEEN ?6 AND ?7) AS u
 		GROUP BY text HAVING sum(n) >= ?8
 		ORDER BY c DESC, text`), append(sp.args(s.id), q.MinQuestions)...)
 	if err != nil {

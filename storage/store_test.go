@@ -330,6 +330,40 @@ func TestWhatsmeowSameFile(t *testing.T) {
 	})
 }
 
+// TestWhatsmeowSamePostgres: whatsmeow's session tables live in the same
+// PostgreSQL schema as ours, through the same handle, with several
+// devices (one per number).
+func TestWhatsmeowSamePostgres(t *testing.T) {
+	db, err := Open(t.Context(), postgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Dialect() != Postgres {
+		t.Fatalf("Dialect = %q", db.Dialect())
+	}
+	c := sqlstore.NewWithDB(db.SQL(), db.Dialect(), waLog.Noop)
+	if err := c.Upgrade(t.Context()); err != nil {
+		t.Fatalf("whatsmeow Upgrade: %v", err)
+	}
+	if _, err := c.GetAllDevices(t.Context()); err != nil {
+		t.Fatalf("whatsmeow GetAllDevices: %v", err)
+	}
+	s, err := db.Business(t.Context(), testNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := bot.Inbound{Chat: "15551234567", ID: "M1", Customer: "15551234567", Received: time.Now(), TouchCustomer: true}
+	if err := s.RecordInbound(t.Context(), in); err != nil {
+		t.Fatalf("RecordInbound: %v", err)
+	}
+	var tables int
+	if err := db.SQL().QueryRowContext(t.Context(),
+		"SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'whatsmeow%'").Scan(&tables); err != nil || tables == 0 {
+		t.Errorf("whatsmeow tables in our schema: %d, %v", tables, err)
+	}
+}
+
 // TestTimesRoundTrip stores instants in zones other than UTC, to the
 // nanosecond, and checks they come back as the same instant.
 func TestTimesRoundTrip(t *testing.T) { eachDialect(t, testTimesRoundTrip) }

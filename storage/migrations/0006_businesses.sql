@@ -35,9 +35,10 @@ DROP INDEX fd_questions_text;
 -- dialect: all
 -- The businesses. number is the linked number's digits; NULL only for
 -- the business of a database from before this migration, until it is
--- adopted.
+-- adopted. An id is never given twice (AUTOINCREMENT), so a business
+-- deleted and its number linked again never meets its old rows' id.
 CREATE TABLE fd_businesses (
-	id      INTEGER PRIMARY KEY,
+	id      INTEGER PRIMARY KEY AUTOINCREMENT,
 	number  TEXT    UNIQUE,
 	created INTEGER NOT NULL
 );
