@@ -232,6 +232,19 @@ func TestSeveralNumbersOneProcess(t *testing.T) {
 		t.Errorf("numbers does not say who serves them:\n%s", list.String())
 	}
 
+	// `frontdesk export` needs the number with several linked, and gives
+	// that business's configuration only.
+	var exp bytes.Buffer
+	if err := runExport(ctx, []string{"--db", path}, &exp, io.Discard); err == nil || !strings.Contains(err.Error(), "3 numbers are linked") {
+		t.Errorf("export without --number: %v", err)
+	}
+	if err := runExport(ctx, []string{"--db", path, "--number", "+" + phoneB}, &exp, io.Discard); err != nil {
+		t.Fatalf("export --number B: %v", err)
+	}
+	if !strings.Contains(exp.String(), "Welcome to B") || strings.Contains(exp.String(), "Welcome to A") || strings.Contains(exp.String(), "Welcome to C") {
+		t.Errorf("B's export:\n%s", exp.String())
+	}
+
 	// `frontdesk logout +B` while the run serves it: B goes, A and C stay.
 	srvB.WaitQuiet(time.Second)
 	var lo bytes.Buffer

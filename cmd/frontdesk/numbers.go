@@ -31,9 +31,9 @@ type sessions struct {
 }
 
 // openSessions opens the database at dsn for command; a missing SQLite
-// file is not created (hint says what to do).
+// file is not created (hint says what to do), unless hint is empty.
 func openSessions(ctx context.Context, command, dsn, hint string, log *slog.Logger) (*sessions, error) {
-	if !storage.IsPostgres(dsn) {
+	if !storage.IsPostgres(dsn) && hint != "" {
 		if err := existingDatabase(command, dsn, hint); err != nil {
 			return nil, err
 		}
@@ -99,6 +99,49 @@ func (s *sessions) pick(ctx context.Context, command, number string) (*store.Dev
 		}
 	}
 	return nil, fmt.Errorf("%s: +%s is not linked here (`frontdesk numbers` lists the linked numbers)", command, want)
+}
+
+// business is the store of the business command works on: number's
+// ("+39..."), or with number empty the one linked number's, or the only
+// business of a database not linked yet. self is the business's own number
+// when known.
+func (s *sessions) business(ctx context.Context, command, number string) (*storage.Store, bot.UserID, error) {
+	if number != "" && len(bot.PhoneID(number).Digits()) < 7 {
+		return nil, "", &exitError{code: exitUsage, err: fmt.Errorf("%s: --number %q is not a phone number with country code (like +39 333 1234567)", command, number)}
+	}
+	device, err := s.pick(ctx, command, number)
+	var digits string
+	switch {
+	case device != nil:
+		digits = device.ID.User
+	case number != "":
+		// Not linked (any more): a business kept from before will do.
+		digits = bot.PhoneID(number).Digits()
+		bs, berr := s.db.Businesses(ctx)
+		if berr != nil {
+			return nil, "", fmt.Errorf("%s: %w", command, berr)
+		}
+		found := false
+		for _, b := range bs {
+			found = found || b.Number == digits
+		}
+		if !found {
+			return nil, "", err
+		}
+	case err != nil:
+		return nil, "", err
+	default:
+		st, err := s.db.Sole(ctx)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", command, err)
+		}
+		return st, "", nil
+	}
+	st, err := s.db.Business(ctx, digits)
+	if err != nil {
+		return nil, "", databaseError(command, err)
+	}
+	return st, bot.PhoneID(digits), nil
 }
 
 func joinList(l []string) string {
