@@ -455,6 +455,9 @@ func (f *fleet) reap() {
 		loggedOut = loggedOut || e.LoggedOut || s.unlinked.Load()
 		delete(f.nums, phone)
 		f.cfg.Metrics.Forget("+" + phone)
+		if e.LoggedOut && !s.unlinked.Load() && len(f.nums) > 0 {
+			f.say(s.self, "Link this number again with `frontdesk link`; the other numbers go on.")
+		}
 	}
 	if f.cfg.Exclusive && loggedOut && len(f.nums) == 0 && f.fatal == nil {
 		f.fatal = errNoNumbers

@@ -31,6 +31,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(rest) > 0 {
 		return usageError(fs, "unexpected argument %q", rest[0])
 	}
+	if *pairPhone != "" && storage.IsPostgres(*dbPath) {
+		return usageError(fs, "--pair-phone links the first number of a SQLite database; on PostgreSQL link numbers with `frontdesk link --pair-phone`")
+	}
 	if *pairPhone != "" && len(bot.PhoneID(*pairPhone)) < 7 {
 		return &exitError{code: 2, err: fmt.Errorf("run: --pair-phone %q is not a phone number with country code (like +39 333 1234567)", *pairPhone)}
 	}
