@@ -215,9 +215,6 @@ func (f *fleet) scan(ctx context.Context) {
 	}
 	f.mu.Unlock()
 	for _, s := range gone {
-		if s.endedFor.Load() == nil {
-			f.say(s.self, "This number's session was removed (frontdesk logout, or linked again); this one stops.")
-		}
 		s.unlinked.Store(true)
 		f.stop(s, &whatsapp.Ended{LoggedOut: true, Message: "unlinked"})
 	}
@@ -384,7 +381,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 		case <-lost:
 			if sctx.Err() == nil {
 				s.setState("lease lost")
-				f.say(s.self, "This process may no longer hold the number (its database lease is lost); it stops serving it.")
+				f.say(s.phone, "This process may no longer hold the number (its database lease is lost); it stops serving it.")
 			}
 			cancel()
 		case <-ctx.Done():
@@ -455,8 +452,8 @@ func (f *fleet) reap() {
 		loggedOut = loggedOut || e.LoggedOut || s.unlinked.Load()
 		delete(f.nums, phone)
 		f.cfg.Metrics.Forget("+" + phone)
-		if e.LoggedOut && !s.unlinked.Load() && len(f.nums) > 0 {
-			f.say(s.self, "Link this number again with `frontdesk link`; the other numbers go on.")
+		if (e.LoggedOut || s.unlinked.Load()) && len(f.nums) > 0 {
+			f.say(phone, "This number is not linked any more (logged out from the phone, or by frontdesk logout); link it again with `frontdesk link`. The other numbers go on.")
 		}
 	}
 	if f.cfg.Exclusive && loggedOut && len(f.nums) == 0 && f.fatal == nil {
@@ -493,10 +490,11 @@ func (f *fleet) stopAll() {
 
 func (s *served) setState(st string) { s.state.Store(&st) }
 
-// say writes a line about number self on the terminal and in the log.
-func (f *fleet) say(self bot.UserID, line string) {
-	f.out.println(string(self) + ": " + line)
-	f.cfg.Log.Info(line, "number", string(self))
+// say writes a line about number phone (digits) on the terminal and in
+// the log.
+func (f *fleet) say(phone, line string) {
+	f.out.println("+" + phone + ": " + line)
+	f.cfg.Log.Info(line, "number", "+"+phone)
 }
 
 // Numbers reports the numbers held, for the metrics.

@@ -283,9 +283,30 @@ func TestSeveralNumbersOneProcess(t *testing.T) {
 		t.Errorf("A after !on: %q", got.Text)
 	}
 
-	for _, s := range []*fakewa.Server{srvA, srvC} {
-		s.WaitQuiet(time.Second)
+	// C is logged out from its phone: it goes, A stays, no QR code is shown.
+	srvC.LogOut()
+	deadline = time.Now().Add(e2eWait)
+	for !strings.Contains(stdout.String(), "+"+phoneC+": This number is not linked any more") {
+		if time.Now().After(deadline) {
+			t.Fatal("C's logout from the phone not said")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+	if code, body := scrape(t, "http://"+metricsAddr+"/health"); code != 200 || body != "ready (1 numbers)\n" {
+		t.Errorf("/health after C's logout = %d %q", code, body)
+	}
+	select {
+	case <-qrs:
+		t.Error("a QR code was shown while a number is still served")
+	default:
+	}
+	ca3 := srvA.NewCustomer("Aldo")
+	ca3.Send("hi")
+	if got := ca3.Next(t, e2eWait); got.Text != "Welcome to A, Aldo!" {
+		t.Errorf("A after C's logout: %q", got.Text)
+	}
+
+	srvA.WaitQuiet(time.Second)
 	cancel()
 	select {
 	case err := <-done:
