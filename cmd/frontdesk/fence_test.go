@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"frontdesk/bot"
+	"frontdesk/storage"
 )
 
 // countingMessenger counts what reaches WhatsApp.
@@ -74,5 +77,41 @@ func TestFencedMessengerStopsWithTheLease(t *testing.T) {
 	}
 	if inner.sends.Load() != 1 || inner.edits.Load() != 1 {
 		t.Fatalf("something reached WhatsApp without the lease: sends %d edits %d", inner.sends.Load(), inner.edits.Load())
+	}
+}
+
+// TestFencedStoreRecordsOnlyWithTheLease: without the lease a message is
+// not recorded (nor a command's change saved), so it stays unacknowledged
+// for the next holder.
+func TestFencedStoreRecordsOnlyWithTheLease(t *testing.T) {
+	ctx := context.Background()
+	lease := &switchLease{}
+	inner, err := storage.OpenStore(ctx, filepath.Join(t.TempDir(), "fd.db"), "391")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	st := &countingStore{Store: inner, number: "+391", lease: lease}
+	in := bot.Inbound{Chat: "+392", ID: "M1", Kind: bot.FromCustomer, Customer: "+392", Received: time.Now(), Sent: time.Now()}
+	if err := st.RecordInbound(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	lease.lost.Store(true)
+	in.ID = "M2"
+	if err := st.RecordInbound(ctx, in); err == nil {
+		t.Fatal("recorded without the lease")
+	}
+	if err := st.SaveConfig(ctx, bot.DefaultConfig(), &bot.Inbound{Chat: "+391", ID: "M3"}); err == nil {
+		t.Fatal("a change saved without the lease")
+	}
+	if _, err := st.SaveKillSwitch(ctx, bot.KillSwitch{Off: true}, nil); err == nil {
+		t.Fatal("kill switch saved without the lease")
+	}
+	r, err := inner.Recorded(ctx, "+392", "", "M2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Found {
+		t.Fatal("M2 is recorded")
 	}
 }

@@ -344,7 +344,7 @@ func (f *fleet) start(ctx context.Context, phone string, lease numberLease, wa *
 		wa.Disconnect()
 		return err
 	}
-	s.store = &countingStore{Store: st, m: f.cfg.Metrics, number: "+" + phone}
+	s.store = &countingStore{Store: st, m: f.cfg.Metrics, number: "+" + phone, lease: lease}
 	b, err := newBot(ctx, botSetup{
 		Store: s.store, Messenger: &fencedMessenger{Messenger: wa, lease: lease}, Directory: wa,
 		Clock: bot.SystemClock, Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
@@ -569,11 +569,16 @@ func (m *fencedMessenger) SendImage(ctx context.Context, to bot.UserID, png []by
 }
 
 // countingStore counts, for the metrics, what the bot records: messages
-// received, automatic messages sent per rule, sends failed for good.
+// received, automatic messages sent per rule, sends failed for good. It
+// also fences what a message changes: a message is recorded (and a
+// command's change saved) only while the lease is proven held, else it is
+// left unacknowledged for the next holder, whose configuration and outbox
+// it then reaches.
 type countingStore struct {
 	bot.Store
 	m      *metrics.Metrics
 	number string
+	lease  numberLease
 
 	mu    sync.Mutex
 	rules map[int64][]string // outbox id -> rules, until sent or failed
@@ -596,7 +601,17 @@ func (c *countingStore) take(id int64) ([]string, bool) {
 	return r, ok
 }
 
+func (c *countingStore) fence(ctx context.Context) error {
+	if err := c.lease.Check(ctx); err != nil {
+		return fmt.Errorf("not recorded: %w", err)
+	}
+	return nil
+}
+
 func (c *countingStore) RecordInbound(ctx context.Context, in bot.Inbound) error {
+	if err := c.fence(ctx); err != nil {
+		return err
+	}
 	err := c.Store.RecordInbound(ctx, in)
 	if err == nil {
 		c.m.CountReceived(c.number)
@@ -608,6 +623,9 @@ func (c *countingStore) RecordInbound(ctx context.Context, in bot.Inbound) error
 }
 
 func (c *countingStore) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot.Inbound) error {
+	if err := c.fence(ctx); err != nil {
+		return err
+	}
 	err := c.Store.SaveConfig(ctx, cfg, rec)
 	if err == nil && rec != nil {
 		c.m.CountReceived(c.number)
@@ -616,6 +634,9 @@ func (c *countingStore) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot
 }
 
 func (c *countingStore) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inbound) (int, error) {
+	if err := c.fence(ctx); err != nil {
+		return 0, err
+	}
 	n, err := c.Store.SaveKillSwitch(ctx, k, rec)
 	if err == nil && rec != nil {
 		c.m.CountReceived(c.number)
