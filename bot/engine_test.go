@@ -41,7 +41,7 @@ const self = bot.UserID("390212345670")
 type harness struct {
 	t  testing.TB
 	b  *bot.Bot
-	db *storage.DB
+	db *storage.Store
 	wa *porttest.Messenger
 	// edited collects edits seen by take.
 	edited []string
@@ -53,7 +53,7 @@ type harness struct {
 func newHarness(t testing.TB, cfg func(*bot.Config)) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "fd.db"))
+	db, err := storage.OpenStore(ctx, filepath.Join(t.TempDir(), "fd.db"), self.Digits())
 	if err != nil {
 		t.Fatal(err)
 	}

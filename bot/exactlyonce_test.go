@@ -41,7 +41,7 @@ func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	// was recorded; the process dies before the send (or before WhatsApp
 	// answers: it may or may not have left).
 	var msgID string
-	if err := h.db.SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
+	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
 		t.Fatalf("claimed reply %q, %v; want one reply claimed with its message id chosen", msgID, err)
 	}
 	h.restart(bot.Options{})

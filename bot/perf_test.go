@@ -95,7 +95,7 @@ func messageBench(tb testing.TB, population int) func(*testing.B) {
 // one transaction (the per-message path is not what is measured here).
 func populate(tb testing.TB, h *harness, n int, chat func(int) bot.UserID) {
 	ctx := context.Background()
-	tx, err := h.db.SQL().BeginTx(ctx, nil)
+	tx, err := h.db.DB().SQL().BeginTx(ctx, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -111,17 +111,35 @@ func populate(tb testing.TB, h *harness, n int, chat func(int) bot.UserID) {
 		customer = []string{`INSERT INTO fd_customers (id, name, known, last_inbound) VALUES (?1, 'Mario', 1, ?2)`,
 			`INSERT INTO fd_keyword_sends (customer, keyword_id, sent_at) VALUES (?1, 1, ?2)`}
 	}
-	for _, q := range append(customer, []string{
+	rows := []string{
 		`INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, received, rules) VALUES (?1, 'OLD', ?1, 'customer', ?1, ?2, '["keyword"]')`,
 		`INSERT INTO fd_outbox (id, chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (-?2, ?1, ?1, 'Prices', '["keyword"]', ?2, 'sent', ?2, 'OUT' || ?1)`,
 		`INSERT INTO fd_questions (text, customer, at) VALUES ('qual e il prezzo', ?1, ?2)`,
-	}...) {
+	}
+	// From schema 0006 on, every row belongs to the business (?3).
+	var businesses int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'fd_businesses'").Scan(&businesses); err != nil {
+		tb.Fatal(err)
+	}
+	if businesses > 0 {
+		customer = []string{`INSERT INTO fd_customers (business, id, name, known, last_inbound, keywords) VALUES (?3, ?1, 'Mario', 1, ?2, json_object('1', ?2))`}
+		rows = []string{
+			`INSERT INTO fd_inbound (business, party, msg_id, chat, kind, customer, received, rules) VALUES (?3, ?1, 'OLD', ?1, 'customer', ?1, ?2, '["keyword"]')`,
+			`INSERT INTO fd_outbox (id, business, chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (-?2, ?3, ?1, ?1, 'Prices', '["keyword"]', ?2, 'sent', ?2, 'OUT' || ?1)`,
+			`INSERT INTO fd_questions (business, text, customer, at) VALUES (?3, 'qual e il prezzo', ?1, ?2)`,
+		}
+	}
+	for _, q := range append(customer, rows...) {
 		st, err := tx.PrepareContext(ctx, q)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		for i := range n {
-			if _, err := st.ExecContext(ctx, chat(i), at+int64(i)); err != nil {
+			args := []any{chat(i), at + int64(i)}
+			if businesses > 0 {
+				args = append(args, h.db.ID())
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				tb.Fatal(err)
 			}
 		}

@@ -42,7 +42,7 @@ var wed10 = time.Date(2026, 11, 25, 10, 0, 0, 0, rome)
 type testBot struct {
 	t     testing.TB
 	b     *bot.Bot
-	db    *storage.DB
+	db    *storage.Store
 	msg   *porttest.Messenger
 	clock *bot.ManualClock
 	r     *Router
@@ -112,7 +112,13 @@ func newTestBot(t testing.TB, opts ...botOption) *testBot {
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "frontdesk.db")
 	}
-	db, err := storage.Open(ctx, path)
+	// The business is the owner's number (or a fixed one for a bot known
+	// only by its LID).
+	number := o.self.Digits()
+	if number == "" {
+		number = "15550100"
+	}
+	db, err := storage.OpenStore(ctx, path, number)
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

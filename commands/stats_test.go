@@ -63,7 +63,7 @@ func statsConfig(cfg *bot.Config) error {
 // a reply.
 type month struct {
 	t   *testing.T
-	db  *storage.DB
+	db  *storage.Store
 	seq int
 }
 
@@ -119,7 +119,7 @@ func (m *month) sendAll(notAfter time.Time) {
 	}
 }
 
-func generateMonth(t *testing.T, db *storage.DB) (until time.Time) {
+func generateMonth(t *testing.T, db *storage.Store) (until time.Time) {
 	m := &month{t: t, db: db}
 	day := func(d, h, min int) time.Time { return time.Date(2026, 11, d, h, min, 0, 0, statsZone) }
 	cust := func(prefix string, i int) bot.UserID { return bot.UserID(fmt.Sprintf("39333%s%04d", prefix, i)) }

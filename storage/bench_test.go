@@ -11,8 +11,17 @@ import (
 // BenchmarkRecordInbound measures the per-message transaction with
 // everything a busy message carries: customer update, two keyword sends,
 // a queued reply, a shortcut use and a question.
-func BenchmarkRecordInbound(b *testing.B) {
-	db, err := Open(b.Context(), b.TempDir()+"/bench.db")
+func BenchmarkRecordInbound(b *testing.B) { benchDialects(b, benchRecordInbound) }
+
+// benchDialects runs fn on SQLite, and on PostgreSQL where
+// FRONTDESK_TEST_POSTGRES names one.
+func benchDialects(b *testing.B, fn func(b *testing.B, dsn string)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, sqlitePath(b)) })
+	b.Run("postgres", func(b *testing.B) { fn(b, postgresDSN(b)) })
+}
+
+func benchRecordInbound(b *testing.B, dsn string) {
+	db, err := OpenStore(b.Context(), dsn, testNumber)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -37,8 +46,10 @@ func BenchmarkRecordInbound(b *testing.B) {
 
 // BenchmarkCustomer measures the per-message read of one customer with
 // three keyword sends, among 10,000 customers.
-func BenchmarkCustomer(b *testing.B) {
-	db, err := Open(b.Context(), b.TempDir()+"/bench.db")
+func BenchmarkCustomer(b *testing.B) { benchDialects(b, benchCustomer) }
+
+func benchCustomer(b *testing.B, dsn string) {
+	db, err := OpenStore(b.Context(), dsn, testNumber)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -24,6 +24,10 @@ var generate = flag.String("generate", "", "write the big statistics database to
 // in Rome); commands' statistics benchmark sets its clock there.
 var BigDBNow = time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC)
 
+// BigDBNumber is the business the big database holds (commands' statistics
+// benchmark runs as that number).
+const BigDBNumber = "39021234567"
+
 func TestGenerate(t *testing.T) {
 	if *generate == "" {
 		t.Skip("give -generate=/path/to/big.db to write the big database")
@@ -39,11 +43,12 @@ func TestGenerate(t *testing.T) {
 // customers customers, inbound customer messages and owner messages over
 // the 90 days before BigDBNow.
 func GenerateBig(ctx context.Context, path string, customers, inbound, owner int) error {
-	db, err := Open(ctx, path)
+	db, err := OpenStore(ctx, path, BigDBNumber)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	b := db.id
 	rng := rand.New(rand.NewPCG(1, 2))
 	end := BigDBNow.UnixNano()
 	begin := BigDBNow.Add(-90 * 24 * time.Hour).UnixNano()
@@ -58,28 +63,28 @@ func GenerateBig(ctx context.Context, path string, customers, inbound, owner int
 		}
 		return "come funziona il servizio " + string(w) + " #"
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	prep := func(q string) func(args ...any) error {
-		st, perr := tx.PrepareContext(ctx, q)
+		st, perr := tx.PrepareContext(ctx, db.db.q(q))
 		if perr != nil {
 			err = perr
 			return func(...any) error { return perr }
 		}
 		return func(args ...any) error { _, e := st.ExecContext(ctx, args...); return e }
 	}
-	addCustomer := prep(`INSERT INTO fd_customers (id, last_inbound) VALUES (?, ?)`)
-	addInbound := prep(`INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, sent, received, rules) VALUES (?1, ?2, ?1, ?3, ?1, ?4, ?4, ?5)`)
-	addQuestion := prep(`INSERT INTO fd_questions (text, customer, at) VALUES (?, ?, ?)`)
-	addReply := prep(`INSERT INTO fd_outbox (chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (?1, ?1, 'automatic', ?2, ?3, 'sent', ?3 + 1000000000, ?4)`)
+	addCustomer := prep(`INSERT INTO fd_customers (business, id, last_inbound) VALUES (?, ?, ?)`)
+	addInbound := prep(`INSERT INTO fd_inbound (business, party, msg_id, chat, kind, customer, sent, received, rules) VALUES (?6, ?1, ?2, ?1, ?3, ?1, ?4, ?4, ?5)`)
+	addQuestion := prep(`INSERT INTO fd_questions (business, text, customer, at) VALUES (?, ?, ?, ?)`)
+	addReply := prep(`INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, sent_at, msg_id) VALUES (?5, ?1, ?1, 'automatic', ?2, ?3, 'sent', ?6, ?4)`)
 	if err != nil {
 		return err
 	}
 	for i := range customers {
-		if err := addCustomer(cust(i), end); err != nil {
+		if err := addCustomer(b, cust(i), end); err != nil {
 			return err
 		}
 	}
@@ -98,24 +103,24 @@ func GenerateBig(ctx context.Context, path string, customers, inbound, owner int
 		case r < 37:
 			rules = `["kill-switch"]`
 		}
-		if err := addInbound(c, fmt.Sprintf("C%07d", i), "customer", at, rules); err != nil {
+		if err := addInbound(c, fmt.Sprintf("C%07d", i), "customer", at, rules, b); err != nil {
 			return err
 		}
-		if err := addQuestion(question(), c, at); err != nil {
+		if err := addQuestion(b, question(), c, at); err != nil {
 			return err
 		}
 		if reply != "" {
-			if err := addReply(c, reply, at, fmt.Sprintf("R%07d", i)); err != nil {
+			if err := addReply(c, reply, at, fmt.Sprintf("R%07d", i), b, at+int64(time.Second)); err != nil {
 				return err
 			}
 		}
 	}
 	for i := range owner {
-		if err := addInbound(cust(rng.IntN(customers)), fmt.Sprintf("O%07d", i), "owner-in-chat", when(), "[]"); err != nil {
+		if err := addInbound(cust(rng.IntN(customers)), fmt.Sprintf("O%07d", i), "owner-in-chat", when(), "[]", b); err != nil {
 			return err
 		}
 	}
-	if err := rebuildRollups(ctx, tx); err != nil {
+	if err := db.rebuildRollups(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -15,13 +15,13 @@ import (
 // Customer returns what is remembered about id: one customer row, its
 // keyword sends included, read by its key. A customer never seen comes
 // back with only ID set.
-func (db *DB) Customer(ctx context.Context, id bot.UserID) (bot.Customer, error) {
+func (s *Store) Customer(ctx context.Context, id bot.UserID) (bot.Customer, error) {
 	c := bot.Customer{ID: id}
 	var (
 		last, away, wrote sql.NullInt64
 		keywords          []byte
 	)
-	err := db.stmts.customer.QueryRowContext(ctx, id).Scan(&c.Name, &c.Known, &last, &away, &wrote, &keywords)
+	err := s.db.stmts.customer.QueryRowContext(ctx, s.id, id).Scan(&c.Name, &c.Known, &last, &away, &wrote, &keywords)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, nil
 	}
@@ -78,17 +78,17 @@ func encodeKeywords(ids []int, at int64) sql.NullString {
 
 // MarkKnown records customers found in the chat history at linking, so
 // they are not greeted as new. Everything else about them is kept.
-func (db *DB) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) error {
+func (s *Store) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) error {
 	n, err := nanos(at)
 	if err != nil {
 		return fmt.Errorf("mark customers known: %w", err)
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `
-			INSERT INTO fd_customers (id, known, known_at) VALUES (?, 1, ?)
-			ON CONFLICT (id) DO UPDATE SET
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, s.db.q(`
+			INSERT INTO fd_customers (business, id, known, known_at) VALUES (?, ?, 1, ?)
+			ON CONFLICT (business, id) DO UPDATE SET
 				known = 1,
-				known_at = coalesce(fd_customers.known_at, excluded.known_at)`)
+				known_at = coalesce(fd_customers.known_at, excluded.known_at)`))
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (db *DB) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) err
 			if id == "" {
 				return errors.New("empty customer id")
 			}
-			if _, err := st.ExecContext(ctx, id, n); err != nil {
+			if _, err := st.ExecContext(ctx, s.id, id, n); err != nil {
 				return err
 			}
 		}
@@ -114,12 +114,12 @@ func (db *DB) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) err
 // sends, the queued reply, a customer shortcut use and the normalised
 // question. A message recorded before gives bot.ErrDuplicate and changes
 // nothing. Every statement is prepared and touches rows by key.
-func (db *DB) RecordInbound(ctx context.Context, in bot.Inbound) error {
+func (s *Store) RecordInbound(ctx context.Context, in bot.Inbound) error {
 	args, err := inboundArgs(in)
 	if err != nil {
 		return fmt.Errorf("record message %s in %s: %w", in.ID, in.Chat, err)
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error { return db.recordInbound(ctx, tx, in, args) })
+	err = s.tx(ctx, func(tx *sql.Tx) error { return s.recordInbound(ctx, tx, in, args) })
 	return recordError(in, err)
 }
 
@@ -137,12 +137,12 @@ func recordError(in bot.Inbound, err error) error {
 // Recorded reports whether message id was recorded for the party known
 // as id or as alias (alias may be empty), whether its answer went out, and
 // the answer kept meanwhile.
-func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (bot.Recorded, error) {
+func (s *Store) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (bot.Recorded, error) {
 	var (
 		r     bot.Recorded
 		party bot.UserID
 	)
-	err := db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID).Scan(&party, &r.Answered)
+	err := s.db.stmts.recorded.QueryRowContext(ctx, id, alias, msgID, s.id).Scan(&party, &r.Answered)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Recorded{Answered: true}, nil
 	}
@@ -153,8 +153,8 @@ func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) 
 	if r.Answered {
 		return r, nil
 	}
-	rows, err := db.sql.QueryContext(ctx,
-		"SELECT out_id, text FROM fd_answers WHERE party = ? AND msg_id = ? ORDER BY seq", party, msgID)
+	rows, err := s.db.sql.QueryContext(ctx,
+		s.db.q("SELECT out_id, text FROM fd_answers WHERE business = ? AND party = ? AND msg_id = ? ORDER BY seq"), s.id, party, msgID)
 	if err != nil {
 		return bot.Recorded{}, fmt.Errorf("read the answer to message %s: %w", msgID, err)
 	}
@@ -174,13 +174,13 @@ func (db *DB) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) 
 
 // SaveAnswer keeps parts, after those kept before, as the answer to a
 // command message that awaits it (one recorded under id or alias).
-func (db *DB) SaveAnswer(ctx context.Context, id, alias bot.UserID, msgID string, parts []bot.AnswerPart) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+func (s *Store) SaveAnswer(ctx context.Context, id, alias bot.UserID, msgID string, parts []bot.AnswerPart) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var (
 			party    bot.UserID
 			answered bool
 		)
-		err := tx.StmtContext(ctx, db.stmts.recorded).QueryRowContext(ctx, id, alias, msgID).Scan(&party, &answered)
+		err := tx.StmtContext(ctx, s.db.stmts.recorded).QueryRowContext(ctx, id, alias, msgID, s.id).Scan(&party, &answered)
 		if errors.Is(err, sql.ErrNoRows) || answered {
 			return nil // nothing awaits an answer
 		}
@@ -188,14 +188,14 @@ func (db *DB) SaveAnswer(ctx context.Context, id, alias bot.UserID, msgID string
 			return err
 		}
 		var next int
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM fd_answers WHERE party = ? AND msg_id = ?",
-			party, msgID).Scan(&next); err != nil {
+		if err := tx.QueryRowContext(ctx, s.db.q("SELECT coalesce(max(seq), 0) FROM fd_answers WHERE business = ? AND party = ? AND msg_id = ?"),
+			s.id, party, msgID).Scan(&next); err != nil {
 			return err
 		}
 		for _, p := range parts {
 			next++
-			if _, err := tx.ExecContext(ctx, "INSERT INTO fd_answers (party, msg_id, seq, out_id, text) VALUES (?, ?, ?, ?, ?)",
-				party, msgID, next, p.ID, p.Text); err != nil {
+			if _, err := tx.ExecContext(ctx, s.db.q("INSERT INTO fd_answers (business, party, msg_id, seq, out_id, text) VALUES (?, ?, ?, ?, ?, ?)"),
+				s.id, party, msgID, next, p.ID, p.Text); err != nil {
 				return err
 			}
 		}
@@ -209,12 +209,12 @@ func (db *DB) SaveAnswer(ctx context.Context, id, alias bot.UserID, msgID string
 
 // MarkAnswered records that the answer to a command message went out and
 // drops the kept answer.
-func (db *DB) MarkAnswered(ctx context.Context, id, alias bot.UserID, msgID string) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.StmtContext(ctx, db.stmts.markAnswered).ExecContext(ctx, id, alias, msgID); err != nil {
+func (s *Store) MarkAnswered(ctx context.Context, id, alias bot.UserID, msgID string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.markAnswered).ExecContext(ctx, id, alias, msgID, s.id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM fd_answers WHERE party IN (?, ?) AND msg_id = ?", id, alias, msgID)
+		_, err := tx.ExecContext(ctx, s.db.q("DELETE FROM fd_answers WHERE business = ? AND party IN (?, ?) AND msg_id = ?"), s.id, id, alias, msgID)
 		return err
 	})
 	if err != nil {
@@ -272,9 +272,9 @@ func inboundArgs(in bot.Inbound) (inboundValues, error) {
 	return v, nil
 }
 
-func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
-	res, err := tx.StmtContext(ctx, db.stmts.insertInbound).ExecContext(ctx,
-		in.Party(), in.ID, in.Chat, in.Kind.String(), in.Customer, v.sent, v.received, v.rules, in.Alias, !in.AwaitsAnswer)
+func (s *Store) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
+	res, err := tx.StmtContext(ctx, s.db.stmts.insertInbound).ExecContext(ctx,
+		in.Party(), in.ID, in.Chat, in.Kind.String(), in.Customer, v.sent, v.received, v.rules, in.Alias, bit(!in.AwaitsAnswer), s.id)
 	if err != nil {
 		return fmt.Errorf("insert message: %w", err)
 	}
@@ -296,32 +296,32 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 		if in.OwnerWrote {
 			wrote = receivedNull
 		}
-		if _, err := tx.StmtContext(ctx, db.stmts.upsertCustomer).ExecContext(ctx,
-			in.Customer, name, last, v.away, wrote, encodeKeywords(in.KeywordsSent, v.received)); err != nil {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.upsertCustomer).ExecContext(ctx,
+			in.Customer, name, last, v.away, wrote, encodeKeywords(in.KeywordsSent, v.received), s.id); err != nil {
 			return fmt.Errorf("update customer: %w", err)
 		}
 	}
 	if in.OwnerActive {
-		if _, err := tx.StmtContext(ctx, db.stmts.setOwnerActive).ExecContext(ctx, v.received); err != nil {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.setOwnerActive).ExecContext(ctx, v.received, s.id); err != nil {
 			return fmt.Errorf("record owner activity: %w", err)
 		}
 	}
 	if r := in.Reply; r != nil {
-		if err := db.queueReply(ctx, tx, r, v); err != nil {
+		if err := s.queueReply(ctx, tx, r, v); err != nil {
 			return err
 		}
 	}
 	if in.Shortcut != "" {
-		if _, err := tx.StmtContext(ctx, db.stmts.insertShortcut).ExecContext(ctx, in.Shortcut, in.ShortcutByOwner, v.received); err != nil {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.insertShortcut).ExecContext(ctx, s.id, in.Shortcut, bit(in.ShortcutByOwner), v.received); err != nil {
 			return fmt.Errorf("count shortcut use: %w", err)
 		}
 	}
 	if in.Question != "" {
-		if _, err := tx.StmtContext(ctx, db.stmts.insertQuestion).ExecContext(ctx, in.Question, in.Customer, v.received); err != nil {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.insertQuestion).ExecContext(ctx, s.id, in.Question, in.Customer, v.received); err != nil {
 			return fmt.Errorf("record question: %w", err)
 		}
 	}
-	return db.rollupInbound(ctx, tx, in, v.received)
+	return s.rollupInbound(ctx, tx, in, v.received)
 }
 
 // Forget deletes every row about the given identities: customer rows,
@@ -329,28 +329,29 @@ func (db *DB) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v i
 // links. The other identity of each (LID or phone number, when linked) is
 // forgotten too, so a person cannot survive under their other name. It
 // returns how many rows went.
-func (db *DB) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
+func (s *Store) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 	var total int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		all, err := withLinkedIdentities(ctx, tx, ids)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		all, err := s.withLinkedIdentities(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
 		deletes := []string{
-			"DELETE FROM fd_customers WHERE id = ?1",
-			// These two scan (their tables keep 90 days): an index on
-			// chat or customer would cost every message a page.
-			"DELETE FROM fd_inbound WHERE chat = ?1 OR customer = ?1",
-			"DELETE FROM fd_outbox WHERE chat = ?1 OR customer = ?1",
-			"DELETE FROM fd_questions WHERE customer = ?1",
-			"DELETE FROM fd_identities WHERE lid = ?1 OR pn = ?1",
+			"DELETE FROM fd_customers WHERE business = ?1 AND id = ?2",
+			// These two scan the business's rows (their tables keep 90
+			// days): an index on chat or customer would cost every message
+			// a page.
+			"DELETE FROM fd_inbound WHERE business = ?1 AND (chat = ?2 OR customer = ?2)",
+			"DELETE FROM fd_outbox WHERE business = ?1 AND (chat = ?2 OR customer = ?2)",
+			"DELETE FROM fd_questions WHERE business = ?1 AND customer = ?2",
+			"DELETE FROM fd_identities WHERE business = ?1 AND (lid = ?2 OR pn = ?2)",
 		}
 		for _, id := range all {
-			if err := unrollParty(ctx, tx, id); err != nil {
+			if err := s.unrollParty(ctx, tx, id); err != nil {
 				return err
 			}
 			for _, q := range deletes {
-				res, err := tx.ExecContext(ctx, q, id)
+				res, err := tx.ExecContext(ctx, s.db.q(q), s.id, id)
 				if err != nil {
 					return err
 				}
@@ -371,7 +372,7 @@ func (db *DB) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 
 // withLinkedIdentities returns ids plus the LID or phone number linked to
 // each, without duplicates or empty ids.
-func withLinkedIdentities(ctx context.Context, tx *sql.Tx, ids []bot.UserID) ([]bot.UserID, error) {
+func (s *Store) withLinkedIdentities(ctx context.Context, tx *sql.Tx, ids []bot.UserID) ([]bot.UserID, error) {
 	seen := make(map[bot.UserID]bool)
 	var all []bot.UserID
 	add := func(id bot.UserID) {
@@ -383,7 +384,7 @@ func withLinkedIdentities(ctx context.Context, tx *sql.Tx, ids []bot.UserID) ([]
 	for _, id := range ids {
 		add(id)
 		rows, err := tx.QueryContext(ctx,
-			"SELECT lid, pn FROM fd_identities WHERE lid = ?1 OR pn = ?1", id)
+			s.db.q("SELECT lid, pn FROM fd_identities WHERE business = ?1 AND (lid = ?2 OR pn = ?2)"), s.id, id)
 		if err != nil {
 			return nil, err
 		}

@@ -12,43 +12,55 @@ import (
 	"sync/atomic"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
-
-	"frontdesk/bot"
 )
 
-// DB is frontdesk's SQLite database. It is safe for concurrent use.
+// DB is frontdesk's database: a SQLite file or a PostgreSQL database,
+// holding any number of businesses (Business). It is safe for concurrent
+// use.
 type DB struct {
-	sql       *sql.DB
+	sql     *sql.DB
+	dialect string
+	queries
 	stmts     statements
-	outboxID  atomic.Int64 // the last outbox id given out (loadOutboxID)
+	outboxID  atomic.Int64 // SQLite: the last outbox id given out (loadOutboxID)
 	closeOnce sync.Once
 	closeErr  error
 }
-
-var _ bot.Store = (*DB)(nil)
 
 // fileMode is the only mode the database file may have: it holds the
 // WhatsApp session keys.
 const fileMode fs.FileMode = 0o600
 
-// Open opens (creating if needed) the database at path and brings its schema
-// up to date. The file is created with mode 0600 before SQLite touches it,
-// and an existing file readable by others is tightened to 0600.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if path == "" {
+// IsPostgres reports whether dsn names a PostgreSQL database (a
+// postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating if needed) the database dsn names and brings its
+// schema up to date. dsn is a SQLite file path, or a postgres:// URL
+// (see openPostgres). A SQLite file is created with mode 0600 before
+// SQLite touches it, and an existing file readable by others is tightened
+// to 0600.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
 		return nil, errors.New("open database: no path given")
 	}
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	path := dsn
 	if err := secureFile(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	if err := secureCompanions(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	sqlDB, err := sql.Open("sqlite3", dsn(path))
+	sqlDB, err := sql.Open("sqlite3", sqliteDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{sql: sqlDB}
+	db := &DB{sql: sqlDB, dialect: SQLite, queries: queries{dialect: SQLite}}
 	if err := db.init(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -57,27 +69,29 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 func (db *DB) init(ctx context.Context) error {
-	var fk bool
-	if err := db.sql.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
-		return fmt.Errorf("check foreign keys: %w", err)
+	if db.dialect == SQLite {
+		var fk bool
+		if err := db.sql.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+			return fmt.Errorf("check foreign keys: %w", err)
+		}
+		if !fk {
+			return errors.New("foreign keys are not enabled (whatsmeow's store requires them)")
+		}
 	}
-	if !fk {
-		return errors.New("foreign keys are not enabled (whatsmeow's store requires them)")
-	}
-	if err := migrate(ctx, db.sql); err != nil {
+	if err := migrate(ctx, db.sql, db.dialect); err != nil {
 		return err
 	}
 	if err := db.loadOutboxID(ctx); err != nil {
 		return err
 	}
-	return db.stmts.prepare(ctx, db.sql)
+	return db.stmts.prepare(ctx, db)
 }
 
-// dsn is the go-sqlite3 data source for path: foreign keys (whatsmeow needs
-// them), WAL with NORMAL sync (fast commits, safe across crashes of the
-// process), a generous busy timeout and BEGIN IMMEDIATE so that
-// transactions never fail half-way on a lock upgrade.
-func dsn(path string) string {
+// sqliteDSN is the go-sqlite3 data source for path: foreign keys
+// (whatsmeow needs them), WAL with NORMAL sync (fast commits, safe across
+// crashes of the process), a generous busy timeout and BEGIN IMMEDIATE so
+// that transactions never fail half-way on a lock upgrade.
+func sqliteDSN(path string) string {
 	// SQLite decodes %HH in file: URIs; escape what would end the path.
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + esc + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
@@ -133,8 +147,12 @@ func secureCompanions(path string) error {
 }
 
 // SQL returns the underlying handle, so that whatsmeow's sqlstore keeps the
-// session in the same file: sqlstore.NewWithDB(db.SQL(), "sqlite3", log).
+// sessions in the same database: sqlstore.NewWithDB(db.SQL(), db.Dialect(), log).
 func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Dialect is the database's kind as database/sql and whatsmeow name it:
+// "sqlite3" (SQLite) or "postgres" (PostgreSQL).
+func (db *DB) Dialect() string { return db.dialect }
 
 // Close releases the database. Calling it again does nothing.
 func (db *DB) Close() error {
@@ -145,11 +163,29 @@ func (db *DB) Close() error {
 	return db.closeErr
 }
 
-// tx runs fn in one (immediate) transaction, committing when fn returns nil.
-func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+// pick is the SQLite or the PostgreSQL spelling of a query, for the few
+// that the translation in dialect.go does not cover.
+func (db *DB) pick(sqlite, postgres string) string {
+	if db != nil && db.dialect == Postgres {
+		return postgres
+	}
+	return sqlite
+}
+
+// tx runs fn in one transaction that holds business's write lock,
+// committing when fn returns nil. On SQLite every write transaction is
+// BEGIN IMMEDIATE, which takes the database's one write lock; on
+// PostgreSQL the transaction takes the business's advisory lock first
+// (lockBusiness), so the writes of one business are as serialised as on
+// SQLite while other businesses go on.
+func (db *DB) tx(ctx context.Context, business int64, fn func(*sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
+	}
+	if err := db.lockBusiness(ctx, tx, business); err != nil {
+		tx.Rollback()
+		return err
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
@@ -157,6 +193,20 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// lockBusiness takes, on PostgreSQL, the transaction-scoped advisory lock
+// of business (0: the list of businesses and the schema) in the current
+// schema: pg_advisory_xact_lock(hashtext(current_schema()), business). It
+// is released at commit or rollback. SQLite needs none.
+func (db *DB) lockBusiness(ctx context.Context, tx *sql.Tx, business int64) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(current_schema()), $1)", int32(business)); err != nil {
+		return fmt.Errorf("lock business %d: %w", business, err)
 	}
 	return nil
 }

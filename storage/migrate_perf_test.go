@@ -16,7 +16,7 @@ import (
 func TestMigrationPerfKeepsData(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v3.db")
-	raw, err := sql.Open("sqlite3", dsn(path))
+	raw, err := sql.Open("sqlite3", sqliteDSN(path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestMigrationPerfKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := applyMigrations(ctx, raw, ms[:3]); err != nil {
+	if err := applyMigrations(ctx, raw, SQLite, ms[:3]); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
@@ -41,7 +41,7 @@ func TestMigrationPerfKeepsData(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err := Open(ctx, path)
+	db, err := OpenStore(ctx, path, testNumber)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestMigrationPerfKeepsData(t *testing.T) {
 		t.Errorf("PendingOutgoing = %+v, %v; want O8, O9, O10", out, err)
 	}
 	var seq int
-	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'fd_keyword_sends'").Scan(&seq); err != nil || seq != 0 {
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'fd_keyword_sends'").Scan(&seq); err != nil || seq != 0 {
 		t.Errorf("fd_keyword_sends still there (%d, %v)", seq, err)
 	}
 }

@@ -36,11 +36,11 @@ const (
 	pendingQuery = `
 		SELECT ` + outboxColumns + ` FROM (
 			SELECT ` + outboxColumns + `, row_number() OVER (PARTITION BY customer ORDER BY id) AS turn
-			FROM fd_outbox WHERE status IN ('pending', 'sending'))
+			FROM fd_outbox WHERE business = ? AND status IN ('pending', 'sending')) AS w
 		WHERE status = 'pending'
 		ORDER BY turn, id LIMIT ?`
-	recentSentQuery = "SELECT " + outboxColumns + " FROM fd_outbox WHERE status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?"
-	sentSinceQuery  = "SELECT count(*) FROM fd_outbox WHERE status = 'sent' AND sent_at >= coalesce(?, -9223372036854775808)"
+	recentSentQuery = "SELECT " + outboxColumns + " FROM fd_outbox WHERE business = ? AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?"
+	sentSinceQuery  = "SELECT count(*) FROM fd_outbox WHERE business = ? AND status = 'sent' AND sent_at >= ?"
 )
 
 func scanOutgoing(rows *sql.Rows) ([]bot.Outgoing, error) {
@@ -68,11 +68,11 @@ func scanOutgoing(rows *sql.Rows) ([]bot.Outgoing, error) {
 }
 
 // PendingOutgoing returns up to limit queued messages, oldest first.
-func (db *DB) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
+func (s *Store) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := db.stmts.pending.QueryContext(ctx, limit)
+	rows, err := s.db.stmts.pending.QueryContext(ctx, s.id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -85,9 +85,9 @@ func (db *DB) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, e
 
 // PendingByCustomer counts the messages waiting (or being sent) for each
 // customer.
-func (db *DB) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error) {
-	rows, err := db.sql.QueryContext(ctx,
-		"SELECT customer, count(*) FROM fd_outbox WHERE status IN ('pending', 'sending') GROUP BY customer")
+func (s *Store) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error) {
+	rows, err := s.db.sql.QueryContext(ctx, s.db.q(
+		"SELECT customer, count(*) FROM fd_outbox WHERE business = ? AND status IN ('pending', 'sending') GROUP BY customer"), s.id)
 	if err != nil {
 		return nil, fmt.Errorf("count waiting messages: %w", err)
 	}
@@ -112,10 +112,10 @@ func (db *DB) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error)
 // ResumeInterrupted puts messages a crash left "sending" back in the queue,
 // in their original place. Each keeps the WhatsApp message id it was being
 // sent under, so if it did leave, the resend shows as the same message.
-func (db *DB) ResumeInterrupted(ctx context.Context) (int, error) {
-	res, err := db.sql.ExecContext(ctx,
+func (s *Store) ResumeInterrupted(ctx context.Context) (int, error) {
+	res, err := s.db.sql.ExecContext(ctx, s.db.q(
 		`UPDATE fd_outbox SET status = 'pending'
-		 WHERE status IN ('pending', 'sending') AND status = 'sending' AND msg_id <> ''`)
+		 WHERE business = ? AND status IN ('pending', 'sending') AND status = 'sending' AND msg_id <> ''`), s.id)
 	if err != nil {
 		return 0, fmt.Errorf("resume interrupted sends: %w", err)
 	}
@@ -129,7 +129,7 @@ func (db *DB) ResumeInterrupted(ctx context.Context) (int, error) {
 // queueReply inserts r into the outbox, pending or, when the bot claimed
 // it as it was recorded, sending, under the next outbox id, and tells the
 // bot that id in r.ID.
-func (db *DB) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v inboundValues) error {
+func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v inboundValues) error {
 	status := r.Status
 	switch status {
 	case "":
@@ -138,22 +138,35 @@ func (db *DB) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v inb
 	default:
 		return fmt.Errorf("queue reply: status %q: a reply is queued pending or sending", status)
 	}
-	id := db.outboxID.Add(1)
-	if _, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
-		id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID); err != nil {
-		return fmt.Errorf("queue reply: %w", err)
+	st := tx.StmtContext(ctx, s.db.stmts.insertOutbox)
+	args := []any{s.id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID}
+	var id int64
+	if s.db.dialect == Postgres {
+		if err := st.QueryRowContext(ctx, args...).Scan(&id); err != nil {
+			return fmt.Errorf("queue reply: %w", err)
+		}
+	} else {
+		id = s.db.outboxID.Add(1)
+		if _, err := st.ExecContext(ctx, append(args, id)...); err != nil {
+			return fmt.Errorf("queue reply: %w", err)
+		}
 	}
 	r.ID = id
 	return nil
 }
 
-// loadOutboxID starts the outbox ids after the largest one stored. Ids
-// come from memory, not from AUTOINCREMENT (whose sqlite_sequence row
+// loadOutboxID starts SQLite's outbox ids after the largest one stored.
+// Ids come from memory, not from AUTOINCREMENT (whose sqlite_sequence row
 // would be one more page written per reply): they only grow while the
-// process runs, so an id the bot holds never names another message, even
-// when !forget deleted the newest row; one lost to a rolled-back
-// transaction is a harmless gap.
+// process runs (one process uses a SQLite file), so an id the bot holds
+// never names another message, even when !forget deleted the newest row;
+// one lost to a rolled-back transaction is a harmless gap. They are
+// shared by the file's businesses. On PostgreSQL, which several
+// processes may share, the identity column's sequence gives them.
 func (db *DB) loadOutboxID(ctx context.Context) error {
+	if db.dialect == Postgres {
+		return nil
+	}
 	var max int64
 	if err := db.sql.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM fd_outbox").Scan(&max); err != nil {
 		return fmt.Errorf("read outbox ids: %w", err)
@@ -164,13 +177,13 @@ func (db *DB) loadOutboxID(ctx context.Context) error {
 
 // setStatus runs one prepared status move of message id and explains a
 // refused one (the message is missing, or in a status it may not leave).
-func (db *DB) setStatus(ctx context.Context, what string, id int64, st *sql.Stmt, from []string, args ...any) error {
-	return db.setStatusThen(ctx, what, id, st, from, nil, args...)
+func (s *Store) setStatus(ctx context.Context, what string, id int64, st *sql.Stmt, from []string, args ...any) error {
+	return s.setStatusThen(ctx, what, id, st, from, nil, args...)
 }
 
 // setStatusThen is setStatus with then, when not nil, run after the move
 // in the same transaction.
-func (db *DB) setStatusThen(ctx context.Context, what string, id int64, st *sql.Stmt, from []string, then func(*sql.Tx) error, args ...any) error {
+func (s *Store) setStatusThen(ctx context.Context, what string, id int64, st *sql.Stmt, from []string, then func(*sql.Tx) error, args ...any) error {
 	var (
 		res sql.Result
 		err error
@@ -178,7 +191,7 @@ func (db *DB) setStatusThen(ctx context.Context, what string, id int64, st *sql.
 	if then == nil {
 		res, err = st.ExecContext(ctx, args...)
 	} else {
-		err = db.tx(ctx, func(tx *sql.Tx) error {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
 			var err error
 			if res, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...); err != nil {
 				return err
@@ -193,7 +206,7 @@ func (db *DB) setStatusThen(ctx context.Context, what string, id int64, st *sql.
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n == 0 {
 			var cur string
-			err = db.sql.QueryRowContext(ctx, "SELECT status FROM fd_outbox WHERE id = ?", id).Scan(&cur)
+			err = s.db.sql.QueryRowContext(ctx, s.db.q("SELECT status FROM fd_outbox WHERE business = ? AND id = ?"), s.id, id).Scan(&cur)
 			switch {
 			case err == sql.ErrNoRows:
 				err = fmt.Errorf("no outgoing message %d", id)
@@ -211,41 +224,41 @@ func (db *DB) setStatusThen(ctx context.Context, what string, id int64, st *sql.
 // MarkSending claims a pending message before it is handed to WhatsApp.
 // Only a pending message can be claimed, so a message discarded by the kill
 // switch is never sent.
-func (db *DB) MarkSending(ctx context.Context, id int64) error {
-	return db.setStatus(ctx, "claim outgoing message", id, db.stmts.markSending, []string{statusPending}, id)
+func (s *Store) MarkSending(ctx context.Context, id int64) error {
+	return s.setStatus(ctx, "claim outgoing message", id, s.db.stmts.markSending, []string{statusPending}, s.id, id)
 }
 
 // ReleaseSending puts a claimed message back in the queue; it keeps its id
 // and so its place.
-func (db *DB) ReleaseSending(ctx context.Context, id int64) error {
-	return db.setStatus(ctx, "release outgoing message", id, db.stmts.releaseSending, []string{statusSending}, id)
+func (s *Store) ReleaseSending(ctx context.Context, id int64) error {
+	return s.setStatus(ctx, "release outgoing message", id, s.db.stmts.releaseSending, []string{statusSending}, s.id, id)
 }
 
 // MarkSent records that message id went out as WhatsApp message msgID.
-func (db *DB) MarkSent(ctx context.Context, id int64, msgID string, at time.Time) error {
+func (s *Store) MarkSent(ctx context.Context, id int64, msgID string, at time.Time) error {
 	n, err := mustNanos("sent at", at)
 	if err != nil {
 		return fmt.Errorf("mark outgoing message %d sent: %w", id, err)
 	}
 	// The reply is counted for !stats in the same transaction.
-	return db.setStatusThen(ctx, "mark outgoing message sent", id, db.stmts.markSent,
-		[]string{statusSending, statusPending}, func(tx *sql.Tx) error { return db.rollupSent(ctx, tx, id) }, n, msgID, id)
+	return s.setStatusThen(ctx, "mark outgoing message sent", id, s.db.stmts.markSent,
+		[]string{statusSending, statusPending}, func(tx *sql.Tx) error { return s.rollupSent(ctx, tx, id) }, n, msgID, s.id, id)
 }
 
 // MarkFailed records that message id will not be sent, and why.
-func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
-	return db.setStatus(ctx, "mark outgoing message failed", id, db.stmts.markFailed,
-		[]string{statusSending, statusPending}, reason, id)
+func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
+	return s.setStatus(ctx, "mark outgoing message failed", id, s.db.stmts.markFailed,
+		[]string{statusSending, statusPending}, reason, s.id, id)
 }
 
 // SentSince counts automatic messages sent at or after t.
-func (db *DB) SentSince(ctx context.Context, t time.Time) (int, error) {
+func (s *Store) SentSince(ctx context.Context, t time.Time) (int, error) {
 	n, err := nanos(t)
 	if err != nil {
 		return 0, fmt.Errorf("count sent messages: %w", err)
 	}
 	var count int
-	err = db.sql.QueryRowContext(ctx, sentSinceQuery, n).Scan(&count)
+	err = s.db.sql.QueryRowContext(ctx, s.db.q(sentSinceQuery), s.id, atOrAfter(n)).Scan(&count)
 	if err != nil {
 		return 0, fmt.Errorf("count sent messages: %w", err)
 	}
@@ -253,11 +266,11 @@ func (db *DB) SentSince(ctx context.Context, t time.Time) (int, error) {
 }
 
 // RecentSent returns the last n sent automatic messages, newest first.
-func (db *DB) RecentSent(ctx context.Context, n int) ([]bot.Outgoing, error) {
+func (s *Store) RecentSent(ctx context.Context, n int) ([]bot.Outgoing, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	rows, err := db.sql.QueryContext(ctx, recentSentQuery, n)
+	rows, err := s.db.sql.QueryContext(ctx, s.db.q(recentSentQuery), s.id, n)
 	if err != nil {
 		return nil, fmt.Errorf("read sent messages: %w", err)
 	}

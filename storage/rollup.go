@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 
 	"frontdesk/bot"
 )
@@ -25,6 +24,15 @@ const statSQL = `(CASE
 	WHEN kind = 'customer' AND instr(rules, '"admin"') = 0 THEN 1
 	ELSE 0 END)`
 
+// What an fd_inbound row counts as, 1 or 0, in the three counts of
+// fd_stats_quarters (written as CASE, not as a comparison, so that both
+// dialects add them up).
+const (
+	inboundSQL = `(CASE WHEN ` + statSQL + ` = 1 THEN 1 ELSE 0 END)`
+	lateSQL    = `(CASE WHEN kind = 'customer' AND instr(rules, '"late"') > 0 THEN 1 ELSE 0 END)`
+	killSQL    = `(CASE WHEN kind = 'customer' AND instr(rules, '"kill-switch"') > 0 THEN 1 ELSE 0 END)`
+)
+
 // Lengths of the rollup buckets, in nanoseconds.
 const (
 	quarterNanos = int64(15 * 60 * 1e9)
@@ -35,21 +43,21 @@ const (
 // (statements.go).
 const (
 	rollupMessageSQL = `
-		INSERT INTO fd_stats_quarters (quarter, inbound, late, kill) VALUES (?, ?, ?, ?)
-		ON CONFLICT (quarter) DO UPDATE SET inbound = inbound + excluded.inbound,
-			late = late + excluded.late, kill = kill + excluded.kill`
+		INSERT INTO fd_stats_quarters (business, quarter, inbound, late, kill) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (business, quarter) DO UPDATE SET inbound = fd_stats_quarters.inbound + excluded.inbound,
+			late = fd_stats_quarters.late + excluded.late, kill = fd_stats_quarters.kill + excluded.kill`
 	rollupQuestionSQL = `
-		INSERT INTO fd_stats_questions (text, day, n) VALUES (?, ?, 1)
-		ON CONFLICT (text, day) DO UPDATE SET n = n + 1`
+		INSERT INTO fd_stats_questions (business, text, day, n) VALUES (?, ?, ?, 1)
+		ON CONFLICT (business, text, day) DO UPDATE SET n = fd_stats_questions.n + 1`
 	rollupSentSQL = `
-		INSERT INTO fd_stats_replies (quarter, rule, n) VALUES (?, ?, 1)
-		ON CONFLICT (quarter, rule) DO UPDATE SET n = n + 1`
+		INSERT INTO fd_stats_replies (business, quarter, rule, n) VALUES (?, ?, ?, 1)
+		ON CONFLICT (business, quarter, rule) DO UPDATE SET n = fd_stats_replies.n + 1`
 )
 
 // rollupInbound counts one recorded inbound message: a customer message
 // (team members excluded) in its quarter, a withheld reply by reason, and
 // its normalised question in its day.
-func (db *DB) rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int64) error {
+func (s *Store) rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int64) error {
 	var inbound, late, kill int
 	if in.Kind == bot.FromCustomer {
 		if in.Customer != "" && !slices.Contains(in.Rules, "admin") {
@@ -63,14 +71,14 @@ func (db *DB) rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, rec
 		}
 	}
 	if inbound+late+kill > 0 {
-		if _, err := tx.StmtContext(ctx, db.stmts.rollupMessage).ExecContext(ctx,
-			received/quarterNanos, inbound, late, kill); err != nil {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.rollupMessage).ExecContext(ctx,
+			s.id, received/quarterNanos, inbound, late, kill); err != nil {
 			return fmt.Errorf("count message: %w", err)
 		}
 	}
 	if in.Question != "" {
-		if _, err := tx.StmtContext(ctx, db.stmts.rollupQuestion).ExecContext(ctx,
-			in.Question, received/dayNanos); err != nil {
+		if _, err := tx.StmtContext(ctx, s.db.stmts.rollupQuestion).ExecContext(ctx,
+			s.id, in.Question, received/dayNanos); err != nil {
 			return fmt.Errorf("count question: %w", err)
 		}
 	}
@@ -79,125 +87,132 @@ func (db *DB) rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, rec
 
 // rollupSent counts automatic message id, just marked sent, in the quarter
 // it went out: once as a message and once for each of its rules.
-func (db *DB) rollupSent(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) rollupSent(ctx context.Context, tx *sql.Tx, id int64) error {
 	var (
 		at    int64
 		rules string
 	)
-	if err := tx.QueryRowContext(ctx, "SELECT sent_at, rules FROM fd_outbox WHERE id = ?", id).Scan(&at, &rules); err != nil {
+	if err := tx.QueryRowContext(ctx, s.db.q("SELECT sent_at, rules FROM fd_outbox WHERE business = ? AND id = ?"), s.id, id).Scan(&at, &rules); err != nil {
 		return fmt.Errorf("count sent message: %w", err)
 	}
 	names, err := decodeRules(rules)
 	if err != nil {
 		return fmt.Errorf("count sent message: %w", err)
 	}
-	st := tx.StmtContext(ctx, db.stmts.rollupSent)
+	st := tx.StmtContext(ctx, s.db.stmts.rollupSent)
 	for _, rule := range append([]string{""}, names...) {
-		if _, err := st.ExecContext(ctx, at/quarterNanos, rule); err != nil {
+		if _, err := st.ExecContext(ctx, s.id, at/quarterNanos, rule); err != nil {
 			return fmt.Errorf("count sent message: %w", err)
 		}
 	}
 	return nil
 }
 
-// unrollInbound takes back the counts of the fd_inbound rows matching
-// where (with args), before they are deleted.
-func unrollInbound(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	return execAll(ctx, tx, args, `
+// ruleRows is the FROM clause giving each sent outbox row o of the
+// business once per rule r.value.
+func (db *DB) ruleRows() string {
+	return db.pick("fd_outbox AS o, json_each(o.rules) AS r",
+		"fd_outbox AS o CROSS JOIN LATERAL jsonb_array_elements_text(o.rules::jsonb) AS r(value)")
+}
+
+// In the queries below, ?1 is the business and where's own parameters
+// start at ?2.
+
+// unrollInbound takes back the counts of the business's fd_inbound rows
+// matching where (with args), before they are deleted.
+func (s *Store) unrollInbound(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	return s.execAll(ctx, tx, args, `
 		UPDATE fd_stats_quarters AS s
 		SET inbound = s.inbound - d.inbound, late = s.late - d.late, kill = s.kill - d.kill
 		FROM (SELECT received / 900000000000 AS quarter,
-				sum(`+statSQL+` = 1) AS inbound,
-				sum(kind = 'customer' AND instr(rules, '"late"') > 0) AS late,
-				sum(kind = 'customer' AND instr(rules, '"kill-switch"') > 0) AS kill
-			FROM fd_inbound WHERE `+where+` GROUP BY 1) AS d
-		WHERE s.quarter = d.quarter`,
-		`DELETE FROM fd_stats_quarters WHERE inbound <= 0 AND late <= 0 AND kill <= 0`)
+				sum(`+inboundSQL+`) AS inbound, sum(`+lateSQL+`) AS late, sum(`+killSQL+`) AS kill
+			FROM fd_inbound WHERE business = ?1 AND (`+where+`) GROUP BY 1) AS d
+		WHERE s.business = ?1 AND s.quarter = d.quarter`,
+		`DELETE FROM fd_stats_quarters WHERE business = ? AND inbound <= 0 AND late <= 0 AND kill <= 0`)
 }
 
-// unrollOutbox takes back the sent messages among the fd_outbox rows
-// matching where, before they are deleted.
-func unrollOutbox(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	return execAll(ctx, tx, args, `
+// unrollOutbox takes back the sent messages among the business's
+// fd_outbox rows matching where, before they are deleted.
+func (s *Store) unrollOutbox(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	return s.execAll(ctx, tx, args, `
 		UPDATE fd_stats_replies AS s SET n = s.n - d.n
-		FROM (SELECT sent_at / 900000000000 AS quarter, '' AS rule, count(*) AS n FROM fd_outbox
-			WHERE status = 'sent' AND sent_at IS NOT NULL AND (`+where+`) GROUP BY 1
+		FROM (SELECT o.sent_at / 900000000000 AS quarter, '' AS rule, count(*) AS n FROM fd_outbox AS o
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at IS NOT NULL AND (`+where+`) GROUP BY 1
 			UNION ALL
-			SELECT o.sent_at / 900000000000, r.value, count(*) FROM fd_outbox AS o, json_each(o.rules) AS r
-			WHERE o.status = 'sent' AND o.sent_at IS NOT NULL AND (`+where+`) GROUP BY 1, 2) AS d
-		WHERE s.quarter = d.quarter AND s.rule = d.rule`,
-		`DELETE FROM fd_stats_replies WHERE n <= 0`)
+			SELECT o.sent_at / 900000000000, r.value, count(*) FROM `+s.db.ruleRows()+`
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at IS NOT NULL AND (`+where+`) GROUP BY 1, 2) AS d
+		WHERE s.business = ?1 AND s.quarter = d.quarter AND s.rule = d.rule`,
+		`DELETE FROM fd_stats_replies WHERE business = ? AND n <= 0`)
 }
 
-// unrollQuestions takes back the fd_questions rows matching where, before
-// they are deleted.
-func unrollQuestions(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	return execAll(ctx, tx, args, `
+// unrollQuestions takes back the business's fd_questions rows matching
+// where, before they are deleted.
+func (s *Store) unrollQuestions(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	return s.execAll(ctx, tx, args, `
 		UPDATE fd_stats_questions AS s SET n = s.n - d.n
 		FROM (SELECT text, at / 86400000000000 AS day, count(*) AS n FROM fd_questions
-			WHERE `+where+` GROUP BY 1, 2) AS d
-		WHERE s.text = d.text AND s.day = d.day`,
-		`DELETE FROM fd_stats_questions WHERE n <= 0`)
+			WHERE business = ?1 AND (`+where+`) GROUP BY 1, 2) AS d
+		WHERE s.business = ?1 AND s.text = d.text AND s.day = d.day`,
+		`DELETE FROM fd_stats_questions WHERE business = ? AND n <= 0`)
 }
 
-// execAll runs the update with args, then the cleanup without.
-func execAll(ctx context.Context, tx *sql.Tx, args []any, update, cleanup string) error {
-	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
+// execAll runs the update with the business and args, then the cleanup
+// with the business.
+func (s *Store) execAll(ctx context.Context, tx *sql.Tx, args []any, update, cleanup string) error {
+	if _, err := tx.ExecContext(ctx, s.db.q(update), append([]any{s.id}, args...)...); err != nil {
 		return fmt.Errorf("take back counts: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, cleanup); err != nil {
+	if _, err := tx.ExecContext(ctx, s.db.q(cleanup), s.id); err != nil {
 		return fmt.Errorf("take back counts: %w", err)
 	}
 	return nil
 }
 
 // unrollParty takes back every count of the rows Forget deletes for id.
-func unrollParty(ctx context.Context, tx *sql.Tx, id bot.UserID) error {
-	if err := unrollInbound(ctx, tx, "chat = ?1 OR customer = ?1", id); err != nil {
+func (s *Store) unrollParty(ctx context.Context, tx *sql.Tx, id bot.UserID) error {
+	if err := s.unrollInbound(ctx, tx, "chat = ?2 OR customer = ?2", id); err != nil {
 		return err
 	}
-	if err := unrollOutbox(ctx, tx, "chat = ?1 OR customer = ?1", id); err != nil {
+	if err := s.unrollOutbox(ctx, tx, "o.chat = ?2 OR o.customer = ?2", id); err != nil {
 		return err
 	}
-	return unrollQuestions(ctx, tx, "customer = ?1", id)
+	return s.unrollQuestions(ctx, tx, "customer = ?2", id)
 }
 
 // unrollBefore takes back every count of the rows Retain deletes.
-func unrollBefore(ctx context.Context, tx *sql.Tx, before int64) error {
-	if err := unrollInbound(ctx, tx, "received < ?1", before); err != nil {
+func (s *Store) unrollBefore(ctx context.Context, tx *sql.Tx, before int64) error {
+	if err := s.unrollInbound(ctx, tx, "received < ?2", before); err != nil {
 		return err
 	}
-	if err := unrollOutbox(ctx, tx, "created < ?1 AND status IN ('sent', 'failed', 'discarded')", before); err != nil {
+	if err := s.unrollOutbox(ctx, tx, "o.created < ?2 AND o.status IN ('sent', 'failed', 'discarded')", before); err != nil {
 		return err
 	}
-	return unrollQuestions(ctx, tx, "at < ?1", before)
+	return s.unrollQuestions(ctx, tx, "at < ?2", before)
 }
 
-// rebuildRollups empties the rollup tables and refills them from the rows
-// with the very statements of migration 0004_stats that fill them (for
-// databases written in bulk, such as the big test database).
-func rebuildRollups(ctx context.Context, tx *sql.Tx) error {
-	body, err := migrationFiles.ReadFile("migrations/0004_stats.sql")
-	if err != nil {
-		return err
-	}
-	for _, table := range []string{"fd_stats_quarters", "fd_stats_replies", "fd_stats_questions"} {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
-			return fmt.Errorf("rebuild rollups: %w", err)
-		}
-	}
-	for _, stmt := range strings.Split(string(body), ";\n") {
-		var code []string
-		for _, line := range strings.Split(stmt, "\n") {
-			if !strings.HasPrefix(strings.TrimSpace(line), "--") {
-				code = append(code, line)
-			}
-		}
-		q := strings.TrimSpace(strings.Join(code, "\n"))
-		if !strings.HasPrefix(q, "INSERT INTO fd_stats_") {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+// rebuildRollups empties the business's rollups and refills them from its
+// rows (for databases written in bulk, such as the big test database).
+func (s *Store) rebuildRollups(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range []string{
+		"DELETE FROM fd_stats_quarters WHERE business = ?1",
+		"DELETE FROM fd_stats_replies WHERE business = ?1",
+		"DELETE FROM fd_stats_questions WHERE business = ?1",
+		`INSERT INTO fd_stats_quarters (business, quarter, inbound, late, kill)
+			SELECT ?1, q, inbound, late, kill FROM (
+				SELECT received / 900000000000 AS q, sum(` + inboundSQL + `) AS inbound,
+					sum(` + lateSQL + `) AS late, sum(` + killSQL + `) AS kill
+				FROM fd_inbound WHERE business = ?1 GROUP BY 1) AS c
+			WHERE inbound > 0 OR late > 0 OR kill > 0`,
+		`INSERT INTO fd_stats_replies (business, quarter, rule, n)
+			SELECT ?1, sent_at / 900000000000, '', count(*) FROM fd_outbox
+			WHERE business = ?1 AND status = 'sent' AND sent_at IS NOT NULL GROUP BY 2`,
+		`INSERT INTO fd_stats_replies (business, quarter, rule, n)
+			SELECT ?1, o.sent_at / 900000000000, r.value, count(*) FROM ` + s.db.ruleRows() + `
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at IS NOT NULL GROUP BY 2, 3`,
+		`INSERT INTO fd_stats_questions (business, text, day, n)
+			SELECT ?1, text, at / 86400000000000, count(*) FROM fd_questions WHERE business = ?1 GROUP BY 2, 3`,
+	} {
+		if _, err := tx.ExecContext(ctx, s.db.q(q), s.id); err != nil {
 			return fmt.Errorf("rebuild rollups: %w", err)
 		}
 	}

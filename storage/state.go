@@ -13,9 +13,9 @@ import (
 
 // LoadConfig returns the saved configuration; ok is false when none was
 // ever saved.
-func (db *DB) LoadConfig(ctx context.Context) (bot.Config, bool, error) {
+func (s *Store) LoadConfig(ctx context.Context) (bot.Config, bool, error) {
 	var doc string
-	err := db.sql.QueryRowContext(ctx, "SELECT doc FROM fd_config WHERE id = 1").Scan(&doc)
+	err := s.db.sql.QueryRowContext(ctx, s.db.q("SELECT doc FROM fd_config WHERE business = ?"), s.id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Config{}, false, nil
 	}
@@ -32,16 +32,16 @@ func (db *DB) LoadConfig(ctx context.Context) (bot.Config, bool, error) {
 // SaveConfig replaces the saved configuration with cfg, whole. With rec,
 // the command message that made the change is recorded in the same
 // transaction (bot.ErrDuplicate, nothing saved, if it was before).
-func (db *DB) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot.Inbound) error {
+func (s *Store) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot.Inbound) error {
 	doc, err := json.Marshal(cfg)
 	if err != nil {
 		return fmt.Errorf("save config: encode: %w", err)
 	}
-	err = db.withRecord(ctx, rec, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx,
-			`INSERT INTO fd_config (id, doc, updated) VALUES (1, ?, ?)
-			 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated = excluded.updated`,
-			string(doc), time.Now().UnixNano())
+	err = s.withRecord(ctx, rec, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.db.q(
+			`INSERT INTO fd_config (business, doc, updated) VALUES (?, ?, ?)
+			 ON CONFLICT (business) DO UPDATE SET doc = excluded.doc, updated = excluded.updated`),
+			s.id, string(doc), time.Now().UnixNano())
 		return err
 	})
 	if err != nil && !errors.Is(err, bot.ErrDuplicate) {
@@ -52,7 +52,7 @@ func (db *DB) SaveConfig(ctx context.Context, cfg bot.Config, rec *bot.Inbound) 
 
 // withRecord runs fn in one transaction that also records rec, when not
 // nil, first.
-func (db *DB) withRecord(ctx context.Context, rec *bot.Inbound, fn func(*sql.Tx) error) error {
+func (s *Store) withRecord(ctx context.Context, rec *bot.Inbound, fn func(*sql.Tx) error) error {
 	var v inboundValues
 	if rec != nil {
 		var err error
@@ -60,9 +60,9 @@ func (db *DB) withRecord(ctx context.Context, rec *bot.Inbound, fn func(*sql.Tx)
 			return recordError(*rec, err)
 		}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		if rec != nil {
-			if err := db.recordInbound(ctx, tx, *rec, v); err != nil {
+			if err := s.recordInbound(ctx, tx, *rec, v); err != nil {
 				return err
 			}
 		}
@@ -72,13 +72,13 @@ func (db *DB) withRecord(ctx context.Context, rec *bot.Inbound, fn func(*sql.Tx)
 
 // LoadKillSwitch returns the saved kill switch; a fresh database stops
 // nothing.
-func (db *DB) LoadKillSwitch(ctx context.Context) (bot.KillSwitch, error) {
+func (s *Store) LoadKillSwitch(ctx context.Context) (bot.KillSwitch, error) {
 	var (
 		k     bot.KillSwitch
 		until sql.NullInt64
 	)
-	err := db.sql.QueryRowContext(ctx,
-		"SELECT kill_off, kill_until, kill_reason FROM fd_state WHERE id = 1").
+	err := s.db.sql.QueryRowContext(ctx, s.db.q(
+		"SELECT kill_off, kill_until, kill_reason FROM fd_state WHERE business = ?"), s.id).
 		Scan(&k.Off, &until, &k.Reason)
 	if err != nil {
 		return bot.KillSwitch{}, fmt.Errorf("load kill switch: %w", err)
@@ -92,23 +92,23 @@ func (db *DB) LoadKillSwitch(ctx context.Context) (bot.KillSwitch, error) {
 // `!off` trickles out afterwards. Messages already being sent are left
 // alone. With rec, the command message is recorded in the same
 // transaction, as for SaveConfig.
-func (db *DB) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inbound) (int, error) {
+func (s *Store) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inbound) (int, error) {
 	until, err := nanos(k.Until)
 	if err != nil {
 		return 0, fmt.Errorf("save kill switch: until: %w", err)
 	}
 	var discarded int64
-	err = db.withRecord(ctx, rec, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx,
-			"UPDATE fd_state SET kill_off = ?, kill_until = ?, kill_reason = ? WHERE id = 1",
-			k.Off, until, k.Reason); err != nil {
+	err = s.withRecord(ctx, rec, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.db.q(
+			"UPDATE fd_state SET kill_off = ?, kill_until = ?, kill_reason = ? WHERE business = ?"),
+			bit(k.Off), until, k.Reason, s.id); err != nil {
 			return err
 		}
 		if !k.Off {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE fd_outbox SET status = 'discarded'
-			 WHERE status IN ('pending', 'sending') AND status = 'pending'`)
+		res, err := tx.ExecContext(ctx, s.db.q(`UPDATE fd_outbox SET status = 'discarded'
+			 WHERE business = ? AND status IN ('pending', 'sending') AND status = 'pending'`), s.id)
 		if err != nil {
 			return err
 		}
@@ -125,42 +125,42 @@ func (db *DB) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.Inb
 }
 
 // DigestSent is when the weekly digest last went out (zero: never).
-func (db *DB) DigestSent(ctx context.Context) (time.Time, error) {
+func (s *Store) DigestSent(ctx context.Context) (time.Time, error) {
 	var at sql.NullInt64
-	if err := db.sql.QueryRowContext(ctx, "SELECT digest_sent FROM fd_state WHERE id = 1").Scan(&at); err != nil {
+	if err := s.db.sql.QueryRowContext(ctx, s.db.q("SELECT digest_sent FROM fd_state WHERE business = ?"), s.id).Scan(&at); err != nil {
 		return time.Time{}, fmt.Errorf("load digest time: %w", err)
 	}
 	return fromNanos(at), nil
 }
 
 // SetDigestSent records when the weekly digest went out.
-func (db *DB) SetDigestSent(ctx context.Context, at time.Time) error {
+func (s *Store) SetDigestSent(ctx context.Context, at time.Time) error {
 	n, err := nanos(at)
 	if err != nil {
 		return fmt.Errorf("save digest time: %w", err)
 	}
-	if _, err := db.sql.ExecContext(ctx, "UPDATE fd_state SET digest_sent = ? WHERE id = 1", n); err != nil {
+	if _, err := s.db.sql.ExecContext(ctx, s.db.q("UPDATE fd_state SET digest_sent = ? WHERE business = ?"), n, s.id); err != nil {
 		return fmt.Errorf("save digest time: %w", err)
 	}
 	return nil
 }
 
 // OwnerActive is the last moment the owner did something from the phone.
-func (db *DB) OwnerActive(ctx context.Context) (time.Time, error) {
+func (s *Store) OwnerActive(ctx context.Context) (time.Time, error) {
 	var at sql.NullInt64
-	if err := db.sql.QueryRowContext(ctx, "SELECT owner_active FROM fd_state WHERE id = 1").Scan(&at); err != nil {
+	if err := s.db.sql.QueryRowContext(ctx, s.db.q("SELECT owner_active FROM fd_state WHERE business = ?"), s.id).Scan(&at); err != nil {
 		return time.Time{}, fmt.Errorf("load owner activity: %w", err)
 	}
 	return fromNanos(at), nil
 }
 
 // SetOwnerActive records the owner's last activity.
-func (db *DB) SetOwnerActive(ctx context.Context, at time.Time) error {
+func (s *Store) SetOwnerActive(ctx context.Context, at time.Time) error {
 	n, err := nanos(at)
 	if err != nil {
 		return fmt.Errorf("save owner activity: %w", err)
 	}
-	if _, err := db.sql.ExecContext(ctx, "UPDATE fd_state SET owner_active = ? WHERE id = 1", n); err != nil {
+	if _, err := s.db.stmts.setOwnerActive.ExecContext(ctx, n, s.id); err != nil {
 		return fmt.Errorf("save owner activity: %w", err)
 	}
 	return nil
@@ -169,18 +169,18 @@ func (db *DB) SetOwnerActive(ctx context.Context, at time.Time) error {
 // LinkIdentity remembers that lid and pn are the same person. A newer link
 // replaces any older one of either identity: WhatsApp gives each phone
 // number one LID.
-func (db *DB) LinkIdentity(ctx context.Context, lid, pn bot.UserID) error {
+func (s *Store) LinkIdentity(ctx context.Context, lid, pn bot.UserID) error {
 	if !lid.IsLID() || lid.Digits() == "" {
 		return fmt.Errorf("link identity: %q is not a LID", lid)
 	}
 	if pn == "" || pn.IsLID() {
 		return fmt.Errorf("link identity: %q is not a phone number", pn)
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM fd_identities WHERE lid = ? OR pn = ?", lid, pn); err != nil {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.db.q("DELETE FROM fd_identities WHERE business = ? AND (lid = ? OR pn = ?)"), s.id, lid, pn); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO fd_identities (lid, pn) VALUES (?, ?)", lid, pn)
+		_, err := tx.ExecContext(ctx, s.db.q("INSERT INTO fd_identities (business, lid, pn) VALUES (?, ?, ?)"), s.id, lid, pn)
 		return err
 	})
 	if err != nil {
@@ -190,9 +190,9 @@ func (db *DB) LinkIdentity(ctx context.Context, lid, pn bot.UserID) error {
 }
 
 // PhoneForLID returns the phone number of lid, or "" when unknown.
-func (db *DB) PhoneForLID(ctx context.Context, lid bot.UserID) (bot.UserID, error) {
+func (s *Store) PhoneForLID(ctx context.Context, lid bot.UserID) (bot.UserID, error) {
 	var pn bot.UserID
-	err := db.stmts.phoneForLID.QueryRowContext(ctx, lid).Scan(&pn)
+	err := s.db.stmts.phoneForLID.QueryRowContext(ctx, s.id, lid).Scan(&pn)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("phone for %s: %w", lid, err)
 	}
@@ -200,9 +200,9 @@ func (db *DB) PhoneForLID(ctx context.Context, lid bot.UserID) (bot.UserID, erro
 }
 
 // LIDForPhone returns the LID of pn, or "" when unknown.
-func (db *DB) LIDForPhone(ctx context.Context, pn bot.UserID) (bot.UserID, error) {
+func (s *Store) LIDForPhone(ctx context.Context, pn bot.UserID) (bot.UserID, error) {
 	var lid bot.UserID
-	err := db.stmts.lidForPhone.QueryRowContext(ctx, pn).Scan(&lid)
+	err := s.db.stmts.lidForPhone.QueryRowContext(ctx, s.id, pn).Scan(&lid)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("LID for %s: %w", pn, err)
 	}

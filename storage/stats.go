@@ -10,7 +10,9 @@ import (
 	"frontdesk/bot"
 )
 
-// This file answers `!stats` and the weekly digest in aggregates. Counts
+// This file answers `!stats` and the weekly digest in aggregates. (The
+// two ends of a period are read as two ranges joined by UNION ALL, not
+// one OR, so that each is an index search in the business's rows.) Counts
 // come from the rollups (rollup.go): whole quarter hours and days from
 // the rollup tables, the partial ones at the period's two ends from the
 // rows themselves, so a period may start and end at any nanosecond. The
@@ -21,7 +23,7 @@ import (
 
 // Activity reads the activity from q.Since to q.Until, both included: a
 // command given at Until sees the messages recorded at that same instant.
-func (db *DB) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity, error) {
+func (s *Store) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity, error) {
 	from, err := mustNanos("since", q.Since)
 	if err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: %w", err)
@@ -37,21 +39,26 @@ func (db *DB) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity, 
 	a := bot.Activity{RulesSent: map[string]int{}, Withheld: map[string]int{}}
 	// One read transaction, so the figures agree with each other even
 	// while messages keep coming in.
-	tx, err := db.sql.BeginTx(ctx, nil)
+	// (On PostgreSQL a repeatable-read snapshot.)
+	var opts *sql.TxOptions
+	if s.db.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := s.db.sql.BeginTx(ctx, opts)
 	if err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := quarters(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
+	if err := s.quarters(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: messages: %w", err)
 	}
-	if err := replies(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
+	if err := s.replies(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: replies: %w", err)
 	}
-	if err := waits(ctx, tx, &a, from, to, q.Open); err != nil {
+	if err := s.waits(ctx, tx, &a, from, to, q.Open); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: response times: %w", err)
 	}
-	if err := frequentQuestions(ctx, tx, &a, split(from, to, dayNanos), from, to, q); err != nil {
+	if err := s.frequentQuestions(ctx, tx, &a, split(from, to, dayNanos), from, to, q); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: questions: %w", err)
 	}
 	return a, nil
@@ -76,21 +83,25 @@ func split(from, to, size int64) span {
 	return span{first: first, last: last, lo1: from, hi1: first*size - 1, lo2: (last + 1) * size, hi2: to}
 }
 
-func (s span) args() []any { return []any{s.first, s.last, s.lo1, s.hi1, s.lo2, s.hi2} }
+// args are the span's bounds as ?2 to ?7, after the business (?1).
+func (sp span) args(business int64) []any {
+	return []any{business, sp.first, sp.last, sp.lo1, sp.hi1, sp.lo2, sp.hi2}
+}
 
 // quarters reads the customer messages per quarter hour and the withheld
 // replies.
-func quarters(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span) error {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT q, sum(inbound), sum(late), sum(kill) FROM (
+func (s *Store) quarters(ctx context.Context, tx *sql.Tx, a *bot.Activity, sp span) error {
+	rows, err := tx.QueryContext(ctx, s.db.q(`
+		SELECT q, CAST(sum(inbound) AS INTEGER), CAST(sum(late) AS INTEGER), CAST(sum(kill) AS INTEGER) FROM (
 			SELECT quarter AS q, inbound, late, kill FROM fd_stats_quarters
-			WHERE quarter BETWEEN ?1 AND ?2
+			WHERE business = ?1 AND quarter BETWEEN ?2 AND ?3
 			UNION ALL
-			SELECT received / 900000000000, `+statSQL+` = 1,
-				kind = 'customer' AND instr(rules, '"late"') > 0,
-				kind = 'customer' AND instr(rules, '"kill-switch"') > 0
-			FROM fd_inbound WHERE received BETWEEN ?3 AND ?4 OR received BETWEEN ?5 AND ?6)
-		GROUP BY q ORDER BY q`, s.args()...)
+			SELECT received / 900000000000, `+inboundSQL+`, `+lateSQL+`, `+killSQL+`
+			FROM fd_inbound WHERE business = ?1 AND received BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT received / 900000000000, `+inboundSQL+`, `+lateSQL+`, `+killSQL+`
+			FROM fd_inbound WHERE business = ?1 AND received BETWEEN ?6 AND ?7) AS c
+		GROUP BY q ORDER BY q`), sp.args(s.id)...)
 	if err != nil {
 		return err
 	}
@@ -115,17 +126,21 @@ func quarters(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span) error {
 }
 
 // replies reads the automatic messages sent, in all and per rule.
-func replies(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span) error {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT rule, sum(n) FROM (
-			SELECT rule, n FROM fd_stats_replies WHERE quarter BETWEEN ?1 AND ?2
+func (s *Store) replies(ctx context.Context, tx *sql.Tx, a *bot.Activity, sp span) error {
+	rows, err := tx.QueryContext(ctx, s.db.q(`
+		SELECT rule, CAST(sum(n) AS INTEGER) FROM (
+			SELECT rule, n FROM fd_stats_replies WHERE business = ?1 AND quarter BETWEEN ?2 AND ?3
 			UNION ALL
-			SELECT '', 1 FROM fd_outbox
-			WHERE status = 'sent' AND (sent_at BETWEEN ?3 AND ?4 OR sent_at BETWEEN ?5 AND ?6)
+			SELECT '', 1 FROM fd_outbox WHERE business = ?1 AND status = 'sent' AND sent_at BETWEEN ?4 AND ?5
 			UNION ALL
-			SELECT r.value, 1 FROM fd_outbox AS o, json_each(o.rules) AS r
-			WHERE o.status = 'sent' AND (o.sent_at BETWEEN ?3 AND ?4 OR o.sent_at BETWEEN ?5 AND ?6))
-		GROUP BY rule`, s.args()...)
+			SELECT '', 1 FROM fd_outbox WHERE business = ?1 AND status = 'sent' AND sent_at BETWEEN ?6 AND ?7
+			UNION ALL
+			SELECT r.value, 1 FROM `+s.db.ruleRows()+`
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT r.value, 1 FROM `+s.db.ruleRows()+`
+			WHERE o.business = ?1 AND o.status = 'sent' AND o.sent_at BETWEEN ?6 AND ?7) AS c
+		GROUP BY rule`), sp.args(s.id)...)
 	if err != nil {
 		return err
 	}
@@ -171,26 +186,29 @@ func openMinutes(from, to int64, open func(time.Time) bool) []byte {
 // after an owner message (or first) starts a wait, and an owner message
 // right after an open-hours customer message ends the one running. Only
 // those rows come out, so Go pairs each end with the start before it.
-func waits(ctx context.Context, tx *sql.Tx, a *bot.Activity, from, to int64, open func(time.Time) bool) error {
-	if err := tx.QueryRowContext(ctx, `
+func (s *Store) waits(ctx context.Context, tx *sql.Tx, a *bot.Activity, from, to int64, open func(time.Time) bool) error {
+	if err := tx.QueryRowContext(ctx, s.db.q(`
 		SELECT count(*) FROM (SELECT customer FROM fd_inbound INDEXED BY fd_inbound_customer
-			WHERE received >= ?1 AND received <= ?2 AND customer <> '' AND kind = 'customer'
-				AND instr(rules, '"admin"') = 0 GROUP BY customer)`,
-		from, to).Scan(&a.Customers); err != nil {
+			WHERE business = ?3 AND received >= ?1 AND received <= ?2 AND customer <> '' AND kind = 'customer'
+				AND instr(rules, '"admin"') = 0 GROUP BY customer) AS c`),
+		from, to, s.id).Scan(&a.Customers); err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `
+	// ?3 holds a byte per minute: 1 when the business is open.
+	openMinute := s.db.pick(`substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01'`,
+		`get_byte(?3::bytea, CAST(received / 60000000000 - ?4 AS integer)) = 1`)
+	rows, err := tx.QueryContext(ctx, s.db.q(`
 		SELECT received, stat FROM (
 			SELECT received, stat,
 				lag(stat) OVER (PARTITION BY customer ORDER BY received, kind) AS prev
 			FROM (SELECT customer, received, kind, CASE kind WHEN 'owner-in-chat' THEN 2 ELSE 1 END AS stat
 				FROM fd_inbound INDEXED BY fd_inbound_customer
-				WHERE received >= ?1 AND received <= ?2 AND customer <> ''
+				WHERE business = ?5 AND received >= ?1 AND received <= ?2 AND customer <> ''
 					AND (kind = 'owner-in-chat' OR (kind = 'customer'
-						AND substr(?3, received / 60000000000 - ?4 + 1, 1) = x'01'
-						AND instr(rules, '"admin"') = 0))))
-		WHERE (stat = 1 AND coalesce(prev, 2) = 2) OR (stat = 2 AND prev = 1)`,
-		from, to, openMinutes(from, to, open), from/int64(time.Minute))
+						AND `+openMinute+`
+						AND instr(rules, '"admin"') = 0))) AS m) AS w
+		WHERE (stat = 1 AND coalesce(prev, 2) = 2) OR (stat = 2 AND prev = 1)`),
+		from, to, openMinutes(from, to, open), from/int64(time.Minute), s.id)
 	if err != nil {
 		return err
 	}
@@ -228,14 +246,16 @@ func waits(ctx context.Context, tx *sql.Tx, a *bot.Activity, from, to int64, ope
 // frequentQuestions lists the questions asked at least q.MinQuestions
 // times and not skipped, counting the customers who asked only for those
 // listed.
-func frequentQuestions(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span, from, to int64, q bot.ActivityQuery) error {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT text, sum(n) AS c FROM (
-			SELECT text, n FROM fd_stats_questions WHERE day BETWEEN ?1 AND ?2
+func (s *Store) frequentQuestions(ctx context.Context, tx *sql.Tx, a *bot.Activity, sp span, from, to int64, q bot.ActivityQuery) error {
+	rows, err := tx.QueryContext(ctx, s.db.q(`
+		SELECT text, CAST(sum(n) AS INTEGER) AS c FROM (
+			SELECT text, n FROM fd_stats_questions WHERE business = ?1 AND day BETWEEN ?2 AND ?3
 			UNION ALL
-			SELECT text, 1 FROM fd_questions WHERE at BETWEEN ?3 AND ?4 OR at BETWEEN ?5 AND ?6)
-		GROUP BY text HAVING c >= ?7
-		ORDER BY c DESC, text`, append(s.args(), q.MinQuestions)...)
+			SELECT text, 1 FROM fd_questions WHERE business = ?1 AND at BETWEEN ?4 AND ?5
+			UNION ALL
+			SELECT text, 1 FROM fd_questions WHERE business = ?1 AND at BETWEEN ?6 AND ?7) AS u
+		GROUP BY text HAVING sum(n) >= ?8
+		ORDER BY c DESC, text`), append(sp.args(s.id), q.MinQuestions)...)
 	if err != nil {
 		return err
 	}
@@ -259,9 +279,9 @@ func frequentQuestions(ctx context.Context, tx *sql.Tx, a *bot.Activity, s span,
 	}
 	rows.Close()
 	for i := range a.Questions {
-		if err := tx.QueryRowContext(ctx, `
-			SELECT count(DISTINCT customer) FROM fd_questions WHERE text = ? AND at BETWEEN ? AND ?`,
-			a.Questions[i].Text, from, to).Scan(&a.Questions[i].Customers); err != nil {
+		if err := tx.QueryRowContext(ctx, s.db.q(`
+			SELECT count(DISTINCT customer) FROM fd_questions WHERE business = ? AND text = ? AND at BETWEEN ? AND ?`),
+			s.id, a.Questions[i].Text, from, to).Scan(&a.Questions[i].Customers); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -14,19 +13,12 @@ import (
 	"frontdesk/bot/porttest"
 )
 
-func openStatsDB(t *testing.T) *DB {
-	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "stats.db"))
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func TestActivity(t *testing.T) { eachDialect(t, testActivity) }
 
-func TestActivity(t *testing.T) {
+func testActivity(t *testing.T, fresh func(testing.TB) string) {
 	ctx := context.Background()
-	db := openStatsDB(t)
+	db := openAt(t, fresh(t))
+	defer db.Close()
 	t0 := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	since, until := t0, t0.Add(24*time.Hour)
 	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
@@ -145,8 +137,11 @@ func TestActivity(t *testing.T) {
 	}
 }
 
-func TestActivityRefusesBadRanges(t *testing.T) {
-	db := openStatsDB(t)
+func TestActivityRefusesBadRanges(t *testing.T) { eachDialect(t, testActivityRefusesBadRanges) }
+
+func testActivityRefusesBadRanges(t *testing.T, fresh func(testing.TB) string) {
+	db := openAt(t, fresh(t))
+	defer db.Close()
 	now := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name         string
@@ -165,12 +160,15 @@ func TestActivityRefusesBadRanges(t *testing.T) {
 	}
 }
 
-// TestMigrationRollsUpExistingRows: the statements of migration
-// 0004_stats that fill the rollups from the rows already there (a
-// database from before) give what the per-message path keeps.
-func TestMigrationRollsUpExistingRows(t *testing.T) {
+// TestMigrationRollsUpExistingRows: rebuilding the rollups from the rows
+// already there (as for a database written in bulk) gives what the
+// per-message path keeps.
+func TestMigrationRollsUpExistingRows(t *testing.T) { eachDialect(t, testMigrationRollsUpExistingRows) }
+
+func testMigrationRollsUpExistingRows(t *testing.T, fresh func(testing.TB) string) {
 	ctx := context.Background()
-	db := openStatsDB(t)
+	db := openAt(t, fresh(t))
+	defer db.Close()
 	porttest.RunStatsTraffic(t, db)
 	q := bot.ActivityQuery{Since: time.Unix(0, 1), Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), MinQuestions: 1,
 		Open: func(t time.Time) bool { return t.Minute()%2 == 0 }}
@@ -181,11 +179,11 @@ func TestMigrationRollsUpExistingRows(t *testing.T) {
 	if kept.Inbound == 0 || kept.RepliesSent == 0 || len(kept.Questions) == 0 {
 		t.Fatalf("no traffic: %+v", kept)
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rebuildRollups(ctx, tx); err != nil {
+	if err := db.rebuildRollups(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -19,11 +19,15 @@ import (
 	"frontdesk/bot/porttest"
 )
 
-// openTemp opens a fresh database in the test's temporary directory.
-func openTemp(t *testing.T) (*DB, string) {
+// testNumber is the business the tests open.
+const testNumber = "15550100"
+
+// openTemp opens a fresh database in the test's temporary directory, and
+// its business testNumber; closing the Store closes the database.
+func openTemp(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "frontdesk.db")
-	db, err := Open(t.Context(), path)
+	db, err := OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -31,9 +35,8 @@ func openTemp(t *testing.T) (*DB, string) {
 }
 
 func TestStoreContract(t *testing.T) {
-	porttest.RunStore(t, func(t *testing.T) bot.Store {
-		db, _ := openTemp(t)
-		return db
+	eachDialect(t, func(t *testing.T, fresh func(testing.TB) string) {
+		porttest.RunStore(t, func(t *testing.T) bot.Store { return openAt(t, fresh(t)) })
 	})
 }
 
@@ -58,7 +61,7 @@ func TestFileMode(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			db, err := Open(t.Context(), path)
+			db, err := OpenStore(t.Context(), path, testNumber)
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
@@ -84,7 +87,7 @@ func TestFileMode(t *testing.T) {
 // backup with a looser mode are narrowed to 0600 when the database opens.
 func TestRestoredCompanionFilesTightened(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "frontdesk.db")
-	db, err := Open(t.Context(), path)
+	db, err := OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +113,7 @@ func TestRestoredCompanionFilesTightened(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err = Open(t.Context(), path)
+	db, err = OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -150,7 +153,7 @@ func TestOpenRefusesBadPaths(t *testing.T) {
 func TestOpenOddPath(t *testing.T) {
 	// Characters that mean something in a file: URI must stay part of the name.
 	path := filepath.Join(t.TempDir(), "my shop #1 ?100%.db")
-	db, err := Open(t.Context(), path)
+	db, err := OpenStore(t.Context(), path, testNumber)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -173,18 +176,21 @@ func TestForeignKeysOn(t *testing.T) {
 	db, _ := openTemp(t)
 	defer db.Close()
 	var on bool
-	if err := db.SQL().QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&on); err != nil || !on {
+	if err := db.db.SQL().QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&on); err != nil || !on {
 		t.Errorf("foreign_keys = %v (%v), want on", on, err)
 	}
 	var mode string
-	if err := db.SQL().QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	if err := db.db.SQL().QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
 	}
 }
 
-func TestReopenKeepsData(t *testing.T) {
+func TestReopenKeepsData(t *testing.T) { eachDialect(t, testReopenKeepsData) }
+
+func testReopenKeepsData(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, path := openTemp(t)
+	path := fresh(t)
+	db := openAt(t, path)
 	at := time.Date(2025, 6, 1, 10, 0, 0, 123456789, time.FixedZone("PDT", -7*3600))
 	cfg := bot.DefaultConfig()
 	cfg.TimeZone = "America/Los_Angeles"
@@ -204,7 +210,7 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 
 	for i := range 2 { // migrations are idempotent: reopening twice is fine
-		db, err := Open(ctx, path)
+		db, err := OpenStore(ctx, path, testNumber)
 		if err != nil {
 			t.Fatalf("reopen %d: %v", i, err)
 		}
@@ -223,7 +229,7 @@ func TestReopenKeepsData(t *testing.T) {
 		if err != nil || len(out) != 1 || out[0].Chat != in.Chat || out[0].Customer != in.Customer || !out[0].Created.Equal(at) {
 			t.Errorf("reopen %d: outbox = %+v, %v", i, out, err)
 		}
-		if v := schemaVersion(t, db.SQL()); v != SchemaVersion() {
+		if v := schemaVersion(t, db.db.SQL()); v != SchemaVersion() {
 			t.Errorf("reopen %d: schema version %d, want %d", i, v, SchemaVersion())
 		}
 		db.Close()
@@ -239,14 +245,17 @@ func schemaVersion(t *testing.T, db *sql.DB) int {
 	return v
 }
 
-func TestNewerSchemaRefused(t *testing.T) {
+func TestNewerSchemaRefused(t *testing.T) { eachDialect(t, testNewerSchemaRefused) }
+
+func testNewerSchemaRefused(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, path := openTemp(t)
-	if _, err := db.SQL().ExecContext(ctx, "UPDATE fd_schema SET version = version + 1"); err != nil {
+	path := fresh(t)
+	db := openAt(t, path)
+	if _, err := db.db.SQL().ExecContext(ctx, "UPDATE fd_schema SET version = version + 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err := Open(ctx, path)
+	db, err := OpenStore(ctx, path, testNumber)
 	if err == nil {
 		db.Close()
 		t.Fatal("Open of a database from a newer frontdesk: no error")
@@ -283,7 +292,7 @@ func TestWhatsmeowSameFile(t *testing.T) {
 			t.Fatalf("whatsmeow GetAllDevices: %v", err)
 		}
 	}
-	useOurs := func(t *testing.T, db *DB) {
+	useOurs := func(t *testing.T, db *Store) {
 		t.Helper()
 		in := bot.Inbound{Chat: "15551234567", ID: "M1", Customer: "15551234567", Received: time.Now(), TouchCustomer: true}
 		if err := db.RecordInbound(t.Context(), in); err != nil && !errors.Is(err, bot.ErrDuplicate) {
@@ -293,39 +302,75 @@ func TestWhatsmeowSameFile(t *testing.T) {
 	t.Run("ours first", func(t *testing.T) {
 		db, path := openTemp(t)
 		useOurs(t, db)
-		upgradeWhatsmeow(t, db.SQL())
+		upgradeWhatsmeow(t, db.db.SQL())
 		db.Close()
-		db, err := Open(t.Context(), path)
+		db, err := OpenStore(t.Context(), path, testNumber)
 		if err != nil {
 			t.Fatalf("reopen: %v", err)
 		}
 		defer db.Close()
-		upgradeWhatsmeow(t, db.SQL())
+		upgradeWhatsmeow(t, db.db.SQL())
 		useOurs(t, db)
 	})
 	t.Run("whatsmeow first", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "frontdesk.db")
-		raw, err := sql.Open("sqlite3", dsn(path))
+		raw, err := sql.Open("sqlite3", sqliteDSN(path))
 		if err != nil {
 			t.Fatal(err)
 		}
 		upgradeWhatsmeow(t, raw)
 		raw.Close()
-		db, err := Open(t.Context(), path)
+		db, err := OpenStore(t.Context(), path, testNumber)
 		if err != nil {
 			t.Fatalf("Open over whatsmeow's tables: %v", err)
 		}
 		defer db.Close()
 		useOurs(t, db)
-		upgradeWhatsmeow(t, db.SQL())
+		upgradeWhatsmeow(t, db.db.SQL())
 	})
+}
+
+// TestWhatsmeowSamePostgres: whatsmeow's session tables live in the same
+// PostgreSQL schema as ours, through the same handle, with several
+// devices (one per number).
+func TestWhatsmeowSamePostgres(t *testing.T) {
+	db, err := Open(t.Context(), postgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Dialect() != Postgres {
+		t.Fatalf("Dialect = %q", db.Dialect())
+	}
+	c := sqlstore.NewWithDB(db.SQL(), db.Dialect(), waLog.Noop)
+	if err := c.Upgrade(t.Context()); err != nil {
+		t.Fatalf("whatsmeow Upgrade: %v", err)
+	}
+	if _, err := c.GetAllDevices(t.Context()); err != nil {
+		t.Fatalf("whatsmeow GetAllDevices: %v", err)
+	}
+	s, err := db.Business(t.Context(), testNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := bot.Inbound{Chat: "15551234567", ID: "M1", Customer: "15551234567", Received: time.Now(), TouchCustomer: true}
+	if err := s.RecordInbound(t.Context(), in); err != nil {
+		t.Fatalf("RecordInbound: %v", err)
+	}
+	var tables int
+	if err := db.SQL().QueryRowContext(t.Context(),
+		"SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'whatsmeow%'").Scan(&tables); err != nil || tables == 0 {
+		t.Errorf("whatsmeow tables in our schema: %d, %v", tables, err)
+	}
 }
 
 // TestTimesRoundTrip stores instants in zones other than UTC, to the
 // nanosecond, and checks they come back as the same instant.
-func TestTimesRoundTrip(t *testing.T) {
+func TestTimesRoundTrip(t *testing.T) { eachDialect(t, testTimesRoundTrip) }
+
+func testTimesRoundTrip(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	tokyo := time.FixedZone("JST", 9*3600)
 	tests := []struct {
@@ -362,9 +407,11 @@ func TestTimesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestBadInputChangesNothing(t *testing.T) {
+func TestBadInputChangesNothing(t *testing.T) { eachDialect(t, testBadInputChangesNothing) }
+
+func testBadInputChangesNothing(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	tooLate := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -414,13 +461,13 @@ func TestBadInputChangesNothing(t *testing.T) {
 }
 
 // countRows counts the rows of every table that starts empty.
-func countRows(t *testing.T, db *DB) int {
+func countRows(t *testing.T, db *Store) int {
 	t.Helper()
 	total := 0
 	for _, table := range []string{"fd_config", "fd_identities", "fd_customers",
 		"fd_inbound", "fd_outbox", "fd_shortcut_uses", "fd_questions"} {
 		var n int
-		if err := db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		if err := db.db.SQL().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		total += n
@@ -440,7 +487,7 @@ func TestInboundRowForStats(t *testing.T) {
 	}
 	var kind, customer, rules string
 	var received int64
-	if err := db.SQL().QueryRowContext(ctx, "SELECT kind, customer, received, rules FROM fd_inbound WHERE chat = ? AND msg_id = ?", in.Chat, in.ID).
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT kind, customer, received, rules FROM fd_inbound WHERE chat = ? AND msg_id = ?", in.Chat, in.ID).
 		Scan(&kind, &customer, &received, &rules); err != nil {
 		t.Fatal(err)
 	}
@@ -449,18 +496,20 @@ func TestInboundRowForStats(t *testing.T) {
 	}
 	// Rules can be taken apart in SQL.
 	var n int
-	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM fd_inbound, json_each(fd_inbound.rules) WHERE json_each.value = 'away'").Scan(&n); err != nil || n != 1 {
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM fd_inbound, json_each(fd_inbound.rules) WHERE json_each.value = 'away'").Scan(&n); err != nil || n != 1 {
 		t.Errorf("json_each on rules: %d, %v", n, err)
 	}
 	var q, qc string
-	if err := db.SQL().QueryRowContext(ctx, "SELECT text, customer FROM fd_questions").Scan(&q, &qc); err != nil || q != "quanto costa" || qc != "3977" {
+	if err := db.db.SQL().QueryRowContext(ctx, "SELECT text, customer FROM fd_questions").Scan(&q, &qc); err != nil || q != "quanto costa" || qc != "3977" {
 		t.Errorf("question row = %q %q %v", q, qc, err)
 	}
 }
 
-func TestRetain(t *testing.T) {
+func TestRetain(t *testing.T) { eachDialect(t, testRetain) }
+
+func testRetain(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	now := time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
 	old, recent := now.AddDate(0, 0, -91), now.AddDate(0, 0, -89)
@@ -489,7 +538,7 @@ func TestRetain(t *testing.T) {
 	}
 	count := func(q string) int {
 		var n int
-		if err := db.SQL().QueryRowContext(ctx, q).Scan(&n); err != nil {
+		if err := db.db.SQL().QueryRowContext(ctx, q).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -512,9 +561,11 @@ func TestRetain(t *testing.T) {
 	}
 }
 
-func TestForgetCountsEveryRow(t *testing.T) {
+func TestForgetCountsEveryRow(t *testing.T) { eachDialect(t, testForgetCountsEveryRow) }
+
+func testForgetCountsEveryRow(t *testing.T, fresh func(testing.TB) string) {
 	ctx := t.Context()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	at := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
 	if err := db.LinkIdentity(ctx, "lid:5", "395"); err != nil {
@@ -539,9 +590,11 @@ func TestForgetCountsEveryRow(t *testing.T) {
 	}
 }
 
-func TestConcurrentRecordInbound(t *testing.T) {
+func TestConcurrentRecordInbound(t *testing.T) { eachDialect(t, testConcurrentRecordInbound) }
+
+func testConcurrentRecordInbound(t *testing.T, fresh func(testing.TB) string) {
 	ctx := context.Background()
-	db, _ := openTemp(t)
+	db := openAt(t, fresh(t))
 	defer db.Close()
 	at := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
 	const workers, each = 8, 20
@@ -592,13 +645,13 @@ func TestHotPathUsesIndexes(t *testing.T) {
 	db, _ := openTemp(t)
 	defer db.Close()
 	queries := []string{recentSentQuery, sentSinceQuery}
-	for _, q := range db.stmts.list() {
+	for _, q := range db.db.stmts.list(db.db) {
 		if q.sql != pendingQuery {
 			queries = append(queries, q.sql)
 		}
 	}
 	plan := func(q string) []string {
-		rows, err := db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
+		rows, err := db.db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
 		if err != nil {
 			t.Fatalf("explain %s: %v", q, err)
 		}
@@ -615,12 +668,12 @@ func TestHotPathUsesIndexes(t *testing.T) {
 		return steps
 	}
 	if steps := plan(pendingQuery); !slices.ContainsFunc(steps, func(s string) bool {
-		return strings.HasPrefix(s, "SEARCH fd_outbox USING INDEX ") && strings.HasSuffix(s, "(status=?)")
+		return strings.HasPrefix(s, "SEARCH fd_outbox USING INDEX ") && strings.HasSuffix(s, "(business=? AND status=?)")
 	}) {
 		t.Errorf("the outbox's waiting messages are not found through a status index: %q", steps)
 	}
 	for _, q := range queries {
-		rows, err := db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
+		rows, err := db.db.SQL().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, make([]any, params(q))...)
 		if err != nil {
 			t.Fatalf("explain %s: %v", q, err)
 		}
@@ -663,7 +716,7 @@ func params(q string) int {
 // neither its first statements nor a new version behind.
 func TestFailedMigrationChangesNothing(t *testing.T) {
 	ctx := t.Context()
-	raw, err := sql.Open("sqlite3", dsn(filepath.Join(t.TempDir(), "m.db")))
+	raw, err := sql.Open("sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "m.db")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -672,7 +725,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 		{version: 1, name: "0001_a.sql", sql: "CREATE TABLE fd_a (x INTEGER);"},
 		{version: 2, name: "0002_b.sql", sql: "CREATE TABLE fd_b (x INTEGER); INSERT INTO nowhere VALUES (1);"},
 	}
-	err = applyMigrations(ctx, raw, ms)
+	err = applyMigrations(ctx, raw, SQLite, ms)
 	if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
 		t.Fatalf("applyMigrations = %v, want an error naming 0002_b.sql", err)
 	}
@@ -685,7 +738,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	}
 	// Fixed, it applies on the next start.
 	ms[1].sql = "CREATE TABLE fd_b (x INTEGER);"
-	if err := applyMigrations(ctx, raw, ms); err != nil {
+	if err := applyMigrations(ctx, raw, SQLite, ms); err != nil {
 		t.Fatal(err)
 	}
 	if v := schemaVersion(t, raw); v != 2 {

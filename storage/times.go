@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -68,4 +69,21 @@ func decodeRules(s string) ([]string, error) {
 		return nil, fmt.Errorf("decode rules %q: %w", s, err)
 	}
 	return rules, nil
+}
+
+// bit stores a bool as the 0 or 1 both dialects keep in an INTEGER.
+func bit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// atOrAfter is the lower bound of "at or after t" for an INTEGER column:
+// the smallest integer when t is the zero time (everything).
+func atOrAfter(t sql.NullInt64) int64 {
+	if !t.Valid {
+		return math.MinInt64
+	}
+	return t.Int64
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // RecordShortcutUse counts one use of a quick reply's shortcut.
-func (db *DB) RecordShortcutUse(ctx context.Context, shortcut string, byOwner bool, at time.Time) error {
+func (s *Store) RecordShortcutUse(ctx context.Context, shortcut string, byOwner bool, at time.Time) error {
 	if shortcut == "" {
 		return errors.New("count shortcut use: no shortcut")
 	}
@@ -19,22 +19,22 @@ func (db *DB) RecordShortcutUse(ctx context.Context, shortcut string, byOwner bo
 	if err != nil {
 		return fmt.Errorf("count use of %s: %w", shortcut, err)
 	}
-	if _, err := db.stmts.insertShortcut.ExecContext(ctx, shortcut, byOwner, n); err != nil {
+	if _, err := s.db.stmts.insertShortcut.ExecContext(ctx, s.id, shortcut, bit(byOwner), n); err != nil {
 		return fmt.Errorf("count use of %s: %w", shortcut, err)
 	}
 	return nil
 }
 
 // ShortcutUses sums uses at or after since, by shortcut.
-func (db *DB) ShortcutUses(ctx context.Context, since time.Time) (map[string]bot.ShortcutUses, error) {
+func (s *Store) ShortcutUses(ctx context.Context, since time.Time) (map[string]bot.ShortcutUses, error) {
 	n, err := nanos(since)
 	if err != nil {
 		return nil, fmt.Errorf("sum shortcut uses: %w", err)
 	}
-	rows, err := db.sql.QueryContext(ctx, `
-		SELECT shortcut, sum(by_owner), sum(1 - by_owner), max(at)
-		FROM fd_shortcut_uses WHERE at >= coalesce(?, -9223372036854775808)
-		GROUP BY shortcut`, n)
+	rows, err := s.db.sql.QueryContext(ctx, s.db.q(`
+		SELECT shortcut, CAST(sum(by_owner) AS INTEGER), CAST(sum(1 - by_owner) AS INTEGER), max(at)
+		FROM fd_shortcut_uses WHERE business = ? AND at >= ?
+		GROUP BY shortcut`), s.id, atOrAfter(n))
 	if err != nil {
 		return nil, fmt.Errorf("sum shortcut uses: %w", err)
 	}
@@ -64,21 +64,21 @@ func (db *DB) ShortcutUses(ctx context.Context, since time.Time) (map[string]bot
 // created before it. Pending and sending messages are never touched.
 // Deleting an old inbound record is safe: WhatsApp never redelivers a
 // message that old, and it would be too late to answer anyway.
-func (db *DB) Retain(ctx context.Context, before time.Time) error {
+func (s *Store) Retain(ctx context.Context, before time.Time) error {
 	n, err := mustNanos("before", before)
 	if err != nil {
 		return fmt.Errorf("apply retention: %w", err)
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		if err := unrollBefore(ctx, tx, n); err != nil {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.unrollBefore(ctx, tx, n); err != nil {
 			return err
 		}
 		for _, q := range []string{
-			"DELETE FROM fd_inbound WHERE received < ?",
-			"DELETE FROM fd_questions WHERE at < ?",
-			"DELETE FROM fd_outbox WHERE created < ? AND status IN ('sent', 'failed', 'discarded')",
+			"DELETE FROM fd_inbound WHERE business = ? AND received < ?",
+			"DELETE FROM fd_questions WHERE business = ? AND at < ?",
+			"DELETE FROM fd_outbox WHERE business = ? AND created < ? AND status IN ('sent', 'failed', 'discarded')",
 		} {
-			if _, err := tx.ExecContext(ctx, q, n); err != nil {
+			if _, err := tx.ExecContext(ctx, s.db.q(q), s.id, n); err != nil {
 				return err
 			}
 		}

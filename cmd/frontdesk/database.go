@@ -27,6 +27,9 @@ func openDatabase(ctx context.Context, command, path string) (*storage.DB, error
 // a wrong --db. A missing file is the command's failure (hint says what to
 // do); one that cannot even be looked at is a database error.
 func existingDatabase(command, path, hint string) error {
+	if storage.IsPostgres(path) {
+		return nil // opening a PostgreSQL database creates no file
+	}
 	_, err := os.Stat(path)
 	switch {
 	case err == nil:

@@ -48,7 +48,9 @@ func TestDatabaseErrorExitCode(t *testing.T) {
 			{"export", "--db", path},
 			{"import", "--db", path, config},
 			{"logout", "--db", path},
-			{"link", "--db", path, "--out", filepath.Join(t.TempDir(), "qr.png")},
+			{"walink", "--db", path, "--out", filepath.Join(t.TempDir(), "qr.png")},
+			{"link", "--db", path},
+			{"numbers", "--db", path},
 		} {
 			t.Run(name+"/"+args[0], func(t *testing.T) {
 				out, errs, code := dispatch(t, args...)

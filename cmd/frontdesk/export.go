@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"frontdesk/bot"
-	"frontdesk/bot/whatsapp"
 	"frontdesk/commands"
 )
 
@@ -22,8 +21,9 @@ const defaultDB = "frontdesk.db"
 // runExport prints the configuration stored in the database as the export
 // document.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "frontdesk export [--db PATH] > config.json", stderr)
+	fs := newFlagSet("export", "frontdesk export [--db PATH] [--number +39...] > config.json", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to read")
+	number := fs.String("number", "", "the business to export, by its number (needed when several numbers are linked)")
 	rest, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -31,15 +31,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(rest) > 0 {
 		return usageError(fs, "unexpected argument %q", rest[0])
 	}
-	if err := existingDatabase("export", *dbPath, "give its path with --db"); err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, "export", *dbPath)
+	s, err := openSessions(ctx, "export", *dbPath, "give its path with --db", nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	cfg, ok, err := db.LoadConfig(ctx)
+	defer s.Close()
+	store, _, err := s.business(ctx, "export", *number)
+	if err != nil {
+		return err
+	}
+	cfg, ok, err := store.LoadConfig(ctx)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -60,8 +61,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // in FILE ("-" reads standard input). The whole document is checked before
 // the database is opened; on any error nothing changes.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("import", "frontdesk import [--db PATH] FILE   (FILE - reads standard input)", stderr)
+	fs := newFlagSet("import", "frontdesk import [--db PATH] [--number +39...] FILE   (FILE - reads standard input)", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to write")
+	number := fs.String("number", "", "the business to import into, by its number (needed when several numbers are linked)")
 	files, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -85,23 +87,23 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import %s: nothing was changed: %w", files[0], err)
 	}
-	db, err := openDatabase(ctx, "import", *dbPath)
+	s, err := openSessions(ctx, "import", *dbPath, "", nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	// The business's own number, known once the database is linked, may
-	// not be an admin: the same rule as !import's.
-	wa, err := whatsapp.New(ctx, db.SQL(), whatsapp.Options{})
+	defer s.Close()
+	store, self, err := s.business(ctx, "import", *number)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return err
 	}
-	if wa.Linked() {
-		if err := bot.ValidateConfig(cfg, wa.Own().Self()); err != nil {
+	// The business's own number, known once it is linked, may not be an
+	// admin: the same rule as !import's.
+	if self != "" {
+		if err := bot.ValidateConfig(cfg, self); err != nil {
 			return fmt.Errorf("import %s: nothing was changed: invalid configuration: %w", files[0], err)
 		}
 	}
-	if err := db.SaveConfig(ctx, cfg, nil); err != nil {
+	if err := store.SaveConfig(ctx, cfg, nil); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(stdout, "Configuration imported into %s: %d keyword answers, %d quick replies, %d holidays, %d admins.\n",

@@ -67,7 +67,11 @@ func TestExportImportCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	saved, ok, err := db.LoadConfig(ctx)
+	store, err := db.Sole(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, ok, err := store.LoadConfig(ctx)
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}

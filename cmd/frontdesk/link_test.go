@@ -90,10 +90,10 @@ func TestRunLink(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "qr.png")
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"--db", tt.db, "--out", out}, tt.args...)
-			err := runLink(context.Background(), args, &stdout, &stderr)
+			err := runWalink(context.Background(), args, &stdout, &stderr)
 			if tt.wantLink == "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("runLink error = %v, want one containing %q", err, tt.wantErr)
+					t.Fatalf("runWalink error = %v, want one containing %q", err, tt.wantErr)
 				}
 				if _, statErr := os.Stat(out); statErr == nil {
 					t.Error("a PNG was written although the command failed")
@@ -106,7 +106,7 @@ func TestRunLink(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("runLink: %v (stderr %s)", err, stderr.String())
+				t.Fatalf("runWalink: %v (stderr %s)", err, stderr.String())
 			}
 			if !strings.Contains(stdout.String(), tt.wantLink+"\n") || !strings.Contains(stdout.String(), "▀") {
 				t.Errorf("stdout lacks the link or the terminal QR code:\n%s", stdout.String())

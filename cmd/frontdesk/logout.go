@@ -9,60 +9,76 @@ import (
 
 	"go.mau.fi/whatsmeow"
 
+	"frontdesk/bot"
 	"frontdesk/bot/whatsapp"
+	"frontdesk/storage"
 )
 
 // logoutTimeout bounds the attempt to tell WhatsApp; after it the session
 // is deleted locally anyway.
 const logoutTimeout = 15 * time.Second
 
-// runLogout is `frontdesk logout [--db PATH]`.
+// runLogout is `frontdesk logout [--db PATH|URL] [+NUMBER]`.
 func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("logout", "frontdesk logout [--db PATH]", stderr)
-	dbPath := fs.String("db", "frontdesk.db", "database file")
+	fs := newFlagSet("logout", "frontdesk logout [--db PATH|postgres://...] [+NUMBER]", stderr)
+	dbPath := fs.String("db", "frontdesk.db", "database file or PostgreSQL URL")
 	rest, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
 	}
+	number := ""
 	if len(rest) > 0 {
-		return usageError(fs, "unexpected argument %q", rest[0])
+		if len(bot.PhoneID(rest[0]).Digits()) < 7 {
+			return usageError(fs, "unexpected argument %q (the number to unlink looks like +39 333 1234567)", rest[0])
+		}
+		number, rest = rest[0], rest[1:]
 	}
-	return logout(ctx, logoutConfig{DBPath: *dbPath, Stdout: stdout, Stderr: stderr, Timeout: logoutTimeout})
+	if len(rest) > 0 {
+		return usageError(fs, "unexpected argument %q (one number at a time)", rest[0])
+	}
+	return logout(ctx, logoutConfig{DBPath: *dbPath, Number: number, Stdout: stdout, Stderr: stderr, Timeout: logoutTimeout})
 }
 
 // logoutConfig is everything logout needs; tests fill it directly.
 type logoutConfig struct {
-	DBPath          string
+	DBPath string
+	// Number is the number to unlink ("+39..."); empty: the only one.
+	Number          string
 	Stdout, Stderr  io.Writer
 	Timeout         time.Duration
 	ConfigureClient func(*whatsmeow.Client)
 }
 
-// logout unlinks the device: through WhatsApp when it can be reached (the
-// phone then drops it from "Linked devices"), else only locally.
+// logout unlinks one number's device: through WhatsApp when it can be
+// reached (the phone then drops it from "Linked devices"), else only
+// locally. A `frontdesk run` serving the number meanwhile sees its session
+// replaced, then gone, and stops serving it; it keeps serving the others.
+// The business's data (configuration, customers) stays in the database:
+// linking the number again finds it.
 func logout(ctx context.Context, lc logoutConfig) error {
-	if err := existingDatabase("logout", lc.DBPath, "give its place with --db"); err != nil {
-		return err
-	}
-	lock, err := claimDatabase("logout", lc.DBPath)
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
 	log := slog.New(slog.NewTextHandler(lc.Stderr, nil))
-	db, err := openDatabase(ctx, "logout", lc.DBPath)
+	s, err := openSessions(ctx, "logout", lc.DBPath, "give its place with --db", log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	wa, err := whatsapp.New(ctx, db.SQL(), whatsapp.Options{Log: log, ConfigureClient: lc.ConfigureClient})
+	defer s.Close()
+	device, err := s.pick(ctx, "logout", lc.Number)
 	if err != nil {
-		return fmt.Errorf("logout: %w", err)
+		return err
 	}
-	if !wa.Linked() {
+	if device == nil {
 		fmt.Fprintln(lc.Stdout, "This frontdesk is not linked to WhatsApp; nothing to do.")
 		return nil
 	}
+	if !storage.IsPostgres(lc.DBPath) {
+		// A run holding the database serves this number: logging out
+		// replaces its connection, which it reports and stops; its
+		// other numbers go on.
+		if l, err := storage.Lock(lc.DBPath); err == nil {
+			defer l.Release()
+		}
+	}
+	wa := whatsapp.NewForDevice(s.container, device, whatsapp.Options{Log: log, ConfigureClient: lc.ConfigureClient})
 	who := wa.Own().Self()
 	fmt.Fprintf(lc.Stdout, "Unlinking %s from WhatsApp...\n", who)
 	remote, err := wa.Logout(ctx, lc.Timeout)

@@ -2,8 +2,11 @@
 // links to the business's account as a companion device and answers
 // customers by the rules the owner sets from the phone.
 //
-//	frontdesk [run] [--db PATH] [--pair-phone NUMBER] [--log-messages]
-//	frontdesk logout [--db PATH]
+//	frontdesk [run] [--db PATH|URL] [--pair-phone NUMBER] [--log-messages] [--metrics HOST:PORT]
+//	frontdesk link [--db PATH|URL] [--pair-phone NUMBER]
+//	frontdesk numbers [--db PATH|URL]
+//	frontdesk logout [--db PATH|URL] [+NUMBER]
+//	frontdesk walink [+NUMBER] [--db PATH] [--text T] [--out FILE.png]
 //	frontdesk replay [-v] [--db PATH] FILE...
 //	frontdesk help
 //
@@ -51,9 +54,11 @@ type command struct {
 func commandTable() []command {
 	return []command{
 		{"run", "link to WhatsApp if needed, then answer customers until Ctrl-C (the default)", runRun},
-		{"logout", "unlink this device from WhatsApp and delete the session", runLogout},
+		{"link", "link one more number (QR or pairing code) while the others keep running", runLink},
+		{"numbers", "list the linked numbers and which process serves each", runNumbers},
+		{"logout", "unlink a number (logout +39...) from WhatsApp and delete its session", runLogout},
 		{"replay", "run scenario transcripts against a fake WhatsApp", runReplay},
-		{"link", "print the wa.me link and QR code of the business", runLink},
+		{"walink", "print the wa.me link and QR code of a business", runWalink},
 		{"export", "write the configuration as JSON", runExport},
 		{"import", "replace the configuration with a JSON document", runImport},
 		{"help", "show this list", runHelp},

@@ -12,20 +12,23 @@ import (
 
 	"frontdesk/bot"
 	"frontdesk/bot/replay"
+	"frontdesk/storage"
 )
 
-// runReplay is `frontdesk replay [-v] [--db PATH] FILE...`: every file is
-// parsed first (a syntax error anywhere, or a file without any expect
+// runReplay is `frontdesk replay [-v] [--db PATH|URL] FILE...`: every file
+// is parsed first (a syntax error anywhere, or a file without any expect
 // line, exits 2 before anything runs), then each runs on a fresh temporary
-// database unless --db names one. Failures and a summary per file go to
+// database unless --db names one. A postgres:// URL runs each file in a
+// fresh schema of that database, dropped afterwards. Failures and a summary per file go to
 // stdout. The error it returns carries the exit code: 1 when an
 // expectation failed, 2 for a wrong transcript or wrong usage, 3 when the
 // database could not be opened (nothing more runs then).
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("replay", "frontdesk replay [-v] [--db PATH] FILE...\n"+
+	fs := newFlagSet("replay", "frontdesk replay [-v] [--db PATH|postgres://...] FILE...\n"+
 		"exit status: 0 all expectations hold, 1 one failed, 2 a wrong file or usage, 3 the database could not be opened", stderr)
 	verbose := fs.Bool("v", false, "print every message in and out with its virtual time")
-	dbPath := fs.String("db", "", "run on this database (kept) instead of a fresh temporary one per file")
+	dbPath := fs.String("db", "", "run on this SQLite database (kept) instead of a fresh temporary one per file;\n"+
+		"a postgres:// URL runs each file in a fresh schema of that database, dropped afterwards")
 	files, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -49,7 +52,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &exitError{code: exitUsage, err: fmt.Errorf("replay: %d of %d files have errors; nothing was run", bad, len(files))}
 	}
 
-	if *dbPath != "" { // a database of its own needs no guard
+	if *dbPath != "" && !storage.IsPostgres(*dbPath) { // a database of its own needs no guard
 		lock, err := claimDatabase("replay", *dbPath)
 		if err != nil {
 			return err
@@ -132,9 +135,24 @@ func parseFile(name string) (*replay.Script, error) {
 }
 
 // runScript runs one transcript on dbPath, or on a fresh database in a
-// temporary directory that is removed afterwards.
+// temporary directory that is removed afterwards, or, for a postgres://
+// URL, in a fresh schema of that database, dropped afterwards.
 func runScript(ctx context.Context, s *replay.Script, dbPath string, log *slog.Logger, verbose, out io.Writer) (replay.Result, error) {
-	if dbPath == "" {
+	if storage.IsPostgres(dbPath) {
+		dsn, drop, err := storage.TempSchema(ctx, dbPath, "fdreplay")
+		if err != nil {
+			return replay.Result{}, databaseError("", err)
+		}
+		defer func() {
+			// The schema goes even when ctx was cancelled.
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := drop(ctx); err != nil {
+				log.Error("replay: could not drop the scenario's schema", "err", err)
+			}
+		}()
+		dbPath = dsn
+	} else if dbPath == "" {
 		dir, err := os.MkdirTemp("", "frontdesk-replay-*")
 		if err != nil {
 			return replay.Result{}, databaseError("", fmt.Errorf("temporary directory: %w", err))
@@ -159,7 +177,12 @@ func replayFactory(log *slog.Logger) replay.Factory {
 		if err != nil {
 			return nil, nil, err
 		}
-		b, err := newBot(ctx, botSetup{DB: db, Messenger: m, Directory: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
+		store, err := db.Business(ctx, self.Digits())
+		if err != nil {
+			db.Close()
+			return nil, nil, databaseError("", err)
+		}
+		b, err := newBot(ctx, botSetup{DB: store, Messenger: m, Directory: m, Clock: c, Self: self, HostZone: time.Local, Log: log})
 		if err != nil {
 			db.Close()
 			return nil, nil, err

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"frontdesk/storage/storagetest"
 )
 
 // replayFiles runs `frontdesk replay args...` and returns its output and
@@ -237,5 +240,34 @@ func TestReplayDatabases(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("--db file not kept: %v", err)
+	}
+}
+
+// TestReplayOnPostgres runs transcripts with --db postgres://...: each in
+// a fresh schema (so a later file does not see an earlier one's
+// configuration), dropped afterwards. (.ci/run replays every scenario on
+// PostgreSQL through the binary; two of them here, a restart among them.)
+func TestReplayOnPostgres(t *testing.T) {
+	base := storagetest.Postgres(t) // skips without FRONTDESK_TEST_POSTGRES
+	files := []string{"../../testdata/scenarios/replay-restart.txt", "../../testdata/scenarios/stats-digest.txt"}
+	if out, errs, code := replayFiles(t, append([]string{"--db", base}, files...)...); code != 0 {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+	setUp := writeScenario(t, "setup.txt", awayAlways+"+39 333 1234567: hi\nexpect +39 333 1234567: We are closed.\n")
+	check := writeScenario(t, "check.txt", "time 2026-11-26T21:00:00+01:00\n+39 333 7654321: hi\nexpect none\n")
+	if out, errs, code := replayFiles(t, "--db", base, setUp, check); code != 0 {
+		t.Errorf("a schema per file: exit %d\n%s%s", code, out, errs)
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var left int
+	if err := db.QueryRow("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'fdreplay_%'").Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d replay schemas left behind (%v)", left, err)
+	}
+	if _, _, code := replayFiles(t, "--db", "postgres://nobody@127.0.0.1:1/none", setUp); code != exitDatabase {
+		t.Errorf("unreachable PostgreSQL: exit %d, want %d", code, exitDatabase)
 	}
 }

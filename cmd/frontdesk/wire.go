@@ -15,7 +15,10 @@ import (
 // transport, the clock and who we are. The engine, the commands and the
 // storage are the same in both.
 type botSetup struct {
-	DB          *storage.DB
+	DB *storage.Store
+	// Store, when set, is used instead of DB (DB wrapped, for the
+	// metrics).
+	Store       bot.Store
 	Messenger   bot.Messenger
 	Directory   bot.Directory
 	Clock       bot.Clock
@@ -28,8 +31,12 @@ type botSetup struct {
 
 // newBot wires the one bot that run and replay share.
 func newBot(ctx context.Context, s botSetup) (*bot.Bot, error) {
+	st := s.Store
+	if st == nil {
+		st = s.DB
+	}
 	b, err := bot.New(ctx, bot.Options{
-		Store:       s.DB,
+		Store:       st,
 		Messenger:   s.Messenger,
 		Directory:   s.Directory,
 		Clock:       s.Clock,

@@ -124,7 +124,7 @@ func (s *Server) handleOutgoing(c *conn, node *waBinary.Node) {
 			if !ok {
 				continue
 			}
-			isPhone := wire.User == OwnerPhone || wire.User == OwnerLID
+			isPhone := wire.User == s.ownerPhone || wire.User == s.ownerLID
 			if isPhone && wire.Device != 0 {
 				continue
 			}

@@ -74,7 +74,9 @@
 //
 //   - WACertPubKey is process-global: tests using a fake server must not
 //     run in parallel (no t.Parallel) with each other.
-//   - One client at a time; a new connection replaces the previous one.
+//   - One client at a time per server (one server per account; see
+//     NewServerFor); a new login replaces the previous connection, which
+//     gets the stream error <conflict type="replaced"/> as from WhatsApp.
 //   - Peers have a single device (device 0); the account has the phone and
 //     the linked device only. No multi-device fan-out for customers.
 //   - Media: image uploads work (the <media_conn> query and the HTTPS

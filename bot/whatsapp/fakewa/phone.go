@@ -169,8 +169,8 @@ func (ph *Phone) Scan(qr string) error {
 	dev := s.nextDevice
 	s.nextDevice++
 	acc := &account{
-		pn:        types.JID{User: OwnerPhone, Server: types.DefaultUserServer, Device: dev},
-		lid:       types.JID{User: OwnerLID, Server: types.HiddenUserServer, Device: dev},
+		pn:        types.JID{User: s.ownerPhone, Server: types.DefaultUserServer, Device: dev},
+		lid:       types.JID{User: s.ownerLID, Server: types.HiddenUserServer, Device: dev},
 		noisePub:  [32]byte(noise),
 		identity:  [32]byte(ident),
 		advSecret: adv,
@@ -238,7 +238,7 @@ func (ph *Phone) signDevice(clientIdentity, advSecret []byte) ([]byte, error) {
 // the phone does: a DeviceSentMessage from device 0 of the own account.
 func (ph *Phone) SendToSelf(text string) string {
 	ph.srv.tb.Helper()
-	return ph.SendInChatJID(types.NewJID(OwnerPhone, types.DefaultUserServer), text)
+	return ph.SendInChatJID(types.NewJID(ph.srv.ownerPhone, types.DefaultUserServer), text)
 }
 
 // SendInChat writes text in the chat with a customer (by phone number).

@@ -44,6 +44,9 @@ type Server struct {
 	static *keys.KeyPair
 	root   [32]byte // public root key the certificate chain is signed with
 	peerDB *sqlstore.Container
+	// ownerPhone and ownerLID are the account's identities (OwnerPhone and
+	// OwnerLID unless NewServerFor chose others).
+	ownerPhone, ownerLID string
 
 	// Now gives the timestamp ("t") of stanzas the fake sends. Tests may
 	// replace it before sending anything.
@@ -135,6 +138,11 @@ var certKeyMu sync.Mutex
 // run in parallel with each other or with anything using the real server.
 func NewServer(tb testing.TB) *Server {
 	tb.Helper()
+	return newServer(tb, OwnerPhone, OwnerLID)
+}
+
+func newServer(tb testing.TB, ownerPhone, ownerLID string) *Server {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		tb:          tb,
@@ -146,6 +154,8 @@ func NewServer(tb testing.TB) *Server {
 		peers:       make(map[string]*peer),
 		media:       make(map[string][]byte),
 		loginWaiter: make(chan struct{}),
+		ownerPhone:  ownerPhone,
+		ownerLID:    ownerLID,
 	}
 	if err := s.makeCerts(); err != nil {
 		tb.Fatalf("fakewa: %v", err)
@@ -167,7 +177,7 @@ func NewServer(tb testing.TB) *Server {
 	s.ts = httptest.NewUnstartedServer(mux)
 	s.ts.StartTLS()
 
-	phonePeer, err := s.newPeer("", types.NewJID(OwnerPhone, types.DefaultUserServer), types.NewJID(OwnerLID, types.HiddenUserServer))
+	phonePeer, err := s.newPeer("", types.NewJID(ownerPhone, types.DefaultUserServer), types.NewJID(ownerLID, types.HiddenUserServer))
 	if err != nil {
 		tb.Fatalf("fakewa: %v", err)
 	}
@@ -194,9 +204,7 @@ func (s *Server) close() {
 	s.ts.Close()
 	s.conns.Wait()
 	_ = s.peerDB.Close()
-	certKeyMu.Lock()
-	whatsmeow.WACertPubKey = realCertKey
-	certKeyMu.Unlock()
+	releaseRoot()
 }
 
 var realCertKey = whatsmeow.WACertPubKey
@@ -205,7 +213,7 @@ var realCertKey = whatsmeow.WACertPubKey
 // intermediate and the server's static Noise key, signed as handshake.go's
 // verifyServerCert expects.
 func (s *Server) makeCerts() error {
-	root := keys.NewKeyPair()
+	root := holdRoot()
 	intermediate := keys.NewKeyPair()
 	s.static = keys.NewKeyPair()
 	sign := func(kp *keys.KeyPair, msg []byte) []byte {
@@ -236,9 +244,6 @@ func (s *Server) makeCerts() error {
 		return fmt.Errorf("marshal cert chain: %w", err)
 	}
 	s.root = *root.Pub
-	certKeyMu.Lock()
-	whatsmeow.WACertPubKey = *root.Pub
-	certKeyMu.Unlock()
 	return nil
 }
 

@@ -200,7 +200,17 @@ func (s *Server) login(c *conn, payload *waWa6.ClientPayload) error {
 		return errRefusedLogin
 	}
 	if old := s.cur; old != nil && old != c {
-		old.close()
+		// As the real server does: the older connection of the device
+		// gets <conflict type="replaced"/> (events.StreamReplaced; no
+		// reconnect), then is closed.
+		go func() {
+			_ = old.tr.sendNode(waBinary.Node{
+				Tag:     "stream:error",
+				Content: []waBinary.Node{{Tag: "conflict", Attrs: waBinary.Attrs{"type": "replaced"}}},
+			})
+			time.Sleep(10 * time.Millisecond)
+			old.close()
+		}()
 	}
 	s.cur = c
 	c.loggedIn = true

@@ -1,0 +1,60 @@
+package whatsapp
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+)
+
+// Several numbers: one device store (whatsmeow's sqlstore.Container) holds
+// every linked device of the process, and each device gets an Adapter of
+// its own (one whatsmeow.Client each). New keeps serving the store's first
+// device, for a process of one number.
+
+// OpenStore opens whatsmeow's device store in db and upgrades its tables.
+// dialect is "sqlite3" or "postgres".
+func OpenStore(ctx context.Context, db *sql.DB, dialect string, log *slog.Logger) (*sqlstore.Container, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := sqlstore.NewWithDB(db, dialect, newWALog(log, "store"))
+	if err := c.Upgrade(ctx); err != nil {
+		return nil, fmt.Errorf("prepare whatsmeow tables: %w", err)
+	}
+	return c, nil
+}
+
+// NewForDevice prepares a client for device, one of container's (a new,
+// unlinked one from container.NewDevice to link another number). Reset
+// must not be used on such an adapter: it forgets every device of the
+// store.
+func NewForDevice(container *sqlstore.Container, device *store.Device, opts Options) *Adapter {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	if opts.HandleTimeout <= 0 {
+		opts.HandleTimeout = 30 * time.Second
+	}
+	a := &Adapter{
+		opts:      opts,
+		log:       opts.Log.With("component", "whatsapp"),
+		out:       &lineWriter{w: opts.Out},
+		ended:     make(chan Ended, 1),
+		container: container,
+	}
+	a.edits.init()
+	a.setConn(device)
+	return a
+}
+
+// Online reports whether the client is connected and logged in now.
+func (a *Adapter) Online() bool { return a.cur.Load().online.Load() }

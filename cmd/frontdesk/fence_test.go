@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"frontdesk/bot"
+	"frontdesk/storage"
+)
+
+// countingMessenger counts what reaches WhatsApp.
+type countingMessenger struct {
+	sends, edits atomic.Int32
+}
+
+func (m *countingMessenger) SendText(context.Context, bot.UserID, string, string) (string, error) {
+	m.sends.Add(1)
+	return "id", nil
+}
+func (m *countingMessenger) NewMessageID() string { return "3EB0TEST" }
+func (m *countingMessenger) EditText(context.Context, bot.UserID, string, string) error {
+	m.edits.Add(1)
+	return nil
+}
+func (m *countingMessenger) SendImage(context.Context, bot.UserID, []byte, string) (string, error) {
+	m.sends.Add(1)
+	return "id", nil
+}
+
+// switchLease is a lease a test loses at will.
+type switchLease struct {
+	lost   atomic.Bool
+	checks atomic.Int32
+}
+
+func (l *switchLease) Check(context.Context) error {
+	l.checks.Add(1)
+	if l.lost.Load() {
+		return errors.New("session gone")
+	}
+	return nil
+}
+func (l *switchLease) Lost() <-chan struct{} { return nil }
+func (l *switchLease) Release()              {}
+
+// TestFencedMessengerStopsWithTheLease: every send and edit proves the
+// lease first; once it cannot, nothing reaches WhatsApp and the bot gets
+// its "not sent" error (the message stays queued under its id for the
+// next holder).
+func TestFencedMessengerStopsWithTheLease(t *testing.T) {
+	ctx := context.Background()
+	inner := &countingMessenger{}
+	lease := &switchLease{}
+	m := &fencedMessenger{Messenger: inner, lease: lease}
+	if _, err := m.SendText(ctx, "+391", "hi", "3EB0A"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.EditText(ctx, "+391", "X", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	if inner.sends.Load() != 1 || inner.edits.Load() != 1 || lease.checks.Load() != 2 {
+		t.Fatalf("sends %d edits %d checks %d", inner.sends.Load(), inner.edits.Load(), lease.checks.Load())
+	}
+	lease.lost.Store(true)
+	if _, err := m.SendText(ctx, "+391", "hi", "3EB0B"); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("send without the lease = %v, want ErrNotSent", err)
+	}
+	if _, err := m.SendImage(ctx, "+391", []byte{1}, "c"); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("image without the lease = %v", err)
+	}
+	if err := m.EditText(ctx, "+391", "X", "hi"); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("edit without the lease = %v", err)
+	}
+	if inner.sends.Load() != 1 || inner.edits.Load() != 1 {
+		t.Fatalf("something reached WhatsApp without the lease: sends %d edits %d", inner.sends.Load(), inner.edits.Load())
+	}
+}
+
+// TestFencedStoreRecordsOnlyWithTheLease: without the lease a message is
+// not recorded (nor a command's change saved), so it stays unacknowledged
+// for the next holder.
+func TestFencedStoreRecordsOnlyWithTheLease(t *testing.T) {
+	ctx := context.Background()
+	lease := &switchLease{}
+	inner, err := storage.OpenStore(ctx, filepath.Join(t.TempDir(), "fd.db"), "391")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	st := &countingStore{Store: inner, number: "+391", lease: lease}
+	in := bot.Inbound{Chat: "+392", ID: "M1", Kind: bot.FromCustomer, Customer: "+392", Received: time.Now(), Sent: time.Now()}
+	if err := st.RecordInbound(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	lease.lost.Store(true)
+	in.ID = "M2"
+	if err := st.RecordInbound(ctx, in); err == nil {
+		t.Fatal("recorded without the lease")
+	}
+	if err := st.SaveConfig(ctx, bot.DefaultConfig(), &bot.Inbound{Chat: "+391", ID: "M3"}); err == nil {
+		t.Fatal("a change saved without the lease")
+	}
+	if _, err := st.SaveKillSwitch(ctx, bot.KillSwitch{Off: true}, nil); err == nil {
+		t.Fatal("kill switch saved without the lease")
+	}
+	r, err := inner.Recorded(ctx, "+392", "", "M2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Found {
+		t.Fatal("M2 is recorded")
+	}
+}

@@ -1,0 +1,225 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"frontdesk/bot"
+)
+
+// Store is one business in the database: everything of one linked
+// WhatsApp number (owner, admins, configuration, customers, the record of
+// its messages, outbox, kill switch, statistics). It implements bot.Store;
+// every query it makes names its business, so nothing of another business
+// is ever read or changed. Get one with DB.Business.
+type Store struct {
+	db     *DB
+	id     int64
+	number string
+	owns   bool // Close closes db (OpenStore)
+}
+
+var _ bot.Store = (*Store)(nil)
+
+// Business is a business in a database.
+type Business struct {
+	// ID is the database's own key of the business.
+	ID int64
+	// Number is the linked number's digits (no +); "" for the business of
+	// a database from before several numbers, until a Business call adopts
+	// it.
+	Number  string
+	Created time.Time
+}
+
+// ErrNoBusiness is returned (wrapped) by DeleteBusiness for a number the
+// database has no business of.
+var ErrNoBusiness = errors.New("no business with that number")
+
+// checkNumber refuses anything but a linked number's digits.
+func checkNumber(number string) error {
+	if number == "" || len(number) > 32 {
+		return fmt.Errorf("business number %q: want the number's digits, without +", number)
+	}
+	for _, c := range number {
+		if c < '0' || c > '9' {
+			return fmt.Errorf("business number %q: want the number's digits, without +", number)
+		}
+	}
+	return nil
+}
+
+// Business returns the business of the linked number (its digits, without
+// +), creating it if the database has none. A database that held one
+// business before it held several (an upgraded one) keeps that business
+// under no number until the first Business call, which adopts it: the
+// first number opened on an upgraded database gets its configuration,
+// customers and history.
+func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
+	if err := checkNumber(number); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := db.tx(ctx, 0, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), number).Scan(&id)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, db.q(`
+			UPDATE fd_businesses SET number = ?1
+			WHERE id = (SELECT min(id) FROM fd_businesses WHERE number IS NULL) AND number IS NULL
+			RETURNING id`), number).Scan(&id)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, db.q("INSERT INTO fd_businesses (number, created) VALUES (?, ?) RETURNING id"),
+			number, time.Now().UnixNano()).Scan(&id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, db.q("INSERT INTO fd_state (business) VALUES (?)"), id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open business %s: %w", number, err)
+	}
+	return &Store{db: db, id: id, number: number}, nil
+}
+
+// Businesses lists the database's businesses, oldest first.
+func (db *DB) Businesses(ctx context.Context) ([]Business, error) {
+	rows, err := db.sql.QueryContext(ctx, "SELECT id, coalesce(number, ''), created FROM fd_businesses ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("list businesses: %w", err)
+	}
+	defer rows.Close()
+	var out []Business
+	for rows.Next() {
+		var (
+			b       Business
+			created int64
+		)
+		if err := rows.Scan(&b.ID, &b.Number, &created); err != nil {
+			return nil, fmt.Errorf("list businesses: %w", err)
+		}
+		b.Created = time.Unix(0, created).UTC()
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list businesses: %w", err)
+	}
+	return out, nil
+}
+
+// Sole returns the database's one business, numbered or not (an upgraded
+// database's business not adopted yet), for a command that works on a
+// database of one number without being told which. It returns
+// ErrNoBusiness (wrapped) when there is none, and an error listing the
+// numbers when there are several.
+func (db *DB) Sole(ctx context.Context) (*Store, error) {
+	list, err := db.Businesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch len(list) {
+	case 0:
+		return nil, fmt.Errorf("the database holds no business yet: %w", ErrNoBusiness)
+	case 1:
+		return &Store{db: db, id: list[0].ID, number: list[0].Number}, nil
+	}
+	numbers := make([]string, len(list))
+	for i, b := range list {
+		numbers[i] = "+" + b.Number
+		if b.Number == "" {
+			numbers[i] = "(not linked yet)"
+		}
+	}
+	return nil, fmt.Errorf("the database holds %d businesses (%s): say which number", len(list), strings.Join(numbers, ", "))
+}
+
+// businessTables are the tables holding a business's rows, by their
+// column "business".
+var businessTables = []string{
+	"fd_config", "fd_state", "fd_identities", "fd_customers", "fd_inbound", "fd_outbox",
+	"fd_shortcut_uses", "fd_questions", "fd_answers",
+	"fd_stats_quarters", "fd_stats_replies", "fd_stats_questions",
+}
+
+// DeleteBusiness deletes the business of number and everything it holds,
+// in one transaction; the other businesses are untouched. It returns
+// ErrNoBusiness (wrapped) when there is none. A Store of it still open
+// must not be used afterwards. (whatsmeow's session of the number is
+// whatsmeow's to delete.)
+func (db *DB) DeleteBusiness(ctx context.Context, number string) error {
+	if err := checkNumber(number); err != nil {
+		return err
+	}
+	var id int64
+	err := db.sql.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), number).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("delete business %s: %w", number, ErrNoBusiness)
+	}
+	if err != nil {
+		return fmt.Errorf("delete business %s: %w", number, err)
+	}
+	err = db.tx(ctx, id, func(tx *sql.Tx) error {
+		if err := db.lockBusiness(ctx, tx, 0); err != nil {
+			return err
+		}
+		for _, table := range businessTables {
+			if _, err := tx.ExecContext(ctx, db.q("DELETE FROM "+table+" WHERE business = ?"), id); err != nil {
+				return fmt.Errorf("%s: %w", table, err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, db.q("DELETE FROM fd_businesses WHERE id = ?"), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete business %s: %w", number, err)
+	}
+	return nil
+}
+
+// Number is the business's linked number (digits, no +).
+func (s *Store) Number() string { return s.number }
+
+// ID is the database's own key of the business.
+func (s *Store) ID() int64 { return s.id }
+
+// DB is the database the business is in.
+func (s *Store) DB() *DB { return s.db }
+
+// Close closes the database when the Store came from OpenStore. A Store
+// from DB.Business shares its database's connections, which DB.Close
+// releases: its Close does nothing.
+func (s *Store) Close() error {
+	if s.owns {
+		return s.db.Close()
+	}
+	return nil
+}
+
+// OpenStore opens the database dsn names (as Open) and its business of
+// number (as DB.Business), for a program or test that serves one
+// business: closing the Store closes the database.
+func OpenStore(ctx context.Context, dsn, number string) (*Store, error) {
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	s, err := db.Business(ctx, number)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.owns = true
+	return s, nil
+}
+
+// tx runs fn in one transaction holding the business's write lock.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.db.tx(ctx, s.id, fn)
+}

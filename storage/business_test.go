@@ -1,0 +1,214 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"frontdesk/bot"
+	"frontdesk/bot/porttest"
+)
+
+func TestBusinessIsolation(t *testing.T) {
+	eachDialect(t, func(t *testing.T, fresh func(testing.TB) string) {
+		porttest.RunStoreIsolation(t, func(t *testing.T) (bot.Store, bot.Store) {
+			db, err := Open(t.Context(), fresh(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			a, err := db.Business(t.Context(), "393331111111")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := db.Business(t.Context(), "393332222222")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a, b
+		})
+	})
+}
+
+// TestUpgradeAdoptsTheBusiness: a database of one business (schema 5) is
+// upgraded; the first number opened on it gets all it held, the next one
+// starts empty.
+func TestUpgradeAdoptsTheBusiness(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v5.db")
+	raw, err := sql.Open("sqlite3", sqliteDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(ctx, raw, SQLite, ms[:5]); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+	for _, q := range []string{
+		`INSERT INTO fd_config (id, doc, updated) VALUES (1, '{"time_zone":"Europe/Rome"}', ?1)`,
+		`UPDATE fd_state SET kill_off = 1, kill_reason = '!off', owner_active = ?1`,
+		`INSERT INTO fd_customers (id, name, last_inbound, keywords) VALUES ('391', 'Ada', ?1, '{"3":5}')`,
+		`INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, received) VALUES ('391', 'M1', '391', 'customer', '391', ?1)`,
+		`INSERT INTO fd_outbox (id, chat, customer, text, created, status, msg_id) VALUES (7, '391', '391', 'hi', ?1, 'pending', 'O7')`,
+		`INSERT INTO fd_stats_quarters (quarter, inbound) VALUES (?1 / 900000000000, 1)`,
+	} {
+		if _, err := raw.ExecContext(ctx, q, at.UnixNano()); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, err := db.Businesses(ctx)
+	if err != nil || len(list) != 1 || list[0].Number != "" {
+		t.Fatalf("Businesses = %+v, %v; want the one of before, without a number", list, err)
+	}
+	first, err := db.Business(ctx, "393331234567")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, ok, err := first.LoadConfig(ctx)
+	if err != nil || !ok || cfg.TimeZone != "Europe/Rome" {
+		t.Errorf("adopted config = %+v, %v, %v", cfg, ok, err)
+	}
+	if k, err := first.LoadKillSwitch(ctx); err != nil || !k.Off || k.Reason != "!off" {
+		t.Errorf("adopted kill switch = %+v, %v", k, err)
+	}
+	if c, err := first.Customer(ctx, "391"); err != nil || c.Name != "Ada" || !c.KeywordSent[3].Equal(time.Unix(0, 5).UTC()) {
+		t.Errorf("adopted customer = %+v, %v", c, err)
+	}
+	if err := first.RecordInbound(ctx, bot.Inbound{Chat: "391", ID: "M1", Customer: "391", Received: at}); !errors.Is(err, bot.ErrDuplicate) {
+		t.Errorf("a message recorded before the upgrade: %v, want ErrDuplicate", err)
+	}
+	in := bot.Inbound{Chat: "392", ID: "M2", Kind: bot.FromCustomer, Customer: "392", Received: at, Reply: &bot.Outgoing{Text: "new"}}
+	if err := first.RecordInbound(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := first.PendingOutgoing(ctx, 10); err != nil || len(out) != 2 || out[0].ID != 7 || in.Reply.ID <= 7 {
+		t.Errorf("outbox = %+v, %v; want 7 then the new reply after it", out, err)
+	}
+	if a, err := first.Activity(ctx, bot.ActivityQuery{Since: at.Add(-time.Hour), Until: at.Add(time.Hour)}); err != nil || a.Inbound != 2 {
+		t.Errorf("activity = %+v, %v; want the rolled-up message and the new one", a, err)
+	}
+
+	again, err := db.Business(ctx, "393331234567")
+	if err != nil || again.ID() != first.ID() {
+		t.Errorf("the same number again = %v, %v; want business %d", again, err, first.ID())
+	}
+	second, err := db.Business(ctx, "393339999999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := second.LoadConfig(ctx); err != nil || ok {
+		t.Errorf("second business has a config (%v, %v)", ok, err)
+	}
+	if k, err := second.LoadKillSwitch(ctx); err != nil || k.Off {
+		t.Errorf("second business kill switch = %+v, %v", k, err)
+	}
+	list, err = db.Businesses(ctx)
+	if err != nil || len(list) != 2 || list[0].Number != "393331234567" || list[1].Number != "393339999999" {
+		t.Errorf("Businesses = %+v, %v", list, err)
+	}
+}
+
+func TestBusinessNumbers(t *testing.T) { eachDialect(t, testBusinessNumbers) }
+
+func testBusinessNumbers(t *testing.T, fresh func(testing.TB) string) {
+	db, err := Open(t.Context(), fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	before, err := db.Businesses(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"", "+393331234567", "39 333", "lid:123", "3933312345678901234567890123456789"} {
+		if s, err := db.Business(t.Context(), bad); err == nil {
+			t.Errorf("Business(%q) = %v, want an error", bad, s)
+		}
+	}
+	if list, err := db.Businesses(t.Context()); err != nil || !reflect.DeepEqual(list, before) {
+		t.Errorf("bad numbers changed the businesses: %+v, %v; want %+v", list, err, before)
+	}
+}
+
+func TestDeleteBusiness(t *testing.T) { eachDialect(t, testDeleteBusiness) }
+
+func testDeleteBusiness(t *testing.T, fresh func(testing.TB) string) {
+	ctx := t.Context()
+	db, err := Open(ctx, fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+	stores := map[string]*Store{}
+	for _, n := range []string{"391", "392"} {
+		s, err := db.Business(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores[n] = s
+		porttest.RunStatsTraffic(t, s)
+		if err := s.SaveConfig(ctx, bot.DefaultConfig(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordInbound(ctx, bot.Inbound{Chat: "3977", ID: "W", Customer: "3977", Received: at, Reply: &bot.Outgoing{Text: "w"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rowsOf := func(id int64) int {
+		total := 0
+		for _, table := range businessTables {
+			var n int
+			if err := db.sql.QueryRowContext(ctx, db.q("SELECT count(*) FROM "+table+" WHERE business = ?"), id).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			total += n
+		}
+		return total
+	}
+	kept := rowsOf(stores["392"].ID())
+	if rowsOf(stores["391"].ID()) == 0 || kept == 0 {
+		t.Fatal("no rows written")
+	}
+	if err := db.DeleteBusiness(ctx, "391"); err != nil {
+		t.Fatal(err)
+	}
+	if n := rowsOf(stores["391"].ID()); n != 0 {
+		t.Errorf("%d rows of the deleted business left", n)
+	}
+	if n := rowsOf(stores["392"].ID()); n != kept {
+		t.Errorf("the other business has %d rows, want %d", n, kept)
+	}
+	if err := db.DeleteBusiness(ctx, "391"); !errors.Is(err, ErrNoBusiness) {
+		t.Errorf("deleting it again: %v, want ErrNoBusiness", err)
+	}
+	list, err := db.Businesses(ctx)
+	if err != nil || len(list) != 1 || list[0].Number != "392" {
+		t.Errorf("Businesses = %+v, %v", list, err)
+	}
+	// The number can be linked again, empty.
+	s, err := db.Business(ctx, "391")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.LoadConfig(ctx); err != nil || ok {
+		t.Errorf("the number linked again has a config (%v, %v)", ok, err)
+	}
+	if s.ID() == stores["391"].ID() {
+		t.Errorf("the number linked again got its old id %d", s.ID())
+	}
+}
