@@ -106,7 +106,7 @@ func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
 	b.noteOwnerActive(now)
 	text := strings.TrimSpace(m.Text)
 	if IsCommand(text) {
-		return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
+		return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now, Media: m.Media})
 	}
 	if strings.HasPrefix(text, "/") {
 		b.previewShortcut(ctx, m.Chat, text, now)

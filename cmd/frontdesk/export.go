@@ -22,8 +22,9 @@ const defaultDB = "frontdesk.db"
 // runExport prints the configuration stored in the database as the export
 // document.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "frontdesk export [--db PATH] > config.json", stderr)
+	fs := newFlagSet("export", "frontdesk export [--db PATH] [--media DIR] > config.json", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to read")
+	mediaDir := fs.String("media", "", "also write the photos and documents quick replies and keyword answers carry into this directory, as SHA256.ext")
 	rest, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -52,6 +53,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if _, err := fmt.Fprintf(stdout, "%s\n", doc); err != nil {
 		return fmt.Errorf("export: write: %w", err)
+	}
+	if *mediaDir != "" {
+		return exportMedia(ctx, db, cfg, *mediaDir, stderr)
 	}
 	return nil
 }
