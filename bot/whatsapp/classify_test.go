@@ -80,9 +80,9 @@ func mine(chat types.JID, device uint16, recipientAlt types.JID) types.MessageIn
 func TestClassify(t *testing.T) {
 	editKey := &waCommon.MessageKey{ID: proto.String("3EB0OLD"), FromMe: proto.Bool(true)}
 	cases := []struct {
-		name string
-		evt  *events.Message
-		want bot.Message // ID, PushName and Sent are checked separately
+		name  string
+		evt   *events.Message
+		want  bot.Message // ID, PushName and Sent are checked separately
 		media string
 	}{
 		{
