@@ -164,6 +164,7 @@ func NewServer(tb testing.TB) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws/chat", s.serveWS)
 	mux.HandleFunc("/mms/", s.serveUpload)
+	mux.HandleFunc("/v/", s.serveDownload)
 	s.ts = httptest.NewUnstartedServer(mux)
 	s.ts.StartTLS()
 
