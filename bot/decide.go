@@ -188,7 +188,7 @@ func decide(v view, in Input) Decision {
 		d.Suppressed = SuppressedKill
 	}
 	if d.Suppressed != "" {
-		d.AwayPeriod, d.KeywordIDs, d.Shortcut, d.Attachment = time.Time{}, nil, "", nil
+		d.AwayPeriod, d.KeywordIDs, d.Shortcut = time.Time{}, nil, ""
 	}
 	return d
 }

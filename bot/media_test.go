@@ -132,9 +132,23 @@ func TestKillSwitchAndPacingHoldForMedia(t *testing.T) {
 	if sent := h.wa.Take(); len(sent) != bot.MaxPerMinute {
 		t.Fatalf("%d sent in the first minute, want %d", len(sent), bot.MaxPerMinute)
 	}
-	// !off: the 5 waiting photos are discarded, never sent later.
-	if _, err := h.b.SetKillSwitch(ctx, bot.KillSwitch{Off: true}); err != nil {
+	// A minute later the 5 waiting ones leave, read back from the outbox
+	// with their photo.
+	h.now = h.now.Add(time.Minute)
+	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != 5 || sent[4].Kind != porttest.MediaMsg || sent[4].Media == nil {
+		t.Fatalf("the next minute sent %+v, want the 5 waiting photos", sent)
+	}
+	// !off: waiting photos are discarded, never sent later (the 5 sent
+	// this minute left room for 15 of these 21).
+	for i := range 21 {
+		h.customer("+39 333 30000"+twoDigits(i), "R"+twoDigits(i), "/menu")
+	}
+	h.wa.Take()
+	if n, err := h.b.SetKillSwitch(ctx, bot.KillSwitch{Off: true}); err != nil || n.Discarded != 6 {
+		t.Fatalf("!off: %+v, %v; want the 6 waiting photos discarded", n, err)
 	}
 	h.now = h.now.Add(2 * time.Minute)
 	h.customer("+39 333 2000000", "Q1", "/menu")

@@ -64,8 +64,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // in FILE ("-" reads standard input). The whole document is checked before
 // the database is opened; on any error nothing changes.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("import", "frontdesk import [--db PATH] FILE   (FILE - reads standard input)", stderr)
+	fs := newFlagSet("import", "frontdesk import [--db PATH] [--media DIR] FILE   (FILE - reads standard input)", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to write")
+	mediaDir := fs.String("media", "", "first keep the photos and documents that `frontdesk export --media` wrote into this directory")
 	files, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -104,6 +105,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := bot.ValidateConfig(cfg, wa.Own().Self()); err != nil {
 			return fmt.Errorf("import %s: nothing was changed: invalid configuration: %w", files[0], err)
 		}
+	}
+	if err := importMedia(ctx, db, cfg, *mediaDir); err != nil {
+		return fmt.Errorf("import %s: nothing was changed: %w", files[0], err)
 	}
 	if err := db.SaveConfig(ctx, cfg, nil); err != nil {
 		return fmt.Errorf("import: %w", err)

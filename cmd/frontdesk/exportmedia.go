@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -57,6 +58,56 @@ func exportMedia(ctx context.Context, store bot.MediaStore, cfg bot.Config, dir 
 			return fmt.Errorf("export: write media: %w", err)
 		}
 		fmt.Fprintf(w, "export: wrote %s (%s) for %s\n", path, bot.FormatSize(m.Size), strings.Join(users[sum], "; "))
+	}
+	return nil
+}
+
+// importMedia makes sure every photo and document cfg refers to is kept:
+// from dir (files named SHA256.ext, as exportMedia writes them) when it is
+// given, else already in the database. Files are checked as the owner's
+// are (type by first bytes, size) and must hash to their name. Media kept
+// but not referred to yet is harmless: housekeeping prunes it.
+func importMedia(ctx context.Context, store bot.MediaStore, cfg bot.Config, dir string) error {
+	var refs []*bot.MediaRef
+	for _, q := range cfg.QuickReplies {
+		if q.Media != nil {
+			refs = append(refs, q.Media)
+		}
+	}
+	for _, k := range cfg.Keywords {
+		if k.Media != nil {
+			refs = append(refs, k.Media)
+		}
+	}
+	var missing []string
+	for _, ref := range refs {
+		if _, err := store.LoadMedia(ctx, ref.SHA256); err == nil {
+			continue
+		} else if !errors.Is(err, bot.ErrNoMedia) {
+			return err
+		}
+		if dir == "" {
+			missing = append(missing, ref.SHA256)
+			continue
+		}
+		path := filepath.Join(dir, ref.SHA256+mediaExt[ref.Mime])
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("media %s: %w", ref.SHA256, err)
+		}
+		m, err := bot.NewMedia(data, ref.FileName)
+		if err != nil {
+			return fmt.Errorf("media %s: %w", path, err)
+		}
+		if m.SHA256 != ref.SHA256 {
+			return fmt.Errorf("media %s: its bytes hash to %s, not to its name", path, m.SHA256)
+		}
+		if err := store.SaveMedia(ctx, m); err != nil {
+			return err
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the photos or documents %s are not kept in this database: give the directory `frontdesk export --media DIR` wrote with --media DIR", strings.Join(missing, ", "))
 	}
 	return nil
 }

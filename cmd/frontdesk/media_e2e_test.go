@@ -204,5 +204,31 @@ func TestEndToEndMedia(t *testing.T) {
 		if !strings.Contains(errOut.String(), "for /menu") {
 			t.Errorf("export did not say which entry uses which file:\n%s", errOut.String())
 		}
+		// Moving the setup to a new database: the document alone is
+		// refused (its files are not there), with --media it is whole.
+		doc := filepath.Join(t.TempDir(), "settings.json")
+		if err := os.WriteFile(doc, out.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fresh := filepath.Join(t.TempDir(), "fresh.db")
+		var o2, e2 bytes.Buffer
+		err := run(context.Background(), []string{"import", "--db", fresh, doc}, &o2, &e2)
+		if err == nil || !strings.Contains(err.Error(), "not kept in this database") {
+			t.Fatalf("import without the files: %v, want a refusal", err)
+		}
+		if err := run(context.Background(), []string{"import", "--db", fresh, "--media", dir, doc}, &o2, &e2); err != nil {
+			t.Fatalf("import --media: %v", err)
+		}
+		var o3, e3 bytes.Buffer
+		dir2 := filepath.Join(t.TempDir(), "again")
+		if err := run(context.Background(), []string{"export", "--db", fresh, "--media", dir2}, &o3, &e3); err != nil {
+			t.Fatal(err)
+		}
+		if o3.String() != out.String() {
+			t.Errorf("export after import differs:\n%s\nwant\n%s", o3.String(), out.String())
+		}
+		if got, err := os.ReadFile(filepath.Join(dir2, sum(pdf)+".pdf")); err != nil || !bytes.Equal(got, pdf) {
+			t.Errorf("the PDF after the round trip: %d bytes, %v", len(got), err)
+		}
 	})
 }
