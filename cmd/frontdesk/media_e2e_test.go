@@ -232,3 +232,28 @@ func TestEndToEndMedia(t *testing.T) {
 		}
 	})
 }
+
+// TestKillMediaNothingTwice is the kill test with every keyword answer
+// carrying a PDF: a child killed at random moments, during uploads too,
+// neither loses a reply nor shows one twice (a resend goes under the
+// message id chosen when the reply was queued).
+func TestKillMediaNothingTwice(t *testing.T) {
+	r := newKillRigSetup(t, func(e *e2e) {
+		for _, w := range topics {
+			got := e.mediaCommand(fakewa.PhoneMedia{Document: true, Data: porttest.PDFStub, Mime: "application/pdf",
+				FileName: "answer.pdf", Caption: "!kw add " + w + " = Answer " + w})
+			if !strings.Contains(got, "with its document answer.pdf") {
+				t.Fatalf("!kw add %s with a PDF answered %q", w, got)
+			}
+		}
+	})
+	customers := newCustomers(r.srv, 4)
+	killAndCount(t, r, customers, kills(10, 6))
+	for _, c := range customers {
+		for _, m := range c.Shown() {
+			if !bytes.Equal(m.Media, porttest.PDFStub) {
+				t.Errorf("%s: %q came with %d bytes (%v), want the PDF", c.PN().User, m.Text, len(m.Media), m.MediaErr)
+			}
+		}
+	}
+}
