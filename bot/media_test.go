@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -224,5 +225,40 @@ func TestPruneMediaKeepsWhatIsReferenced(t *testing.T) {
 	}
 	if _, err := h.db.LoadMedia(ctx, other.SHA256); err == nil {
 		t.Error("unreferenced media survived pruning")
+	}
+}
+
+// BenchmarkCustomerMessageWithMedia is BenchmarkCustomerMessage with the
+// keyword answer carrying a 200 KB photo: the per-message path plus
+// reading the photo back from the store for the send. Compare it with
+// BenchmarkCustomerMessage, its floor.
+func BenchmarkCustomerMessageWithMedia(b *testing.B) {
+	photo, err := bot.NewMedia(append(append([]byte(nil), porttest.JPEGStub...), make([]byte, 200<<10)...), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := newHarness(b, func(c *bot.Config) {
+		c.Greeting = bot.GreetingConfig{On: true, Text: "Welcome {name}!", When: bot.WhenAlways, AfterDays: 14}
+		c.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"price", "prezzo"}, Text: "Prices: {website}", Media: &photo.MediaRef}}
+	})
+	ctx := context.Background()
+	if err := h.db.SaveMedia(ctx, photo); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.now = h.now.Add(4 * time.Second) // 15 a minute: under the pace limit
+		m := bot.Message{ID: fmt.Sprint("M", i), Chat: bot.PhoneID(fmt.Sprint("39333", 1000000+i%500)),
+			Kind: bot.FromCustomer, Text: "Buongiorno, qual è il prezzo?", PushName: "Mario", Sent: h.now}
+		if err := h.b.HandleMessage(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+		if err := h.b.Tick(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if sent := h.wa.Take(); len(sent) == 0 || sent[len(sent)-1].Media == nil {
+		b.Fatal("no photo was sent")
 	}
 }
