@@ -161,7 +161,9 @@ func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 		return err
 	}
 	b.noteOwnerActive(now)
-	if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") {
+	// Only a typed text is a shortcut: a photo captioned "/menu" is the
+	// owner's own message and stays as it is.
+	if text := strings.TrimSpace(m.Text); m.Media == nil && strings.HasPrefix(text, "/") {
 		if s := b.expandShortcut(ctx, m, customer, text, now); s != "" {
 			in.Shortcut, in.ShortcutByOwner = s, true
 		}
