@@ -133,6 +133,7 @@ func (m *Messenger) send(ctx context.Context, s Sent) (string, error) {
 	}
 	if s.Media != nil {
 		sh.Media = s.Media.SHA256
+		sh.FileName = s.Media.FileName
 	}
 	if s.Pin != nil {
 		sh.Pin = s.Pin.Location.String()

@@ -35,6 +35,8 @@ type Shown struct {
 	Media   string
 	Pin     string
 	Deleted bool
+	// FileName is a document's name.
+	FileName string
 }
 
 // pngStub is the smallest input a Messenger accepts as a PNG.
@@ -193,7 +195,7 @@ func testDocument(t *testing.T, h MessengerHarness) {
 		t.Fatalf("SendMedia: %v", err)
 	}
 	got := h.Shown(t, 1)
-	if !slices.Equal(got, []Shown{{ID: id, Text: "Price list", Media: doc.SHA256}}) {
+	if !slices.Equal(got, []Shown{{ID: id, Text: "Price list", Media: doc.SHA256, FileName: "prices.pdf"}}) {
 		t.Errorf("the phone shows %+v, want the document %s under %s", got, doc.SHA256, id)
 	}
 	bad := doc

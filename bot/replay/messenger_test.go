@@ -104,7 +104,7 @@ func TestMessengerKeepsTheContract(t *testing.T) {
 					case OutText:
 						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Text})
 					case OutImage, OutDocument:
-						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Text, Media: o.Media})
+						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Text, Media: o.Media, FileName: o.FileName})
 					case OutLocation:
 						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Comment, Pin: o.Pin})
 					case OutDelete:

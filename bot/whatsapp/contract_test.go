@@ -42,7 +42,7 @@ func TestAdapterKeepsTheMessengerContract(t *testing.T) {
 					if len(shown) >= want || time.Now().After(deadline) {
 						var out []porttest.Shown
 						for _, r := range shown {
-							sh := porttest.Shown{ID: r.ID, Text: r.Text, Deleted: r.Deleted}
+							sh := porttest.Shown{ID: r.ID, Text: r.Text, Deleted: r.Deleted, FileName: r.FileName}
 							if r.Media != nil {
 								sum := sha256.Sum256(r.Media)
 								sh.Media = hex.EncodeToString(sum[:])
