@@ -17,7 +17,9 @@ import (
 // (fd_media), so the same file added twice is kept once and nothing about
 // it depends on who refers to it.
 
-// SaveMedia keeps m under its SHA-256; bytes already kept change nothing.
+// SaveMedia keeps m under its SHA-256; bytes already kept are kept once,
+// as of now: a file kept again (a photo added back to a quick reply) is
+// safe from pruning until the configuration that refers to it is saved.
 // The key is checked against the bytes, so a reference always names what
 // it says.
 func (db *DB) SaveMedia(ctx context.Context, m bot.Media) error {
@@ -30,7 +32,7 @@ func (db *DB) SaveMedia(ctx context.Context, m bot.Media) error {
 	}
 	_, err := db.sql.ExecContext(ctx,
 		`INSERT INTO fd_media (sha256, mime, file_name, size, data, created) VALUES (?, ?, ?, ?, ?, ?)
-		 ON CONFLICT (sha256) DO NOTHING`,
+		 ON CONFLICT (sha256) DO UPDATE SET created = max(created, excluded.created)`,
 		m.SHA256, m.Mime, m.FileName, m.Size, m.Data, time.Now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("keep media %s: %w", m.SHA256, err)
