@@ -145,7 +145,7 @@ var catalogIT = map[string]string{
 	"Example: ":                            "Esempio: ",
 
 	// commands/keywords.go
-	"Keyword answers: a text sent when a customer's message contains a phrase.":         "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase.",
+	"Keyword answers: a text sent when a customer's message contains a phrase. Send a photo or PDF with !kw add as its caption to send it with the text.": "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase. Invia una foto o un PDF con !kw add come didascalia per mandarlo insieme al testo.",
 	"Missing \"=\" between the phrases and the answer.":                                 "Manca \"=\" tra le frasi e la risposta.",
 	"An empty phrase: separate phrases with single commas.":                             "Una frase vuota: separa le frasi con una sola virgola.",
 	"The phrase %q holds a control character: use ordinary characters.":                 "La frase %q contiene un carattere di controllo: usa caratteri normali.",
@@ -221,7 +221,7 @@ var catalogIT = map[string]string{
 	"Business %s saved: %s":                                                                             "%s dell'attività salvato: %s",
 
 	// commands/quickreply.go
-	"Quick replies: type /shortcut to send a saved text; customers may use them too.": "Risposte rapide: scrivi /scorciatoia per inviare un testo salvato; anche i clienti possono usarle.",
+	"Quick replies: type /shortcut to send a saved text (or a photo or PDF: send it with !qr add as its caption); customers may use them too.": "Risposte rapide: scrivi /scorciatoia per inviare un testo salvato (o una foto o un PDF: invialo con !qr add come didascalia); anche i clienti possono usarle.",
 	"Wrong shortcut: %v":                                                                    "Scorciatoia errata: %v",
 	"There is no quick reply %s. Did you mean %s?":                                          "Non c'è la risposta rapida %s. Intendevi %s?",
 	"There is no quick reply %s. See !qr list.":                                             "Non c'è la risposta rapida %s. Vedi !qr list.",

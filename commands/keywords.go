@@ -15,7 +15,7 @@ func keywordCommand() *Command {
 		Name:    "kw",
 		Aliases: []string{"keyword", "keywords"},
 		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list [page] | del <n>",
-		Help:    "Keyword answers: a text sent when a customer's message contains a phrase.",
+		Help:    "Keyword answers: a text sent when a customer's message contains a phrase. Send a photo or PDF with !kw add as its caption to send it with the text.",
 		Example: "!kw add price, how much = Our prices are at {website}",
 		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
 		Subcommands: []*Command{

@@ -23,7 +23,7 @@ func quickReplyCommand() *Command {
 		Name:    "qr",
 		Aliases: []string{"quickreply"},
 		Usage:   "!qr add|alias|list|show|del|private|public|stats|stale",
-		Help:    "Quick replies: type /shortcut to send a saved text; customers may use them too.",
+		Help:    "Quick replies: type /shortcut to send a saved text (or a photo or PDF: send it with !qr add as its caption); customers may use them too.",
 		Example: "!qr add /time Open Monday to Friday 09:00-18:00.",
 		Run:     func(ctx context.Context, c *Call) error { return listQuickReplies(c) },
 		Subcommands: []*Command{
