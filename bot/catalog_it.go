@@ -145,7 +145,7 @@ var catalogIT = map[string]string{
 	"Example: ":                            "Esempio: ",
 
 	// commands/keywords.go
-	"Keyword answers: a text sent when a customer's message contains a phrase.":         "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase.",
+	"Keyword answers: a text sent when a customer's message contains a phrase. Send a photo or PDF with !kw add as its caption to send it with the text.": "Risposte a parole chiave: un testo inviato quando il messaggio del cliente contiene una frase. Invia una foto o un PDF con !kw add come didascalia per mandarlo insieme al testo.",
 	"Missing \"=\" between the phrases and the answer.":                                 "Manca \"=\" tra le frasi e la risposta.",
 	"An empty phrase: separate phrases with single commas.":                             "Una frase vuota: separa le frasi con una sola virgola.",
 	"The phrase %q holds a control character: use ordinary characters.":                 "La frase %q contiene un carattere di controllo: usa caratteri normali.",
@@ -221,7 +221,7 @@ var catalogIT = map[string]string{
 	"Business %s saved: %s":                                                                             "%s dell'attività salvato: %s",
 
 	// commands/quickreply.go
-	"Quick replies: type /shortcut to send a saved text; customers may use them too.": "Risposte rapide: scrivi /scorciatoia per inviare un testo salvato; anche i clienti possono usarle.",
+	"Quick replies: type /shortcut to send a saved text (or a photo or PDF: send it with !qr add as its caption); customers may use them too.": "Risposte rapide: scrivi /scorciatoia per inviare un testo salvato (o una foto o un PDF: invialo con !qr add come didascalia); anche i clienti possono usarle.",
 	"Wrong shortcut: %v":                                                                    "Scorciatoia errata: %v",
 	"There is no quick reply %s. Did you mean %s?":                                          "Non c'è la risposta rapida %s. Intendevi %s?",
 	"There is no quick reply %s. See !qr list.":                                             "Non c'è la risposta rapida %s. Vedi !qr list.",
@@ -481,4 +481,40 @@ var catalogIT = map[string]string{
 	"time zone %q: not an IANA name": "fuso orario %q: non è un nome IANA",
 	"Done before a restart: %s":      "Fatto prima di un riavvio: %s",
 	"Part %d of %d received (%d so far); paste the others to import the document.": "Parte %d di %d ricevuta (%d finora); incolla le altre per importare il documento.",
+
+	// Media: bot/media.go, commands/media.go and the media parts of
+	// commands/quickreply.go, keywords.go, profile.go, export.go
+	"the file is empty":                                                                 "il file è vuoto",
+	"the file is %s; the limit is 5 MB":                                                 "il file pesa %s; il limite è 5 MB",
+	"only photos (JPEG, PNG, WebP) and PDF documents can be kept":                       "si possono tenere solo foto (JPEG, PNG, WebP) e documenti PDF",
+	"sha256 must be 64 lower-case hex digits":                                           "sha256 deve avere 64 cifre esadecimali minuscole",
+	"a photo has no file name":                                                          "una foto non ha nome di file",
+	"the document's file name is missing or not a plain name":                           "il nome del file del documento manca o non è un nome semplice",
+	"%s is not a kept media type: image/jpeg, image/png, image/webp or application/pdf": "%s non è un tipo di file ammesso: image/jpeg, image/png, image/webp o application/pdf",
+	"size %d is out of range 1-%d":                                                      "la dimensione %d è fuori dall'intervallo 1-%d",
+	"give latitude and longitude separated by a comma, like 45.4642,9.1900":             "scrivi latitudine e longitudine separate da una virgola, come 45.4642,9.1900",
+	"give latitude and longitude as decimal numbers, like 45.4642,9.1900":               "scrivi latitudine e longitudine come numeri decimali, come 45.4642,9.1900",
+	"latitude must be between -90 and 90 and longitude between -180 and 180":            "la latitudine deve stare tra -90 e 90 e la longitudine tra -180 e 180",
+	"no photo or document came with the message":                                        "il messaggio non aveva né foto né documento",
+	"the file could not be downloaded; send it again":                                   "non sono riuscito a scaricare il file; invialo di nuovo",
+	"the file could not be downloaded (%v); send it again":                              "non sono riuscito a scaricare il file (%v); invialo di nuovo",
+	"These entries carry a photo or document, which is not in the document (it names each by its sha256; `frontdesk export --media DIR` writes the files):\n%s":                                            "Queste voci hanno una foto o un documento, che non è nel documento (lo indica con il suo sha256; `frontdesk export --media DIR` scrive i file):\n%s",
+	"Import refused, nothing was changed: the media of %s is not kept in this database. Send each file again with its !qr add or !kw add command after importing without it (remove its \"media\" field).": "Importazione rifiutata, non ho cambiato nulla: il file di %s non è conservato in questo database. Importa senza (togli il campo \"media\") e poi invia di nuovo ogni file con il suo comando !qr add o !kw add.",
+	"keyword answer %d (%s)":                             "risposta a parola chiave %d (%s)",
+	"Keyword answer %d saved for: %s, with its %s (%s).": "Risposta a parola chiave %d salvata per: %s, con %s (%s).",
+	"The %s was not kept: %s. Nothing was changed.":      "Non ho tenuto il file (%s): %s. Non ho cambiato nulla.",
+	"photo":      "foto",
+	"document":   "documento",
+	"video":      "video",
+	"voice note": "messaggio vocale",
+	"sticker":    "sticker",
+	"file":       "file",
+	"(its file is missing: send it again with the command)":        "(il suo file manca: invialo di nuovo con il comando)",
+	"The latitude and longitude are missing, like 45.4642,9.1900.": "Mancano latitudine e longitudine, come 45.4642,9.1900.",
+	"Wrong location: %v": "Posizione sbagliata: %v",
+	"location":           "posizione",
+	"Business location saved: %s. Customers who send %s get it as a pin with your business name and address; typed by you in a chat, %s is replaced by the pin.":                       "Posizione dell'attività salvata: %s. Chi scrive %s la riceve come posizione sulla mappa, con il nome e l'indirizzo dell'attività; se scrivi tu %s in una chat, viene sostituito dalla posizione.",
+	"Note: your quick reply %s answers instead; delete it with !qr del %s to send the pin.":                                                                                            "Nota: al suo posto risponde la tua risposta rapida %s; eliminala con !qr del %s per inviare la posizione.",
+	"%s is reserved: it shows customers the list of your public quick replies. To answer it with a photo or PDF of your menu instead, send the file with this command as its caption.": "%s è riservato: mostra ai clienti l'elenco delle tue risposte rapide pubbliche. Per rispondere invece con una foto o un PDF del tuo menu, invia il file con questo comando come didascalia.",
+	"Quick reply %s saved with its %s (%s).": "Risposta rapida %s salvata con %s (%s).",
 }

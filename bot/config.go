@@ -119,6 +119,9 @@ type Keyword struct {
 	ID      int      `json:"id"`
 	Phrases []string `json:"phrases"`
 	Text    string   `json:"text"`
+	// Media, when set, is sent with Text as its caption. The bytes are
+	// kept apart (MediaStore); an export names them only.
+	Media *MediaRef `json:"media,omitempty"`
 }
 
 // QuickReply is a text the owner sends by typing one of its Shortcuts
@@ -129,6 +132,8 @@ type QuickReply struct {
 	Text      string    `json:"text"`
 	Private   bool      `json:"private"`
 	Created   time.Time `json:"created"`
+	// Media, when set, is sent with Text as its caption (see Keyword).
+	Media *MediaRef `json:"media,omitempty"`
 }
 
 // Profile holds the business details used by placeholders.
@@ -140,6 +145,8 @@ type Profile struct {
 	Catalog string `json:"catalog"`
 	Phone   string `json:"phone"`
 	Address string `json:"address"`
+	// Location, when set, is the pin /where sends.
+	Location *Location `json:"location,omitempty"`
 }
 
 // Defaults.

@@ -24,7 +24,7 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 			return err
 		}
 		if text := strings.TrimSpace(m.Text); IsCommand(text) {
-			return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now})
+			return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: id, Admin: true, Text: text, At: now, Media: m.Media})
 		}
 		_, err := b.record(ctx, in)
 		return err
@@ -57,7 +57,7 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		in.KeywordsSent = d.KeywordIDs
 		in.Shortcut = d.Shortcut
 		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now,
-			MsgID: b.opts.Messenger.NewMessageID()}
+			MsgID: b.opts.Messenger.NewMessageID(), Attachment: d.Attachment}
 		if b.mayClaim(id, now) {
 			in.Reply.Status = "sending"
 		}

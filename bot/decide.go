@@ -112,9 +112,17 @@ func decide(v view, in Input) Decision {
 	if q, s, ok := v.quickReply(in.Text); ok && !q.Private {
 		d.Shortcut = s
 		d.Parts = append(d.Parts, Part{Rule: RuleShortcut, Text: vars.render(q.Text)})
-	} else if strings.EqualFold(strings.TrimSpace(in.Text), "/menu") {
+		if q.Media != nil {
+			d.Attachment = &Attachment{Media: q.Media}
+		}
+	} else if strings.EqualFold(strings.TrimSpace(in.Text), MenuShortcut) {
 		if menu := v.menu(); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
+		}
+	} else if strings.EqualFold(strings.TrimSpace(in.Text), WhereShortcut) {
+		if pin := v.wherePin(); pin != nil {
+			d.Parts = append(d.Parts, Part{Rule: RuleWhere})
+			d.Attachment = &Attachment{Pin: pin}
 		}
 	}
 	if len(cfg.Keywords) > 0 {
@@ -140,6 +148,9 @@ func decide(v view, in Input) Decision {
 			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
 			d.Parts = append(d.Parts, Part{Rule: RuleKeyword, Text: vars.render(k.Text)})
+			if k.Media != nil && d.Attachment == nil {
+				d.Attachment = &Attachment{Media: k.Media}
+			}
 		}
 	}
 

@@ -13,6 +13,8 @@ const (
 	RuleMenu     = "menu"
 	RuleAway     = "away"
 	RuleHoliday  = "holiday"
+	// RuleWhere: the /where location pin.
+	RuleWhere = "where"
 )
 
 // Part is one rule's contribution to an automatic message.
@@ -37,13 +39,20 @@ type Decision struct {
 	KeywordIDs []int
 	// Shortcut is the quick-reply shortcut a customer used, if any.
 	Shortcut string
+	// Attachment is the photo or document of the answer (a shortcut's,
+	// else the first keyword answer's that has one) or the /where pin:
+	// the message goes out as that, with Text as its caption.
+	Attachment *Attachment
 }
 
-// Text is the one message that goes out: the parts joined by a blank line.
+// Text is the one message that goes out (or the caption of its
+// attachment): the parts joined by a blank line.
 func (d Decision) Text() string {
-	texts := make([]string, len(d.Parts))
-	for i, p := range d.Parts {
-		texts[i] = p.Text
+	texts := make([]string, 0, len(d.Parts))
+	for _, p := range d.Parts {
+		if p.Text != "" { // the /where pin's part has none
+			texts = append(texts, p.Text)
+		}
 	}
 	return strings.Join(texts, "\n\n")
 }

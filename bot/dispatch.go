@@ -106,7 +106,7 @@ func (b *Bot) handleOwnerSelf(ctx context.Context, m Message) error {
 	b.noteOwnerActive(now)
 	text := strings.TrimSpace(m.Text)
 	if IsCommand(text) {
-		return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now})
+		return b.runCommandOnce(ctx, in, CommandMessage{Chat: m.Chat, From: b.opts.Self, Text: text, At: now, Media: m.Media})
 	}
 	if strings.HasPrefix(text, "/") {
 		b.previewShortcut(ctx, m.Chat, text, now)
@@ -161,7 +161,9 @@ func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 		return err
 	}
 	b.noteOwnerActive(now)
-	if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") {
+	// Only a typed text is a shortcut: a photo captioned "/menu" is the
+	// owner's own message and stays as it is.
+	if text := strings.TrimSpace(m.Text); m.Media == nil && strings.HasPrefix(text, "/") {
 		if s := b.expandShortcut(ctx, m, customer, text, now); s != "" {
 			in.Shortcut, in.ShortcutByOwner = s, true
 		}

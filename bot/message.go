@@ -44,9 +44,15 @@ type Message struct {
 	ChatAlt UserID
 	Kind    Kind
 	// Why says, for Ignored messages, what they were (for logs).
-	Why      string
+	Why string
+	// Text is what was typed: the text, or a photo's, video's or
+	// document's caption (empty for a bare photo, a voice note or a
+	// sticker).
 	Text     string
 	PushName string
+	// Media is the message's photo, video, voice note, document or
+	// sticker, or nil.
+	Media *InboundMedia
 	// Sent is when the sender sent it (the server's timestamp).
 	Sent time.Time
 }

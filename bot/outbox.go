@@ -125,7 +125,7 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, 
 	b.mu.Lock()
 	b.sending = true
 	b.mu.Unlock()
-	id, err := b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+	id, err := b.deliver(ctx, o)
 	b.mu.Lock()
 	b.sending = false
 	if err == nil {

@@ -42,6 +42,16 @@ type Messenger interface {
 	EditText(ctx context.Context, chat UserID, id, text string) error
 	// SendImage uploads a PNG and sends it with a caption.
 	SendImage(ctx context.Context, to UserID, png []byte, caption string) (string, error)
+	// SendMedia uploads a stored image or document and sends it with a
+	// caption, under id as SendText does: a send interrupted during the
+	// upload or after it is repeated under the same id and shows once.
+	SendMedia(ctx context.Context, to UserID, m Media, caption, id string) (string, error)
+	// SendLocation sends a location pin under id (as SendText).
+	SendLocation(ctx context.Context, to UserID, pin Pin, id string) (string, error)
+	// Revoke deletes message id in chat for everyone: one the owner typed
+	// on the phone (the bot is a device of the same account). Revoking a
+	// message already revoked is not an error.
+	Revoke(ctx context.Context, chat UserID, id string) error
 }
 
 // Directory finds the hidden ids (LIDs) WhatsApp uses for phone numbers.
@@ -178,9 +188,29 @@ type Store interface {
 
 	Retainer
 	StatsReader
+	MediaStore
 
 	Close() error
 }
+
+// MediaStore keeps the images and documents quick replies and keyword
+// answers carry, by their SHA-256: the same bytes are kept once.
+type MediaStore interface {
+	// SaveMedia keeps m (nothing changes when it is kept already).
+	SaveMedia(ctx context.Context, m Media) error
+	// LoadMedia returns the media kept under sha256, or ErrNoMedia.
+	LoadMedia(ctx context.Context, sha256 string) (Media, error)
+	// PruneMedia deletes media kept before "before" that neither the saved
+	// configuration nor a message waiting in the outbox refers to, and
+	// says how many went. A store whose media is shared with other
+	// stores (several businesses in one database) keeps what any of them
+	// refers to.
+	PruneMedia(ctx context.Context, before time.Time) (int, error)
+}
+
+// ErrNoMedia is returned (wrapped) by MediaStore.LoadMedia when nothing is
+// kept under the key.
+var ErrNoMedia = errors.New("no such media kept")
 
 // Retainer prunes what is kept only for a while: per-message records and
 // normalised questions from before "before", and finished outbox rows.
@@ -216,6 +246,9 @@ type CommandMessage struct {
 	Admin bool
 	Text  string
 	At    time.Time
+	// Media is the photo or document the command came with (its text
+	// was the caption), or nil.
+	Media *InboundMedia
 }
 
 // Business is what commands (and the weekly digest) may do with the
@@ -246,6 +279,14 @@ type Business interface {
 	// automatic message: no pacing, no kill switch.
 	Say(ctx context.Context, chat UserID, text string) error
 	SayImage(ctx context.Context, chat UserID, png []byte, caption string) error
+	// KeepMedia downloads the photo or document a command came with,
+	// checks it (at most MaxMediaBytes; JPEG, PNG, WebP or PDF by its
+	// first bytes) and keeps it, before the configuration refers to it.
+	KeepMedia(ctx context.Context, in *InboundMedia) (MediaRef, error)
+	// LoadMedia returns kept media (ErrNoMedia when it is not kept).
+	LoadMedia(ctx context.Context, ref MediaRef) (Media, error)
+	// SayMedia sends kept media with a caption to the owner or an admin.
+	SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption string) error
 
 	// Read models.
 	RecentSent(ctx context.Context, n int) ([]Outgoing, error)

@@ -18,12 +18,18 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 	v := b.view()
 	q, s, ok := v.quickReply(text)
 	var full string
+	var attach *Attachment
 	if ok {
 		name := m.PushName
 		if c, err := b.opts.Store.Customer(ctx, customer); err == nil {
 			name = c.Name
 		}
 		full = Render(q.Text, templateVars(v, now, name))
+		if q.Media != nil {
+			attach = &Attachment{Media: q.Media}
+		}
+	} else if pin := v.wherePin(); pin != nil && strings.EqualFold(strings.TrimSpace(text), WhereShortcut) {
+		ok, s, attach = true, WhereShortcut, &Attachment{Pin: pin}
 	}
 	hint := ""
 	if !ok && looksLikeShortcut(text) {
@@ -39,6 +45,17 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 	case !ok:
 	case !m.Sent.IsZero() && now.Sub(m.Sent) >= EditWindow:
 		b.log.Info("shortcut too old to edit", "chat", m.Chat.String(), "shortcut", s)
+	case attach != nil:
+		// A photo, document or pin cannot replace a text by an edit: the
+		// typed shortcut is deleted and the media sent in its place.
+		if err := b.replaceWithAttachment(ctx, m, *attach, full); err != nil {
+			b.log.Warn("replace shortcut with media", "chat", m.Chat.String(), "shortcut", s, "err", err)
+			return ""
+		}
+		if attach.Pin != nil {
+			return "" // /where is not a quick reply: no use to count
+		}
+		return s
 	default:
 		if err := b.opts.Messenger.EditText(ctx, m.Chat, m.ID, full); err != nil {
 			b.log.Warn("expand shortcut", "chat", m.Chat.String(), "shortcut", s, "err", err)

@@ -104,6 +104,9 @@ type Outgoing struct {
 	SentAt time.Time
 	// MsgID is the WhatsApp message id, chosen when the message is queued.
 	MsgID string
+	// Attachment, when not nil, makes the message a photo or document
+	// (Text its caption) or a location pin (Text its comment).
+	Attachment *Attachment
 }
 
 // ShortcutUses counts uses of one shortcut.

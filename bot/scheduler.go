@@ -112,4 +112,9 @@ func (b *Bot) housekeep(ctx context.Context, now time.Time) {
 	if err := b.opts.Store.Retain(ctx, now.Add(-Retention)); err != nil {
 		b.log.Warn("prune old rows", "err", err)
 	}
+	if n, err := b.opts.Store.PruneMedia(ctx, now.Add(-mediaKeep)); err != nil {
+		b.log.Warn("prune unused media", "err", err)
+	} else if n > 0 {
+		b.log.Info("pruned unused media", "count", n)
+	}
 }

@@ -236,7 +236,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 				bad(fmt.Sprintf("%s.phrases[%d]", field, j), err)
 			}
 		}
-		text(field+".text", k.Text)
+		mediaText(&errs, field, k.Text, k.Media)
 	}
 
 	// Quick replies.
@@ -256,7 +256,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 				continue
 			}
 			n := NormalizeShortcut(s)
-			if n == MenuShortcut {
+			if n == MenuShortcut && q.Media == nil {
 				bad(f, Problemf("%s is reserved: it shows customers the list of public quick replies", MenuShortcut))
 				continue
 			}
@@ -266,7 +266,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 			}
 			seen[n] = i
 		}
-		text(field+".text", q.Text)
+		mediaText(&errs, field, q.Text, q.Media)
 	}
 
 	// Profile: one-line values, without braces (a value is put into
@@ -303,6 +303,12 @@ func ValidateConfig(cfg Config, self UserID) error {
 		}
 	}
 
+	if p.Location != nil {
+		if err := ValidLocation(*p.Location); err != nil {
+			bad("profile.location", err)
+		}
+	}
+
 	// Admins.
 	admins := map[UserID]int{}
 	for i, a := range cfg.Admins {
@@ -333,5 +339,21 @@ func checkShifts(errs *[]error, field string, shifts []Shift) {
 		if err := ValidateText(s.Text); err != nil {
 			*errs = append(*errs, Problemf("%s: %v", f+".text", err))
 		}
+	}
+}
+
+// mediaText checks the text of a quick reply or keyword answer and its
+// media: with a photo or document the text (its caption) may be empty.
+func mediaText(errs *[]error, field, text string, media *MediaRef) {
+	if media != nil {
+		if err := ValidMediaRef(*media); err != nil {
+			*errs = append(*errs, Problemf("%s: %v", field+".media", err))
+		}
+		if text == "" {
+			return
+		}
+	}
+	if err := ValidateText(text); err != nil {
+		*errs = append(*errs, Problemf("%s: %v", field+".text", err))
 	}
 }

@@ -211,11 +211,18 @@ func exportCommand() *Command {
 			if err := noArgs(c); err != nil {
 				return err
 			}
-			doc, err := EncodeConfig(c.Bot.Config())
+			cfg := c.Bot.Config()
+			doc, err := EncodeConfig(cfg)
 			if err != nil {
 				return err
 			}
-			return c.Reply(string(doc))
+			if err := c.Reply(string(doc)); err != nil {
+				return err
+			}
+			if list := mediaEntries(c, cfg); len(list) > 0 {
+				return c.Reply(c.Tf("These entries carry a photo or document, which is not in the document (it names each by its sha256; `frontdesk export --media DIR` writes the files):\n%s", strings.Join(list, "\n")))
+			}
+			return nil
 		},
 	}
 }
@@ -260,6 +267,9 @@ func runImport(ctx context.Context, c *Call) error {
 		}
 		return &UserError{Msg: msg}
 	}
+	if missing := missingMedia(c, cfg); len(missing) > 0 {
+		return c.Userf("Import refused, nothing was changed: the media of %s is not kept in this database. Send each file again with its !qr add or !kw add command after importing without it (remove its \"media\" field).", strings.Join(missing, ", "))
+	}
 	err = c.Update(func(cur *bot.Config) error {
 		*cur = cfg
 		return nil
@@ -270,4 +280,41 @@ func runImport(ctx context.Context, c *Call) error {
 	c.SetLang(cfg.Lang)
 	return c.Reply(c.Tf("Configuration imported: away %s, greeting %s, %d keyword answers, %d quick replies, %d holidays, %d admins. Type !check to review it.",
 		c.onOff(cfg.Away.On), c.onOff(cfg.Greeting.On), len(cfg.Keywords), len(cfg.QuickReplies), len(cfg.Holidays), len(cfg.Admins)))
+}
+
+// mediaEntries lists the quick replies and keyword answers that carry
+// media, one a line, for !export.
+func mediaEntries(c *Call, cfg bot.Config) []string {
+	var out []string
+	for _, q := range cfg.QuickReplies {
+		if q.Media != nil {
+			out = append(out, strings.Join(q.Shortcuts, " ")+c.mediaNote(q.Media))
+		}
+	}
+	for i, k := range cfg.Keywords {
+		if k.Media != nil {
+			out = append(out, c.Tf("keyword answer %d (%s)", i+1, strings.Join(k.Phrases, ", "))+c.mediaNote(k.Media))
+		}
+	}
+	return out
+}
+
+// missingMedia names the entries of cfg whose media is not kept.
+func missingMedia(c *Call, cfg bot.Config) []string {
+	var out []string
+	check := func(name string, ref *bot.MediaRef) {
+		if ref == nil {
+			return
+		}
+		if _, err := c.Bot.LoadMedia(c.ctx, *ref); err != nil {
+			out = append(out, name)
+		}
+	}
+	for i, q := range cfg.QuickReplies {
+		check(fmt.Sprintf("quick_replies[%d]", i), q.Media)
+	}
+	for i, k := range cfg.Keywords {
+		check(fmt.Sprintf("keywords[%d]", i), k.Media)
+	}
+	return out
 }

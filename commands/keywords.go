@@ -15,7 +15,7 @@ func keywordCommand() *Command {
 		Name:    "kw",
 		Aliases: []string{"keyword", "keywords"},
 		Usage:   "!kw add <phrase>[, <phrase>...] = <text> | list [page] | del <n>",
-		Help:    "Keyword answers: a text sent when a customer's message contains a phrase.",
+		Help:    "Keyword answers: a text sent when a customer's message contains a phrase. Send a photo or PDF with !kw add as its caption to send it with the text.",
 		Example: "!kw add price, how much = Our prices are at {website}",
 		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
 		Subcommands: []*Command{
@@ -54,14 +54,21 @@ func parseKeyword(c *Call, s string) (phrases []string, text string, err error) 
 		seen[bot.Fold(p)] = true
 		phrases = append(phrases, p)
 	}
-	if err := validText(c, text); err != nil {
-		return nil, "", err
+	if c.Media == nil || text != "" {
+		// With a photo or document the caption text may be left out.
+		if err := validText(c, text); err != nil {
+			return nil, "", err
+		}
 	}
 	return phrases, text, nil
 }
 
 func addKeyword(ctx context.Context, c *Call) error {
 	phrases, text, err := parseKeyword(c, c.Rest(0))
+	if err != nil {
+		return err
+	}
+	media, err := keepMedia(c)
 	if err != nil {
 		return err
 	}
@@ -83,7 +90,7 @@ func addKeyword(ctx context.Context, c *Call) error {
 				}
 			}
 		}
-		cfg.Keywords = append(cfg.Keywords, bot.Keyword{ID: id + 1, Phrases: phrases, Text: text})
+		cfg.Keywords = append(cfg.Keywords, bot.Keyword{ID: id + 1, Phrases: phrases, Text: text, Media: media})
 		n = len(cfg.Keywords)
 		return nil
 	})
@@ -91,6 +98,9 @@ func addKeyword(ctx context.Context, c *Call) error {
 		return fmt.Errorf("add keyword: %w", err)
 	}
 	msg := c.Tf("Keyword answer %d saved for: %s.", n, strings.Join(phrases, ", "))
+	if media != nil {
+		msg = c.Tf("Keyword answer %d saved for: %s, with its %s (%s).", n, strings.Join(phrases, ", "), c.mediaLabel(media), bot.FormatSize(media.Size))
+	}
 	if len(others) > 0 {
 		msg += "\n" + c.Tf("Note: %s already had an answer; both will be sent.", strings.Join(others, ", "))
 	}
@@ -114,7 +124,7 @@ func listKeywords(c *Call) error {
 	}
 	lines := make([]string, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
-		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
+		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text) + c.mediaNote(k.Media)
 	}
 	return c.replyPage(c.T("Keyword answers:"), lines, p, "!kw list %d")
 }

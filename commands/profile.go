@@ -32,7 +32,7 @@ func profileCommand() *Command {
 	cmd := &Command{
 		Name:    "profile",
 		Aliases: []string{"profilo"},
-		Usage:   "!profile [name|about|website|booking|catalog|phone|address <value>]",
+		Usage:   "!profile [name|about|website|booking|catalog|phone|address|location <value>]",
 		Help:    "Business details used by the placeholders {business}, {website}, {booking}, {catalog}, {phone}, {address}.",
 		Example: "!profile website https://example.com",
 		Run:     showProfile,
@@ -55,7 +55,47 @@ func profileCommand() *Command {
 			Run:     func(ctx context.Context, c *Call) error { return setProfile(c, f) },
 		})
 	}
+	cmd.Subcommands = append(cmd.Subcommands, &Command{
+		Name:    "location",
+		Aliases: []string{"posizione"},
+		Usage:   "!profile location <latitude>,<longitude>|clear",
+		Run:     setLocation,
+	})
 	return cmd
+}
+
+// setLocation sets the pin a customer (or the owner, in a customer chat)
+// gets for /where.
+func setLocation(ctx context.Context, c *Call) error {
+	value := c.Rest(0)
+	if value == "" {
+		return c.Usagef("The latitude and longitude are missing, like 45.4642,9.1900.")
+	}
+	var loc *bot.Location
+	if !strings.EqualFold(value, "clear") && !strings.EqualFold(value, "cancella") {
+		l, err := bot.ParseLocation(value)
+		if err != nil {
+			return c.Usagef("Wrong location: %v", err)
+		}
+		loc = &l
+	}
+	var shortcutTaken bool
+	err := c.Update(func(cfg *bot.Config) error {
+		cfg.Profile.Location = loc
+		shortcutTaken = findQuickReply(cfg, bot.WhereShortcut) >= 0
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save profile location: %w", err)
+	}
+	if loc == nil {
+		return c.Reply(c.Tf("Business %s cleared.", c.T("location")))
+	}
+	msg := c.Tf("Business location saved: %s. Customers who send %s get it as a pin with your business name and address; typed by you in a chat, %s is replaced by the pin.", loc.String(), bot.WhereShortcut, bot.WhereShortcut)
+	if shortcutTaken {
+		msg += "\n" + c.Tf("Note: your quick reply %s answers instead; delete it with !qr del %s to send the pin.", bot.WhereShortcut, bot.WhereShortcut)
+	}
+	return c.Reply(msg)
 }
 
 func showProfile(ctx context.Context, c *Call) error {
@@ -72,6 +112,11 @@ func showProfile(ctx context.Context, c *Call) error {
 		}
 		fmt.Fprintf(&b, "\n%s: %s", c.T(f.name), v)
 	}
+	loc := c.T("(not set)")
+	if l := cfg.Profile.Location; l != nil {
+		loc = l.String() + " (" + bot.WhereShortcut + ")"
+	}
+	fmt.Fprintf(&b, "\n%s: %s", c.T("location"), loc)
 	return c.Reply(b.String())
 }
 

@@ -23,7 +23,7 @@ func quickReplyCommand() *Command {
 		Name:    "qr",
 		Aliases: []string{"quickreply"},
 		Usage:   "!qr add|alias|list|show|del|private|public|stats|stale",
-		Help:    "Quick replies: type /shortcut to send a saved text; customers may use them too.",
+		Help:    "Quick replies: type /shortcut to send a saved text (or a photo or PDF: send it with !qr add as its caption); customers may use them too.",
 		Example: "!qr add /time Open Monday to Friday 09:00-18:00.",
 		Run:     func(ctx context.Context, c *Call) error { return listQuickReplies(c) },
 		Subcommands: []*Command{
@@ -83,7 +83,7 @@ func notFound(c *Call, cfg *bot.Config, s string) error {
 // checkNewShortcut refuses a shortcut already taken (by cfg or earlier in
 // this same command) and returns the existing ones too similar to it.
 func checkNewShortcut(c *Call, cfg *bot.Config, s string, taken []string) (similar []string, err error) {
-	if s == bot.MenuShortcut {
+	if s == bot.MenuShortcut && c.Media == nil {
 		return nil, c.Userf("%s is reserved: it shows customers the list of your public quick replies.", s)
 	}
 	if i := findQuickReply(cfg, s); i >= 0 {
@@ -126,7 +126,21 @@ func addQuickReply(ctx context.Context, c *Call) error {
 		return err
 	}
 	text := c.Rest(1)
-	if err := validText(c, text); err != nil {
+	if c.Media == nil || text != "" {
+		// With a photo or document the caption text may be left out.
+		if err := validText(c, text); err != nil {
+			return err
+		}
+	}
+	if s == bot.MenuShortcut && c.Media == nil {
+		return c.Userf("%s is reserved: it shows customers the list of your public quick replies. To answer it with a photo or PDF of your menu instead, send the file with this command as its caption.", s)
+	}
+	cfg := c.Bot.Config()
+	if _, err := checkNewShortcut(c, &cfg, s, nil); err != nil {
+		return err // refused before the file is downloaded
+	}
+	media, err := keepMedia(c)
+	if err != nil {
 		return err
 	}
 	var similar []string
@@ -138,11 +152,14 @@ func addQuickReply(ctx context.Context, c *Call) error {
 		if similar, err = checkNewShortcut(c, cfg, s, nil); err != nil {
 			return err
 		}
-		cfg.QuickReplies = append(cfg.QuickReplies, bot.QuickReply{Shortcuts: []string{s}, Text: text, Created: c.At})
+		cfg.QuickReplies = append(cfg.QuickReplies, bot.QuickReply{Shortcuts: []string{s}, Text: text, Created: c.At, Media: media})
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("add quick reply: %w", err)
+	}
+	if media != nil {
+		return c.Reply(c.Tf("Quick reply %s saved with its %s (%s).", s, c.mediaLabel(media), bot.FormatSize(media.Size)) + similarWarning(c, s, similar))
 	}
 	return c.Reply(c.Tf("Quick reply %s saved.", s) + similarWarning(c, s, similar))
 }
@@ -227,7 +244,7 @@ func listQuickReplies(c *Call) error {
 		if q.Private {
 			line += c.T(" (private)")
 		}
-		lines = append(lines, line+" — "+bot.Clip(strings.ReplaceAll(q.Text, "\n", " "), 50))
+		lines = append(lines, line+" — "+bot.Clip(strings.ReplaceAll(q.Text, "\n", " "), 50)+c.mediaNote(q.Media))
 	}
 	switch {
 	case len(cfg.QuickReplies) == 0:
@@ -266,7 +283,7 @@ func showQuickReply(ctx context.Context, c *Call) error {
 	if q.Private {
 		vis = c.T("private: only you may use it")
 	}
-	return c.Reply(fmt.Sprintf("%s\n%s\n(%s)", strings.Join(q.Shortcuts, " "), q.Text, vis))
+	return showWithMedia(c, q.Media, fmt.Sprintf("%s\n%s\n(%s)", strings.Join(q.Shortcuts, " "), q.Text, vis))
 }
 
 func delQuickReply(ctx context.Context, c *Call) error {

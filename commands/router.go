@@ -84,6 +84,9 @@ type Call struct {
 	// Args are the words after the (sub)command name, as typed.
 	Args []string
 	At   time.Time
+	// Media is the photo or document the command came with (the command
+	// was its caption), or nil.
+	Media *bot.InboundMedia
 	// Cmd is the (sub)command being run; Path its names from the top
 	// ("away", "shift").
 	Cmd  *Command
@@ -205,6 +208,7 @@ func (r *Router) Run(ctx context.Context, b bot.Business, bc bot.CommandMessage)
 		From:  bc.From,
 		Admin: bc.Admin,
 		At:    bc.At,
+		Media: bc.Media,
 		lang:  "en",
 	}
 	if b != nil {

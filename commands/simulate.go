@@ -117,13 +117,13 @@ func runSimulate(ctx context.Context, c *Call) error {
 		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", suppressedWhy(c, d.Suppressed)))
 		if len(d.Parts) > 0 {
 			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(d.Rules(), " + ")))
-			s.WriteString("\n\n" + d.Text())
+			s.WriteString("\n\n" + attachmentLine(c, d.Attachment) + d.Text())
 		}
 	case len(d.Parts) == 0:
 		s.WriteString("\n" + c.T("Nothing would be sent."))
 	default:
 		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(d.Rules(), " + ")))
-		s.WriteString("\n\n" + d.Text())
+		s.WriteString("\n\n" + attachmentLine(c, d.Attachment) + d.Text())
 	}
 	if len(d.Skipped) > 0 {
 		s.WriteString("\n\n" + c.T("Not sent: ") + strings.Join(d.Skipped, "; "))
@@ -140,4 +140,28 @@ func suppressedWhy(c *Call, why string) string {
 		return c.T("the message would arrive too late")
 	}
 	return why
+}
+
+// attachmentLine shows what a simulated message carries besides its text,
+// on a line of its own before it: "[photo, 24 KB]", "[location ...]".
+func attachmentLine(c *Call, a *bot.Attachment) string {
+	switch {
+	case a == nil:
+		return ""
+	case a.Media != nil:
+		return strings.TrimSpace(c.mediaNote(a.Media)) + "\n"
+	case a.Pin != nil:
+		return "[" + c.T("location") + " " + strings.Join(nonEmpty(a.Pin.Location.String(), a.Pin.Name, a.Pin.Address), ", ") + "]\n"
+	}
+	return ""
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

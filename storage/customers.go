@@ -252,7 +252,7 @@ func inboundArgs(in bot.Inbound) (inboundValues, error) {
 	}
 	v.rules = encodeRules(in.Rules)
 	if r := in.Reply; r != nil {
-		if r.Text == "" {
+		if r.Text == "" && r.Attachment == nil {
 			return v, errors.New("reply has no text")
 		}
 		v.replyAt = v.received

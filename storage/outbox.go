@@ -22,7 +22,7 @@ const (
 	statusDiscarded = "discarded"
 )
 
-const outboxColumns = "id, chat, customer, text, rules, created, status, sent_at, msg_id"
+const outboxColumns = "id, chat, customer, text, rules, created, status, sent_at, msg_id, attachment"
 
 // The outbox reads the bot makes, each served by a partial index
 // (fd_outbox_waiting, fd_outbox_sent) however long the outbox grows.
@@ -52,12 +52,16 @@ func scanOutgoing(rows *sql.Rows) ([]bot.Outgoing, error) {
 			rules   string
 			created int64
 			sentAt  sql.NullInt64
+			attach  string
 		)
-		if err := rows.Scan(&o.ID, &o.Chat, &o.Customer, &o.Text, &rules, &created, &o.Status, &sentAt, &o.MsgID); err != nil {
+		if err := rows.Scan(&o.ID, &o.Chat, &o.Customer, &o.Text, &rules, &created, &o.Status, &sentAt, &o.MsgID, &attach); err != nil {
 			return nil, err
 		}
 		var err error
 		if o.Rules, err = decodeRules(rules); err != nil {
+			return nil, err
+		}
+		if o.Attachment, err = decodeAttachment(attach); err != nil {
 			return nil, err
 		}
 		o.Created = fromNanos(sql.NullInt64{Int64: created, Valid: true})
@@ -138,8 +142,12 @@ func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v i
 	default:
 		return fmt.Errorf("queue reply: status %q: a reply is queued pending or sending", status)
 	}
+	attach, err := encodeAttachment(r.Attachment)
+	if err != nil {
+		return fmt.Errorf("queue reply: %w", err)
+	}
 	st := tx.StmtContext(ctx, s.db.stmts.insertOutbox)
-	args := []any{s.id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID}
+	args := []any{s.id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID, attach}
 	var id int64
 	if s.db.dialect == Postgres {
 		if err := st.QueryRowContext(ctx, args...).Scan(&id); err != nil {

@@ -73,12 +73,13 @@ func (s *statements) list(db *DB) []struct {
 			`CASE WHEN ?6::text IS NULL THEN fd_customers.keywords ELSE (fd_customers.keywords::jsonb || ?6::jsonb)::text END`)},
 		// The id is chosen by DB.nextOutboxID on SQLite, by the identity
 		// column on PostgreSQL; status is 'pending', or 'sending' for a
-		// reply the bot claimed as it was recorded.
+		// reply the bot claimed as it was recorded; ?9 is the attachment
+		// (encodeAttachment), '' for text alone.
 		{&s.insertOutbox, db.pick(`
-			INSERT INTO fd_outbox (id, business, chat, customer, text, rules, created, status, msg_id)
-			VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`, `
-			INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, msg_id)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id`)},
+			INSERT INTO fd_outbox (id, business, chat, customer, text, rules, created, status, msg_id, attachment)
+			VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`, `
+			INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, msg_id, attachment)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id`)},
 		{&s.insertShortcut, `INSERT INTO fd_shortcut_uses (business, shortcut, by_owner, at) VALUES (?, ?, ?, ?)`},
 		{&s.pending, pendingQuery},
 		{&s.insertQuestion, `INSERT INTO fd_questions (business, text, customer, at) VALUES (?, ?, ?, ?)`},

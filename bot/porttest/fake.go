@@ -19,6 +19,12 @@ const (
 	Text Kind = iota
 	Edit
 	Image
+	// MediaMsg is a kept photo or document (SendMedia).
+	MediaMsg
+	// LocationMsg is a location pin.
+	LocationMsg
+	// Revoke deletes a message for everyone.
+	Revoke
 )
 
 // Sent is one call the bot made on the fake Messenger.
@@ -30,6 +36,10 @@ type Sent struct {
 	// ID is the message id sent under (the edited message's, for an edit).
 	ID  string
 	PNG []byte
+	// Media is what SendMedia sent; Pin what SendLocation sent (Text is
+	// then the pin's comment).
+	Media *bot.Media
+	Pin   *bot.Pin
 }
 
 // String is "chat: text", the form tests compare.
@@ -108,13 +118,27 @@ func (m *Messenger) send(ctx context.Context, s Sent) (string, error) {
 	shown := m.shown[s.To]
 	for i := range shown {
 		if shown[i].ID == s.ID {
-			if s.Kind == Edit {
+			switch s.Kind {
+			case Edit:
 				shown[i].Text = s.Text
+			case Revoke:
+				shown[i] = Shown{ID: s.ID, Deleted: true}
 			}
 			return s.ID, nil
 		}
 	}
-	m.shown[s.To] = append(shown, Shown{ID: s.ID, Text: s.Text})
+	sh := Shown{ID: s.ID, Text: s.Text, Deleted: s.Kind == Revoke}
+	if s.Kind == Revoke {
+		sh.Text = ""
+	}
+	if s.Media != nil {
+		sh.Media = s.Media.SHA256
+		sh.FileName = s.Media.FileName
+	}
+	if s.Pin != nil {
+		sh.Pin = s.Pin.Location.String()
+	}
+	m.shown[s.To] = append(shown, sh)
 	return s.ID, nil
 }
 
@@ -140,6 +164,44 @@ func (m *Messenger) SendImage(ctx context.Context, to bot.UserID, png []byte, ca
 		return "", errors.New("porttest: image is not a PNG")
 	}
 	return m.send(ctx, Sent{Kind: Image, To: to, Text: caption, PNG: png})
+}
+
+// SendMedia records kept media with its caption; its bytes must be what
+// its reference says.
+func (m *Messenger) SendMedia(ctx context.Context, to bot.UserID, md bot.Media, caption, id string) (string, error) {
+	if err := checkMedia(md); err != nil {
+		return "", err
+	}
+	return m.send(ctx, Sent{Kind: MediaMsg, To: to, Text: caption, ID: id, Media: &md})
+}
+
+// checkMedia refuses media whose bytes do not match its reference.
+func checkMedia(md bot.Media) error {
+	got, err := bot.NewMedia(md.Data, md.FileName)
+	switch {
+	case err != nil:
+		return fmt.Errorf("porttest: media refused: %w", err)
+	case got.SHA256 != md.SHA256 || got.Mime != md.Mime:
+		return fmt.Errorf("porttest: media bytes are %s %s, the reference says %s %s", got.Mime, got.SHA256, md.Mime, md.SHA256)
+	}
+	return nil
+}
+
+// SendLocation records a location pin (Text is its comment).
+func (m *Messenger) SendLocation(ctx context.Context, to bot.UserID, pin bot.Pin, id string) (string, error) {
+	if err := bot.ValidLocation(pin.Location); err != nil {
+		return "", fmt.Errorf("porttest: %w", err)
+	}
+	return m.send(ctx, Sent{Kind: LocationMsg, To: to, Text: pin.Comment, ID: id, Pin: &pin})
+}
+
+// Revoke records the deletion of message id in chat.
+func (m *Messenger) Revoke(ctx context.Context, chat bot.UserID, id string) error {
+	if id == "" {
+		return errors.New("porttest: revoke of an empty message id")
+	}
+	_, err := m.send(ctx, Sent{Kind: Revoke, To: chat, ID: id})
+	return err
 }
 
 // Take returns the sends recorded since the last Take, in order.

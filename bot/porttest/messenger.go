@@ -29,6 +29,14 @@ type MessengerHarness struct {
 type Shown struct {
 	ID   string
 	Text string
+	// Media is the SHA-256 of a photo's or document's bytes as received;
+	// Pin a location as "lat,long"; Deleted a message deleted for
+	// everyone (its text gone).
+	Media   string
+	Pin     string
+	Deleted bool
+	// FileName is a document's name.
+	FileName string
 }
 
 // pngStub is the smallest input a Messenger accepts as a PNG.
@@ -47,6 +55,11 @@ func RunMessenger(t *testing.T, open func(t *testing.T) MessengerHarness) {
 		{"no connection is ErrNotSent, then it works again", testOffline},
 		{"edit without an id is refused", testEditNoID},
 		{"cancelled context is an error", testCancelled},
+		{"photo under a chosen id, resent, shows once", testMediaChosenID},
+		{"document arrives whole with its name", testDocument},
+		{"location pin under a chosen id", testLocation},
+		{"revoke deletes a message for everyone", testRevoke},
+		{"media and pins without connection are ErrNotSent", testMediaOffline},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -135,4 +148,120 @@ func testCancelled(t *testing.T, h MessengerHarness) {
 	if _, err := h.M.SendText(ctx, h.To, "never", ""); err == nil {
 		t.Error("SendText with a cancelled context succeeded")
 	}
+}
+
+// JPEGStub and PDFStub are small inputs that pass bot.NewMedia.
+var (
+	JPEGStub = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10}, []byte("JFIF fake photo of a menu")...)
+	PDFStub  = []byte("%PDF-1.4\n% fake price list\n%%EOF\n")
+)
+
+func mustMedia(t *testing.T, data []byte, name string) bot.Media {
+	t.Helper()
+	m, err := bot.NewMedia(data, name)
+	if err != nil {
+		t.Fatalf("NewMedia: %v", err)
+	}
+	return m
+}
+
+func testMediaChosenID(t *testing.T, h MessengerHarness) {
+	photo := mustMedia(t, JPEGStub, "")
+	want := h.M.NewMessageID()
+	for range 2 { // the second is the resend after a crash during the upload
+		id, err := h.M.SendMedia(t.Context(), h.To, photo, "Our menu", want)
+		if err != nil {
+			t.Fatalf("SendMedia: %v", err)
+		}
+		if id != want {
+			t.Fatalf("SendMedia under %q returned %q", want, id)
+		}
+	}
+	last, err := h.M.SendText(t.Context(), h.To, "end", "")
+	if err != nil {
+		t.Fatalf("SendText: %v", err)
+	}
+	got := h.Shown(t, 2)
+	wantShown := []Shown{{ID: want, Text: "Our menu", Media: photo.SHA256}, {ID: last, Text: "end"}}
+	if !slices.Equal(got, wantShown) {
+		t.Errorf("the phone shows %+v, want %+v (the photo once, its bytes intact)", got, wantShown)
+	}
+}
+
+func testDocument(t *testing.T, h MessengerHarness) {
+	doc := mustMedia(t, PDFStub, "prices.pdf")
+	id, err := h.M.SendMedia(t.Context(), h.To, doc, "Price list", h.M.NewMessageID())
+	if err != nil {
+		t.Fatalf("SendMedia: %v", err)
+	}
+	got := h.Shown(t, 1)
+	if !slices.Equal(got, []Shown{{ID: id, Text: "Price list", Media: doc.SHA256, FileName: "prices.pdf"}}) {
+		t.Errorf("the phone shows %+v, want the document %s under %s", got, doc.SHA256, id)
+	}
+	bad := doc
+	bad.Data = append([]byte(nil), JPEGStub...)
+	if _, err := h.M.SendMedia(t.Context(), h.To, bad, "", ""); err == nil {
+		t.Error("SendMedia with bytes that do not match the reference succeeded")
+	}
+}
+
+func testLocation(t *testing.T, h MessengerHarness) {
+	pin := bot.Pin{Location: bot.Location{Lat: 45.4642, Long: 9.19}, Name: "Bar Roma", Address: "Via Roma 1, Milano", Comment: "Hello!"}
+	want := h.M.NewMessageID()
+	for range 2 {
+		id, err := h.M.SendLocation(t.Context(), h.To, pin, want)
+		if err != nil {
+			t.Fatalf("SendLocation: %v", err)
+		}
+		if id != want {
+			t.Fatalf("SendLocation under %q returned %q", want, id)
+		}
+	}
+	got := h.Shown(t, 1)
+	if !slices.Equal(got, []Shown{{ID: want, Text: "Hello!", Pin: "45.4642,9.19"}}) {
+		t.Errorf("the phone shows %+v, want one pin at 45.4642,9.19 with its comment", got)
+	}
+	if _, err := h.M.SendLocation(t.Context(), h.To, bot.Pin{Location: bot.Location{Lat: 91}}, ""); err == nil {
+		t.Error("SendLocation at latitude 91 succeeded")
+	}
+}
+
+func testRevoke(t *testing.T, h MessengerHarness) {
+	id, err := h.M.SendText(t.Context(), h.To, "/menu", h.M.NewMessageID())
+	if err != nil {
+		t.Fatalf("SendText: %v", err)
+	}
+	for range 2 { // revoking again (a redelivery) is harmless
+		if err := h.M.Revoke(t.Context(), h.To, id); err != nil {
+			t.Fatalf("Revoke: %v", err)
+		}
+	}
+	last, err := h.M.SendText(t.Context(), h.To, "end", "")
+	if err != nil {
+		t.Fatalf("SendText: %v", err)
+	}
+	got := h.Shown(t, 2)
+	if !slices.Equal(got, []Shown{{ID: id, Deleted: true}, {ID: last, Text: "end"}}) {
+		t.Errorf("the phone shows %+v, want the first message deleted, then the last", got)
+	}
+	if err := h.M.Revoke(t.Context(), h.To, ""); err == nil || errors.Is(err, bot.ErrNotSent) {
+		t.Errorf("Revoke without an id: %v, want a plain refusal", err)
+	}
+}
+
+func testMediaOffline(t *testing.T, h MessengerHarness) {
+	photo := mustMedia(t, JPEGStub, "")
+	h.SetOnline(false)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	if _, err := h.M.SendMedia(ctx, h.To, photo, "menu", h.M.NewMessageID()); !errors.Is(err, bot.ErrNotSent) {
+		t.Errorf("SendMedia without connection: %v, want an error wrapping bot.ErrNotSent", err)
+	}
+	if _, err := h.M.SendLocation(ctx, h.To, bot.Pin{Location: bot.Location{Lat: 1, Long: 2}}, h.M.NewMessageID()); !errors.Is(err, bot.ErrNotSent) {
+		t.Errorf("SendLocation without connection: %v, want an error wrapping bot.ErrNotSent", err)
+	}
+	if err := h.M.Revoke(ctx, h.To, "3EB0AAAA"); !errors.Is(err, bot.ErrNotSent) {
+		t.Errorf("Revoke without connection: %v, want an error wrapping bot.ErrNotSent", err)
+	}
+	h.SetOnline(true)
 }

@@ -51,6 +51,9 @@ func RunStore(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"stats/aggregates", testStatsAggregates},
 		{"stats/forget and retain take counts back", testStatsForgetRetain},
 		{"stats/bad ranges", testStatsBadRanges},
+		{"media/round trip", testMediaRoundTrip},
+		{"media/outgoing attachment", testOutboxAttachment},
+		{"media/prune keeps what is referenced", testPruneMedia},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -141,6 +141,16 @@ func (m *Matcher) matches(e Expect, o Output, chat bot.UserID) bool {
 		if o.Kind != OutImage {
 			return false
 		}
+	case ExpectDocument:
+		if o.Kind != OutDocument {
+			return false
+		}
+	case ExpectLocation:
+		if o.Kind != OutLocation {
+			return false
+		}
+	case ExpectDelete:
+		return o.Kind == OutDelete && o.ID != "" && o.ID == m.lastOwnerIn(chat)
 	case ExpectEdit:
 		if o.Kind != OutEdit || o.ID == "" || o.ID != m.lastOwnerIn(chat) {
 			return false
@@ -179,6 +189,16 @@ func (m *Matcher) describe(e Expect, where string, chat bot.UserID) string {
 		what = fmt.Sprintf("%s to be an edit of the owner's last message there (id %s)", where, id)
 	case ExpectImage:
 		what = where + " to be an image whose caption"
+	case ExpectDocument:
+		what = where + " to be a document whose caption"
+	case ExpectLocation:
+		what = where + " to be a location pin whose coordinates, name, address or comment"
+	case ExpectDelete:
+		id := m.lastOwnerIn(chat)
+		if id == "" {
+			id = "none: the owner wrote nothing there"
+		}
+		return fmt.Sprintf("%s to delete the owner's last message there (id %s)", where, id)
 	default:
 		what = where + " to be a text message that"
 	}
@@ -215,8 +235,13 @@ func (m *Matcher) Describe(o Output) string {
 		chat = "owner"
 	}
 	kind := o.Kind.String()
-	if o.Kind == OutEdit {
+	switch o.Kind {
+	case OutEdit:
 		kind = "edit of " + o.ID
+	case OutDelete:
+		kind = "delete of " + o.ID
+	case OutDocument:
+		kind = "document " + o.FileName
 	}
 	return fmt.Sprintf("%s  %s %q", chat, kind, o.Text)
 }

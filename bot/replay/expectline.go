@@ -21,11 +21,25 @@ func parseExpect(rest string) (Expect, string) {
 		}
 		return e, ""
 	}
+	if t, ok := strings.CutPrefix(rest, "delete "); ok {
+		e.What = ExpectDelete
+		if err := e.target(strings.TrimSpace(t)); err != "" {
+			return e, err
+		}
+		if e.Owner {
+			return e, "expect delete names a customer chat"
+		}
+		return e, ""
+	}
 	switch {
 	case strings.HasPrefix(rest, "edit "):
 		e.What, rest = ExpectEdit, strings.TrimSpace(rest[len("edit "):])
 	case strings.HasPrefix(rest, "image "):
 		e.What, rest = ExpectImage, strings.TrimSpace(rest[len("image "):])
+	case strings.HasPrefix(rest, "document "):
+		e.What, rest = ExpectDocument, strings.TrimSpace(rest[len("document "):])
+	case strings.HasPrefix(rest, "location "):
+		e.What, rest = ExpectLocation, strings.TrimSpace(rest[len("location "):])
 	}
 	head, text, sep := splitTarget(rest)
 	switch sep {
@@ -33,7 +47,7 @@ func parseExpect(rest string) (Expect, string) {
 	case '~':
 		e.Contains = true
 	default:
-		return e, fmt.Sprintf("bad expect %q (want: expect NUM: TEXT, expect NUM ~ PART, expect owner ~ PART, expect edit NUM: TEXT, expect image owner ~ PART, expect none [NUM|owner])", rest)
+		return e, fmt.Sprintf("bad expect %q (want: expect NUM: TEXT, expect NUM ~ PART, expect owner ~ PART, expect edit NUM: TEXT, expect image|document|location NUM|owner ~ PART, expect delete NUM, expect none [NUM|owner])", rest)
 	}
 	if err := e.target(head); err != "" {
 		return e, err

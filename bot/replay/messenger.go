@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,11 @@ const (
 	OutText OutputKind = iota
 	OutEdit
 	OutImage
+	OutDocument
+	OutLocation
+	// OutDelete deletes a message for everyone (the owner's typed
+	// shortcut replaced by media).
+	OutDelete
 )
 
 func (k OutputKind) String() string {
@@ -32,6 +38,12 @@ func (k OutputKind) String() string {
 		return "edit"
 	case OutImage:
 		return "image"
+	case OutDocument:
+		return "document"
+	case OutLocation:
+		return "location"
+	case OutDelete:
+		return "delete"
 	default:
 		return "text"
 	}
@@ -41,8 +53,14 @@ func (k OutputKind) String() string {
 type Output struct {
 	Kind OutputKind
 	Chat bot.UserID
-	// Text is the message, the new text of an edit, or an image's caption.
+	// Text is the message, the new text of an edit, or an image's or
+	// document's caption; for a location, the coordinates, name, address
+	// and comment, one a line.
 	Text string
+	// Media is a photo's or document's SHA-256 (SendMedia), FileName a
+	// document's name; Pin a location's "lat,long" and Comment its comment.
+	Media, FileName string
+	Pin, Comment    string
 	// ID is the new message's id (text, image) or the edited message's id.
 	ID string
 	// At is the virtual time of the send.
@@ -104,7 +122,7 @@ func (m *Messenger) record(o Output) (string, error) {
 	}
 	if o.ID == "" {
 		o.ID = m.nextID()
-	} else if o.Kind == OutText && m.sentBefore(o.Chat, o.ID) {
+	} else if o.Kind != OutEdit && o.Kind != OutDelete && m.sentBefore(o.Chat, o.ID) {
 		// A resend under the same id (after a crash) is the same message
 		// to the customer's phone: it shows once.
 		return o.ID, nil
@@ -117,7 +135,7 @@ func (m *Messenger) record(o Output) (string, error) {
 // sentBefore reports whether a message went to chat under id. m.mu held.
 func (m *Messenger) sentBefore(chat bot.UserID, id string) bool {
 	for _, o := range m.outputs {
-		if o.Chat == chat && o.ID == id && o.Kind != OutEdit {
+		if o.Chat == chat && o.ID == id && o.Kind != OutEdit && o.Kind != OutDelete {
 			return true
 		}
 	}
@@ -169,6 +187,52 @@ func (m *Messenger) SendImage(ctx context.Context, to bot.UserID, png []byte, ca
 		return "", errors.New("replay: image is not a PNG")
 	}
 	return m.record(Output{Kind: OutImage, Chat: to, Text: caption})
+}
+
+// SendMedia records a kept photo (as an image) or document with its
+// caption, after checking its bytes are what its reference names.
+func (m *Messenger) SendMedia(ctx context.Context, to bot.UserID, md bot.Media, caption, id string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	got, err := bot.NewMedia(md.Data, md.FileName)
+	if err != nil || got.SHA256 != md.SHA256 {
+		return "", fmt.Errorf("replay: media bytes do not match their reference %s", md.SHA256)
+	}
+	kind := OutDocument
+	if md.IsImage() {
+		kind = OutImage
+	}
+	return m.record(Output{Kind: kind, Chat: to, Text: caption, ID: id, Media: md.SHA256, FileName: md.FileName})
+}
+
+// SendLocation records a location pin.
+func (m *Messenger) SendLocation(ctx context.Context, to bot.UserID, pin bot.Pin, id string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := bot.ValidLocation(pin.Location); err != nil {
+		return "", fmt.Errorf("replay: %w", err)
+	}
+	var lines []string
+	for _, l := range []string{pin.Location.String(), pin.Name, pin.Address, pin.Comment} {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return m.record(Output{Kind: OutLocation, Chat: to, Text: strings.Join(lines, "\n"), ID: id, Pin: pin.Location.String(), Comment: pin.Comment})
+}
+
+// Revoke records the deletion of message id in chat.
+func (m *Messenger) Revoke(ctx context.Context, chat bot.UserID, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if id == "" {
+		return errors.New("replay: delete of an empty message id")
+	}
+	_, err := m.record(Output{Kind: OutDelete, Chat: chat, ID: id})
+	return err
 }
 
 // Link makes lid the LID of phone number pn for LIDsOf.

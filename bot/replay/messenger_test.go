@@ -97,8 +97,22 @@ func TestMessengerKeepsTheContract(t *testing.T) {
 			SetOnline: func(on bool) { m.SetOffline(!on) },
 			Shown: func(*testing.T, int) []porttest.Shown {
 				for _, o := range m.Take() {
-					if o.Chat == to && o.Kind == OutText {
+					if o.Chat != to {
+						continue
+					}
+					switch o.Kind {
+					case OutText:
 						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Text})
+					case OutImage, OutDocument:
+						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Text, Media: o.Media, FileName: o.FileName})
+					case OutLocation:
+						taken = append(taken, porttest.Shown{ID: o.ID, Text: o.Comment, Pin: o.Pin})
+					case OutDelete:
+						for i := range taken {
+							if taken[i].ID == o.ID {
+								taken[i] = porttest.Shown{ID: o.ID, Deleted: true}
+							}
+						}
 					}
 				}
 				return taken

@@ -294,6 +294,7 @@ func (r *runner) message(ml MessageLine) bot.Message {
 		PushName: ml.Name,
 		Sent:     r.clock.Now(),
 	}
+	m.Media = inboundMedia(ml.Kind)
 	switch ml.From {
 	case FromOwnerSelf:
 		m.Kind, m.Chat, m.ChatAlt = bot.OwnerSelf, r.s.Self, ""
@@ -310,6 +311,10 @@ func (r *runner) message(ml MessageLine) bot.Message {
 		m.Kind, m.Why = bot.Ignored, "group"
 	case FromStatus:
 		m.Kind, m.Why = bot.Ignored, "status update"
+	}
+	if ml.Kind == "reaction" || ml.Kind == "delete" {
+		// Not messages: the adapter ignores them (see Classify).
+		m.Kind, m.Why = bot.Ignored, ml.Kind
 	}
 	return m
 }
@@ -377,6 +382,9 @@ func (r *runner) describeIn(m bot.Message) string {
 	}
 	if m.PushName != "" {
 		from += " (" + m.PushName + ")"
+	}
+	if m.Media != nil {
+		from = m.Media.Kind + " " + from
 	}
 	s := fmt.Sprintf("%s: %q", from, m.Text)
 	if !m.Sent.Equal(r.clock.Now()) {

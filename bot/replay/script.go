@@ -100,7 +100,15 @@ type MessageLine struct {
 	Group string
 	Name  string
 	Text  string
+	// Kind is what the message is besides its text: "" (text only),
+	// "image", "video", "voice", "document", "sticker" (media, Text its
+	// caption, possibly empty), "reaction" or "delete" (not messages:
+	// the adapter ignores them).
+	Kind string
 }
+
+// messageKinds are the words that may start a message line.
+var messageKinds = map[string]bool{"image": true, "video": true, "voice": true, "document": true, "sticker": true, "reaction": true, "delete": true}
 
 // What an Expect checks.
 type What int
@@ -111,6 +119,11 @@ const (
 	ExpectEdit
 	ExpectImage
 	ExpectNone
+	ExpectDocument
+	ExpectLocation
+	// ExpectDelete: the owner's last message in the chat was deleted for
+	// everyone.
+	ExpectDelete
 )
 
 // Expect is one `expect` line. Owner true names the owner's self chat; a
@@ -274,6 +287,9 @@ func (p *parser) line(n int, line string) string {
 		}
 		st.Op, st.Expect = OpExpect, e
 	default:
+		if messageKinds[word] {
+			return p.messageLineOf(st, word, rest)
+		}
 		return p.messageLine(st, line)
 	}
 	p.s.Steps = append(p.s.Steps, st)
@@ -316,9 +332,26 @@ func (p *parser) timeLine(st Step, rest string) string {
 
 // messageLine parses the lines that carry a message or a LID mapping.
 func (p *parser) messageLine(st Step, line string) string {
-	var m MessageLine
+	return p.messageLineOf(st, "", line)
+}
+
+// messageLineOf parses a message line whose kind (media, reaction,
+// deletion; "" for text) was its first word.
+func (p *parser) messageLineOf(st Step, kind, line string) string {
+	m := MessageLine{Kind: kind}
 	head, text, sep := splitTarget(line)
 	switch {
+	case kind != "" && sep == 0 && head != "":
+		// "sticker NUM" and "delete NUM": no text after them.
+		head, sep = strings.TrimSuffix(head, ":"), ':'
+		fallthrough
+	case kind != "" && sep == ':':
+		if head == "owner" || strings.HasPrefix(head, "owner@") {
+			if kind == "reaction" || kind == "delete" {
+				return kind + " lines are for customers: NUM: TEXT"
+			}
+		}
+		return p.messageHead(st, m, head, text, line)
 	case strings.HasPrefix(line, "lid:") && sep == '~':
 		lid, err := lidID(head)
 		if err != "" {
@@ -333,6 +366,13 @@ func (p *parser) messageLine(st Step, line string) string {
 		return ""
 	case sep != ':':
 		return fmt.Sprintf("unknown line %q", line)
+	}
+	return p.messageHead(st, m, head, text, line)
+}
+
+// messageHead reads who sends a message line (HEAD of "HEAD: TEXT").
+func (p *parser) messageHead(st Step, m MessageLine, head, text, line string) string {
+	switch {
 	case head == "owner":
 		m.From = FromOwnerSelf
 	case strings.HasPrefix(head, "owner@"):
@@ -385,7 +425,7 @@ func (p *parser) messageLine(st Step, line string) string {
 	if !p.clockSet {
 		return "message before the first time line: the clock is not set yet"
 	}
-	if text == "" {
+	if text == "" && (m.Kind == "" || m.Kind == "reaction") {
 		return "message text is empty"
 	}
 	m.Text = text

@@ -143,6 +143,12 @@ func TestParseErrors(t *testing.T) {
 		{"expect empty text", head + "expect owner ~\n", 2, "needs a text"},
 		{"expect bad target", head + "expect nobody: hi\n", 2, "bad phone number"},
 		{"expect none bad target", head + "expect none everybody\n", 2, "bad phone number"},
+		{"reaction from the owner", head + "reaction owner: x\n", 2, "reaction lines are for customers"},
+		{"deletion in the owner's chat", head + "delete owner@+39 333 1234567\n", 2, "delete lines are for customers"},
+		{"empty reaction", head + "reaction +39 333 1234567:\n", 2, "text is empty"},
+		{"photo from a bad number", head + "image +39 33a: look\n", 2, "bad phone number"},
+		{"expect delete of the owner", head + "expect delete owner\n", 2, "names a customer chat"},
+		{"expect location without text", head + "expect location +39 333 1234567\n", 2, "bad expect"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -88,8 +88,9 @@ func JID(u bot.UserID) (types.JID, error) {
 //     reactions, polls and calls are ignored;
 //   - the text is Conversation or ExtendedTextMessage.Text, or the caption of
 //     an image, video or document (a captioned photo is a customer writing);
-//     a message with no text at all (sticker, voice note, bare photo) is
-//     ignored;
+//     a photo, video, voice note, document or sticker is a message even
+//     without text (Media says what it is); anything else with no text at
+//     all is ignored;
 //   - not from me: a customer, Chat as addressed, ChatAlt from SenderAlt;
 //   - from me, sent by this companion device: the bot's own send, ignored
 //     (WhatsApp does not echo them, but be sure);
@@ -127,7 +128,8 @@ func Classify(evt *events.Message, own Own) bot.Message {
 		return m
 	}
 	text := messageText(msg)
-	if strings.TrimSpace(text) == "" {
+	m.Media, _ = mediaOf(msg)
+	if strings.TrimSpace(text) == "" && m.Media == nil {
 		m.Why = "no text"
 		return m
 	}
@@ -245,6 +247,9 @@ func messageText(msg *waE2E.Message) string {
 		return t
 	}
 	if t := msg.GetVideoMessage().GetCaption(); t != "" {
+		return t
+	}
+	if t := msg.GetDocumentWithCaptionMessage().GetMessage().GetDocumentMessage().GetCaption(); t != "" {
 		return t
 	}
 	return msg.GetDocumentMessage().GetCaption()

@@ -80,9 +80,10 @@ func mine(chat types.JID, device uint16, recipientAlt types.JID) types.MessageIn
 func TestClassify(t *testing.T) {
 	editKey := &waCommon.MessageKey{ID: proto.String("3EB0OLD"), FromMe: proto.Bool(true)}
 	cases := []struct {
-		name string
-		evt  *events.Message
-		want bot.Message // ID, PushName and Sent are checked separately
+		name  string
+		evt   *events.Message
+		want  bot.Message // ID, PushName and Sent are checked separately
+		media string
 	}{
 		{
 			name: "customer by phone number",
@@ -131,26 +132,70 @@ func TestClassify(t *testing.T) {
 			name: "customer photo with caption counts as text",
 			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
 				ImageMessage: &waE2E.ImageMessage{Caption: proto.String("in red?"), Mimetype: proto.String("image/jpeg")}}),
-			want: bot.Message{Kind: bot.FromCustomer, Chat: "393331234567", Text: "in red?"},
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567", Text: "in red?"},
+			media: "image",
 		},
 		{
 			name: "customer document with caption counts as text",
 			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
 				DocumentWithCaptionMessage: &waE2E.FutureProofMessage{Message: &waE2E.Message{
 					DocumentMessage: &waE2E.DocumentMessage{Caption: proto.String("my order")}}}}),
-			want: bot.Message{Kind: bot.FromCustomer, Chat: "393331234567", Text: "my order"},
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567", Text: "my order"},
+			media: "document",
 		},
 		{
-			name: "customer photo without caption",
+			name: "customer photo without caption is a message",
 			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
 				ImageMessage: &waE2E.ImageMessage{Mimetype: proto.String("image/jpeg")}}),
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567"},
+			media: "image",
+		},
+		{
+			name: "customer sticker is a message",
+			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
+				StickerMessage: &waE2E.StickerMessage{Mimetype: proto.String("image/webp")}}),
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567"},
+			media: "sticker",
+		},
+		{
+			name: "customer voice note is a message",
+			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
+				AudioMessage: &waE2E.AudioMessage{PTT: proto.Bool(true), Mimetype: proto.String("audio/ogg; codecs=opus")}}),
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567"},
+			media: "audio",
+		},
+		{
+			name: "customer video with caption",
+			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
+				VideoMessage: &waE2E.VideoMessage{Caption: proto.String("this one"), Mimetype: proto.String("video/mp4")}}),
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567", Text: "this one"},
+			media: "video",
+		},
+		{
+			name: "customer document without caption is a message",
+			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
+				DocumentMessage: &waE2E.DocumentMessage{FileName: proto.String("order.pdf"), Mimetype: proto.String("application/pdf")}}),
+			want:  bot.Message{Kind: bot.FromCustomer, Chat: "393331234567"},
+			media: "document",
+		},
+		{
+			name: "owner photo to the self chat with a command caption",
+			evt: event(mine(ownPN, 0, types.EmptyJID), fromPhone(ownPN, &waE2E.Message{
+				ImageMessage: &waE2E.ImageMessage{Caption: proto.String("!qr add /menu Our menu"), Mimetype: proto.String("image/jpeg")}})),
+			want:  bot.Message{Kind: bot.OwnerSelf, Chat: "15550001111", ChatAlt: "lid:99990001111", Text: "!qr add /menu Our menu"},
+			media: "image",
+		},
+		{
+			name: "customer location is not a message",
+			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
+				LocationMessage: &waE2E.LocationMessage{DegreesLatitude: proto.Float64(1)}}),
 			want: bot.Message{Kind: bot.Ignored, Why: "no text", Chat: "393331234567"},
 		},
 		{
-			name: "customer sticker",
-			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{
-				StickerMessage: &waE2E.StickerMessage{Mimetype: proto.String("image/webp")}}),
-			want: bot.Message{Kind: bot.Ignored, Why: "no text", Chat: "393331234567"},
+			name: "customer deletes a message",
+			evt: event(customer(custPN, types.EmptyJID), &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{
+				Type: waE2E.ProtocolMessage_REVOKE.Enum(), Key: &waCommon.MessageKey{ID: proto.String("X")}}}),
+			want: bot.Message{Kind: bot.Ignored, Why: "revoke", Chat: "393331234567"},
 		},
 		{
 			name: "customer blank text",
@@ -339,6 +384,12 @@ func TestClassify(t *testing.T) {
 				t.Fatalf("Classify:\n got kind=%v why=%q chat=%q alt=%q text=%q\nwant kind=%v why=%q chat=%q alt=%q text=%q",
 					got.Kind, got.Why, got.Chat, got.ChatAlt, got.Text,
 					tc.want.Kind, tc.want.Why, tc.want.Chat, tc.want.ChatAlt, tc.want.Text)
+			}
+			switch {
+			case tc.media == "" && got.Media != nil && got.Kind != bot.Ignored:
+				t.Errorf("media %+v, want none", *got.Media)
+			case tc.media != "" && (got.Media == nil || got.Media.Kind != tc.media):
+				t.Errorf("media %+v, want kind %s", got.Media, tc.media)
 			}
 			if got.ID != tc.evt.Info.ID || !got.Sent.Equal(sentAt) || got.PushName != tc.evt.Info.PushName {
 				t.Errorf("metadata: id=%q sent=%v name=%q", got.ID, got.Sent, got.PushName)

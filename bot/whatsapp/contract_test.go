@@ -1,9 +1,12 @@
 package whatsapp_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 
+	"frontdesk/bot"
 	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/bot/whatsapp/fakewa"
@@ -39,7 +42,15 @@ func TestAdapterKeepsTheMessengerContract(t *testing.T) {
 					if len(shown) >= want || time.Now().After(deadline) {
 						var out []porttest.Shown
 						for _, r := range shown {
-							out = append(out, porttest.Shown{ID: r.ID, Text: r.Text})
+							sh := porttest.Shown{ID: r.ID, Text: r.Text, Deleted: r.Deleted, FileName: r.FileName}
+							if r.Media != nil {
+								sum := sha256.Sum256(r.Media)
+								sh.Media = hex.EncodeToString(sum[:])
+							}
+							if l := r.Location; l != nil {
+								sh.Pin = bot.Location{Lat: l.GetDegreesLatitude(), Long: l.GetDegreesLongitude()}.String()
+							}
+							out = append(out, sh)
 						}
 						return out
 					}

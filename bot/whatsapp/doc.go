@@ -14,4 +14,11 @@
 // message in SQLite). With Client.SynchronousAck set, whatsmeow acknowledges
 // a message to the server only when the handler reports success, so a
 // message that could not be recorded is delivered again after a reconnect.
+//
+// Media: an inbound photo, video, voice note, document or sticker is
+// classified with its kind (bot.InboundMedia); its bytes are downloaded
+// only when the bot asks (InboundMedia.Fetch, an owner's !qr add with a
+// photo), on the worker. Outbound, SendMedia uploads a kept photo or PDF
+// and sends it under the chosen message id, SendLocation sends a pin, and
+// Revoke deletes the owner's own message for everyone (sendmedia.go).
 package whatsapp

@@ -20,6 +20,7 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 			a.log.Debug("message ignored", "why", m.Why, "id", m.ID)
 			return true
 		}
+		withFetch(&m, v.Message, c.cli)
 		return c.pipe.submit(job{msg: &m})
 	case *events.Receipt:
 		if r, ok := OwnerRead(v, own); ok {

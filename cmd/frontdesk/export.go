@@ -21,9 +21,10 @@ const defaultDB = "frontdesk.db"
 // runExport prints the configuration stored in the database as the export
 // document.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "frontdesk export [--db PATH] [--number +39...] > config.json", stderr)
+	fs := newFlagSet("export", "frontdesk export [--db PATH] [--number +39...] [--media DIR] > config.json", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to read")
 	number := fs.String("number", "", "the business to export, by its number (needed when several numbers are linked)")
+	mediaDir := fs.String("media", "", "also write the photos and documents quick replies and keyword answers carry into this directory, as SHA256.ext")
 	rest, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -54,6 +55,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := fmt.Fprintf(stdout, "%s\n", doc); err != nil {
 		return fmt.Errorf("export: write: %w", err)
 	}
+	if *mediaDir != "" {
+		return exportMedia(ctx, store, cfg, *mediaDir, stderr)
+	}
 	return nil
 }
 
@@ -61,9 +65,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // in FILE ("-" reads standard input). The whole document is checked before
 // the database is opened; on any error nothing changes.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("import", "frontdesk import [--db PATH] [--number +39...] FILE   (FILE - reads standard input)", stderr)
+	fs := newFlagSet("import", "frontdesk import [--db PATH] [--number +39...] [--media DIR] FILE   (FILE - reads standard input)", stderr)
 	dbPath := fs.String("db", defaultDB, "the database to write")
 	number := fs.String("number", "", "the business to import into, by its number (needed when several numbers are linked)")
+	mediaDir := fs.String("media", "", "first keep the photos and documents that `frontdesk export --media` wrote into this directory")
 	files, help, err := parseFlags(fs, args)
 	if help || err != nil {
 		return err
@@ -102,6 +107,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := bot.ValidateConfig(cfg, self); err != nil {
 			return fmt.Errorf("import %s: nothing was changed: invalid configuration: %w", files[0], err)
 		}
+	}
+	if err := importMedia(ctx, store, cfg, *mediaDir); err != nil {
+		return fmt.Errorf("import %s: nothing was changed: %w", files[0], err)
 	}
 	if err := store.SaveConfig(ctx, cfg, nil); err != nil {
 		return fmt.Errorf("import: %w", err)

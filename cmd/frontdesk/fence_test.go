@@ -30,6 +30,18 @@ func (m *countingMessenger) SendImage(context.Context, bot.UserID, []byte, strin
 	m.sends.Add(1)
 	return "id", nil
 }
+func (m *countingMessenger) SendMedia(context.Context, bot.UserID, bot.Media, string, string) (string, error) {
+	m.sends.Add(1)
+	return "id", nil
+}
+func (m *countingMessenger) SendLocation(context.Context, bot.UserID, bot.Pin, string) (string, error) {
+	m.sends.Add(1)
+	return "id", nil
+}
+func (m *countingMessenger) Revoke(context.Context, bot.UserID, string) error {
+	m.edits.Add(1)
+	return nil
+}
 
 // switchLease is a lease a test loses at will.
 type switchLease struct {
@@ -47,7 +59,8 @@ func (l *switchLease) Check(context.Context) error {
 func (l *switchLease) Lost() <-chan struct{} { return nil }
 func (l *switchLease) Release()              {}
 
-// TestFencedMessengerStopsWithTheLease: every send and edit proves the
+// TestFencedMessengerStopsWithTheLease: every send, edit and deletion
+// (text, image, kept media, location pin, revoke) proves the
 // lease first; once it cannot, nothing reaches WhatsApp and the bot gets
 // its "not sent" error (the message stays queued under its id for the
 // next holder).
@@ -74,6 +87,15 @@ func TestFencedMessengerStopsWithTheLease(t *testing.T) {
 	}
 	if err := m.EditText(ctx, "+391", "X", "hi"); !errors.Is(err, bot.ErrNotSent) {
 		t.Fatalf("edit without the lease = %v", err)
+	}
+	if _, err := m.SendMedia(ctx, "+391", bot.Media{}, "c", "3EB0C"); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("photo or document without the lease = %v", err)
+	}
+	if _, err := m.SendLocation(ctx, "+391", bot.Pin{}, "3EB0D"); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("location without the lease = %v", err)
+	}
+	if err := m.Revoke(ctx, "+391", "X"); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("deletion without the lease = %v", err)
 	}
 	if inner.sends.Load() != 1 || inner.edits.Load() != 1 {
 		t.Fatalf("something reached WhatsApp without the lease: sends %d edits %d", inner.sends.Load(), inner.edits.Load())

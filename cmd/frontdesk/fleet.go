@@ -568,6 +568,27 @@ func (m *fencedMessenger) SendImage(ctx context.Context, to bot.UserID, png []by
 	return m.Messenger.SendImage(ctx, to, png, caption)
 }
 
+func (m *fencedMessenger) SendMedia(ctx context.Context, to bot.UserID, md bot.Media, caption, id string) (string, error) {
+	if err := m.fence(ctx); err != nil {
+		return "", err
+	}
+	return m.Messenger.SendMedia(ctx, to, md, caption, id)
+}
+
+func (m *fencedMessenger) SendLocation(ctx context.Context, to bot.UserID, pin bot.Pin, id string) (string, error) {
+	if err := m.fence(ctx); err != nil {
+		return "", err
+	}
+	return m.Messenger.SendLocation(ctx, to, pin, id)
+}
+
+func (m *fencedMessenger) Revoke(ctx context.Context, chat bot.UserID, id string) error {
+	if err := m.fence(ctx); err != nil {
+		return err
+	}
+	return m.Messenger.Revoke(ctx, chat, id)
+}
+
 // countingStore counts, for the metrics, what the bot records: messages
 // received, automatic messages sent per rule, sends failed for good. It
 // also fences what a message changes: a message is recorded (and a

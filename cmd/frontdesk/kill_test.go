@@ -165,11 +165,16 @@ func kills(n, underRace int) int {
 // customers write; after a last restart every message has exactly one
 // reply on the customer's screen.
 func TestKillNothingLostNothingTwice(t *testing.T) {
-	began := time.Now()
 	r := newKillRig(t, topicCommands()...)
-	customers := newCustomers(r.srv, 8)
+	killAndCount(t, r, newCustomers(r.srv, 8), kills(24, 12))
+}
+
+// killAndCount has the customers write about every topic over nKills
+// killed lives of the bot and a last one that answers the rest, and checks
+// that each message got its reply exactly once.
+func killAndCount(t *testing.T, r *killRig, customers []*fakewa.Customer, nKills int) {
+	began := time.Now()
 	queue := r.plan(customers)
-	nKills := kills(24, 12)
 
 	for i := 0; i < nKills; i++ {
 		quota := (len(queue) + nKills - i - 1) / (nKills - i)

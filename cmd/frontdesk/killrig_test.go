@@ -102,6 +102,19 @@ type killRig struct {
 // start from that database.
 func newKillRig(t *testing.T, commands ...string) *killRig {
 	t.Helper()
+	return newKillRigSetup(t, func(e *e2e) {
+		for _, cmd := range commands {
+			if got := e.command(cmd); got == "" || strings.HasPrefix(got, "Usage") || strings.Contains(got, "rror") {
+				t.Fatalf("%s answered %q", cmd, got)
+			}
+		}
+	})
+}
+
+// newKillRigSetup is newKillRig with setup run on the linked bot, in this
+// process, before the children.
+func newKillRigSetup(t *testing.T, setup func(e *e2e)) *killRig {
+	t.Helper()
 	seed := *killSeed
 	if seed == 0 {
 		seed = time.Now().UnixNano()
@@ -116,11 +129,7 @@ func newKillRig(t *testing.T, commands ...string) *killRig {
 		t.Fatalf("scan: %v", err)
 	}
 	e.srv.WaitConnected(t, 1, e2eWait)
-	for _, cmd := range commands {
-		if got := e.command(cmd); got == "" || strings.HasPrefix(got, "Usage") || strings.Contains(got, "rror") {
-			t.Fatalf("%s answered %q", cmd, got)
-		}
-	}
+	setup(e)
 	e.stop()
 	t.Cleanup(func() {
 		if r.child != nil {

@@ -79,9 +79,13 @@
 //     gets the stream error <conflict type="replaced"/> as from WhatsApp.
 //   - Peers have a single device (device 0); the account has the phone and
 //     the linked device only. No multi-device fan-out for customers.
-//   - Media: image uploads work (the <media_conn> query and the HTTPS
-//     upload go to the fake; peers decrypt the image into Received.Image).
-//     Media downloads by the client are not served.
+//   - Media: image and document uploads work (the <media_conn> query and
+//     the HTTPS upload go to the fake; peers decrypt the file into
+//     Received.Media, and an image into Received.Image too). Location
+//     messages arrive in Received.Location, deletions for everyone set
+//     Received.RevokeOf (Shown marks the message Deleted). The phone sends
+//     photos and documents encrypted and uploaded as clients do
+//     (Phone.SendMediaToSelf), and the client downloads them from the fake.
 //   - The phone can send read receipts (Phone.ReadChat) and an initial
 //     history sync with a chat list inline (Phone.SyncHistory). There is
 //     no app state, presence, receipts to peers, notifications or group

@@ -62,6 +62,20 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 // downloadImage decrypts an uploaded image the way a receiving phone would:
 // keys from the media key (HKDF, "WhatsApp Image Keys"), HMAC check, AES-CBC.
 func (s *Server) downloadImage(img *waE2E.ImageMessage) ([]byte, error) {
+	return s.download(img, "WhatsApp Image Keys")
+}
+
+// encryptedMedia is what a media message names its file by.
+type encryptedMedia interface {
+	GetDirectPath() string
+	GetMediaKey() []byte
+	GetFileEncSHA256() []byte
+	GetFileSHA256() []byte
+}
+
+// download fetches an upload and decrypts it with the keys for info
+// ("WhatsApp Image Keys", "WhatsApp Document Keys").
+func (s *Server) download(img encryptedMedia, info string) ([]byte, error) {
 	s.mu.Lock()
 	data, ok := s.media[img.GetDirectPath()]
 	s.mu.Unlock()
@@ -72,7 +86,7 @@ func (s *Server) downloadImage(img *waE2E.ImageMessage) ([]byte, error) {
 		return nil, errors.New("encrypted file hash mismatch")
 	}
 	expanded := make([]byte, 112)
-	if _, err := io.ReadFull(hkdf.New(sha256.New, img.GetMediaKey(), nil, []byte("WhatsApp Image Keys")), expanded); err != nil {
+	if _, err := io.ReadFull(hkdf.New(sha256.New, img.GetMediaKey(), nil, []byte(info)), expanded); err != nil {
 		return nil, fmt.Errorf("media keys: %w", err)
 	}
 	iv, cipherKey, macKey := expanded[:16], expanded[16:48], expanded[48:80]

@@ -37,6 +37,18 @@ type Received struct {
 	Image []byte
 	// ImageErr says why an image message's image could not be fetched.
 	ImageErr error
+	// Media is the decrypted file of an image or document message (its
+	// caption is in Text), FileName a document's name, MediaErr why the
+	// file could not be fetched.
+	Media    []byte
+	FileName string
+	MediaErr error
+	// Location is a location message's content (its comment is in Text).
+	Location *waE2E.LocationMessage
+	// RevokeOf is the id of the message this one deletes for everyone.
+	RevokeOf string
+	// Deleted marks, in Shown, a message deleted for everyone.
+	Deleted bool
 	// Sender is who sent it: the linked account (without device number).
 	Sender types.JID
 	// Seq orders arrivals across every peer of a process: a message with a
@@ -176,14 +188,25 @@ func shown(deliveries []Received) []Received {
 		if r.EditOf != "" {
 			k.id = r.EditOf
 		}
+		if r.RevokeOf != "" {
+			k.id = r.RevokeOf
+		}
 		i, ok := at[k]
 		switch {
+		case !ok && r.RevokeOf != "":
+			// A deletion of a message this peer never got (one the owner
+			// typed on the phone) shows as that message, deleted.
+			at[k] = len(out)
+			out = append(out, Received{ID: r.RevokeOf, Chat: r.Chat, Sender: r.Sender, Deleted: true, Seq: r.Seq, At: r.At})
 		case !ok:
 			at[k] = len(out)
 			if r.EditOf != "" {
 				r.ID, r.EditOf = r.EditOf, ""
 			}
 			out = append(out, r)
+		case r.RevokeOf != "":
+			out[i] = Received{ID: out[i].ID, Chat: out[i].Chat, Sender: out[i].Sender, Deleted: true, Seq: out[i].Seq, At: out[i].At}
+		case out[i].Deleted:
 		case r.EditOf != "":
 			out[i].Text = r.Text
 			out[i].Message = r.Message
@@ -294,9 +317,10 @@ func (p *peer) receiveFromBot(acc *account, wire types.JID, id string, enc waBin
 		inner = pm.GetEditedMessage()
 	}
 	r.Text = textOf(inner)
-	if img := inner.GetImageMessage(); img != nil {
-		r.Image, r.ImageErr = p.srv.downloadImage(img)
+	if pm := inner.GetProtocolMessage(); pm.GetType() == waE2E.ProtocolMessage_REVOKE {
+		r.RevokeOf = pm.GetKey().GetID()
 	}
+	p.srv.openMedia(&r, inner)
 	r.Seq, r.At = arrivals.Add(1), time.Now()
 	p.deliveries = append(p.deliveries, r)
 	// Sent again with the same id (a resend after a crash): the same
@@ -320,7 +344,13 @@ func textOf(m *waE2E.Message) string {
 	if t := m.GetExtendedTextMessage().GetText(); t != "" {
 		return t
 	}
-	return m.GetImageMessage().GetCaption()
+	if t := m.GetImageMessage().GetCaption(); t != "" {
+		return t
+	}
+	if t := m.GetLocationMessage().GetComment(); t != "" {
+		return t
+	}
+	return m.GetDocumentMessage().GetCaption()
 }
 
 func (p *peer) messageNode(attrs waBinary.Attrs, content ...waBinary.Node) waBinary.Node {

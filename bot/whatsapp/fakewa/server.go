@@ -174,6 +174,7 @@ func newServer(tb testing.TB, ownerPhone, ownerLID string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws/chat", s.serveWS)
 	mux.HandleFunc("/mms/", s.serveUpload)
+	mux.HandleFunc("/v/", s.serveDownload)
 	s.ts = httptest.NewUnstartedServer(mux)
 	s.ts.StartTLS()
 

@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// This file sends what carries more than text: a quick reply's or keyword
+// answer's photo or document, the /where pin, and the owner's shortcut
+// replaced by its media.
+
+// mediaKeep is how long unreferenced media is kept before housekeeping
+// prunes it: long enough that media kept by a command about to save the
+// configuration that refers to it is never pruned in between.
+const mediaKeep = 24 * time.Hour
+
+// deliver sends one automatic message under its recorded id: text, or
+// its attachment with the text as caption or comment.
+func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
+	a := o.Attachment
+	switch {
+	case a != nil && a.Media != nil:
+		m, err := b.opts.Store.LoadMedia(ctx, a.Media.SHA256)
+		if errors.Is(err, ErrNoMedia) {
+			// Never expected (pruning keeps what waiting messages refer
+			// to); the caption still answers the customer.
+			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
+			return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%w: load media: %w", ErrNotSent, err)
+		}
+		return b.opts.Messenger.SendMedia(ctx, o.Chat, m, o.Text, o.MsgID)
+	case a != nil && a.Pin != nil:
+		pin := *a.Pin
+		pin.Comment = o.Text
+		return b.opts.Messenger.SendLocation(ctx, o.Chat, pin, o.MsgID)
+	}
+	return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+}
+
+// KeepMedia downloads, checks and keeps the media a command came with.
+func (b *Bot) KeepMedia(ctx context.Context, in *InboundMedia) (MediaRef, error) {
+	m, err := fetchMedia(ctx, in)
+	if err != nil {
+		return MediaRef{}, err
+	}
+	if err := b.opts.Store.SaveMedia(ctx, m); err != nil {
+		return MediaRef{}, fmt.Errorf("keep media: %w", err)
+	}
+	return m.MediaRef, nil
+}
+
+// LoadMedia returns kept media.
+func (b *Bot) LoadMedia(ctx context.Context, ref MediaRef) (Media, error) {
+	m, err := b.opts.Store.LoadMedia(ctx, ref.SHA256)
+	if err != nil {
+		return Media{}, err
+	}
+	if ref.FileName != "" {
+		m.FileName = ref.FileName
+	}
+	return m, nil
+}
+
+// SayMedia sends kept media with a caption to the owner or an admin.
+func (b *Bot) SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption string) error {
+	m, err := b.LoadMedia(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("send media to %s: %w", chat, err)
+	}
+	if _, err := b.opts.Messenger.SendMedia(ctx, chat, m, caption, ""); err != nil {
+		return fmt.Errorf("send media to %s: %w", chat, err)
+	}
+	return nil
+}
+
+// replaceWithAttachment deletes the owner's typed shortcut for everyone
+// and sends the attachment (with text as caption or comment) in its
+// place. The id of what is sent comes from the owner's message id, so a
+// redelivery after a crash sends it again as the same message, which the
+// customer's phone shows once; revoking twice is harmless.
+func (b *Bot) replaceWithAttachment(ctx context.Context, m Message, a Attachment, text string) error {
+	id := derivedMessageID(m.Chat, m.ID)
+	var media Media
+	if a.Media != nil {
+		var err error
+		if media, err = b.LoadMedia(ctx, *a.Media); err != nil {
+			return err
+		}
+	}
+	if err := b.opts.Messenger.Revoke(ctx, m.Chat, m.ID); err != nil {
+		return fmt.Errorf("delete the typed shortcut: %w", err)
+	}
+	var err error
+	if a.Media != nil {
+		_, err = b.opts.Messenger.SendMedia(ctx, m.Chat, media, text, id)
+	} else {
+		pin := *a.Pin
+		pin.Comment = text
+		_, err = b.opts.Messenger.SendLocation(ctx, m.Chat, pin, id)
+	}
+	return err
+}
+
+// derivedMessageID is a message id in WhatsApp Web's form ("3EB0" and 18
+// hex digits) made from the owner's message: the same message always
+// gives the same id.
+func derivedMessageID(chat UserID, id string) string {
+	sum := sha256.Sum256([]byte("frontdesk replace\x00" + string(chat) + "\x00" + id))
+	return "3EB0" + strings.ToUpper(hex.EncodeToString(sum[:9]))
+}
+
+// wherePin is the /where pin, when a location is set.
+func (v view) wherePin() *Pin {
+	p := v.cfg.Profile
+	if p.Location == nil {
+		return nil
+	}
+	return &Pin{Location: *p.Location, Name: p.Name, Address: p.Address}
+}
