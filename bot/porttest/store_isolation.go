@@ -15,7 +15,9 @@ import (
 // configuration, kill switch, digest and owner activity, identities,
 // customers, message records with the same message ids, command answers,
 // outbox, shortcut uses, statistics) is invisible to the other and left
-// alone by the other's writes, forgetting and pruning.
+// alone by the other's writes, forgetting and pruning. Kept media is the
+// database's (named by its bytes, reached through a business's own
+// references): one business's pruning keeps what the other refers to.
 func RunStoreIsolation(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 	tests := []struct {
 		name string
@@ -25,6 +27,7 @@ func RunStoreIsolation(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 		{"the same messages recorded in both", testIsolationSameMessages},
 		{"kill switch, forget and retain stay in their business", testIsolationCleanup},
 		{"an outbox id of one business is not the other's", testIsolationOutboxIDs},
+		{"media is shared, pruning keeps what either refers to", testIsolationMedia},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,5 +224,43 @@ func testIsolationOutboxIDs(t *testing.T, a, b bot.Store) {
 	}
 	if got := pending(t, b); len(got) != 0 {
 		t.Errorf("the other business sees %+v", got)
+	}
+}
+
+func testIsolationMedia(t *testing.T, a, b bot.Store) {
+	ctx := t.Context()
+	photo := mediaOf(t, JPEGStub, "")
+	doc := mediaOf(t, PDFStub, "prices.pdf")
+	loose := mediaOf(t, append([]byte("%PDF-1.7\n"), "unused"...), "old.pdf")
+	must(t, a.SaveMedia(ctx, photo), "SaveMedia photo")
+	must(t, a.SaveMedia(ctx, doc), "SaveMedia document")
+	cfg := bot.DefaultConfig()
+	cfg.QuickReplies = []bot.QuickReply{{Shortcuts: []string{"/menu"}, Text: "Menu", Media: &photo.MediaRef}}
+	must(t, a.SaveConfig(ctx, cfg, nil), "SaveConfig")
+	in := withReply(message(alicePN, "A1", t0), "Prices")
+	in.Reply.Attachment = &bot.Attachment{Media: &doc.MediaRef}
+	record(t, a, in)
+	// The other business keeps the same photo (kept once) and a file
+	// nothing refers to.
+	must(t, b.SaveMedia(ctx, photo), "SaveMedia the same photo in the other business")
+	must(t, b.SaveMedia(ctx, loose), "SaveMedia loose")
+	if got := pending(t, b); len(got) != 0 {
+		t.Errorf("the other business sees the attachment's message: %+v", got)
+	}
+
+	n, err := b.PruneMedia(ctx, time.Now().Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("the other business's PruneMedia = %d, %v; want only the file no business refers to", n, err)
+	}
+	for _, m := range []bot.Media{photo, doc} {
+		if _, err := a.LoadMedia(ctx, m.SHA256); err != nil {
+			t.Errorf("the other business's pruning took a file this one refers to: %v", err)
+		}
+	}
+	if _, err := b.LoadMedia(ctx, loose.SHA256); !errors.Is(err, bot.ErrNoMedia) {
+		t.Errorf("unreferenced media: %v, want ErrNoMedia", err)
+	}
+	if got := pending(t, a); len(got) != 1 || got[0].Attachment == nil || got[0].Attachment.Media == nil || *got[0].Attachment.Media != doc.MediaRef {
+		t.Errorf("the business's waiting message = %+v, want its document attached", got)
 	}
 }
