@@ -2,7 +2,9 @@
 // or a PostgreSQL database: for each business (one per linked WhatsApp
 // number) the configuration, the kill switch, customers, the record of
 // every inbound message decided, the outbox, quick reply usage, normalised
-// questions and the statistics rollups.
+// questions and the statistics rollups; and the photos and documents the
+// businesses' configurations refer to, kept once by their SHA-256
+// (media.go).
 //
 // Open opens the database; DB.Business returns one business's *Store,
 // which implements bot.Store and sees nothing of the other businesses. The
