@@ -116,7 +116,7 @@ type PhoneMedia struct {
 // caption, uploaded encrypted to the fake, and returns the message id.
 func (ph *Phone) SendMediaToSelf(m PhoneMedia) string {
 	ph.srv.tb.Helper()
-	return ph.SendMediaInChatJID(types.NewJID(OwnerPhone, types.DefaultUserServer), m)
+	return ph.SendMediaInChatJID(types.NewJID(ph.srv.ownerPhone, types.DefaultUserServer), m)
 }
 
 // SendMediaInChatJID sends a photo or document in any one-to-one chat.
