@@ -262,3 +262,37 @@ func BenchmarkCustomerMessageWithMedia(b *testing.B) {
 		b.Fatal("no photo was sent")
 	}
 }
+
+// TestSameFileTwoNamesKeepsEachName: the same PDF bytes kept under two
+// names (two keyword answers here; two businesses of one database alike)
+// are stored once, and each answer goes out under the name its own
+// reference gives, not under the name the file was first kept with.
+func TestSameFileTwoNamesKeepsEachName(t *testing.T) {
+	prices, err := bot.NewMedia(porttest.PDFStub, "prices.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	menu, err := bot.NewMedia(porttest.PDFStub, "menu.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, func(c *bot.Config) {
+		c.Keywords = []bot.Keyword{
+			{ID: 1, Phrases: []string{"prices"}, Text: "Our prices", Media: &prices.MediaRef},
+			{ID: 2, Phrases: []string{"menu"}, Text: "Our menu", Media: &menu.MediaRef},
+		}
+	})
+	for _, m := range []bot.Media{prices, menu} {
+		if err := h.db.SaveMedia(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []bot.Media{prices, menu} {
+		word := strings.TrimSuffix(want.FileName, ".pdf")
+		h.customer("+39 333 123456"+fmt.Sprint(i), fmt.Sprintf("A%d", i), "the "+word+"?")
+		sent := h.wa.Take()
+		if len(sent) != 1 || sent[0].Media == nil || sent[0].Media.SHA256 != want.SHA256 || sent[0].Media.FileName != want.FileName {
+			t.Errorf("asked about %s: sent %+v, want the PDF named %s", word, sent, want.FileName)
+		}
+	}
+}

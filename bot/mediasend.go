@@ -25,7 +25,9 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 	a := o.Attachment
 	switch {
 	case a != nil && a.Media != nil:
-		m, err := b.opts.Store.LoadMedia(ctx, a.Media.SHA256)
+		// The reference's own file name: the bytes are kept once, under
+		// the name they were first kept with, whoever kept them since.
+		m, err := b.LoadMedia(ctx, *a.Media)
 		if errors.Is(err, ErrNoMedia) {
 			// Never expected (pruning keeps what waiting messages refer
 			// to); the caption still answers the customer.
@@ -56,7 +58,8 @@ func (b *Bot) KeepMedia(ctx context.Context, in *InboundMedia) (MediaRef, error)
 	return m.MediaRef, nil
 }
 
-// LoadMedia returns kept media.
+// LoadMedia returns kept media under the file name ref gives it (a
+// document's name is the reference's, not the store's).
 func (b *Bot) LoadMedia(ctx context.Context, ref MediaRef) (Media, error) {
 	m, err := b.opts.Store.LoadMedia(ctx, ref.SHA256)
 	if err != nil {
