@@ -148,16 +148,15 @@ func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v i
 	}
 	st := tx.StmtContext(ctx, s.db.stmts.insertOutbox)
 	args := []any{s.id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID, attach}
+	if s.db.dialect != Postgres {
+		args = append(args, s.db.outboxID.Add(1))
+	}
 	var id int64
-	if s.db.dialect == Postgres {
-		if err := st.QueryRowContext(ctx, args...).Scan(&id); err != nil {
-			return fmt.Errorf("queue reply: %w", err)
-		}
-	} else {
-		id = s.db.outboxID.Add(1)
-		if _, err := st.ExecContext(ctx, append(args, id)...); err != nil {
-			return fmt.Errorf("queue reply: %w", err)
-		}
+	if err := st.QueryRowContext(ctx, args...).Scan(&id); err != nil {
+		return fmt.Errorf("queue reply: %w", err)
+	}
+	if s.db.dialect != Postgres {
+		s.db.seenOutboxID(id)
 	}
 	r.ID = id
 	return nil
@@ -166,11 +165,14 @@ func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v i
 // loadOutboxID starts SQLite's outbox ids after the largest one stored.
 // Ids come from memory, not from AUTOINCREMENT (whose sqlite_sequence row
 // would be one more page written per reply): they only grow while the
-// process runs (one process uses a SQLite file), so an id the bot holds
-// never names another message, even when !forget deleted the newest row;
-// one lost to a rolled-back transaction is a harmless gap. They are
-// shared by the file's businesses. On PostgreSQL, which several
-// processes may share, the identity column's sequence gives them.
+// process runs, so an id the bot holds never names another message, even
+// when !forget deleted the newest row; one lost to a rolled-back
+// transaction is a harmless gap. They are shared by the file's
+// businesses. The insert takes the stored largest id plus one instead
+// when that is larger (another handle on the same file wrote since;
+// it reads under the write lock), and seenOutboxID moves the counter
+// past it, so two handles never give one id twice. On PostgreSQL, which
+// several processes may share, the identity column's sequence gives them.
 func (db *DB) loadOutboxID(ctx context.Context) error {
 	if db.dialect == Postgres {
 		return nil
@@ -287,4 +289,15 @@ func (s *Store) RecentSent(ctx context.Context, n int) ([]bot.Outgoing, error) {
 		return nil, fmt.Errorf("read sent messages: %w", err)
 	}
 	return out, nil
+}
+
+// seenOutboxID moves SQLite's outbox id counter up to id, an id the
+// database just gave out, when it is behind.
+func (db *DB) seenOutboxID(id int64) {
+	for {
+		cur := db.outboxID.Load()
+		if cur >= id || db.outboxID.CompareAndSwap(cur, id) {
+			return
+		}
+	}
 }

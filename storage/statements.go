@@ -71,13 +71,17 @@ func (s *statements) list(db *DB) []struct {
 				keywords = ` + db.pick(
 			`CASE WHEN ?6 IS NULL THEN fd_customers.keywords ELSE json_patch(fd_customers.keywords, ?6) END`,
 			`CASE WHEN ?6::text IS NULL THEN fd_customers.keywords ELSE (fd_customers.keywords::jsonb || ?6::jsonb)::text END`)},
-		// The id is chosen by DB.nextOutboxID on SQLite, by the identity
-		// column on PostgreSQL; status is 'pending', or 'sending' for a
-		// reply the bot claimed as it was recorded; ?9 is the attachment
-		// (encodeAttachment), '' for text alone.
+		// The id is chosen on SQLite as the next one this handle gives
+		// out (?10, from DB.outboxID) unless the file already holds a
+		// larger one (another handle on the file, under the same write
+		// lock), by the identity column on PostgreSQL; status is
+		// 'pending', or 'sending' for a reply the bot claimed as it was
+		// recorded; ?9 is the attachment (encodeAttachment), '' for text
+		// alone.
 		{&s.insertOutbox, db.pick(`
 			INSERT INTO fd_outbox (id, business, chat, customer, text, rules, created, status, msg_id, attachment)
-			VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`, `
+			VALUES (max(?10, (SELECT coalesce(max(id), 0) + 1 FROM fd_outbox)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+			RETURNING id`, `
 			INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, msg_id, attachment)
 			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id`)},
 		{&s.insertShortcut, `INSERT INTO fd_shortcut_uses (business, shortcut, by_owner, at) VALUES (?, ?, ?, ?)`},
