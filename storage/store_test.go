@@ -17,6 +17,7 @@ import (
 
 	"frontdesk/bot"
 	"frontdesk/bot/porttest"
+	"frontdesk/bot/whatsapp"
 )
 
 // testNumber is the business the tests open.
@@ -342,8 +343,10 @@ func TestWhatsmeowSamePostgres(t *testing.T) {
 	if db.Dialect() != Postgres {
 		t.Fatalf("Dialect = %q", db.Dialect())
 	}
-	c := sqlstore.NewWithDB(db.SQL(), db.Dialect(), waLog.Noop)
-	if err := c.Upgrade(t.Context()); err != nil {
+	// As run opens it (whatsapp.OpenStore, which also copes with another
+	// schema's whatsmeow tables in the same database).
+	c, err := whatsapp.OpenStore(t.Context(), db.SQL(), db.Dialect(), nil)
+	if err != nil {
 		t.Fatalf("whatsmeow Upgrade: %v", err)
 	}
 	if _, err := c.GetAllDevices(t.Context()); err != nil {
