@@ -10,15 +10,34 @@ import (
 	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp"
 	"frontdesk/bot/whatsapp/fakewa"
+	"frontdesk/storage/storagetest"
 )
 
 // TestAdapterKeepsTheMessengerContract runs the Messenger suite against the
 // real adapter and whatsmeow client over the fake server: what a customer's
-// phone shows is what the fake customer decrypted and kept by id.
+// phone shows is what the fake customer decrypted and kept by id. The
+// adapter is made as whatsapp.New makes it (one number, SQLite), and as
+// `frontdesk run` makes each number's (a device of one store) with the
+// sessions on SQLite and on PostgreSQL.
 func TestAdapterKeepsTheMessengerContract(t *testing.T) {
+	t.Run("New", func(t *testing.T) {
+		runMessengerContract(t, func(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *porttest.Output) {
+			a, _, out := linkedAdapter(t, srv)
+			return a, out
+		})
+	})
+	storagetest.Each(t, func(t *testing.T, fresh func(testing.TB) string) {
+		runMessengerContract(t, func(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *porttest.Output) {
+			a, _, out := linkedAdapterAt(t, srv, fresh(t))
+			return a, out
+		})
+	})
+}
+
+func runMessengerContract(t *testing.T, linked func(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *porttest.Output)) {
 	porttest.RunMessenger(t, func(t *testing.T) porttest.MessengerHarness {
 		srv := fakewa.NewServer(t)
-		a, _, out := linkedAdapter(t, srv)
+		a, out := linked(t, srv)
 		cust := srv.NewCustomer("Olga")
 		logins := 1
 		var back func()

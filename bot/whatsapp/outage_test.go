@@ -28,6 +28,30 @@ func linkedAdapter(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *inbox,
 	if err != nil {
 		t.Fatal(err)
 	}
+	return linkAndStart(t, srv, a, qrs, out)
+}
+
+// linkedAdapterAt is linkedAdapter made as `frontdesk run` makes each
+// number's adapter (one device store, a new device of it) in the
+// database dsn names: a SQLite file or a PostgreSQL schema.
+func linkedAdapterAt(t *testing.T, srv *fakewa.Server, dsn string) (*whatsapp.Adapter, *inbox, *porttest.Output) {
+	t.Helper()
+	st := openStore(t, dsn)
+	c, err := whatsapp.OpenStore(context.Background(), st.SQL(), st.Dialect(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &porttest.Output{}
+	qrs := make(chan string, 16)
+	a := whatsapp.NewForDevice(c, c.NewDevice(), whatsapp.Options{
+		Out: out, ConfigureClient: srv.Configure,
+		OnQR: func(code string) { qrs <- code },
+	})
+	return linkAndStart(t, srv, a, qrs, out)
+}
+
+func linkAndStart(t *testing.T, srv *fakewa.Server, a *whatsapp.Adapter, qrs chan string, out *porttest.Output) (*whatsapp.Adapter, *inbox, *porttest.Output) {
+	t.Helper()
 	t.Cleanup(func() { srv.WaitQuiet(time.Second); a.Stop(); a.Disconnect() })
 	linkErr := make(chan error, 1)
 	go func() { _, err := a.Link(context.Background(), ""); linkErr <- err }()
