@@ -3,8 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"frontdesk/bot"
 )
@@ -147,7 +150,16 @@ func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v i
 		}
 	} else {
 		id = s.db.outboxID.Add(1)
-		if _, err := st.ExecContext(ctx, append(args, id)...); err != nil {
+		_, err := st.ExecContext(ctx, append(args, id)...)
+		if isSQLiteKeyConflict(err) {
+			// Another handle on the same file gave this id out. The
+			// transaction holds the write lock, so the largest id stored
+			// stays the largest: start after it and try once more.
+			if id, err = s.db.outboxIDAfterStored(ctx, tx); err == nil {
+				_, err = st.ExecContext(ctx, append(args, id)...)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("queue reply: %w", err)
 		}
 	}
@@ -155,12 +167,36 @@ func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v i
 	return nil
 }
 
+// isSQLiteKeyConflict reports a SQLite primary key or unique constraint
+// failure.
+func isSQLiteKeyConflict(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) &&
+		(e.ExtendedCode == sqlite3.ErrConstraintPrimaryKey || e.ExtendedCode == sqlite3.ErrConstraintUnique)
+}
+
+// outboxIDAfterStored moves SQLite's outbox ids past the largest stored
+// (in tx) and gives out the next one.
+func (db *DB) outboxIDAfterStored(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var stored int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM fd_outbox").Scan(&stored); err != nil {
+		return 0, err
+	}
+	for {
+		cur := db.outboxID.Load()
+		if cur >= stored || db.outboxID.CompareAndSwap(cur, stored) {
+			return db.outboxID.Add(1), nil
+		}
+	}
+}
+
 // loadOutboxID starts SQLite's outbox ids after the largest one stored.
 // Ids come from memory, not from AUTOINCREMENT (whose sqlite_sequence row
 // would be one more page written per reply): they only grow while the
 // process runs (one process uses a SQLite file), so an id the bot holds
 // never names another message, even when !forget deleted the newest row;
-// one lost to a rolled-back transaction is a harmless gap. They are
+// one lost to a rolled-back transaction is a harmless gap. Should a second
+// handle on the same file have given an id out, queueReply moves past it. They are
 // shared by the file's businesses. On PostgreSQL, which several
 // processes may share, the identity column's sequence gives them.
 func (db *DB) loadOutboxID(ctx context.Context) error {
