@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand"
 	"net/url"
 	"os"
 	"os/exec"
@@ -231,6 +232,12 @@ func TestTakeoverAfterKill(t *testing.T) {
 	}
 	var customers []sent
 	var killedAt time.Time
+	seed := *killSeed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	killDelay := time.Duration(rand.New(rand.NewSource(seed)).Int63n(int64(300 * time.Millisecond)))
+	t.Logf("kill %v after the seventh round of messages (seed %d; -kill.seed=%d repeats it)", killDelay.Round(time.Millisecond), seed, seed)
 	moved := make(map[string]time.Duration) // number -> lease taken over after
 	answeredAfter := make(map[string]time.Duration)
 	for round := 0; ; round++ {
@@ -241,6 +248,9 @@ func TestTakeoverAfterKill(t *testing.T) {
 			customers = append(customers, sent{srv: srv, c: c, name: name, at: time.Now()})
 		}
 		if round == 6 {
+			// A random moment within the replies to these messages: before
+			// they are recorded, while they are sent, or after.
+			time.Sleep(killDelay)
 			_ = first.cmd.Process.Signal(syscall.SIGKILL)
 			killedAt = time.Now()
 			t.Logf("fd1 killed with SIGKILL while customers write")
