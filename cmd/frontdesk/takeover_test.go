@@ -165,6 +165,12 @@ func TestTakeoverAfterKill(t *testing.T) {
 	go func() {
 		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out, ConfigureClient: all, Poll: 100 * time.Millisecond})
 	}()
+	configured := false
+	defer func() {
+		if t.Failed() && !configured {
+			t.Logf("configuring run's output:\n%s", tail(out.String()))
+		}
+	}()
 	for _, srv := range servers {
 		for _, cmd := range []string{"!greeting text Welcome to +" + srv.Owner() + ", {name}!", "!greeting on"} {
 			if got := ownerSays(t, srv, cmd); got == "" || strings.HasPrefix(got, "Usage") {
@@ -179,6 +185,7 @@ func TestTakeoverAfterKill(t *testing.T) {
 	if err := <-runDone; err != nil {
 		t.Fatalf("configuring run: %v\n%s", err, tail(out.String()))
 	}
+	configured = true
 
 	// Three processes: the first takes every number, then two more start.
 	dir := t.TempDir()
