@@ -68,6 +68,36 @@ func withAppName(dsn, name string) string {
 	return u.String()
 }
 
+// linkWait bounds the wait for a link's first QR code: on PostgreSQL the
+// first open of a fresh schema runs every migration, which takes seconds
+// on a loaded machine.
+const linkWait = 60 * time.Second
+
+// linkFake links srv's number into the database dsn with `frontdesk
+// link`, the fake phone scanning the QR code.
+func linkFake(t *testing.T, dsn string, srv *fakewa.Server) {
+	t.Helper()
+	lq := make(chan string, 4)
+	linked := make(chan error, 1)
+	go func() {
+		linked <- linkNumber(context.Background(), linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
+			ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
+	}()
+	select {
+	case code := <-lq:
+		if err := srv.Phone().Scan(code); err != nil {
+			t.Fatal(err)
+		}
+	case err := <-linked:
+		t.Fatalf("link ended before showing a QR code: %v", err)
+	case <-time.After(linkWait):
+		t.Fatalf("link showed no QR code within %v", linkWait)
+	}
+	if err := <-linked; err != nil {
+		t.Fatalf("link +%s: %v", srv.Owner(), err)
+	}
+}
+
 type fleetChild struct {
 	name string
 	cmd  *exec.Cmd
@@ -141,23 +171,7 @@ func TestTakeoverAfterKill(t *testing.T) {
 	// Link the three numbers and configure each business from its phone,
 	// with one run in this process.
 	for _, srv := range servers {
-		lq := make(chan string, 4)
-		linked := make(chan error, 1)
-		go func() {
-			linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-				ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-		}()
-		select {
-		case code := <-lq:
-			if err := srv.Phone().Scan(code); err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(e2eWait):
-			t.Fatal("link showed no QR code")
-		}
-		if err := <-linked; err != nil {
-			t.Fatalf("link: %v", err)
-		}
+		linkFake(t, dsn, srv)
 	}
 	runCtx, stopRun := context.WithCancel(ctx)
 	runDone := make(chan error, 1)
@@ -346,23 +360,7 @@ func TestLeaseLostStopsServing(t *testing.T) {
 	dsn := storagetest.Postgres(t)
 	ctx := context.Background()
 	srv := fakewa.NewServer(t)
-	lq := make(chan string, 4)
-	linked := make(chan error, 1)
-	go func() {
-		linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-			ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-	}()
-	select {
-	case code := <-lq:
-		if err := srv.Phone().Scan(code); err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(e2eWait):
-		t.Fatal("link showed no QR code")
-	}
-	if err := <-linked; err != nil {
-		t.Fatalf("link: %v", err)
-	}
+	linkFake(t, dsn, srv)
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	runDone := make(chan error, 1)
@@ -432,23 +430,7 @@ func TestManyNumbersOnPostgres(t *testing.T) {
 	for i := range n {
 		srv := fakewa.NewServerFor(t, fmt.Sprintf("1555300%04d", i), fmt.Sprintf("3000000000%05d", i))
 		servers = append(servers, srv)
-		lq := make(chan string, 4)
-		linked := make(chan error, 1)
-		go func() {
-			linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-				ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-		}()
-		select {
-		case code := <-lq:
-			if err := srv.Phone().Scan(code); err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(e2eWait):
-			t.Fatal("link showed no QR code")
-		}
-		if err := <-linked; err != nil {
-			t.Fatalf("link %d: %v", i, err)
-		}
+		linkFake(t, dsn, srv)
 	}
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
