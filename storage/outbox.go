@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+
 	"frontdesk/bot"
 )
 

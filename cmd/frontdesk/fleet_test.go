@@ -109,6 +109,9 @@ func TestSeveralNumbersOneProcess(t *testing.T) {
 	srvA.WaitConnected(t, 1, e2eWait)
 
 	// Two more numbers are linked by `frontdesk link` while the run goes on.
+	// B's phone sends its history right after linking: Olga, a customer of
+	// before, is known from then on (whichever process got the history).
+	olga := srvB.NewCustomer("Olga")
 	for _, srv := range []*fakewa.Server{srvB, srvC} {
 		var out bytes.Buffer
 		lq := make(chan string, 4)
@@ -124,6 +127,10 @@ func TestSeveralNumbersOneProcess(t *testing.T) {
 			}
 		case <-time.After(e2eWait):
 			t.Fatal("link showed no QR code")
+		}
+		if srv == srvB {
+			srv.WaitConnected(t, 1, e2eWait)
+			srv.Phone().SyncHistory(olga)
 		}
 		if err := <-linked; err != nil {
 			t.Fatalf("link: %v", err)
@@ -183,6 +190,8 @@ func TestSeveralNumbersOneProcess(t *testing.T) {
 		t.Errorf("C's customer got %q", got.Text)
 	}
 	ca.ExpectNothing(t, 300*time.Millisecond) // A is off
+	olga.Send("hello")
+	olga.ExpectNothing(t, 500*time.Millisecond) // known from B's history: no greeting
 
 	// Metrics: per number, scraped.
 	code, body := scrape(t, "http://"+metricsAddr+"/metrics")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,7 +28,6 @@ func TestMemoryPerNumber(t *testing.T) {
 		t.Skip("memory figures: set FRONTDESK_BENCH=1 to measure")
 	}
 	const most = 50
-	ctx := context.Background()
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.db")
 	var servers []*fakewa.Server
@@ -37,23 +35,7 @@ func TestMemoryPerNumber(t *testing.T) {
 	for i := range most {
 		srv := fakewa.NewServerFor(t, fmt.Sprintf("1555200%04d", i), fmt.Sprintf("2000000000%05d", i))
 		servers = append(servers, srv)
-		lq := make(chan string, 4)
-		linked := make(chan error, 1)
-		go func() {
-			linked <- linkNumber(ctx, linkConfig{DSN: base, Stdout: io.Discard, Stderr: io.Discard,
-				ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-		}()
-		select {
-		case code := <-lq:
-			if err := srv.Phone().Scan(code); err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(e2eWait):
-			t.Fatal("link showed no QR code")
-		}
-		if err := <-linked; err != nil {
-			t.Fatalf("link %d: %v", i, err)
-		}
+		linkFake(t, base, srv)
 	}
 	t.Logf("linked %d numbers in %v", most, time.Since(start).Round(time.Millisecond))
 

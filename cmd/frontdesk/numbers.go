@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"go.mau.fi/whatsmeow"
@@ -259,7 +260,10 @@ func runLink(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // linkNumber links one more number into the database. Messages that reach
 // the new number meanwhile are not handled here: they are not acknowledged,
-// so WhatsApp delivers them again to the process that serves the number.
+// so WhatsApp delivers them again to the process that serves the number
+// (the phone's history sync is: see linkHandler). The number's business
+// is made once the session is let go, and the process that serves it
+// waits for that (or for linkGrace).
 func linkNumber(ctx context.Context, lc linkConfig) error {
 	if lc.Stdout == nil {
 		lc.Stdout = io.Discard
@@ -283,7 +287,6 @@ func linkNumber(ctx context.Context, lc linkConfig) error {
 	wa := whatsapp.NewForDevice(container, container.NewDevice(), whatsapp.Options{
 		Log: log, Out: lc.Stdout, ConfigureClient: lc.ConfigureClient, OnQR: lc.OnQR,
 	})
-	wa.Stop() // nothing is handled here: events stay unacknowledged
 	own, err := wa.Link(ctx, lc.PairPhone)
 	if err != nil {
 		wa.Disconnect()
@@ -296,22 +299,73 @@ func linkNumber(ctx context.Context, lc linkConfig) error {
 			return fmt.Errorf("link: %w", err)
 		}
 	}
+	h := &linkHandler{self: own.Self(), selfLID: own.SelfLID()}
+	wa.Start(h)
 	// Let the new session finish its first login (keys uploaded) before
 	// letting it go.
 	deadline := time.Now().Add(lc.Settle)
 	for !wa.Online() && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(50 * time.Millisecond)
 	}
+	wa.Stop()
 	wa.Disconnect()
+	// Only now the business: a running frontdesk serves a new number once
+	// its business exists, and must not use the session while this
+	// process still does.
 	number := own.Self().Digits()
-	if _, err := db.Business(ctx, number); err != nil {
+	store, err := db.Business(ctx, number)
+	if err != nil {
 		return databaseError("link", err)
+	}
+	if known := h.known(); len(known) > 0 {
+		if err := store.MarkKnown(ctx, known, time.Now()); err != nil {
+			return fmt.Errorf("link: save the chats of the phone's history: %w", err)
+		}
 	}
 	if err := dropOlderSessions(ctx, container, wa.Client().Store.ID); err != nil {
 		return fmt.Errorf("link: %w", err)
 	}
 	fmt.Fprintf(lc.Stdout, "Linked %s. A running frontdesk starts serving it within a few seconds; else start one with `frontdesk run`.\n", own.Self())
 	return nil
+}
+
+// errLeftForRun refuses what `frontdesk link` does not handle.
+var errLeftForRun = errors.New("left for the frontdesk run that serves the number")
+
+// linkHandler is what `frontdesk link` does with the new number's events
+// while it holds the session: it keeps the chats of the phone's history
+// sync, saved as known customers once the session is let go (as run
+// does; a crash within that moment forgets them, and a customer of before
+// may then be greeted as new); messages and everything else are refused,
+// so WhatsApp delivers them again to the process that serves the number.
+type linkHandler struct {
+	self, selfLID bot.UserID
+
+	mu    sync.Mutex
+	chats []bot.UserID
+}
+
+func (h *linkHandler) HandleMessage(context.Context, bot.Message) error { return errLeftForRun }
+
+func (h *linkHandler) HandleEvent(_ context.Context, ev any) error {
+	k, ok := ev.(bot.KnownChats)
+	if !ok {
+		return errLeftForRun
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range k.Chats {
+		if c != h.self && c != h.selfLID && c != "" {
+			h.chats = append(h.chats, c)
+		}
+	}
+	return nil
+}
+
+func (h *linkHandler) known() []bot.UserID {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]bot.UserID(nil), h.chats...)
 }
 
 // dropOlderSessions deletes other sessions of the number just linked (it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand"
 	"net/url"
 	"os"
 	"os/exec"
@@ -65,6 +66,36 @@ func withAppName(dsn, name string) string {
 	q.Set("application_name", name)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// linkWait bounds the wait for a link's first QR code: on PostgreSQL the
+// first open of a fresh schema runs every migration, which takes seconds
+// on a loaded machine.
+const linkWait = 60 * time.Second
+
+// linkFake links srv's number into the database dsn with `frontdesk
+// link`, the fake phone scanning the QR code.
+func linkFake(t *testing.T, dsn string, srv *fakewa.Server) {
+	t.Helper()
+	lq := make(chan string, 4)
+	linked := make(chan error, 1)
+	go func() {
+		linked <- linkNumber(context.Background(), linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
+			ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
+	}()
+	select {
+	case code := <-lq:
+		if err := srv.Phone().Scan(code); err != nil {
+			t.Fatal(err)
+		}
+	case err := <-linked:
+		t.Fatalf("link ended before showing a QR code: %v", err)
+	case <-time.After(linkWait):
+		t.Fatalf("link showed no QR code within %v", linkWait)
+	}
+	if err := <-linked; err != nil {
+		t.Fatalf("link +%s: %v", srv.Owner(), err)
+	}
 }
 
 type fleetChild struct {
@@ -140,29 +171,19 @@ func TestTakeoverAfterKill(t *testing.T) {
 	// Link the three numbers and configure each business from its phone,
 	// with one run in this process.
 	for _, srv := range servers {
-		lq := make(chan string, 4)
-		linked := make(chan error, 1)
-		go func() {
-			linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-				ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-		}()
-		select {
-		case code := <-lq:
-			if err := srv.Phone().Scan(code); err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(e2eWait):
-			t.Fatal("link showed no QR code")
-		}
-		if err := <-linked; err != nil {
-			t.Fatalf("link: %v", err)
-		}
+		linkFake(t, dsn, srv)
 	}
 	runCtx, stopRun := context.WithCancel(ctx)
 	runDone := make(chan error, 1)
 	out := &porttest.Output{}
 	go func() {
 		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out, ConfigureClient: all, Poll: 100 * time.Millisecond})
+	}()
+	configured := false
+	defer func() {
+		if t.Failed() && !configured {
+			t.Logf("configuring run's output:\n%s", tail(out.String()))
+		}
 	}()
 	for _, srv := range servers {
 		for _, cmd := range []string{"!greeting text Welcome to +" + srv.Owner() + ", {name}!", "!greeting on"} {
@@ -178,6 +199,7 @@ func TestTakeoverAfterKill(t *testing.T) {
 	if err := <-runDone; err != nil {
 		t.Fatalf("configuring run: %v\n%s", err, tail(out.String()))
 	}
+	configured = true
 
 	// Three processes: the first takes every number, then two more start.
 	dir := t.TempDir()
@@ -231,6 +253,12 @@ func TestTakeoverAfterKill(t *testing.T) {
 	}
 	var customers []sent
 	var killedAt time.Time
+	seed := *killSeed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	killDelay := time.Duration(rand.New(rand.NewSource(seed)).Int63n(int64(300 * time.Millisecond)))
+	t.Logf("kill %v after the seventh round of messages (seed %d; -kill.seed=%d repeats it)", killDelay.Round(time.Millisecond), seed, seed)
 	moved := make(map[string]time.Duration) // number -> lease taken over after
 	answeredAfter := make(map[string]time.Duration)
 	for round := 0; ; round++ {
@@ -241,6 +269,9 @@ func TestTakeoverAfterKill(t *testing.T) {
 			customers = append(customers, sent{srv: srv, c: c, name: name, at: time.Now()})
 		}
 		if round == 6 {
+			// A random moment within the replies to these messages: before
+			// they are recorded, while they are sent, or after.
+			time.Sleep(killDelay)
 			_ = first.cmd.Process.Signal(syscall.SIGKILL)
 			killedAt = time.Now()
 			t.Logf("fd1 killed with SIGKILL while customers write")
@@ -329,23 +360,7 @@ func TestLeaseLostStopsServing(t *testing.T) {
 	dsn := storagetest.Postgres(t)
 	ctx := context.Background()
 	srv := fakewa.NewServer(t)
-	lq := make(chan string, 4)
-	linked := make(chan error, 1)
-	go func() {
-		linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-			ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-	}()
-	select {
-	case code := <-lq:
-		if err := srv.Phone().Scan(code); err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(e2eWait):
-		t.Fatal("link showed no QR code")
-	}
-	if err := <-linked; err != nil {
-		t.Fatalf("link: %v", err)
-	}
+	linkFake(t, dsn, srv)
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	runDone := make(chan error, 1)
@@ -415,23 +430,7 @@ func TestManyNumbersOnPostgres(t *testing.T) {
 	for i := range n {
 		srv := fakewa.NewServerFor(t, fmt.Sprintf("1555300%04d", i), fmt.Sprintf("3000000000%05d", i))
 		servers = append(servers, srv)
-		lq := make(chan string, 4)
-		linked := make(chan error, 1)
-		go func() {
-			linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-				ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-		}()
-		select {
-		case code := <-lq:
-			if err := srv.Phone().Scan(code); err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(e2eWait):
-			t.Fatal("link showed no QR code")
-		}
-		if err := <-linked; err != nil {
-			t.Fatalf("link %d: %v", i, err)
-		}
+		linkFake(t, dsn, srv)
 	}
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
