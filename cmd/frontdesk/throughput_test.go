@@ -110,8 +110,10 @@ func TestEndToEndThroughput(t *testing.T) {
 			})
 		}
 	}
-	if t.Failed() {
-		return
+	for _, v := range variants {
+		if t.Failed() || len(got[v.name]) != rounds {
+			return // failed, or some variants left out by -run
+		}
 	}
 	each := func(name string, f func(load) float64) []float64 {
 		var xs []float64
