@@ -221,7 +221,7 @@ func echoLoad(t *testing.T, adapterOptions bool, customers, messages int) load {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli := newEchoClient(t, ctx, db, srv.Configure, adapterOptions)
+	cli := newEchoClient(t, ctx, db, srv.Configure, adapterOptions, true)
 	qrs, err := cli.GetQRChannel(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +239,7 @@ func echoLoad(t *testing.T, adapterOptions bool, customers, messages int) load {
 // newEchoClient is the bare client: every customer message is answered by
 // one sender goroutine. It is disconnected and its database closed when
 // the test ends.
-func newEchoClient(t *testing.T, ctx context.Context, db *storage.DB, configure func(*whatsmeow.Client), adapterOptions bool) *whatsmeow.Client {
+func newEchoClient(t *testing.T, ctx context.Context, db *storage.DB, configure func(*whatsmeow.Client), adapterOptions, answer bool) *whatsmeow.Client {
 	t.Helper()
 	container := sqlstore.NewWithDB(db.SQL(), "sqlite3", nil)
 	if err := container.Upgrade(ctx); err != nil {
@@ -255,7 +255,7 @@ func newEchoClient(t *testing.T, ctx context.Context, db *storage.DB, configure 
 	cli.EnableDecryptedEventBuffer = adapterOptions
 	answers := make(chan types.JID, 1<<14)
 	cli.AddEventHandlerWithSuccessStatus(func(evt any) bool {
-		if m, ok := evt.(*events.Message); ok && !m.Info.IsFromMe && !m.Info.IsGroup &&
+		if m, ok := evt.(*events.Message); ok && answer && !m.Info.IsFromMe && !m.Info.IsGroup &&
 			strings.TrimSpace(m.Message.GetConversation()) == benchAsk {
 			answers <- m.Info.Chat
 		}
@@ -305,6 +305,120 @@ func linkEcho(t *testing.T, srv *fakewa.Server, qrs <-chan whatsmeow.QRChannelIt
 // customers asking for it.
 func frontdeskLoad(t *testing.T, customers, messages int) load {
 	e := newE2E(t)
+	startBot(e, true)
+	l := drive(t, e.srv, customers, messages)
+	e.stop()
+	return l
+}
+
+// TestEndToEndRecording measures frontdesk as it runs, pace limit on:
+// customers write all their messages at once, and the time until WhatsApp
+// got every acknowledgement (the message recorded and decided, its reply
+// queued) is compared with whatsmeow alone with the adapter's options,
+// which acknowledges without answering. Only with FRONTDESK_BENCH=1.
+func TestEndToEndRecording(t *testing.T) {
+	if os.Getenv(benchEnv) == "" {
+		t.Skip("set FRONTDESK_BENCH=1 to measure end-to-end recording")
+	}
+	rounds := benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3)
+	customers := benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200)
+	messages := benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+	names := []string{"options", "frontdesk"}
+	got := map[string][]float64{}
+	for r := range rounds {
+		for i := range names {
+			name := names[(i+r)%len(names)]
+			t.Run(fmt.Sprintf("round%d/%s", r+1, name), func(t *testing.T) {
+				var srv *fakewa.Server
+				if name == "frontdesk" {
+					e := newE2E(t)
+					startBot(e, false)
+					defer e.stop()
+					srv = e.srv
+				} else {
+					srv = fakewa.NewServer(t)
+					ctx := context.Background()
+					db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "echo.db"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					cli := newEchoClient(t, ctx, db, srv.Configure, true, false)
+					qrs, err := cli.GetQRChannel(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := cli.Connect(); err != nil {
+						t.Fatal(err)
+					}
+					linkEcho(t, srv, qrs)
+					srv.WaitConnected(t, 1, e2eWait)
+				}
+				elapsed := flood(t, srv, customers, messages)
+				rate := float64(customers*messages) / elapsed.Seconds()
+				got[name] = append(got[name], rate)
+				t.Logf("round %d %-9s %7.1f msgs/s acknowledged (%d messages in %v)", r+1, name, rate, customers*messages, elapsed.Round(time.Millisecond))
+				srv.WaitQuiet(time.Second)
+			})
+		}
+	}
+	for _, n := range names {
+		if t.Failed() || len(got[n]) != rounds {
+			return
+		}
+	}
+	xs := make([]float64, rounds)
+	for r := range rounds {
+		xs[r] = got["frontdesk"][r] / got["options"][r]
+	}
+	fmt.Printf("time options acked msgs/s: %s\n", benchSpread(got["options"]))
+	fmt.Printf("time frontdesk acked msgs/s: %s\n", benchSpread(got["frontdesk"]))
+	fmt.Printf("ratio acked msgs/s frontdesk/options: %s\n", benchSpread(xs))
+}
+
+// flood makes n customers write messages each, all at once, and returns
+// the time until every message was acknowledged.
+func flood(t *testing.T, srv *fakewa.Server, n, messages int) time.Duration {
+	t.Helper()
+	custs := make([]*fakewa.Customer, n)
+	for i := range custs {
+		custs[i] = srv.NewCustomer(fmt.Sprintf("Customer %d", i+1))
+	}
+	ids := make([][]string, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, c := range custs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range messages {
+				ids[i] = append(ids[i], c.Send(benchAsk))
+			}
+		}()
+	}
+	wg.Wait()
+	var left []string
+	for _, xs := range ids {
+		left = append(left, xs...)
+	}
+	if len(left) != n*messages {
+		t.Fatalf("%d messages sent, want %d", len(left), n*messages)
+	}
+	deadline := time.Now().Add(benchTimeout)
+	for len(left) > 0 {
+		left = slices.DeleteFunc(left, srv.Acked)
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages not acknowledged within %v", len(left), benchTimeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// startBot runs frontdesk as `frontdesk run` wires it (unpaced: the pace
+// limit lifted), links it and sets the quick reply the customers ask for.
+func startBot(e *e2e, unpaced bool) {
+	t := e.t
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	rb := &runningBot{cancel: cancel, done: make(chan error, 1)}
 	go func() {
@@ -317,7 +431,7 @@ func frontdeskLoad(t *testing.T, customers, messages int) load {
 				default:
 				}
 			},
-			unpaced: true,
+			unpaced: unpaced,
 		})
 	}()
 	e.bot = rb
@@ -328,7 +442,4 @@ func frontdeskLoad(t *testing.T, customers, messages int) load {
 	if got := e.command("!qr add " + benchAsk + " " + benchAnswer); got == "" || strings.HasPrefix(got, "Usage") {
 		t.Fatalf("!qr add answered %q", got)
 	}
-	l := drive(t, e.srv, customers, messages)
-	e.stop()
-	return l
 }
