@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,6 +55,23 @@ const (
 type load struct {
 	elapsed time.Duration
 	lat     []time.Duration
+	// cpu is the whole process's CPU time (user and system) during the
+	// load: the client's, the fake server's and its customers'.
+	cpu time.Duration
+}
+
+// cpuPerMessage is in µs.
+func (l load) cpuPerMessage() float64 {
+	return float64(l.cpu) / float64(time.Microsecond) / float64(len(l.lat))
+}
+
+// cpuTime is the process's CPU time so far.
+func cpuTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (l load) rate() float64 { return float64(len(l.lat)) / l.elapsed.Seconds() }
@@ -105,8 +123,8 @@ func TestEndToEndThroughput(t *testing.T) {
 			t.Run(fmt.Sprintf("round%d/%s", r+1, v.name), func(t *testing.T) {
 				l := v.run(t, customers, messages)
 				got[v.name] = append(got[v.name], l)
-				t.Logf("round %d %-9s %7.1f msgs/s  p50 %6.1f ms  p99 %6.1f ms  (%d messages in %v)",
-					r+1, v.name, l.rate(), ms(l.pct(0.5)), ms(l.pct(0.99)), len(l.lat), l.elapsed.Round(time.Millisecond))
+				t.Logf("round %d %-9s %7.1f msgs/s  p50 %6.1f ms  p99 %6.1f ms  cpu %5.0f µs/msg  (%d messages in %v)",
+					r+1, v.name, l.rate(), ms(l.pct(0.5)), ms(l.pct(0.99)), l.cpuPerMessage(), len(l.lat), l.elapsed.Round(time.Millisecond))
 			})
 		}
 	}
@@ -126,6 +144,7 @@ func TestEndToEndThroughput(t *testing.T) {
 		fmt.Printf("time %s msgs/s: %s\n", v.name, benchSpread(each(v.name, load.rate)))
 		fmt.Printf("time %s p50 ms: %s\n", v.name, benchSpread(each(v.name, func(l load) float64 { return ms(l.pct(0.5)) })))
 		fmt.Printf("time %s p99 ms: %s\n", v.name, benchSpread(each(v.name, func(l load) float64 { return ms(l.pct(0.99)) })))
+		fmt.Printf("time %s cpu µs/msg: %s\n", v.name, benchSpread(each(v.name, load.cpuPerMessage)))
 	}
 	ratio := func(name, a, b string, f func(load) float64) {
 		xs := make([]float64, rounds)
@@ -142,6 +161,8 @@ func TestEndToEndThroughput(t *testing.T) {
 	ratio("p50 frontdesk/plain", "frontdesk", "plain", p50)
 	ratio("p99 frontdesk/plain", "frontdesk", "plain", p99)
 	ratio("p99 frontdesk/options", "frontdesk", "options", p99)
+	ratio("cpu/msg frontdesk/options", "frontdesk", "options", load.cpuPerMessage)
+	ratio("cpu/msg frontdesk/plain", "frontdesk", "plain", load.cpuPerMessage)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -171,6 +192,7 @@ func drive(t *testing.T, srv *fakewa.Server, n, messages int) load {
 	var wg sync.WaitGroup
 	var failMu sync.Mutex
 	var fail []string
+	cpu0 := cpuTime(t)
 	start := time.Now()
 	for i, c := range custs {
 		wg.Add(1)
@@ -198,7 +220,7 @@ func drive(t *testing.T, srv *fakewa.Server, n, messages int) load {
 		}()
 	}
 	wg.Wait()
-	l := load{elapsed: time.Since(start)}
+	l := load{elapsed: time.Since(start), cpu: cpuTime(t) - cpu0}
 	for _, xs := range lat {
 		l.lat = append(l.lat, xs...)
 	}
