@@ -48,6 +48,9 @@ type runConfig struct {
 	ConfigureClient func(*whatsmeow.Client)
 	// OnQR receives each QR code shown (tests scan it with a fake phone).
 	OnQR func(code string)
+	// unpaced lifts the bot's pace limit: only the end-to-end throughput
+	// benchmark sets it (no flag does).
+	unpaced bool
 }
 
 // runBot is the production bot: open the database, link if needed, then
@@ -98,7 +101,7 @@ func runBot(ctx context.Context, rc runConfig) error {
 		b, err := newBot(ctx, botSetup{
 			DB: db, Messenger: wa, Directory: wa, Clock: bot.SystemClock,
 			Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
-			Log: log, LogMessages: rc.LogMessages,
+			Log: log, LogMessages: rc.LogMessages, Unpaced: rc.unpaced,
 		})
 		if err != nil {
 			wa.Stop()
