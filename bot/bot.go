@@ -31,6 +31,10 @@ type Options struct {
 	// Directory, when set, finds the LIDs of admins' phone numbers, so an
 	// admin writing by a LID the bot cannot place yet is still recognised.
 	Directory Directory
+	// Unpaced lifts the pace limit (MaxPerMinute automatic messages a
+	// minute). Only the end-to-end throughput benchmark sets it, to
+	// measure reply latency under load; frontdesk run never does.
+	Unpaced bool
 }
 
 // Bot is the running core: it classifies, decides, records and sends.

@@ -14,6 +14,9 @@ const retryDelay = 30 * time.Second
 // room is how many automatic messages may go out at now under the pace
 // limit, and when the next slot frees up.
 func (b *Bot) room(now time.Time) (int, time.Time) {
+	if b.opts.Unpaced {
+		return unpacedRoom, time.Time{}
+	}
 	cut := now.Add(-time.Minute)
 	recent := 0
 	var oldest time.Time
@@ -30,6 +33,9 @@ func (b *Bot) room(now time.Time) (int, time.Time) {
 	}
 	return 0, oldest.Add(time.Minute)
 }
+
+// unpacedRoom is room's answer when Options.Unpaced lifts the pace limit.
+const unpacedRoom = 1 << 16
 
 func (b *Bot) noteSent(at time.Time) {
 	b.sent = append(b.sent, at)

@@ -92,6 +92,8 @@ type fleetConfig struct {
 	// returns errNoNumbers once the last number is logged out, for the
 	// caller to offer a new QR code.
 	Exclusive bool
+	// Unpaced lifts every bot's pace limit (the throughput benchmark only).
+	Unpaced bool
 }
 
 // errNoNumbers ends a fleet run on an exclusive database once its last
@@ -349,6 +351,7 @@ func (f *fleet) start(ctx context.Context, phone string, lease numberLease, wa *
 		Store: s.store, Messenger: &fencedMessenger{Messenger: wa, lease: lease}, Directory: wa,
 		Clock: bot.SystemClock, Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
 		Log: f.cfg.Log.With("number", "+"+phone), LogMessages: f.cfg.LogMessages,
+		Unpaced: f.cfg.Unpaced,
 	})
 	if err != nil {
 		lease.Release()

@@ -62,6 +62,9 @@ type runConfig struct {
 	Poll time.Duration
 	// OnMetrics, when set, gets the address the metrics endpoint listens on.
 	OnMetrics func(addr string)
+	// unpaced lifts the bot's pace limit: only the end-to-end throughput
+	// benchmark sets it (no flag does).
+	unpaced bool
 }
 
 // runBot is the production bot: open the database, link a first number if
@@ -95,6 +98,7 @@ func runBot(ctx context.Context, rc runConfig) error {
 	fc := fleetConfig{
 		DB: db, Container: container, Log: log, LogMessages: rc.LogMessages, Out: rc.Stdout,
 		ConfigureClient: rc.ConfigureClient, Poll: rc.Poll, Exclusive: !shared,
+		Unpaced: rc.unpaced,
 	}
 	if shared {
 		leases, err := storage.OpenLeases(ctx, rc.DBPath)

@@ -27,6 +27,8 @@ type botSetup struct {
 	HostZone    *time.Location
 	Log         *slog.Logger
 	LogMessages bool
+	// Unpaced lifts the pace limit (the throughput benchmark only).
+	Unpaced bool
 }
 
 // newBot wires the one bot that run and replay share.
@@ -47,6 +49,7 @@ func newBot(ctx context.Context, s botSetup) (*bot.Bot, error) {
 		Log:         s.Log,
 		LogMessages: s.LogMessages,
 		Digest:      commands.Digest,
+		Unpaced:     s.Unpaced,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start bot: %w", err)
