@@ -40,8 +40,22 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
+	if _, err := sqlDB.ExecContext(ctx, whatsmeowVersionTable); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
 	return db, nil
 }
+
+// whatsmeowVersionTable is whatsmeow's schema version table, as its
+// store creates it. On PostgreSQL that store (go.mau.fi/util's dbutil)
+// asks information_schema whether the table exists in any schema of the
+// database, not in the one it uses: with whatsmeow's tables in another
+// schema (another frontdesk, a test running beside), it would skip making
+// its own and then fail to read it. Made here, in the connection's
+// schema, before whatsmeow looks, the table is found where it is read,
+// empty, and whatsmeow creates the rest of its schema from version 0.
+const whatsmeowVersionTable = `CREATE TABLE IF NOT EXISTS whatsmeow_version (version INTEGER, compat INTEGER)`
 
 // redact is dsn without its password, for messages.
 func redact(dsn string) string {
