@@ -24,10 +24,10 @@ var (
 	integerWord = regexp.MustCompile(`\bINTEGER\b`)
 	// rowidKey is a key SQLite numbers itself; PostgreSQL needs an
 	// identity column for that.
-	rowidKey   = regexp.MustCompile(`\bINTEGER PRIMARY KEY( AUTOINCREMENT)?\b`)
-	textWord   = regexp.MustCompile(`\bTEXT\b`)
-	indexedBy  = regexp.MustCompile(`\bINDEXED BY \w+`)
-	instrCall  = regexp.MustCompile(`\binstr\(`)
+	rowidKey    = regexp.MustCompile(`\bINTEGER PRIMARY KEY( AUTOINCREMENT)?\b`)
+	textWord    = regexp.MustCompile(`\bTEXT\b`)
+	indexedBy   = regexp.MustCompile(`\bINDEXED BY \w+`)
+	instrCall   = regexp.MustCompile(`\binstr\(`)
 	lineComment = regexp.MustCompile(`(?m)--.*$`)
 )
 
