@@ -17,7 +17,10 @@ func BenchmarkRecordInbound(b *testing.B) { benchDialects(b, benchRecordInbound)
 // FRONTDESK_TEST_POSTGRES names one.
 func benchDialects(b *testing.B, fn func(b *testing.B, dsn string)) {
 	b.Run("sqlite", func(b *testing.B) { fn(b, sqlitePath(b)) })
-	b.Run("postgres", func(b *testing.B) { fn(b, postgresDSN(b)) })
+	b.Run("postgres", func(b *testing.B) {
+		needPostgres(b)
+		fn(b, postgresDSN(b))
+	})
 }
 
 func benchRecordInbound(b *testing.B, dsn string) {

@@ -5,11 +5,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
-	"strings"
+	"strconv"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -40,8 +40,22 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
+	if _, err := sqlDB.ExecContext(ctx, whatsmeowVersionTable); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
 	return db, nil
 }
+
+// whatsmeowVersionTable is whatsmeow's schema version table, as its
+// store creates it. On PostgreSQL that store (go.mau.fi/util's dbutil)
+// asks information_schema whether the table exists in any schema of the
+// database, not in the one it uses: with whatsmeow's tables in another
+// schema (another frontdesk, a test running beside), it would skip making
+// its own and then fail to read it. Made here, in the connection's
+// schema, before whatsmeow looks, the table is found where it is read,
+// empty, and whatsmeow creates the rest of its schema from version 0.
+const whatsmeowVersionTable = `CREATE TABLE IF NOT EXISTS whatsmeow_version (version INTEGER, compat INTEGER)`
 
 // redact is dsn without its password, for messages.
 func redact(dsn string) string {
@@ -57,8 +71,8 @@ var schemaName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
 
 // TempSchema creates a new, empty schema in the PostgreSQL database dsn
 // names, and returns dsn set to use it (its search_path) and drop, which
-// removes the schema with everything in it. The schema is named prefix
-// and a random suffix. `frontdesk replay --db postgres://...` runs each
+// removes the schema with everything in it. The schema is named
+// SchemaPrefix(prefix) and a random suffix. `frontdesk replay --db postgres://...` runs each
 // scenario in one, and tests use them (storagetest.Postgres).
 func TempSchema(ctx context.Context, dsn, prefix string) (schemaDSN string, drop func(context.Context) error, err error) {
 	if !IsPostgres(dsn) {
@@ -71,9 +85,9 @@ func TempSchema(ctx context.Context, dsn, prefix string) (schemaDSN string, drop
 	if err != nil {
 		return "", nil, fmt.Errorf("PostgreSQL URL: %w", err)
 	}
-	var suffix [6]byte
+	var suffix [4]byte
 	rand.Read(suffix[:])
-	name := prefix + "_" + hex.EncodeToString(suffix[:])
+	name := SchemaPrefix(prefix) + hex.EncodeToString(suffix[:])
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return "", nil, err
@@ -99,8 +113,10 @@ func TempSchema(ctx context.Context, dsn, prefix string) (schemaDSN string, drop
 	return u.String(), drop, nil
 }
 
-// isUniqueViolation reports a PostgreSQL unique_violation (23505).
-func isUniqueViolation(err error) bool {
-	var coded interface{ SQLState() string }
-	return errors.As(err, &coded) && strings.HasPrefix(coded.SQLState(), "23505")
+// SchemaPrefix is how the names of the schemas this process makes with
+// TempSchema(prefix) start: the prefix and the process id, so that a
+// schema left behind names the process that made it, and a process can
+// tell its own from others' in a shared database.
+func SchemaPrefix(prefix string) string {
+	return prefix + "_" + strconv.Itoa(os.Getpid()) + "_"
 }

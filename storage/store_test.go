@@ -332,9 +332,20 @@ func TestWhatsmeowSameFile(t *testing.T) {
 }
 
 // TestWhatsmeowSamePostgres: whatsmeow's session tables live in the same
-// PostgreSQL schema as ours, through the same handle, with several
-// devices (one per number).
+// PostgreSQL schema as ours, through the same handle, even when another
+// schema of the database holds whatsmeow's tables already (another
+// frontdesk on the same server).
 func TestWhatsmeowSamePostgres(t *testing.T) {
+	for range 2 { // the other frontdesk, then ours
+		db, err := Open(t.Context(), postgresDSN(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := sqlstore.NewWithDB(db.SQL(), db.Dialect(), waLog.Noop).Upgrade(t.Context()); err != nil {
+			t.Fatalf("whatsmeow Upgrade: %v", err)
+		}
+	}
 	db, err := Open(t.Context(), postgresDSN(t))
 	if err != nil {
 		t.Fatal(err)
