@@ -102,3 +102,35 @@ func NumberLanguage(id UserID) (lang, code string) {
 	}
 	return "", ""
 }
+
+// languageWords are the words ParseLanguage accepts besides the codes:
+// each language's name in the six languages, accents optional.
+var languageWords = map[string]string{
+	"english": "en", "inglese": "en", "ingles": "en", "englisch": "en", "anglais": "en",
+	"italian": "it", "italiano": "it", "italienisch": "it", "italien": "it",
+	"spanish": "es", "spagnolo": "es", "espanol": "es", "espanhol": "es", "spanisch": "es", "espagnol": "es",
+	"portuguese": "pt", "portoghese": "pt", "portugues": "pt", "portugiesisch": "pt", "portugais": "pt",
+	"german": "de", "tedesco": "de", "aleman": "de", "alemao": "de", "deutsch": "de", "allemand": "de",
+	"french": "fr", "francese": "fr", "frances": "fr", "franzosisch": "fr", "francais": "fr",
+}
+
+// ParseLanguage reads a language as the owner may write it: a code of
+// Languages, a language tag whose language is one ("pt-BR", "de_CH"), or
+// the language's name in any of them ("Deutsch", "español"). It returns
+// the code, or false.
+func ParseLanguage(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if base, region, ok := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-"); ok {
+		base = strings.ToLower(base)
+		if IsLanguage(base) && len(region) == 2 && Fold(region) == strings.ToLower(region) {
+			return base, true
+		}
+		return "", false
+	}
+	s = Fold(s)
+	if IsLanguage(s) {
+		return s, true
+	}
+	code, ok := languageWords[s]
+	return code, ok
+}

@@ -152,8 +152,8 @@ func ValidateConfig(cfg Config, self UserID) error {
 			bad("time_zone", err)
 		}
 	}
-	if cfg.Lang != "en" && cfg.Lang != "it" {
-		bad("lang", Problemf("%s is not a supported language: en or it", quoteClip(cfg.Lang)))
+	if !IsLanguage(cfg.Lang) {
+		bad("lang", Problemf("%s is not a supported language: %s", quoteClip(cfg.Lang), LanguageList()))
 	}
 
 	// Hours.
