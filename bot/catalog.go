@@ -62,8 +62,8 @@ func loadLocales() (map[string]map[string]string, *catalog.Builder) {
 // verbs included, for fmt to format.
 type rawText struct{ strings.Builder }
 
-func (r *rawText) Render(s string)   { r.WriteString(s) }
-func (r *rawText) Arg(i int) any     { return nil }
+func (r *rawText) Render(s string) { r.WriteString(s) }
+func (r *rawText) Arg(i int) any   { return nil }
 
 // T returns the translation of text in lang, or text itself when lang is
 // English or the catalog has no translation. It does no formatting, so a

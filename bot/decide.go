@@ -26,6 +26,9 @@ type Input struct {
 	Now         time.Time
 	Customer    Customer
 	OwnerActive time.Time
+	// Lang, when set, is the customer's language, instead of the one of
+	// their number's calling code (!simulate with a language).
+	Lang string
 }
 
 // view is the configuration a decision is made with: everything derived
@@ -88,6 +91,11 @@ func decide(v view, in Input) Decision {
 	takeover := !in.Customer.OwnerWrote.IsZero() && now.Sub(in.Customer.OwnerWrote) < TakeoverWindow
 	open := v.sched.IsOpen(now)
 	vars := lazyVars{v: v, in: in}
+	d.Lang, d.LangCode = in.Lang, ""
+	if d.Lang == "" {
+		d.Lang, d.LangCode = NumberLanguage(in.Customer.ID)
+	}
+	vars.lang = d.Lang
 
 	// Greeting.
 	switch {
@@ -101,8 +109,8 @@ func decide(v view, in Input) Decision {
 	case cfg.Greeting.When == WhenClosed && open:
 		d.Skipped = append(d.Skipped, "greeting: only when closed, and open now")
 	default:
-		if t := shiftText(cfg.Greeting.Text, cfg.Greeting.Shifts, now.In(v.sched.Loc)); t != "" {
-			d.Parts = append(d.Parts, Part{Rule: RuleGreeting, Text: vars.render(t)})
+		if p, ok := vars.part(RuleGreeting, cfg.Greeting.Text, cfg.Greeting.Variants, cfg.Greeting.Shifts, now.In(v.sched.Loc)); ok {
+			d.Parts = append(d.Parts, p)
 		} else {
 			d.Skipped = append(d.Skipped, "greeting: no text set")
 		}
@@ -111,7 +119,8 @@ func decide(v view, in Input) Decision {
 	// Answers: a customer shortcut (also during takeover), then keywords.
 	if q, s, ok := v.quickReply(in.Text); ok && !q.Private {
 		d.Shortcut = s
-		d.Parts = append(d.Parts, Part{Rule: RuleShortcut, Text: vars.render(q.Text)})
+		p, _ := vars.part(RuleShortcut, q.Text, q.Variants, nil, now)
+		d.Parts = append(d.Parts, p)
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), "/menu") {
 		if menu := v.menu(); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
@@ -139,7 +148,8 @@ func decide(v view, in Input) Decision {
 				break
 			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
-			d.Parts = append(d.Parts, Part{Rule: RuleKeyword, Text: vars.render(k.Text)})
+			p, _ := vars.part(RuleKeyword, k.Text, k.Variants, nil, now)
+			d.Parts = append(d.Parts, p)
 		}
 	}
 
@@ -157,16 +167,16 @@ func decide(v view, in Input) Decision {
 	case in.Customer.AwayPeriod.Equal(period):
 		d.Skipped = append(d.Skipped, "away: already sent to this customer in this closed period")
 	default:
-		text, rule := shiftText(cfg.Away.Text, cfg.Away.Shifts, now.In(v.sched.Loc)), RuleAway
+		p, ok := vars.part(RuleAway, cfg.Away.Text, cfg.Away.Variants, cfg.Away.Shifts, now.In(v.sched.Loc))
 		if onHoliday && holiday.Message != "" {
-			text, rule = holiday.Message, RuleHoliday
+			p, ok = Part{Rule: RuleHoliday, Text: vars.render(holiday.Message, "")}, true
 		}
-		if text == "" {
+		if !ok {
 			d.Skipped = append(d.Skipped, "away: no text set")
 			break
 		}
 		d.AwayPeriod = period
-		d.Parts = append(d.Parts, Part{Rule: rule, Text: vars.render(text)})
+		d.Parts = append(d.Parts, p)
 	}
 
 	switch {
@@ -269,28 +279,65 @@ func firstWords(text string, n int) string {
 	return strings.Join(words[:n], " ") + "…"
 }
 
-// lazyVars renders placeholders, computing {next_open} and {hours} only
-// when a text uses them.
+// lazyVars chooses the text of each rule for the customer's language and
+// renders its placeholders, computing {next_open} and {hours} only when
+// a text uses them, once per language.
 type lazyVars struct {
-	v    view
-	in   Input
-	done bool
-	tv   TemplateVars
+	v  view
+	in Input
+	// lang is the customer's language ("" when unknown).
+	lang string
+	tv   map[string]TemplateVars
 }
 
-func (l *lazyVars) render(text string) string {
+// part is a rule's text for this customer: the shift text whose window
+// holds local (a shift is chosen for its time and has no language
+// variants), else the variant in the customer's language, else the main
+// text. ok is false when that text is empty.
+func (l *lazyVars) part(rule, main string, vs Variants, shifts []Shift, local time.Time) (Part, bool) {
+	text := shiftText(main, shifts, local)
+	variant := ""
+	if text == main {
+		if t, ok := vs[l.lang]; ok && t != "" {
+			text, variant = t, l.lang
+		}
+	}
+	if text == "" {
+		return Part{}, false
+	}
+	return Part{Rule: rule, Text: l.render(text, variant), Variant: variant}, true
+}
+
+// render expands text's placeholders; {next_open} and {hours} are worded
+// in variant's language, or in the owner's for a main text ("").
+func (l *lazyVars) render(text, variant string) string {
 	if !strings.Contains(text, "{") {
 		return text
 	}
-	if !l.done {
-		l.tv = templateVars(l.v, l.in.Now, l.in.Name, l.in.Customer.Name)
-		l.done = true
+	lang := variant
+	if lang == "" {
+		lang = l.v.cfg.Lang
 	}
-	return Render(text, l.tv)
+	tv, ok := l.tv[lang]
+	if !ok {
+		tv = templateVarsIn(l.v, lang, l.in.Now, l.in.Name, l.in.Customer.Name)
+		if l.tv == nil {
+			l.tv = map[string]TemplateVars{}
+		}
+		l.tv[lang] = tv
+	}
+	return Render(text, tv)
 }
 
-// templateVars are the placeholder values at now.
+// templateVars are the placeholder values at now, in the owner's
+// language.
 func templateVars(v view, now time.Time, names ...string) TemplateVars {
+	return templateVarsIn(v, v.cfg.Lang, now, names...)
+}
+
+// templateVarsIn are the placeholder values at now, {next_open} and
+// {hours} worded in lang.
+func templateVarsIn(v view, lang string, now time.Time, names ...string) TemplateVars {
 	p := v.cfg.Profile
 	tv := TemplateVars{Business: p.Name, Website: p.Website, Booking: p.Booking, Catalog: p.Catalog, Phone: p.Phone, Address: p.Address}
 	for _, n := range names {
@@ -300,22 +347,34 @@ func templateVars(v view, now time.Time, names ...string) TemplateVars {
 		}
 	}
 	if at, ok := v.sched.NextOpen(now); ok {
-		tv.NextOpen = FormatNextOpen(now, at, v.sched.Loc, v.cfg.Lang)
+		tv.NextOpen = FormatNextOpen(now, at, v.sched.Loc, lang)
 	}
-	tv.Hours = HoursSummary(v.cfg.Hours, v.cfg.Lang)
+	tv.Hours = HoursSummary(v.cfg.Hours, lang)
 	return tv
 }
 
-// Simulate decides what a customer writing text at the moment at would
-// receive (as a new customer, or a known one with nothing else remembered),
-// with the current configuration and an owner who has been away. It sends
-// and records nothing.
-func (b *Bot) Simulate(at time.Time, newCustomer bool, text string) Decision {
+// Simulation is a made-up customer message for Simulate.
+type Simulation struct {
+	At time.Time
+	// New: a customer never seen; else a known one with nothing else
+	// remembered.
+	New  bool
+	Text string
+	// Phone, when set, is the customer's number (its calling code gives
+	// the language); Lang, when set, the language itself.
+	Phone UserID
+	Lang  string
+}
+
+// Simulate decides what a customer would receive, with the current
+// configuration and an owner who has been away. It sends and records
+// nothing.
+func (b *Bot) Simulate(s Simulation) Decision {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	c := Customer{Known: !newCustomer}
-	if !newCustomer {
-		c.LastInbound = at.Add(-time.Hour)
+	c := Customer{ID: s.Phone, Known: !s.New}
+	if !s.New {
+		c.LastInbound = s.At.Add(-time.Hour)
 	}
-	return decide(b.view(), Input{Text: text, Sent: at, Now: at, Customer: c})
+	return decide(b.view(), Input{Text: s.Text, Sent: s.At, Now: s.At, Customer: c, Lang: s.Lang})
 }

@@ -19,6 +19,9 @@ const (
 type Part struct {
 	Rule string
 	Text string
+	// Variant is the language of the text variant used ("" for the main
+	// text).
+	Variant string
 }
 
 // Decision is what the engine decided for one customer message: the parts
@@ -37,6 +40,10 @@ type Decision struct {
 	KeywordIDs []int
 	// Shortcut is the quick-reply shortcut a customer used, if any.
 	Shortcut string
+	// Lang is the customer's language, from the calling code LangCode of
+	// their number ("" when neither is known), and decides which text
+	// variants they get.
+	Lang, LangCode string
 }
 
 // Text is the one message that goes out: the parts joined by a blank line.
