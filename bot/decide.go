@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -101,18 +100,18 @@ func decide(v view, in Input) Decision {
 	switch {
 	case !cfg.Greeting.On:
 	case takeover:
-		d.Skipped = append(d.Skipped, "greeting: the owner wrote in this chat in the last 30 minutes")
+		d.Skipped = append(d.Skipped, Problemf("greeting: the owner wrote in this chat in the last 30 minutes"))
 	case !isNewContact(in, cfg.Greeting.AfterDays):
-		d.Skipped = append(d.Skipped, "greeting: known customer")
+		d.Skipped = append(d.Skipped, Problemf("greeting: known customer"))
 	case cfg.Greeting.When == WhenOpen && !open:
-		d.Skipped = append(d.Skipped, "greeting: only when open, and closed now")
+		d.Skipped = append(d.Skipped, Problemf("greeting: only when open, and closed now"))
 	case cfg.Greeting.When == WhenClosed && open:
-		d.Skipped = append(d.Skipped, "greeting: only when closed, and open now")
+		d.Skipped = append(d.Skipped, Problemf("greeting: only when closed, and open now"))
 	default:
 		if p, ok := vars.part(RuleGreeting, cfg.Greeting.Text, cfg.Greeting.Variants, cfg.Greeting.Shifts, now.In(v.sched.Loc)); ok {
 			d.Parts = append(d.Parts, p)
 		} else {
-			d.Skipped = append(d.Skipped, "greeting: no text set")
+			d.Skipped = append(d.Skipped, Problemf("greeting: no text set"))
 		}
 	}
 
@@ -136,15 +135,15 @@ func decide(v view, in Input) Decision {
 				continue
 			}
 			if takeover {
-				d.Skipped = append(d.Skipped, "keyword: the owner wrote in this chat in the last 30 minutes")
+				d.Skipped = append(d.Skipped, Problemf("keyword: the owner wrote in this chat in the last 30 minutes"))
 				break
 			}
 			if last, ok := in.Customer.KeywordSent[k.ID]; ok && now.Sub(last) < KeywordEvery {
-				d.Skipped = append(d.Skipped, "keyword: already answered in the last hour")
+				d.Skipped = append(d.Skipped, Problemf("keyword: already answered in the last hour"))
 				continue
 			}
 			if len(d.KeywordIDs) == MaxKeywordAnswers {
-				d.Skipped = append(d.Skipped, "keyword: already "+strconv.Itoa(MaxKeywordAnswers)+" keyword answers in this message")
+				d.Skipped = append(d.Skipped, Problemf("keyword: already %d keyword answers in this message", MaxKeywordAnswers))
 				break
 			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
@@ -159,20 +158,20 @@ func decide(v view, in Input) Decision {
 	switch {
 	case !cfg.Away.On:
 	case takeover:
-		d.Skipped = append(d.Skipped, "away: the owner wrote in this chat in the last 30 minutes")
+		d.Skipped = append(d.Skipped, Problemf("away: the owner wrote in this chat in the last 30 minutes"))
 	case cfg.Away.When != WhenAlways && open:
-		d.Skipped = append(d.Skipped, "away: open now")
+		d.Skipped = append(d.Skipped, Problemf("away: open now"))
 	case now.Sub(in.OwnerActive) < time.Duration(cfg.Away.AfterMinutes)*time.Minute:
-		d.Skipped = append(d.Skipped, "away: the owner was active in the last "+strconv.Itoa(cfg.Away.AfterMinutes)+" minutes")
+		d.Skipped = append(d.Skipped, Problemf("away: the owner was active in the last %d minutes", cfg.Away.AfterMinutes))
 	case in.Customer.AwayPeriod.Equal(period):
-		d.Skipped = append(d.Skipped, "away: already sent to this customer in this closed period")
+		d.Skipped = append(d.Skipped, Problemf("away: already sent to this customer in this closed period"))
 	default:
 		p, ok := vars.part(RuleAway, cfg.Away.Text, cfg.Away.Variants, cfg.Away.Shifts, now.In(v.sched.Loc))
 		if onHoliday && holiday.Message != "" {
 			p, ok = Part{Rule: RuleHoliday, Text: vars.render(holiday.Message, "")}, true
 		}
 		if !ok {
-			d.Skipped = append(d.Skipped, "away: no text set")
+			d.Skipped = append(d.Skipped, Problemf("away: no text set"))
 			break
 		}
 		d.AwayPeriod = period

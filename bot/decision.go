@@ -29,8 +29,9 @@ type Part struct {
 // did not. It is a value: deciding sends and stores nothing.
 type Decision struct {
 	Parts []Part
-	// Skipped explains, per rule, why it did not fire ("away: open now").
-	Skipped []string
+	// Skipped explains, per rule, why it did not fire ("away: open now"),
+	// as problems the owner can read in their language (ErrorText).
+	Skipped []error
 	// Suppressed, when set, says why nothing at all may be sent (kill
 	// switch, late delivery) even if rules fired.
 	Suppressed string

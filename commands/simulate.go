@@ -148,7 +148,11 @@ func runSimulate(ctx context.Context, c *Call) error {
 		s.WriteString("\n\n" + d.Text())
 	}
 	if len(d.Skipped) > 0 {
-		s.WriteString("\n\n" + c.T("Not sent: ") + strings.Join(d.Skipped, "; "))
+		why := make([]string, len(d.Skipped))
+		for i, err := range d.Skipped {
+			why[i] = bot.ErrorText(c.Lang(), err)
+		}
+		s.WriteString("\n\n" + c.T("Not sent: ") + strings.Join(why, "; "))
 	}
 	if a.Phone != "" || a.Lang != "" {
 		s.WriteString("\n\n" + variantReport(c, a, d))
