@@ -26,7 +26,7 @@ import (
 //   - the Help field of a composite literal (Command{Help: key}).
 
 // catalogDirs are the packages whose texts the catalog holds.
-var catalogDirs = []string{".", "../commands"}
+var catalogDirs = []string{".", "../commands", "../commands/holidays"}
 
 // keyArg is the index of the key among the arguments of each catalog
 // function or method; pkgFuncs are those called as functions of bot

@@ -403,7 +403,7 @@ func missingHolidays(c *Call, cfg bot.Config, sched bot.Schedule, now time.Time)
 	var names []string
 	years, seen := map[int]bool{}, map[string]bool{}
 	for _, y := range []int{today.Year(), today.Year() + 1} {
-		list, err := importCalendar(cfg.HolidayCountry, y)
+		list, err := importCalendar(cfg.HolidayCountry, y, c.Lang())
 		if err != nil {
 			continue // the calendar is unavailable: nothing to compare with
 		}

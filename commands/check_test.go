@@ -216,7 +216,7 @@ func TestCheckFindings(t *testing.T) {
 func TestCheckNationalHolidays(t *testing.T) {
 	saved := importCalendar
 	t.Cleanup(func() { importCalendar = saved })
-	importCalendar = func(country string, year int) ([]bot.Holiday, error) {
+	importCalendar = func(country string, year int, lang string) ([]bot.Holiday, error) {
 		if country != "IT" {
 			return nil, errors.New("unknown country")
 		}
