@@ -53,9 +53,9 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 	day := strings.ToLower(args[0])
 	var date time.Time
 	switch day {
-	case "today", "oggi":
+	case "today", "oggi", "hoy", "hoje", "heute", "aujourd'hui":
 		date = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	case "tomorrow", "domani":
+	case "tomorrow", "domani", "mañana", "manana", "amanhã", "amanha", "morgen", "demain":
 		date = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 	default:
 		if t, err := time.Parse(time.DateOnly, day); err == nil {
