@@ -26,7 +26,7 @@ var dayNames = map[string]time.Weekday{
 	"sab": time.Saturday, "sabato": time.Saturday, "dom": time.Sunday, "domenica": time.Sunday,
 	// Spanish ("lun", "mar", "sab", "dom" as in Italian)
 	"lunes": time.Monday, "martes": time.Tuesday, "mie": time.Wednesday, "miercoles": time.Wednesday,
-	"jue": time.Thursday, "jueves": time.Thursday, "vie": time.Friday, "viernes": time.Friday, "domingo": time.Sunday,
+	"jue": time.Thursday, "jueves": time.Thursday, "vie": time.Friday, "viernes": time.Friday, "sabado": time.Saturday, "domingo": time.Sunday,
 	// Portuguese (without "-feira", which a range would split)
 	"seg": time.Monday, "segunda": time.Monday, "ter": time.Tuesday, "terca": time.Tuesday, "qua": time.Wednesday,
 	"quarta": time.Wednesday, "qui": time.Thursday, "quinta": time.Thursday, "sex": time.Friday, "sexta": time.Friday,
