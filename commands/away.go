@@ -165,6 +165,9 @@ func validText(c *Call, text string) error {
 }
 
 func setMessageText(c *Call, k messageKind) error {
+	if len(c.Args) == 1 && bot.IsLanguage(c.Args[0]) {
+		return c.Usagef("Give the text in %s after %s, or del to delete it.", bot.LanguageName(c.Lang(), c.Args[0]), c.Args[0])
+	}
 	if lang := variantLang(c, 0); lang != "" {
 		return saveVariant(c, k.title(c), lang, c.Rest(1), func(cfg *bot.Config) (*bot.Variants, error) {
 			return k.fields(cfg).Variants, nil

@@ -38,9 +38,12 @@ type simArgs struct {
 // parseSimulate reads the day, time and customer kind of !simulate. The
 // day is a weekday (English or Italian, any case: its next occurrence on
 // or after today, so "mon" on a Monday is today even if the time has
-// passed), "today", "tomorrow" (also "oggi", "domani") or a date
+// passed), "today", "tomorrow" (also in the other languages: "oggi",
+// "domani", "hoy", "mañana", ...) or a date
 // YYYY-MM-DD; the time is HH:MM from 00:00 to 23:59, in loc. The customer
-// is "new" unless "known" follows (also "nuovo", "noto"). Then may come
+// is "new" unless "known" follows (also in the other languages: "nuovo",
+// "noto", "nuevo", "conocido", "novo", "conhecido", "neu", "bekannt",
+// "nouveau", "connu"). Then may come
 // the customer's number ("+34", "+34 600 123 456": a word starting with +
 // and the words of digits after it) or language (a code of
 // bot.Languages, when more text follows it).
@@ -76,9 +79,9 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 	out := simArgs{New: true, TextArg: 2}
 	if len(args) > 2 {
 		switch strings.ToLower(args[2]) {
-		case "new", "nuovo":
+		case "new", "nuovo", "nuevo", "novo", "neu", "nouveau":
 			out.TextArg = 3
-		case "known", "noto":
+		case "known", "noto", "conocido", "conhecido", "bekannt", "connu":
 			out.New, out.TextArg = false, 3
 		}
 	}

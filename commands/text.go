@@ -10,7 +10,7 @@ import (
 // translated through the catalog of package bot (bot.Tr): the English
 // text is the key. See docs/translating.md.
 
-// Lang is the language of the owner-facing answers: "en" or "it".
+// Lang is the language of the owner-facing answers: one of bot.Languages.
 func (c *Call) Lang() string {
 	if c.lang == "" {
 		return "en"
