@@ -115,7 +115,7 @@ func listKeywords(c *Call) error {
 	}
 	lines := make([]string, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
-		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text)
+		lines[i] = fmt.Sprintf("%d. %s = %s%s", i+1, strings.Join(k.Phrases, ", "), k.Text, variantCodes(k.Variants))
 	}
 	return c.replyPage(c.T("Keyword answers:"), lines, p, "!kw list %d")
 }

@@ -128,3 +128,18 @@ func quickReplyText(ctx context.Context, c *Call) error {
 		return &cfg.QuickReplies[i].Variants, nil
 	})
 }
+
+// variantCodes marks a list line with the languages of its variants:
+// " [es, pt]", or "" when there are none.
+func variantCodes(vs bot.Variants) string {
+	var codes []string
+	for _, lang := range bot.Languages {
+		if _, ok := vs[lang]; ok {
+			codes = append(codes, lang)
+		}
+	}
+	if len(codes) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(codes, ", ") + "]"
+}
