@@ -15,6 +15,35 @@ const (
 	RuleHoliday  = "holiday"
 )
 
+// ruleNames are the catalog keys of the rules' names; in English a
+// rule's name is its id.
+var ruleNames = map[string]string{
+	RuleGreeting: N("@rule|greeting"),
+	RuleKeyword:  N("@rule|keyword"),
+	RuleShortcut: N("@rule|shortcut"),
+	RuleMenu:     N("@rule|menu"),
+	RuleAway:     N("@rule|away"),
+	RuleHoliday:  N("@rule|holiday"),
+}
+
+// RuleName is the name of rule in lang ("away", "assenza", "Abwesenheit");
+// an unknown rule is shown as it is.
+func RuleName(lang, rule string) string {
+	if key, ok := ruleNames[rule]; ok {
+		return T(lang, key)
+	}
+	return rule
+}
+
+// RuleNames is RuleName of each rule.
+func RuleNames(lang string, rules []string) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = RuleName(lang, r)
+	}
+	return out
+}
+
 // Part is one rule's contribution to an automatic message.
 type Part struct {
 	Rule string

@@ -141,13 +141,13 @@ func runSimulate(ctx context.Context, c *Call) error {
 	case d.Suppressed != "":
 		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", suppressedWhy(c, d.Suppressed)))
 		if len(d.Parts) > 0 {
-			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(d.Rules(), " + ")))
+			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(bot.RuleNames(c.Lang(), d.Rules()), " + ")))
 			s.WriteString("\n\n" + d.Text())
 		}
 	case len(d.Parts) == 0:
 		s.WriteString("\n" + c.T("Nothing would be sent."))
 	default:
-		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(d.Rules(), " + ")))
+		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(bot.RuleNames(c.Lang(), d.Rules()), " + ")))
 		s.WriteString("\n\n" + d.Text())
 	}
 	if len(d.Skipped) > 0 {

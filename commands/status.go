@@ -67,7 +67,7 @@ func runStatus(ctx context.Context, c *Call) error {
 	} else {
 		o := last[0]
 		line(c.T("Last automatic message: %s to %s (%s)"),
-			c.stamp(o.SentAt, loc), o.Customer, strings.Join(o.Rules, "+"))
+			c.stamp(o.SentAt, loc), o.Customer, strings.Join(bot.RuleNames(c.Lang(), o.Rules), "+"))
 	}
 	if self := b.Self(); self != "" {
 		line(c.T("Linked number: %s"), self)

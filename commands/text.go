@@ -67,3 +67,12 @@ func (c *Call) quote(s string) string {
 	}
 	return "“" + s + "”"
 }
+
+// ruleCounts is m with each rule named in the owner's language.
+func ruleCounts(c *Call, m map[string]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for rule, n := range m {
+		out[bot.RuleName(c.Lang(), rule)] += n
+	}
+	return out
+}
