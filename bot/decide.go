@@ -121,7 +121,7 @@ func decide(v view, in Input) Decision {
 		p, _ := vars.part(RuleShortcut, q.Text, q.Variants, nil, now)
 		d.Parts = append(d.Parts, p)
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), "/menu") {
-		if menu := v.menu(); menu != "" {
+		if menu := v.menu(d.Lang); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
 		}
 	}
@@ -245,9 +245,11 @@ func inWindow(w Window, m int) bool {
 	return m >= w.Start || m < w.End
 }
 
-// menu lists the public shortcuts with the first words of each: the first
-// MaxMenuEntries, then how many more there are.
-func (v view) menu() string {
+// menu lists the public shortcuts with the first words of each (of the
+// variant in lang, the customer's language, when there is one): the first
+// MaxMenuEntries, then how many more there are, said in lang too (else in
+// the owner's language).
+func (v view) menu(lang string) string {
 	var lines []string
 	more := 0
 	for _, q := range v.cfg.QuickReplies {
@@ -258,13 +260,20 @@ func (v view) menu() string {
 			more++
 			continue
 		}
-		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(q.Text, 6))
+		text := q.Text
+		if t, ok := q.Variants[lang]; ok && t != "" {
+			text = t
+		}
+		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(text, 6))
 	}
 	if len(lines) == 0 {
 		return ""
 	}
 	if more > 0 {
-		lines = append(lines, Tr(v.cfg.Lang, "@menu|and %d more", more))
+		if lang == "" {
+			lang = v.cfg.Lang
+		}
+		lines = append(lines, Tr(lang, "@menu|and %d more", more))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -140,6 +140,8 @@ func TestDecide(t *testing.T) {
 			Input{Text: "alpha beta gamma delta", Now: wedNight, Sent: wedNight}, "Welcome!\n\nanswer alpha\n\nanswer beta\n\nanswer gamma\n\nClosed, back tomorrow 09:00.", "greeting,keyword,keyword,keyword,away", ""},
 		{"/menu lists at most 30 shortcuts, then how many more", manyShortcuts,
 			Input{Text: "/menu", Now: wedNight, Sent: wedNight}, menuOf(MaxMenuEntries) + "\nand 5 more", "menu", ""},
+		{"/menu says how many more in the customer's language", manyShortcuts,
+			Input{Text: "/menu", Now: wedNight, Sent: wedNight, Customer: Customer{ID: PhoneID("+34600123456")}}, menuOf(MaxMenuEntries) + "\ny 5 más", "menu", ""},
 		{"kill switch suppresses everything", all(away, func(c *Config) {}),
 			Input{Text: "hi", Now: wedNight, Sent: wedNight}, "", "", ""},
 		{"a message delivered over 6 hours late gets nothing", away,
@@ -273,6 +275,8 @@ func TestDecideLanguageVariants(t *testing.T) {
 			"Precios en línea.\n\nCerrado, volvemos mañana a las 09:00.", "es", "es,es"},
 		{"Brazilian shortcut", Input{Text: "/menu2", Customer: known("+5511912345678")},
 			"Cardápio\n\nChiuso, riapriamo domani alle 09:00.", "pt", "pt,"},
+		{"Brazilian /menu lists the variant", Input{Text: "/menu", Customer: known("+5511912345678")},
+			"/menu2 – Cardápio\n\nChiuso, riapriamo domani alle 09:00.", "pt", ","},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
