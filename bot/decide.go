@@ -247,11 +247,11 @@ func inWindow(w Window, m int) bool {
 
 // menu lists the public shortcuts with the first words of each (of the
 // variant in lang, the customer's language, when there is one): the first
-// MaxMenuEntries, then how many more there are, said in lang too (else in
-// the owner's language).
+// MaxMenuEntries, then how many more there are, said in lang when some
+// entry was in lang, else in the owner's language.
 func (v view) menu(lang string) string {
 	var lines []string
-	more := 0
+	more, inLang := 0, false
 	for _, q := range v.cfg.QuickReplies {
 		if q.Private || len(q.Shortcuts) == 0 {
 			continue
@@ -262,7 +262,7 @@ func (v view) menu(lang string) string {
 		}
 		text := q.Text
 		if t, ok := q.Variants[lang]; ok && t != "" {
-			text = t
+			text, inLang = t, true
 		}
 		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(text, 6))
 	}
@@ -270,7 +270,7 @@ func (v view) menu(lang string) string {
 		return ""
 	}
 	if more > 0 {
-		if lang == "" {
+		if !inLang {
 			lang = v.cfg.Lang
 		}
 		lines = append(lines, Tr(lang, "@menu|and %d more", more))

@@ -25,17 +25,18 @@ type dateForm struct {
 	// atOne replaces at before 01:xx where the language says so
 	// (Spanish "a la 01:30", as "a la una").
 	atOne string
-	// stamp is the short date of the owner's answers ("Wed 25 Nov").
-	stamp string
+	// stamp is the short date of the owner's answers ("Wed 25 Nov"), and
+	// dayMonth the shorter one of chart labels ("25 Nov").
+	stamp, dayMonth string
 }
 
 var dateForms = map[string]dateForm{
-	"en": {locale: monday.LocaleEnUS, today: "today", tomorrow: "tomorrow", weekday: "Monday", date: "Monday 2 January", at: " ", stamp: "Mon 2 Jan"},
-	"it": {locale: monday.LocaleItIT, today: "oggi", tomorrow: "domani", weekday: "Monday", date: "Monday 2 January", at: " alle ", stamp: "Mon 2 Jan"},
-	"es": {locale: monday.LocaleEsES, today: "hoy", tomorrow: "mañana", weekday: "el Monday", date: "el Monday 2 de January", at: " a las ", atOne: " a la ", stamp: "Mon 2 Jan"},
-	"pt": {locale: monday.LocalePtBR, today: "hoje", tomorrow: "amanhã", weekday: "Monday", date: "Monday, 2 de January", at: " às ", stamp: "Mon 2 Jan"},
-	"de": {locale: monday.LocaleDeDE, today: "heute", tomorrow: "morgen", weekday: "Monday", date: "Monday, 2. January", at: " um ", stamp: "Mon 2. Jan"},
-	"fr": {locale: monday.LocaleFrFR, today: "aujourd'hui", tomorrow: "demain", weekday: "Monday", date: "Monday 2 January", at: " à ", stamp: "Mon 2 Jan"},
+	"en": {locale: monday.LocaleEnUS, today: "today", tomorrow: "tomorrow", weekday: "Monday", date: "Monday 2 January", at: " ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
+	"it": {locale: monday.LocaleItIT, today: "oggi", tomorrow: "domani", weekday: "Monday", date: "Monday 2 January", at: " alle ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
+	"es": {locale: monday.LocaleEsES, today: "hoy", tomorrow: "mañana", weekday: "el Monday", date: "el Monday 2 de January", at: " a las ", atOne: " a la ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
+	"pt": {locale: monday.LocalePtBR, today: "hoje", tomorrow: "amanhã", weekday: "Monday", date: "Monday, 2 de January", at: " às ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
+	"de": {locale: monday.LocaleDeDE, today: "heute", tomorrow: "morgen", weekday: "Monday", date: "Monday, 2. January", at: " um ", stamp: "Mon 2. Jan", dayMonth: "2. Jan"},
+	"fr": {locale: monday.LocaleFrFR, today: "aujourd'hui", tomorrow: "demain", weekday: "Monday", date: "Monday 2 January", at: " à ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
 }
 
 func formOf(lang string) dateForm {
@@ -89,6 +90,13 @@ func FormatStamp(t time.Time, loc *time.Location, lang string) string {
 	}
 	f := formOf(lang)
 	return monday.Format(t.In(loc), f.stamp, f.locale)
+}
+
+// FormatDayMonth prints the date of t (in its own zone) as "2 Nov",
+// "2 nov", "2. Nov".
+func FormatDayMonth(t time.Time, lang string) string {
+	f := formOf(lang)
+	return monday.Format(t, f.dayMonth, f.locale)
 }
 
 // shortDays are the abbreviated weekday names of lang, Sunday first,

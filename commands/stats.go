@@ -29,7 +29,7 @@ func statsCommand() *Command {
 		Name:    "stats",
 		Aliases: []string{"statistiche"},
 		Usage:   "!stats [days 1-365, default 30]",
-		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer.",
+		Help:    "Messages, automatic replies per rule, your response time, busiest hours, and the 10 most frequent questions without an answer; a chart of the messages by hour and by day comes with it.",
 		Example: "!stats 7",
 		Run:     runStats,
 	}
@@ -56,7 +56,10 @@ func runStats(ctx context.Context, c *Call) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply(st.format(c, days))
+	if err := c.Reply(st.format(c, days)); err != nil || !st.hasTraffic() {
+		return err
+	}
+	return sendStatsPicture(ctx, c, st)
 }
 
 // stats are the figures of one period. Definitions:
@@ -75,7 +78,9 @@ func runStats(ctx context.Context, c *Call) error {
 //     start no wait; the owner writing first ends nothing. Waits still
 //     running at the end of the period are Unanswered. Median is the median
 //     of the answered waits (the mean of the two middle ones when even).
-//   - Hours: customer messages per hour of the day, in the business zone.
+//   - Hours: customer messages per hour of the day, in the business zone;
+//     Days: per calendar day there, Days[0] being FirstDay (midnight of
+//     Since's date), the last Until's date.
 //   - Questions: normalised questions asked at least frequentQuestion times
 //     in the period that no keyword answer and no quick reply answers (see
 //     answeredBy), each with a suggested shortcut: the maxQuestions most
@@ -93,6 +98,8 @@ type stats struct {
 	Unanswered  int
 	Median      time.Duration
 	Hours       [24]int
+	FirstDay    time.Time
+	Days        []int
 	Questions   []suggestion
 	// MoreQuestions counts the frequent questions left off the list.
 	MoreQuestions int
@@ -191,8 +198,14 @@ func summarise(a bot.Activity, cfg bot.Config, sched bot.Schedule, since, until 
 	}
 	st := stats{Since: since, Until: until, Loc: loc, RepliesSent: a.RepliesSent, RulesSent: a.RulesSent, Withheld: a.Withheld,
 		Inbound: a.Inbound, Customers: a.Customers, Unanswered: a.Unanswered, MoreQuestions: a.MoreQuestions}
+	st.FirstDay = dayStart(since.In(loc))
+	st.Days = make([]int, daysBetween(st.FirstDay, until.In(loc))+1)
 	for _, q := range a.Quarters {
-		st.Hours[q.Start.In(loc).Hour()] += q.Count
+		at := q.Start.In(loc)
+		st.Hours[at.Hour()] += q.Count
+		if i := daysBetween(st.FirstDay, at); i >= 0 && i < len(st.Days) {
+			st.Days[i] += q.Count
+		}
 	}
 	open := newOpenSpans(sched, since, until)
 	waits := make([]time.Duration, len(a.Waits))
@@ -314,112 +327,4 @@ func suggestShortcut(question string, taken map[string]bool) string {
 		s = "/" + string(r) + suffix
 	}
 	return s
-}
-
-// ruleOrder is the order rules are listed in: the order of an automatic
-// message's parts, then the rest by name.
-var ruleOrder = []string{bot.RuleGreeting, bot.RuleShortcut, bot.RuleMenu, bot.RuleKeyword, bot.RuleAway, bot.RuleHoliday}
-
-func (st stats) format(c *Call, days int) string {
-	var b strings.Builder
-	loc := st.Loc
-	b.WriteString(c.Tf("Statistics, last %d days (since %s):",
-		days, st.Since.In(loc).Format("2006-01-02 15:04")))
-	if days > int(bot.Retention/(24*time.Hour)) {
-		b.WriteString("\n" + c.Tf("(messages are kept for %d days, so older ones are not counted)", int(bot.Retention/(24*time.Hour))))
-	}
-	b.WriteString("\n" + c.Tf("Customer messages: %d from %d customers", st.Inbound, st.Customers))
-	b.WriteString("\n" + c.Tf("Automatic replies sent: %d", st.RepliesSent))
-	if len(st.RulesSent) > 0 {
-		b.WriteString(" (" + countList(ruleCounts(c, st.RulesSent), bot.RuleNames(c.Lang(), ruleOrder)) + ")")
-	}
-	if n := st.Withheld[bot.SuppressedLate] + st.Withheld[bot.SuppressedKill]; n > 0 {
-		b.WriteString("\n" + c.Tf("Not answered automatically: %d arrived too late, %d while replies were off",
-			st.Withheld[bot.SuppressedLate], st.Withheld[bot.SuppressedKill]))
-	}
-	switch {
-	case st.Answered > 0:
-		b.WriteString("\n" + c.Tf("Your first response (open hours only): median %s over %d conversations; %d still waiting",
-			formatWait(st.Median), st.Answered, st.Unanswered))
-	case st.Unanswered > 0:
-		b.WriteString("\n" + c.Tf("Your first response: no answer from your phone yet; %d conversations waiting", st.Unanswered))
-	}
-	if chart := hoursChart(st.Hours); chart != "" {
-		b.WriteString("\n" + c.Tf("Busiest hours (%s):", loc.String()) + chart)
-	}
-	if len(st.Questions) == 0 {
-		b.WriteString("\n" + c.Tf("No question was asked %d or more times without an answer.", frequentQuestion))
-	} else {
-		b.WriteString("\n" + c.Tf("Asked %d+ times with no quick reply or keyword answer; to add one, copy a line and write the answer:", frequentQuestion))
-		for _, q := range st.Questions {
-			b.WriteString("\n" + c.Tf("“%s” %d times, %d customers", q.Text, q.Count, q.Customers))
-			b.WriteString("\n!qr add " + q.Shortcut + " " + c.T("<answer>"))
-		}
-		if st.MoreQuestions > 0 {
-			b.WriteString("\n" + c.Tf("and %d more", st.MoreQuestions))
-		}
-	}
-	return b.String()
-}
-
-// countList renders counts as "greeting 3, away 5", in order first, then
-// any other names alphabetically.
-func countList(m map[string]int, order []string) string {
-	var parts []string
-	seen := map[string]bool{}
-	for _, k := range order {
-		if n, ok := m[k]; ok {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-			seen[k] = true
-		}
-	}
-	var rest []string
-	for k := range m {
-		if !seen[k] {
-			rest = append(rest, k)
-		}
-	}
-	sort.Strings(rest)
-	for _, k := range rest {
-		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// hoursChart draws the hours from the first to the last with messages,
-// one line each: "09 ████████ 42". Bars are scaled to the busiest hour;
-// an hour with any message gets at least one block.
-func hoursChart(hours [24]int) string {
-	first, last, top := -1, -1, 0
-	for h, n := range hours {
-		if n > 0 {
-			if first < 0 {
-				first = h
-			}
-			last = h
-			top = max(top, n)
-		}
-	}
-	if first < 0 {
-		return ""
-	}
-	var b strings.Builder
-	for h := first; h <= last; h++ {
-		n := hours[h]
-		bar := strings.Repeat("█", (n*chartWidth+top-1)/top)
-		if bar == "" {
-			bar = "·"
-		}
-		fmt.Fprintf(&b, "\n%02d %s %d", h, bar, n)
-	}
-	return b.String()
-}
-
-// formatWait renders a response time to the minute: "7 min", "2 h 05 min".
-func formatWait(d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	if m < 60 {
-		return fmt.Sprintf("%d min", m)
-	}
-	return fmt.Sprintf("%d h %02d min", m/60, m%60)
 }

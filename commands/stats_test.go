@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"frontdesk/bot"
+	"frontdesk/bot/porttest"
+	"frontdesk/commands/chart"
 	"frontdesk/storage"
 )
 
@@ -199,6 +201,18 @@ func TestStatsOnAGeneratedMonth(t *testing.T) {
 	want.Hours[10] = 42
 	want.Hours[11] = 9
 	want.Hours[17] = 21
+	// 31 October (from 20:00, nothing) to 30 November: 3 messages a
+	// weekday, the weekend customer's 1 a weekend day.
+	want.FirstDay = time.Date(2026, 10, 31, 0, 0, 0, 0, statsZone)
+	want.Days = []int{0}
+	for d := 1; d <= 30; d++ {
+		switch time.Date(2026, 11, d, 12, 0, 0, 0, statsZone).Weekday() {
+		case time.Saturday, time.Sunday:
+			want.Days = append(want.Days, 1)
+		default:
+			want.Days = append(want.Days, 3)
+		}
+	}
 	if got.Loc.String() != "Europe/Rome" {
 		t.Errorf("zone %v, want Europe/Rome", got.Loc)
 	}
@@ -206,10 +220,19 @@ func TestStatsOnAGeneratedMonth(t *testing.T) {
 		t.Errorf("stats =\n%+v\nwant\n%+v", got, want)
 	}
 
-	// The command shows the same figures.
+	// The command shows the same figures, then the chart.
 	sent := sb.runSent("!stats")
-	if len(sent) != 1 {
-		t.Fatalf("got %d answers, want 1", len(sent))
+	if len(sent) != 2 || sent[0].Kind != porttest.Text || sent[1].Kind != porttest.Image {
+		t.Fatalf("got %d answers %+v, want the text and then the chart", len(sent), sent)
+	}
+	checkPicture(t, sent[1].PNG, chart.Width, 2*chart.PanelHeight)
+	// 72 messages over the 31 calendar days drawn: 2.3 a day; the 21
+	// weekdays tie with 3.
+	if want := "Busiest hour: 10:00-11:00, 42 of 72 messages\nBusiest days (21), the first Mon 2 Nov: 3 messages each; 2.3 a day on average"; sent[1].Text != want {
+		t.Errorf("chart caption %q, want %q", sent[1].Text, want)
+	}
+	if sent[1].To != "39021234567" {
+		t.Errorf("chart sent to %s, want the self chat", sent[1].To)
 	}
 	t.Logf("!stats answers:\n%s", sent[0].Text)
 	for _, line := range []string{
@@ -263,14 +286,15 @@ func TestStatsCommandArguments(t *testing.T) {
 		{"words refused", "!stats month", "\"month\" is not a number of days"},
 		{"two arguments refused", "!stats 7 30", "Give at most one number of days."},
 		{"no traffic", "!stats", "Customer messages: 0 from 0 customers"},
+		{"no traffic, no chart", "!stats 7", "No customer messages in this period, so no chart."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sb := newTestBot(t, withSelf("39021234567"), withStart(time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC)),
 				withHostZone(time.UTC), withCommands(statsCommand()))
 			sent := sb.runSent(tt.text)
-			if len(sent) != 1 || !strings.Contains(sent[0].Text, tt.want) {
-				t.Errorf("%s answered %+v, want one answer containing %q", tt.text, sent, tt.want)
+			if len(sent) != 1 || sent[0].Kind != porttest.Text || !strings.Contains(sent[0].Text, tt.want) {
+				t.Errorf("%s answered %+v, want one text (no chart) containing %q", tt.text, sent, tt.want)
 			}
 		})
 	}
@@ -379,8 +403,8 @@ func TestStatsListsTheTopQuestions(t *testing.T) {
 		}
 	}
 	sent := sb.runSent("!stats")
-	if len(sent) != 1 {
-		t.Fatalf("got %d answers, want 1", len(sent))
+	if len(sent) != 2 {
+		t.Fatalf("got %d answers, want the text and the chart", len(sent))
 	}
 	text := sent[0].Text
 	for _, want := range []string{"“dove alfa” 32 times, 32 customers", "“dove juliet” 23 times", "and 3 more"} {

@@ -16,16 +16,19 @@ func weekCommand() *Command {
 	return &Command{
 		Name:    "week",
 		Aliases: []string{"settimana"},
-		Usage:   "!week",
-		Help:    "The next 7 days: open windows, holidays, and which automatic messages are active when.",
-		Example: "!week",
+		Usage:   "!week [image]",
+		Help:    "The next 7 days: open windows, holidays, and which automatic messages are active when; with image, the opening hours as a picture.",
+		Example: "!week image",
 		Run:     runWeek,
+		Subcommands: []*Command{
+			{Name: "image", Aliases: []string{"immagine", "picture", "foto"}, Usage: "!week image", Run: runWeekImage},
+		},
 	}
 }
 
 func runWeek(ctx context.Context, c *Call) error {
-	if err := noArgs(c); err != nil {
-		return err
+	if len(c.Args) > 0 {
+		return c.Usagef("Unknown option %q: write !week, or !week image for a picture.", bot.Clip(c.Args[0], 30))
 	}
 	cfg := c.Bot.Config()
 	sched := c.Bot.Schedule()
