@@ -295,7 +295,10 @@ type lazyVars struct {
 	in Input
 	// lang is the customer's language ("" when unknown).
 	lang string
-	tv   map[string]TemplateVars
+	// One decision words placeholders in at most two languages: the
+	// owner's (main texts) and the customer's (variants).
+	tv    [2]TemplateVars
+	tvFor [2]string
 }
 
 // part is a rule's text for this customer: the shift text whose window
@@ -326,15 +329,15 @@ func (l *lazyVars) render(text, variant string) string {
 	if lang == "" {
 		lang = l.v.cfg.Lang
 	}
-	tv, ok := l.tv[lang]
-	if !ok {
-		tv = templateVarsIn(l.v, lang, l.in.Now, l.in.Name, l.in.Customer.Name)
-		if l.tv == nil {
-			l.tv = map[string]TemplateVars{}
-		}
-		l.tv[lang] = tv
+	slot := 0
+	if variant != "" {
+		slot = 1
 	}
-	return Render(text, tv)
+	if l.tvFor[slot] != lang {
+		l.tv[slot] = templateVarsIn(l.v, lang, l.in.Now, l.in.Name, l.in.Customer.Name)
+		l.tvFor[slot] = lang
+	}
+	return Render(text, l.tv[slot])
 }
 
 // templateVars are the placeholder values at now, in the owner's

@@ -8,7 +8,7 @@ import (
 )
 
 // shop is Mon-Fri 09:00-18:00 in Rome with the given changes applied.
-func shop(t *testing.T, change func(*Config)) view {
+func shop(t testing.TB, change func(*Config)) view {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.TimeZone = "Europe/Rome"
@@ -309,5 +309,32 @@ func TestDecideLanguageVariants(t *testing.T) {
 	d := decide(v, Input{Text: "hola", Now: wedNight, Sent: wedNight, Customer: known("+34600123456")})
 	if d.Text() != "Evening: back tomorrow 09:00." || d.Parts[0].Variant != "" {
 		t.Errorf("shift and variant: %q (variant %q)", d.Text(), d.Parts[0].Variant)
+	}
+}
+
+// BenchmarkDecideAway decides one away message with {next_open}: the main
+// text for a number whose language has no variant, and a variant.
+func BenchmarkDecideAway(b *testing.B) {
+	for _, bc := range []struct {
+		name     string
+		variants Variants
+		id       string
+	}{
+		{"main", nil, "+393331234567"},
+		{"variant", Variants{"es": "Cerrado, volvemos {next_open}."}, "+34600123456"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			v := shop(b, func(c *Config) {
+				c.Away.On, c.Away.Text, c.Away.Variants = true, "Closed, back {next_open}.", bc.variants
+			})
+			now := time.Date(2026, 11, 25, 21, 0, 0, 0, v.sched.Loc)
+			in := Input{Text: "hello", Now: now, Sent: now, Customer: Customer{ID: PhoneID(bc.id), Known: true}}
+			b.ReportAllocs()
+			for b.Loop() {
+				if d := decide(v, in); len(d.Parts) != 1 {
+					b.Fatal(d)
+				}
+			}
+		})
 	}
 }

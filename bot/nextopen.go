@@ -101,16 +101,28 @@ func FormatDayMonth(t time.Time, lang string) string {
 
 // shortDays are the abbreviated weekday names of lang, Sunday first,
 // capitalised as the first word of a line: "Mon", "Lun", "Mié", "Mo".
+// They are worked out once per language ({hours} needs them for every
+// message that uses it).
 func shortDays(lang string) [7]string {
-	f := formOf(lang)
-	var out [7]string
+	if names, ok := shortDayNames[lang]; ok {
+		return names
+	}
+	return shortDayNames["en"]
+}
+
+var shortDayNames = func() map[string][7]string {
+	out := map[string][7]string{}
 	sunday := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	for d := range out {
-		name := monday.Format(sunday.AddDate(0, 0, d), "Mon", f.locale)
-		out[d] = capitalize(strings.TrimSuffix(name, "."))
+	for lang, f := range dateForms {
+		var names [7]string
+		for d := range names {
+			name := monday.Format(sunday.AddDate(0, 0, d), "Mon", f.locale)
+			names[d] = capitalize(strings.TrimSuffix(name, "."))
+		}
+		out[lang] = names
 	}
 	return out
-}
+}()
 
 // capitalize upper-cases the first letter of s.
 func capitalize(s string) string {
