@@ -30,8 +30,18 @@ import (
 var localeFiles embed.FS
 
 // locales holds each language's table (all but English), as read from
-// its file; messages is the same, loaded into the catalog.
-var locales, messages = loadLocales()
+// its file; messages is the same, loaded into the catalog; tags are the
+// languages' parsed tags.
+var (
+	locales, messages = loadLocales()
+	tags              = func() map[string]language.Tag {
+		out := map[string]language.Tag{}
+		for _, l := range Languages {
+			out[l] = language.MustParse(l)
+		}
+		return out
+	}()
+)
 
 // loadLocales reads the embedded locale files. A file that does not
 // parse, or a language without one, is a bug caught by every test run.
@@ -78,7 +88,7 @@ func T(lang, text string) string {
 		return English(text)
 	}
 	var r rawText
-	if err := messages.Context(language.Make(lang), &r).Execute(text); err != nil {
+	if err := messages.Context(tags[lang], &r).Execute(text); err != nil {
 		return English(text)
 	}
 	return r.String()
