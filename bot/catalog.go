@@ -1,27 +1,79 @@
 package bot
 
 import (
+	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message/catalog"
 )
 
 // The message catalog: every text the owner reads (and the few words a
 // customer reads in the business's language, like the end of a cut /menu)
 // is written once, in English, at the place it is said, and that English
-// text is its key, as in gettext. Each other language has one table,
-// English key to translation (catalog_it.go). A text missing from a
-// table is shown in English. catalog_test.go checks that every key used
-// in packages bot and commands has a translation with the same
-// placeholders, and that no translation is left unused.
+// text is its key, as in gettext. Each other language has one data file,
+// locales/xx.json, mapping English key to translation; the files are
+// embedded and loaded into a golang.org/x/text message catalog, which
+// looks a text up by language (falling back to English). A text missing
+// from a file is shown in English. catalog_test.go checks that every key
+// used in packages bot and commands has a translation in every language,
+// with the same placeholders, and that no translation is left unused.
 //
-// Formatting is plain fmt.Sprintf: numbers are not localised (a year
-// stays 2026, not 2.026).
+// Formatting is plain fmt.Sprintf on the translated format: the catalog
+// gives the format, not message.Printer, so numbers are not localised (a
+// year stays 2026, not 2.026).
 
-// catalog holds the translations of each language but English.
-var catalog = map[string]map[string]string{
-	"it": catalogIT,
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// locales holds each language's table (all but English), as read from
+// its file; messages is the same, loaded into the catalog; tags are the
+// languages' parsed tags.
+var (
+	locales, messages = loadLocales()
+	tags              = func() map[string]language.Tag {
+		out := map[string]language.Tag{}
+		for _, l := range Languages {
+			out[l] = language.MustParse(l)
+		}
+		return out
+	}()
+)
+
+// loadLocales reads the embedded locale files. A file that does not
+// parse, or a language without one, is a bug caught by every test run.
+func loadLocales() (map[string]map[string]string, *catalog.Builder) {
+	tables := map[string]map[string]string{}
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, lang := range Languages[1:] {
+		data, err := localeFiles.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			panic("catalog: " + err.Error())
+		}
+		table := map[string]string{}
+		if err := json.Unmarshal(data, &table); err != nil {
+			panic("catalog: locales/" + lang + ".json: " + err.Error())
+		}
+		tag := language.MustParse(lang)
+		for key, text := range table {
+			if err := b.SetString(tag, key, text); err != nil {
+				panic("catalog: " + lang + ": " + err.Error())
+			}
+		}
+		tables[lang] = table
+	}
+	return tables, b
 }
+
+// rawText is the catalog's renderer: it keeps the message as written,
+// verbs included, for fmt to format.
+type rawText struct{ strings.Builder }
+
+func (r *rawText) Render(s string) { r.WriteString(s) }
+func (r *rawText) Arg(i int) any   { return nil }
 
 // T returns the translation of text in lang, or text itself when lang is
 // English or the catalog has no translation. It does no formatting, so a
@@ -32,10 +84,14 @@ var catalog = map[string]map[string]string{
 // context: "@menu|and %d more". The context is never shown: in English
 // the key reads "and %d more".
 func T(lang, text string) string {
-	if s, ok := catalog[lang][text]; ok {
-		return s
+	if _, ok := locales[lang]; !ok {
+		return English(text)
 	}
-	return English(text)
+	var r rawText
+	if err := messages.Context(tags[lang], &r).Execute(text); err != nil {
+		return English(text)
+	}
+	return r.String()
 }
 
 // English returns the English text of key: the key without its context.
@@ -61,7 +117,7 @@ func Translated(lang, text string) bool {
 	if lang == "en" {
 		return true
 	}
-	_, ok := catalog[lang][text]
+	_, ok := locales[lang][text]
 	return ok
 }
 

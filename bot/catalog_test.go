@@ -26,7 +26,7 @@ import (
 //   - the Help field of a composite literal (Command{Help: key}).
 
 // catalogDirs are the packages whose texts the catalog holds.
-var catalogDirs = []string{".", "../commands"}
+var catalogDirs = []string{".", "../commands", "../commands/holidays"}
 
 // keyArg is the index of the key among the arguments of each catalog
 // function or method; pkgFuncs are those called as functions of bot
@@ -216,10 +216,46 @@ func TestCatalogCoversEveryText(t *testing.T) {
 	if len(uses) < 300 {
 		t.Fatalf("found only %d texts: is the parser still finding the calls?", len(uses))
 	}
-	for lang, table := range catalog {
+	for _, lang := range Languages[1:] {
+		table, ok := locales[lang]
+		if !ok {
+			t.Errorf("no locales/%s.json", lang)
+			continue
+		}
 		for _, p := range catalogProblems(lang, table, uses) {
 			t.Error(p)
 		}
+	}
+}
+
+// TestCatalogGivesTextsAsWritten looks every translation up through the
+// catalog: it must come back exactly as the file has it (the catalog
+// library must not read anything into it), and formatting must not
+// localise numbers.
+func TestCatalogGivesTextsAsWritten(t *testing.T) {
+	for lang, table := range locales {
+		if len(table) == 0 {
+			t.Errorf("%s: empty table", lang)
+		}
+		for key, want := range table {
+			if got := T(lang, key); got != want {
+				t.Errorf("%s: T(%q) = %q, want %q", lang, key, got, want)
+			}
+		}
+	}
+	for _, lang := range Languages {
+		if got := Tr(lang, "%d public holidays of %s %d added (%d were already there). See !holiday list.", 1234, "IT", 2026, 0); !strings.Contains(got, "1234") || !strings.Contains(got, "2026") {
+			t.Errorf("%s: numbers localised: %q", lang, got)
+		}
+	}
+	if got := T("xx", "Admins:"); got != "Admins:" {
+		t.Errorf("unknown language: %q, want the English", got)
+	}
+	if got := T("it", "@menu|and %d more"); got != "e altre %d" {
+		t.Errorf("context key in Italian: %q", got)
+	}
+	if got := T("en", "@menu|and %d more"); got != "and %d more" {
+		t.Errorf("context key in English: %q", got)
 	}
 }
 

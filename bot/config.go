@@ -12,7 +12,8 @@ import (
 type Config struct {
 	// TimeZone is an IANA name; empty means the host's zone.
 	TimeZone string `json:"time_zone"`
-	// Lang is the language of owner-facing words and {next_open}: "en", "it".
+	// Lang is the language of owner-facing words and of {next_open} in
+	// the main texts: one of Languages.
 	Lang     string         `json:"lang"`
 	Hours    Week           `json:"hours"`
 	Holidays []Holiday      `json:"holidays"`
@@ -91,6 +92,8 @@ type AwayConfig struct {
 	// AfterMinutes of owner inactivity before it fires (5-60, default 15).
 	AfterMinutes int     `json:"after_minutes"`
 	Shifts       []Shift `json:"shifts"`
+	// Variants are the text in other languages (see Variants).
+	Variants Variants `json:"variants,omitempty"`
 }
 
 // GreetingConfig is the greeting for new (or long silent) customers.
@@ -101,8 +104,9 @@ type GreetingConfig struct {
 	When string `json:"when"`
 	// AfterDays of silence after which a customer is greeted again
 	// (1-365, default 14).
-	AfterDays int     `json:"after_days"`
-	Shifts    []Shift `json:"shifts"`
+	AfterDays int      `json:"after_days"`
+	Shifts    []Shift  `json:"shifts"`
+	Variants  Variants `json:"variants,omitempty"`
 }
 
 // Shift is a text variant used when a message arrives inside Window
@@ -116,11 +120,13 @@ type Shift struct {
 // ID is stable across deletions of other answers: it keys the once-an-hour
 // memory per customer.
 type Keyword struct {
-	ID      int      `json:"id"`
-	Phrases []string `json:"phrases"`
-	Text    string   `json:"text"`
-	// Media, when set, is sent with Text as its caption. The bytes are
-	// kept apart (MediaStore); an export names them only.
+	ID       int      `json:"id"`
+	Phrases  []string `json:"phrases"`
+	Text     string   `json:"text"`
+	Variants Variants `json:"variants,omitempty"`
+	// Media, when set, is sent with Text (or the customer's variant of
+	// it) as its caption. The bytes are kept apart (MediaStore); an
+	// export names them only.
 	Media *MediaRef `json:"media,omitempty"`
 }
 
@@ -132,9 +138,17 @@ type QuickReply struct {
 	Text      string    `json:"text"`
 	Private   bool      `json:"private"`
 	Created   time.Time `json:"created"`
-	// Media, when set, is sent with Text as its caption (see Keyword).
+	Variants  Variants  `json:"variants,omitempty"`
+	// Media, when set, is sent with Text (or the customer's variant of
+	// it) as its caption (see Keyword).
 	Media *MediaRef `json:"media,omitempty"`
 }
+
+// Variants are a customer text in other languages, by language code (one
+// of Languages): a customer whose number's calling code speaks one of
+// them gets that variant instead of the main text (NumberLanguage), with
+// {next_open} and {hours} in that language.
+type Variants map[string]string
 
 // Profile holds the business details used by placeholders.
 type Profile struct {

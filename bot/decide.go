@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -26,6 +25,9 @@ type Input struct {
 	Now         time.Time
 	Customer    Customer
 	OwnerActive time.Time
+	// Lang, when set, is the customer's language, instead of the one of
+	// their number's calling code (!simulate with a language).
+	Lang string
 }
 
 // view is the configuration a decision is made with: everything derived
@@ -88,35 +90,44 @@ func decide(v view, in Input) Decision {
 	takeover := !in.Customer.OwnerWrote.IsZero() && now.Sub(in.Customer.OwnerWrote) < TakeoverWindow
 	open := v.sched.IsOpen(now)
 	vars := lazyVars{v: v, in: in}
+	d.Lang, d.LangCode = in.Lang, ""
+	if d.Lang == "" {
+		d.Lang, d.LangCode = NumberLanguage(in.Customer.ID)
+	}
+	vars.lang = d.Lang
 
 	// Greeting.
 	switch {
 	case !cfg.Greeting.On:
 	case takeover:
-		d.Skipped = append(d.Skipped, "greeting: the owner wrote in this chat in the last 30 minutes")
+		d.Skipped = append(d.Skipped, Problemf("greeting: the owner wrote in this chat in the last 30 minutes"))
 	case !isNewContact(in, cfg.Greeting.AfterDays):
-		d.Skipped = append(d.Skipped, "greeting: known customer")
+		d.Skipped = append(d.Skipped, Problemf("greeting: known customer"))
 	case cfg.Greeting.When == WhenOpen && !open:
-		d.Skipped = append(d.Skipped, "greeting: only when open, and closed now")
+		d.Skipped = append(d.Skipped, Problemf("greeting: only when open, and closed now"))
 	case cfg.Greeting.When == WhenClosed && open:
-		d.Skipped = append(d.Skipped, "greeting: only when closed, and open now")
+		d.Skipped = append(d.Skipped, Problemf("greeting: only when closed, and open now"))
 	default:
-		if t := shiftText(cfg.Greeting.Text, cfg.Greeting.Shifts, now.In(v.sched.Loc)); t != "" {
-			d.Parts = append(d.Parts, Part{Rule: RuleGreeting, Text: vars.render(t)})
+		if p, ok := vars.part(RuleGreeting, cfg.Greeting.Text, cfg.Greeting.Variants, cfg.Greeting.Shifts, now.In(v.sched.Loc)); ok {
+			d.Parts = append(d.Parts, p)
 		} else {
-			d.Skipped = append(d.Skipped, "greeting: no text set")
+			d.Skipped = append(d.Skipped, Problemf("greeting: no text set"))
 		}
 	}
 
 	// Answers: a customer shortcut (also during takeover), then keywords.
 	if q, s, ok := v.quickReply(in.Text); ok && !q.Private {
 		d.Shortcut = s
-		d.Parts = append(d.Parts, Part{Rule: RuleShortcut, Text: vars.render(q.Text)})
+		// With a photo or document the text is its caption, and the
+		// customer's variant replaces that caption; the file stays.
+		p, _ := vars.part(RuleShortcut, q.Text, q.Variants, nil, now)
+		p.Rule = RuleShortcut // a file may go without a caption
+		d.Parts = append(d.Parts, p)
 		if q.Media != nil {
 			d.Attachment = &Attachment{Media: q.Media}
 		}
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), MenuShortcut) {
-		if menu := v.menu(); menu != "" {
+		if menu := v.menu(d.Lang); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
 		}
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), WhereShortcut) {
@@ -135,19 +146,21 @@ func decide(v view, in Input) Decision {
 				continue
 			}
 			if takeover {
-				d.Skipped = append(d.Skipped, "keyword: the owner wrote in this chat in the last 30 minutes")
+				d.Skipped = append(d.Skipped, Problemf("keyword: the owner wrote in this chat in the last 30 minutes"))
 				break
 			}
 			if last, ok := in.Customer.KeywordSent[k.ID]; ok && now.Sub(last) < KeywordEvery {
-				d.Skipped = append(d.Skipped, "keyword: already answered in the last hour")
+				d.Skipped = append(d.Skipped, Problemf("keyword: already answered in the last hour"))
 				continue
 			}
 			if len(d.KeywordIDs) == MaxKeywordAnswers {
-				d.Skipped = append(d.Skipped, "keyword: already "+strconv.Itoa(MaxKeywordAnswers)+" keyword answers in this message")
+				d.Skipped = append(d.Skipped, Problemf("keyword: already %d keyword answers in this message", MaxKeywordAnswers))
 				break
 			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
-			d.Parts = append(d.Parts, Part{Rule: RuleKeyword, Text: vars.render(k.Text)})
+			p, _ := vars.part(RuleKeyword, k.Text, k.Variants, nil, now)
+			p.Rule = RuleKeyword // a file may go without a caption
+			d.Parts = append(d.Parts, p)
 			if k.Media != nil && d.Attachment == nil {
 				d.Attachment = &Attachment{Media: k.Media}
 			}
@@ -160,24 +173,24 @@ func decide(v view, in Input) Decision {
 	switch {
 	case !cfg.Away.On:
 	case takeover:
-		d.Skipped = append(d.Skipped, "away: the owner wrote in this chat in the last 30 minutes")
+		d.Skipped = append(d.Skipped, Problemf("away: the owner wrote in this chat in the last 30 minutes"))
 	case cfg.Away.When != WhenAlways && open:
-		d.Skipped = append(d.Skipped, "away: open now")
+		d.Skipped = append(d.Skipped, Problemf("away: open now"))
 	case now.Sub(in.OwnerActive) < time.Duration(cfg.Away.AfterMinutes)*time.Minute:
-		d.Skipped = append(d.Skipped, "away: the owner was active in the last "+strconv.Itoa(cfg.Away.AfterMinutes)+" minutes")
+		d.Skipped = append(d.Skipped, Problemf("away: the owner was active in the last %d minutes", cfg.Away.AfterMinutes))
 	case in.Customer.AwayPeriod.Equal(period):
-		d.Skipped = append(d.Skipped, "away: already sent to this customer in this closed period")
+		d.Skipped = append(d.Skipped, Problemf("away: already sent to this customer in this closed period"))
 	default:
-		text, rule := shiftText(cfg.Away.Text, cfg.Away.Shifts, now.In(v.sched.Loc)), RuleAway
+		p, ok := vars.part(RuleAway, cfg.Away.Text, cfg.Away.Variants, cfg.Away.Shifts, now.In(v.sched.Loc))
 		if onHoliday && holiday.Message != "" {
-			text, rule = holiday.Message, RuleHoliday
+			p, ok = Part{Rule: RuleHoliday, Text: vars.render(holiday.Message, "")}, true
 		}
-		if text == "" {
-			d.Skipped = append(d.Skipped, "away: no text set")
+		if !ok {
+			d.Skipped = append(d.Skipped, Problemf("away: no text set"))
 			break
 		}
 		d.AwayPeriod = period
-		d.Parts = append(d.Parts, Part{Rule: rule, Text: vars.render(text)})
+		d.Parts = append(d.Parts, p)
 	}
 
 	switch {
@@ -247,11 +260,13 @@ func inWindow(w Window, m int) bool {
 	return m >= w.Start || m < w.End
 }
 
-// menu lists the public shortcuts with the first words of each: the first
-// MaxMenuEntries, then how many more there are.
-func (v view) menu() string {
+// menu lists the public shortcuts with the first words of each (of the
+// variant in lang, the customer's language, when there is one): the first
+// MaxMenuEntries, then how many more there are, said in lang when some
+// entry was in lang, else in the owner's language.
+func (v view) menu(lang string) string {
 	var lines []string
-	more := 0
+	more, inLang := 0, false
 	for _, q := range v.cfg.QuickReplies {
 		if q.Private || len(q.Shortcuts) == 0 {
 			continue
@@ -260,13 +275,20 @@ func (v view) menu() string {
 			more++
 			continue
 		}
-		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(q.Text, 6))
+		text := q.Text
+		if t, ok := q.Variants[lang]; ok && t != "" {
+			text, inLang = t, true
+		}
+		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(text, 6))
 	}
 	if len(lines) == 0 {
 		return ""
 	}
 	if more > 0 {
-		lines = append(lines, Tr(v.cfg.Lang, "@menu|and %d more", more))
+		if !inLang {
+			lang = v.cfg.Lang
+		}
+		lines = append(lines, Tr(lang, "@menu|and %d more", more))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -280,28 +302,68 @@ func firstWords(text string, n int) string {
 	return strings.Join(words[:n], " ") + "…"
 }
 
-// lazyVars renders placeholders, computing {next_open} and {hours} only
-// when a text uses them.
+// lazyVars chooses the text of each rule for the customer's language and
+// renders its placeholders, computing {next_open} and {hours} only when
+// a text uses them, once per language.
 type lazyVars struct {
-	v    view
-	in   Input
-	done bool
-	tv   TemplateVars
+	v  view
+	in Input
+	// lang is the customer's language ("" when unknown).
+	lang string
+	// One decision words placeholders in at most two languages: the
+	// owner's (main texts) and the customer's (variants).
+	tv    [2]TemplateVars
+	tvFor [2]string
 }
 
-func (l *lazyVars) render(text string) string {
+// part is a rule's text for this customer: the shift text whose window
+// holds local (a shift is chosen for its time and has no language
+// variants), else the variant in the customer's language, else the main
+// text. ok is false when that text is empty.
+func (l *lazyVars) part(rule, main string, vs Variants, shifts []Shift, local time.Time) (Part, bool) {
+	text := shiftText(main, shifts, local)
+	variant := ""
+	if text == main {
+		if t, ok := vs[l.lang]; ok && t != "" {
+			text, variant = t, l.lang
+		}
+	}
+	if text == "" {
+		return Part{}, false
+	}
+	return Part{Rule: rule, Text: l.render(text, variant), Variant: variant}, true
+}
+
+// render expands text's placeholders; {next_open} and {hours} are worded
+// in variant's language, or in the owner's for a main text ("").
+func (l *lazyVars) render(text, variant string) string {
 	if !strings.Contains(text, "{") {
 		return text
 	}
-	if !l.done {
-		l.tv = templateVars(l.v, l.in.Now, l.in.Name, l.in.Customer.Name)
-		l.done = true
+	lang := variant
+	if lang == "" {
+		lang = l.v.cfg.Lang
 	}
-	return Render(text, l.tv)
+	slot := 0
+	if variant != "" {
+		slot = 1
+	}
+	if l.tvFor[slot] != lang {
+		l.tv[slot] = templateVarsIn(l.v, lang, l.in.Now, l.in.Name, l.in.Customer.Name)
+		l.tvFor[slot] = lang
+	}
+	return Render(text, l.tv[slot])
 }
 
-// templateVars are the placeholder values at now.
+// templateVars are the placeholder values at now, in the owner's
+// language.
 func templateVars(v view, now time.Time, names ...string) TemplateVars {
+	return templateVarsIn(v, v.cfg.Lang, now, names...)
+}
+
+// templateVarsIn are the placeholder values at now, {next_open} and
+// {hours} worded in lang.
+func templateVarsIn(v view, lang string, now time.Time, names ...string) TemplateVars {
 	p := v.cfg.Profile
 	tv := TemplateVars{Business: p.Name, Website: p.Website, Booking: p.Booking, Catalog: p.Catalog, Phone: p.Phone, Address: p.Address}
 	for _, n := range names {
@@ -311,22 +373,34 @@ func templateVars(v view, now time.Time, names ...string) TemplateVars {
 		}
 	}
 	if at, ok := v.sched.NextOpen(now); ok {
-		tv.NextOpen = FormatNextOpen(now, at, v.sched.Loc, v.cfg.Lang)
+		tv.NextOpen = FormatNextOpen(now, at, v.sched.Loc, lang)
 	}
-	tv.Hours = HoursSummary(v.cfg.Hours, v.cfg.Lang)
+	tv.Hours = HoursSummary(v.cfg.Hours, lang)
 	return tv
 }
 
-// Simulate decides what a customer writing text at the moment at would
-// receive (as a new customer, or a known one with nothing else remembered),
-// with the current configuration and an owner who has been away. It sends
-// and records nothing.
-func (b *Bot) Simulate(at time.Time, newCustomer bool, text string) Decision {
+// Simulation is a made-up customer message for Simulate.
+type Simulation struct {
+	At time.Time
+	// New: a customer never seen; else a known one with nothing else
+	// remembered.
+	New  bool
+	Text string
+	// Phone, when set, is the customer's number (its calling code gives
+	// the language); Lang, when set, the language itself.
+	Phone UserID
+	Lang  string
+}
+
+// Simulate decides what a customer would receive, with the current
+// configuration and an owner who has been away. It sends and records
+// nothing.
+func (b *Bot) Simulate(s Simulation) Decision {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	c := Customer{Known: !newCustomer}
-	if !newCustomer {
-		c.LastInbound = at.Add(-time.Hour)
+	c := Customer{ID: s.Phone, Known: !s.New}
+	if !s.New {
+		c.LastInbound = s.At.Add(-time.Hour)
 	}
-	return decide(b.view(), Input{Text: text, Sent: at, Now: at, Customer: c})
+	return decide(b.view(), Input{Text: s.Text, Sent: s.At, Now: s.At, Customer: c, Lang: s.Lang})
 }

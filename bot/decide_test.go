@@ -8,7 +8,7 @@ import (
 )
 
 // shop is Mon-Fri 09:00-18:00 in Rome with the given changes applied.
-func shop(t *testing.T, change func(*Config)) view {
+func shop(t testing.TB, change func(*Config)) view {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.TimeZone = "Europe/Rome"
@@ -140,6 +140,10 @@ func TestDecide(t *testing.T) {
 			Input{Text: "alpha beta gamma delta", Now: wedNight, Sent: wedNight}, "Welcome!\n\nanswer alpha\n\nanswer beta\n\nanswer gamma\n\nClosed, back tomorrow 09:00.", "greeting,keyword,keyword,keyword,away", ""},
 		{"/menu lists at most 30 shortcuts, then how many more", manyShortcuts,
 			Input{Text: "/menu", Now: wedNight, Sent: wedNight}, menuOf(MaxMenuEntries) + "\nand 5 more", "menu", ""},
+		{"/menu without variants says how many more in the owner's language", manyShortcuts,
+			Input{Text: "/menu", Now: wedNight, Sent: wedNight, Customer: Customer{ID: PhoneID("+34600123456")}}, menuOf(MaxMenuEntries) + "\nand 5 more", "menu", ""},
+		{"/menu with variants says it in the customer's", all(manyShortcuts, func(c *Config) { c.QuickReplies[0].Variants = Variants{"es": "t"} }),
+			Input{Text: "/menu", Now: wedNight, Sent: wedNight, Customer: Customer{ID: PhoneID("+34600123456")}}, menuOf(MaxMenuEntries) + "\ny 5 más", "menu", ""},
 		{"kill switch suppresses everything", all(away, func(c *Config) {}),
 			Input{Text: "hi", Now: wedNight, Sent: wedNight}, "", "", ""},
 		{"a message delivered over 6 hours late gets nothing", away,
@@ -227,4 +231,110 @@ func menuOf(n int) string {
 		lines[i] = fmt.Sprintf("/s%03d – t", i)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestDecideLanguageVariants: each rule's text is chosen by the
+// customer's calling code, with {next_open} and {hours} in that
+// language; a shift or holiday text wins over a variant; a number or LID
+// with no language gets the main text in the owner's language.
+func TestDecideLanguageVariants(t *testing.T) {
+	v := shop(t, func(c *Config) {
+		c.Lang = "it"
+		c.Away.On, c.Away.Text = true, "Chiuso, riapriamo {next_open}."
+		c.Away.Variants = Variants{"es": "Cerrado, volvemos {next_open}.", "de": "Geschlossen: {hours}."}
+		c.Greeting.On, c.Greeting.Text = true, "Benvenuto!"
+		c.Greeting.Variants = Variants{"fr": "Bienvenue !"}
+		c.Keywords = []Keyword{{ID: 1, Phrases: []string{"precio", "prezzo"}, Text: "Prezzi online.", Variants: Variants{"es": "Precios en línea."}}}
+		c.QuickReplies = []QuickReply{{Shortcuts: []string{"/menu2"}, Text: "Menù", Variants: Variants{"pt": "Cardápio"}}}
+	})
+	rome := v.sched.Loc
+	wedNight := time.Date(2026, 11, 25, 21, 0, 0, 0, rome)
+	known := func(id string) Customer { return Customer{ID: PhoneID(id), Known: true} }
+	tests := []struct {
+		name     string
+		in       Input
+		want     string
+		lang     string
+		variants string
+	}{
+		{"Spanish number gets the Spanish away text", Input{Text: "hola", Customer: known("+34600123456")},
+			"Cerrado, volvemos mañana a las 09:00.", "es", "es"},
+		{"Mexican number too", Input{Text: "hola", Customer: known("+525512345678")},
+			"Cerrado, volvemos mañana a las 09:00.", "es", "es"},
+		{"German number: {hours} in German", Input{Text: "hallo", Customer: known("+491511234567")},
+			"Geschlossen: Mo-Fr 09:00-18:00.", "de", "de"},
+		{"Italian number: no Italian variant, main text", Input{Text: "ciao", Customer: known("+393331234567")},
+			"Chiuso, riapriamo domani alle 09:00.", "it", ""},
+		{"Japanese number: main text", Input{Text: "hello", Customer: known("+819012345678")},
+			"Chiuso, riapriamo domani alle 09:00.", "", ""},
+		{"LID: main text", Input{Text: "hello", Customer: Customer{ID: LIDID("123456789"), Known: true}},
+			"Chiuso, riapriamo domani alle 09:00.", "", ""},
+		{"language given directly", Input{Text: "hello", Lang: "es", Customer: Customer{Known: true}},
+			"Cerrado, volvemos mañana a las 09:00.", "es", "es"},
+		{"new French customer: greeting variant, away main", Input{Text: "bonjour", Customer: Customer{ID: PhoneID("+33612345678")}},
+			"Bienvenue !\n\nChiuso, riapriamo domani alle 09:00.", "fr", "fr,"},
+		{"keyword and away both Spanish", Input{Text: "precio?", Customer: known("+34600123456")},
+			"Precios en línea.\n\nCerrado, volvemos mañana a las 09:00.", "es", "es,es"},
+		{"Brazilian shortcut", Input{Text: "/menu2", Customer: known("+5511912345678")},
+			"Cardápio\n\nChiuso, riapriamo domani alle 09:00.", "pt", "pt,"},
+		{"Brazilian /menu lists the variant", Input{Text: "/menu", Customer: known("+5511912345678")},
+			"/menu2 – Cardápio\n\nChiuso, riapriamo domani alle 09:00.", "pt", ","},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.in.Now, tt.in.Sent = wedNight, wedNight
+			d := decide(v, tt.in)
+			if d.Text() != tt.want {
+				t.Errorf("text = %q, want %q", d.Text(), tt.want)
+			}
+			if d.Lang != tt.lang {
+				t.Errorf("lang = %q, want %q", d.Lang, tt.lang)
+			}
+			var vs []string
+			for _, p := range d.Parts {
+				vs = append(vs, p.Variant)
+			}
+			if got := strings.Join(vs, ","); got != tt.variants {
+				t.Errorf("variants = %q, want %q", got, tt.variants)
+			}
+		})
+	}
+
+	// A shift text is chosen for its time and wins over the variant.
+	v = shop(t, func(c *Config) {
+		c.Away.On, c.Away.Text = true, "Closed."
+		c.Away.Variants = Variants{"es": "Cerrado."}
+		c.Away.Shifts = []Shift{{Window: Window{Start: 20 * 60, End: 22 * 60}, Text: "Evening: back {next_open}."}}
+	})
+	d := decide(v, Input{Text: "hola", Now: wedNight, Sent: wedNight, Customer: known("+34600123456")})
+	if d.Text() != "Evening: back tomorrow 09:00." || d.Parts[0].Variant != "" {
+		t.Errorf("shift and variant: %q (variant %q)", d.Text(), d.Parts[0].Variant)
+	}
+}
+
+// BenchmarkDecideAway decides one away message with {next_open}: the main
+// text for a number whose language has no variant, and a variant.
+func BenchmarkDecideAway(b *testing.B) {
+	for _, bc := range []struct {
+		name     string
+		variants Variants
+		id       string
+	}{
+		{"main", nil, "+393331234567"},
+		{"variant", Variants{"es": "Cerrado, volvemos {next_open}."}, "+34600123456"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			v := shop(b, func(c *Config) {
+				c.Away.On, c.Away.Text, c.Away.Variants = true, "Closed, back {next_open}.", bc.variants
+			})
+			now := time.Date(2026, 11, 25, 21, 0, 0, 0, v.sched.Loc)
+			in := Input{Text: "hello", Now: now, Sent: now, Customer: Customer{ID: PhoneID(bc.id), Known: true}}
+			b.ReportAllocs()
+			for b.Loop() {
+				if d := decide(v, in); len(d.Parts) != 1 {
+					b.Fatal(d)
+				}
+			}
+		})
+	}
 }

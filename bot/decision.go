@@ -17,10 +17,43 @@ const (
 	RuleWhere = "where"
 )
 
+// ruleNames are the catalog keys of the rules' names; in English a
+// rule's name is its id.
+var ruleNames = map[string]string{
+	RuleGreeting: N("@rule|greeting"),
+	RuleKeyword:  N("@rule|keyword"),
+	RuleShortcut: N("@rule|shortcut"),
+	RuleMenu:     N("@rule|menu"),
+	RuleAway:     N("@rule|away"),
+	RuleHoliday:  N("@rule|holiday"),
+	RuleWhere:    N("@rule|where"),
+}
+
+// RuleName is the name of rule in lang ("away", "assenza", "Abwesenheit");
+// an unknown rule is shown as it is.
+func RuleName(lang, rule string) string {
+	if key, ok := ruleNames[rule]; ok {
+		return T(lang, key)
+	}
+	return rule
+}
+
+// RuleNames is RuleName of each rule.
+func RuleNames(lang string, rules []string) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = RuleName(lang, r)
+	}
+	return out
+}
+
 // Part is one rule's contribution to an automatic message.
 type Part struct {
 	Rule string
 	Text string
+	// Variant is the language of the text variant used ("" for the main
+	// text).
+	Variant string
 }
 
 // Decision is what the engine decided for one customer message: the parts
@@ -28,8 +61,9 @@ type Part struct {
 // did not. It is a value: deciding sends and stores nothing.
 type Decision struct {
 	Parts []Part
-	// Skipped explains, per rule, why it did not fire ("away: open now").
-	Skipped []string
+	// Skipped explains, per rule, why it did not fire ("away: open now"),
+	// as problems the owner can read in their language (ErrorText).
+	Skipped []error
 	// Suppressed, when set, says why nothing at all may be sent (kill
 	// switch, late delivery) even if rules fired.
 	Suppressed string
@@ -43,6 +77,10 @@ type Decision struct {
 	// else the first keyword answer's that has one) or the /where pin:
 	// the message goes out as that, with Text as its caption.
 	Attachment *Attachment
+	// Lang is the customer's language, from the calling code LangCode of
+	// their number ("" when neither is known), and decides which text
+	// variants they get.
+	Lang, LangCode string
 }
 
 // Text is the one message that goes out (or the caption of its

@@ -115,18 +115,6 @@ func SortWindows(ws []Window) {
 	}
 }
 
-var (
-	shortDayEN = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-	shortDayIT = [7]string{"Dom", "Lun", "Mar", "Mer", "Gio", "Ven", "Sab"}
-)
-
-func shortDays(lang string) [7]string {
-	if lang == "it" {
-		return shortDayIT
-	}
-	return shortDayEN
-}
-
 func formatWindows(ws []Window) string {
 	sorted := append([]Window(nil), ws...)
 	SortWindows(sorted)
@@ -141,16 +129,10 @@ func formatWindows(ws []Window) string {
 // "Mon 09:00-13:00, 14:00-18:00" or "Sun closed".
 func FormatWeek(w Week, lang string) string {
 	if !w.Set {
-		if lang == "it" {
-			return "Sempre aperto (orari non impostati)"
-		}
-		return "Always open (no hours set)"
+		return T(lang, "Always open (no hours set)")
 	}
 	names := shortDays(lang)
-	closed := "closed"
-	if lang == "it" {
-		closed = "chiuso"
-	}
+	closed := T(lang, "@day|closed")
 	var b strings.Builder
 	for i, d := range mondayFirst {
 		if i > 0 {
@@ -172,10 +154,7 @@ func FormatWeek(w Week, lang string) string {
 // joined: "Mon-Fri 09:00-13:00, 14:00-18:00; Sat 10:00-14:00".
 func HoursSummary(w Week, lang string) string {
 	if !w.Set {
-		if lang == "it" {
-			return "sempre aperto"
-		}
-		return "always open"
+		return T(lang, "always open")
 	}
 	names := shortDays(lang)
 	type group struct {
@@ -211,10 +190,7 @@ func HoursSummary(w Week, lang string) string {
 		i = j
 	}
 	if len(groups) == 0 {
-		if lang == "it" {
-			return "chiuso"
-		}
-		return "closed"
+		return T(lang, "@week|closed")
 	}
 	parts := make([]string, len(groups))
 	for i, g := range groups {

@@ -53,3 +53,54 @@ func TestFormatNextOpen(t *testing.T) {
 		t.Errorf("zone day boundary = %q, want tomorrow 00:30", got)
 	}
 }
+
+// TestFormatNextOpenLanguages words the same moments in every language:
+// today, tomorrow, a weekday, a date, and Spanish "a la" before 02:00.
+func TestFormatNextOpenLanguages(t *testing.T) {
+	rome := mustLoc(t, "Europe/Rome")
+	// 2026-11-25 is a Wednesday; 2027-01-07 a Thursday.
+	moments := []struct{ now, at string }{
+		{"2026-11-25 10:00", "2026-11-25 14:00"},
+		{"2026-11-25 21:00", "2026-11-26 09:00"},
+		{"2026-11-27 19:30", "2026-11-30 09:00"},
+		{"2026-12-24 11:00", "2027-01-07 09:00"},
+		{"2026-11-25 21:00", "2026-11-26 01:30"},
+	}
+	want := map[string][]string{
+		"en": {"today 14:00", "tomorrow 09:00", "Monday 09:00", "Thursday 7 January 09:00", "tomorrow 01:30"},
+		"it": {"oggi alle 14:00", "domani alle 09:00", "lunedì alle 09:00", "giovedì 7 gennaio alle 09:00", "domani alle 01:30"},
+		"es": {"hoy a las 14:00", "mañana a las 09:00", "el lunes a las 09:00", "el jueves 7 de enero a las 09:00", "mañana a la 01:30"},
+		"pt": {"hoje às 14:00", "amanhã às 09:00", "segunda-feira às 09:00", "quinta-feira, 7 de janeiro às 09:00", "amanhã às 01:30"},
+		"de": {"heute um 14:00", "morgen um 09:00", "Montag um 09:00", "Donnerstag, 7. Januar um 09:00", "morgen um 01:30"},
+		"fr": {"aujourd'hui à 14:00", "demain à 09:00", "lundi à 09:00", "jeudi 7 janvier à 09:00", "demain à 01:30"},
+	}
+	for _, lang := range Languages {
+		for i, m := range moments {
+			got := FormatNextOpen(tat(t, rome, m.now), tat(t, rome, m.at), rome, lang)
+			if got != want[lang][i] {
+				t.Errorf("%s %s → %s = %q, want %q", lang, m.now, m.at, got, want[lang][i])
+			}
+		}
+	}
+}
+
+func TestFormatStampAndShortDays(t *testing.T) {
+	rome := mustLoc(t, "Europe/Rome")
+	at := tat(t, rome, "2026-11-25 21:00")
+	want := map[string][2]string{
+		"en": {"Wed 25 Nov", "Mon"},
+		"it": {"mer 25 nov", "Lun"},
+		"es": {"mié 25 nov", "Lun"},
+		"pt": {"qua 25 nov", "Seg"},
+		"de": {"Mi 25. Nov", "Mo"},
+		"fr": {"mer 25 nov", "Lun"},
+	}
+	for _, lang := range Languages {
+		if got := FormatStamp(at, rome, lang); got != want[lang][0] {
+			t.Errorf("%s stamp = %q, want %q", lang, got, want[lang][0])
+		}
+		if got := shortDays(lang)[time.Monday]; got != want[lang][1] {
+			t.Errorf("%s Monday = %q, want %q", lang, got, want[lang][1])
+		}
+	}
+}

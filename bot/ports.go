@@ -272,7 +272,7 @@ type Business interface {
 	SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error)
 	// Simulate decides what a customer writing text at "at" would get;
 	// it sends and records nothing.
-	Simulate(at time.Time, newCustomer bool, text string) Decision
+	Simulate(s Simulation) Decision
 
 	// Say sends text to the owner or an admin at once (split into numbered
 	// parts when long); SayImage sends a PNG with a caption. Neither is an

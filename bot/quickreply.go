@@ -24,7 +24,12 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 		if c, err := b.opts.Store.Customer(ctx, customer); err == nil {
 			name = c.Name
 		}
-		full = Render(q.Text, templateVars(v, now, name))
+		// The customer's language variant, as a customer typing the
+		// shortcut would get it (the caption, when it has a file).
+		l := lazyVars{v: v, in: Input{Now: now, Name: name}}
+		l.lang, _ = NumberLanguage(customer)
+		p, _ := l.part(RuleShortcut, q.Text, q.Variants, nil, now)
+		full = p.Text
 		if q.Media != nil {
 			attach = &Attachment{Media: q.Media}
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"maps"
 )
 
 // setConfig makes cfg current with everything derived from it. b.mu must
@@ -78,14 +79,18 @@ func cloneConfig(cfg Config) Config {
 	c.Holidays = append([]Holiday(nil), cfg.Holidays...)
 	c.Away.Shifts = append([]Shift(nil), cfg.Away.Shifts...)
 	c.Greeting.Shifts = append([]Shift(nil), cfg.Greeting.Shifts...)
+	c.Away.Variants = maps.Clone(cfg.Away.Variants)
+	c.Greeting.Variants = maps.Clone(cfg.Greeting.Variants)
 	c.Keywords = make([]Keyword, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
 		k.Phrases = append([]string(nil), k.Phrases...)
+		k.Variants = maps.Clone(k.Variants)
 		c.Keywords[i] = k
 	}
 	c.QuickReplies = make([]QuickReply, len(cfg.QuickReplies))
 	for i, q := range cfg.QuickReplies {
 		q.Shortcuts = append([]string(nil), q.Shortcuts...)
+		q.Variants = maps.Clone(q.Variants)
 		c.QuickReplies[i] = q
 	}
 	c.Admins = append([]UserID(nil), cfg.Admins...)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -133,6 +134,15 @@ func ValidateConfig(cfg Config, self UserID) error {
 			errs = append(errs, Problemf("%s: %v", field, err))
 		}
 	}
+	variants := func(field string, vs Variants) {
+		for _, lang := range sortedKeys(vs) {
+			if !IsLanguage(lang) {
+				bad(field+".variants", Problemf("%s is not a supported language: %s", quoteClip(lang), LanguageList()))
+				continue
+			}
+			text(field+".variants."+lang, vs[lang])
+		}
+	}
 	// name checks a one-line value and its length; it reports whether
 	// the value passed.
 	name := func(field, v string, max int) bool {
@@ -152,8 +162,8 @@ func ValidateConfig(cfg Config, self UserID) error {
 			bad("time_zone", err)
 		}
 	}
-	if cfg.Lang != "en" && cfg.Lang != "it" {
-		bad("lang", Problemf("%s is not a supported language: en or it", quoteClip(cfg.Lang)))
+	if !IsLanguage(cfg.Lang) {
+		bad("lang", Problemf("%s is not a supported language: %s", quoteClip(cfg.Lang), LanguageList()))
 	}
 
 	// Hours.
@@ -205,6 +215,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 	if cfg.Away.Text != "" {
 		text("away.text", cfg.Away.Text)
 	}
+	variants("away", cfg.Away.Variants)
 	checkShifts(&errs, "away.shifts", cfg.Away.Shifts)
 	if w := cfg.Greeting.When; w != WhenAlways && w != WhenOpen && w != WhenClosed {
 		bad("greeting.when", Problemf("%s is not one of always, open, closed", quoteClip(w)))
@@ -215,6 +226,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 	if cfg.Greeting.Text != "" {
 		text("greeting.text", cfg.Greeting.Text)
 	}
+	variants("greeting", cfg.Greeting.Variants)
 	checkShifts(&errs, "greeting.shifts", cfg.Greeting.Shifts)
 
 	// Keywords.
@@ -237,6 +249,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 			}
 		}
 		mediaText(&errs, field, k.Text, k.Media)
+		variants(field, k.Variants)
 	}
 
 	// Quick replies.
@@ -267,6 +280,7 @@ func ValidateConfig(cfg Config, self UserID) error {
 			seen[n] = i
 		}
 		mediaText(&errs, field, q.Text, q.Media)
+		variants(field, q.Variants)
 	}
 
 	// Profile: one-line values, without braces (a value is put into
@@ -356,4 +370,22 @@ func mediaText(errs *[]error, field, text string, media *MediaRef) {
 	if err := ValidateText(text); err != nil {
 		*errs = append(*errs, Problemf("%s: %v", field+".text", err))
 	}
+}
+
+// sortedKeys are the languages of vs in the order of Languages, then any
+// others sorted: problems and lists come out the same every time.
+func sortedKeys(vs Variants) []string {
+	var out, other []string
+	for _, l := range Languages {
+		if _, ok := vs[l]; ok {
+			out = append(out, l)
+		}
+	}
+	for l := range vs {
+		if !IsLanguage(l) {
+			other = append(other, l)
+		}
+	}
+	sort.Strings(other)
+	return append(out, other...)
 }

@@ -121,7 +121,12 @@ func TestValidateConfig(t *testing.T) {
 		wantErr string
 	}{
 		{"bad zone", func(c *Config) { c.TimeZone = "Mars/Base" }, `time_zone: "Mars/Base"`},
-		{"bad lang", func(c *Config) { c.Lang = "fr" }, `lang: "fr"`},
+		{"bad lang", func(c *Config) { c.Lang = "nl" }, `lang: "nl"`},
+		{"variant in an unknown language", func(c *Config) { c.Away.Variants = Variants{"nl": "Gesloten"} }, `away.variants: "nl" is not a supported language`},
+		{"variant text refused", func(c *Config) { c.Greeting.Variants = Variants{"es": "Hola {nombre}"} }, "greeting.variants.es: unknown placeholder {nombre}"},
+		{"keyword variant empty", func(c *Config) {
+			c.Keywords = []Keyword{{ID: 1, Phrases: []string{"precio"}, Text: "Prices", Variants: Variants{"es": " "}}}
+		}, "keywords[0].variants.es: the text is empty"},
 		{"window out of range", func(c *Config) { c.Hours.Days[time.Tuesday] = []Window{{540, 1500}} }, "hours.tue: end 1500 is out of range"},
 		{"negative start", func(c *Config) { c.Hours.Days[time.Sunday] = []Window{{-5, 60}} }, "hours.sun: start -5"},
 		{"empty window", func(c *Config) { c.Hours.Days[time.Monday] = []Window{{540, 540}} }, "hours.mon"},
@@ -192,7 +197,7 @@ func TestValidateConfig(t *testing.T) {
 	})
 	t.Run("several problems are all reported", func(t *testing.T) {
 		cfg := validConfig()
-		cfg.Lang = "de"
+		cfg.Lang = "nl"
 		cfg.Away.AfterMinutes = 1
 		err := ValidateConfig(cfg, testSelf)
 		if err == nil || !strings.Contains(err.Error(), "lang") || !strings.Contains(err.Error(), "away.after_minutes") {

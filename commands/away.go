@@ -21,6 +21,8 @@ type messageFields struct {
 	When   *string
 	After  *int
 	Shifts *[]bot.Shift
+	// Variants are the text in other languages (variants.go).
+	Variants *bot.Variants
 }
 
 // messageKind is what differs between !away and !greeting.
@@ -47,7 +49,7 @@ var awayKind = messageKind{
 	afterUnit: bot.N("minutes"),
 	fields: func(cfg *bot.Config) messageFields {
 		a := &cfg.Away
-		return messageFields{&a.On, &a.Text, &a.When, &a.AfterMinutes, &a.Shifts}
+		return messageFields{&a.On, &a.Text, &a.When, &a.AfterMinutes, &a.Shifts, &a.Variants}
 	},
 }
 
@@ -67,7 +69,7 @@ func messageCommand(k messageKind) *Command {
 		Subcommands: []*Command{
 			{Name: "on", Aliases: []string{"si", "sì"}, Usage: n + " on", Run: func(ctx context.Context, c *Call) error { return setMessageOn(c, k, true) }},
 			{Name: "off", Aliases: []string{"no"}, Usage: n + " off", Run: func(ctx context.Context, c *Call) error { return setMessageOn(c, k, false) }},
-			{Name: "text", Aliases: []string{"testo"}, Usage: n + " text <text>", Run: func(ctx context.Context, c *Call) error { return setMessageText(c, k) }},
+			{Name: "text", Aliases: []string{"testo"}, Usage: n + " text [language] <text>", Run: func(ctx context.Context, c *Call) error { return setMessageText(c, k) }},
 			{Name: "when", Aliases: []string{"quando"}, Usage: n + " when " + whens, Run: func(ctx context.Context, c *Call) error { return setMessageWhen(c, k) }},
 			{Name: "after", Aliases: []string{"dopo"}, Usage: after, Run: func(ctx context.Context, c *Call) error { return setMessageAfter(c, k) }},
 			{
@@ -109,6 +111,9 @@ func showMessage(c *Call, k messageKind) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", k.title(c), c.onOff(*f.On))
 	fmt.Fprintf(&b, c.T("Text: %s\n"), c.quote(*f.Text))
+	if len(*f.Variants) > 0 {
+		b.WriteString(formatVariants(c, *f.Variants) + "\n")
+	}
 	fmt.Fprintf(&b, c.T("When: %s\n"), c.whenWord(*f.When))
 	fmt.Fprintf(&b, c.T("After: %d %s"), *f.After, c.T(k.afterUnit))
 	if len(*f.Shifts) > 0 {
@@ -160,6 +165,14 @@ func validText(c *Call, text string) error {
 }
 
 func setMessageText(c *Call, k messageKind) error {
+	if len(c.Args) == 1 && bot.IsLanguage(c.Args[0]) {
+		return c.Usagef("Give the text in %s after %s, or del to delete it.", bot.LanguageName(c.Lang(), c.Args[0]), c.Args[0])
+	}
+	if lang := variantLang(c, 0); lang != "" {
+		return saveVariant(c, k.title(c), lang, c.Rest(1), func(cfg *bot.Config) (*bot.Variants, error) {
+			return k.fields(cfg).Variants, nil
+		})
+	}
 	text := c.Rest(0)
 	if err := validText(c, text); err != nil {
 		return err

@@ -142,6 +142,9 @@ func Findings(ctx context.Context, b bot.Business) ([]string, error) {
 		}
 	}
 
+	// A language some texts have a variant in and others lack.
+	out = append(out, variantFindings(c, cfg)...)
+
 	// Vague promises in away and holiday texts.
 	for _, t := range texts {
 		if !t.away || bot.UsesPlaceholder(t.text, "next_open") {
@@ -258,19 +261,36 @@ func storedTexts(c *Call, cfg bot.Config) []storedText {
 		ts = append(ts, storedText{c.Tf("Quick reply %s", s), q.Text,
 			c.Tf("!qr del %s, then !qr add %s <new text>", s, s), false})
 	}
-	return ts
+	return append(ts, variantTexts(c, cfg)...)
 }
 
-// vaguePhrases promise an answer without saying when. They are matched as
-// whole words on folded text (case, accents and punctuation ignored).
-var vaguePhrases = []string{"as soon as possible", "asap", "il prima possibile", "a breve"}
+// vaguePhrases promise an answer without saying when, in each language.
+// They are matched as whole words on folded text (case, accents and
+// punctuation ignored).
+var vaguePhrases = []string{
+	"as soon as possible", "asap", "shortly",
+	"il prima possibile", "a breve", "appena possibile", "quanto prima",
+	"lo antes posible", "cuanto antes", "en breve", "lo más pronto posible", "a la brevedad",
+	"o mais rápido possível", "o quanto antes", "em breve", "assim que possível", "o mais breve possível",
+	"so schnell wie möglich", "so bald wie möglich", "schnellstmöglich", "baldmöglichst", "in Kürze",
+	"dès que possible", "au plus vite", "au plus tôt", "sous peu", "dans les plus brefs délais",
+}
+
+// foldedVague are vaguePhrases folded, in the same order.
+var foldedVague = func() []string {
+	out := make([]string, len(vaguePhrases))
+	for i, p := range vaguePhrases {
+		out[i] = bot.Fold(p)
+	}
+	return out
+}()
 
 // vaguePromise returns the first vague phrase in text, or "".
 func vaguePromise(text string) string {
 	folded := bot.Fold(text)
-	for _, p := range vaguePhrases {
+	for i, p := range foldedVague {
 		if bot.MatchPhrase(folded, p) {
-			return p
+			return vaguePhrases[i]
 		}
 	}
 	return ""
@@ -383,7 +403,7 @@ func missingHolidays(c *Call, cfg bot.Config, sched bot.Schedule, now time.Time)
 	var names []string
 	years, seen := map[int]bool{}, map[string]bool{}
 	for _, y := range []int{today.Year(), today.Year() + 1} {
-		list, err := importCalendar(cfg.HolidayCountry, y)
+		list, err := importCalendar(cfg.HolidayCountry, y, c.Lang())
 		if err != nil {
 			continue // the calendar is unavailable: nothing to compare with
 		}

@@ -55,6 +55,14 @@ func TestVaguePromise(t *testing.T) {
 		{"Vi risponderemo il prima possibile", "il prima possibile"},
 		{"Risponderemo A BREVE!", "a breve"},
 		{"Il brevetto è pronto", ""},
+		{"Respondemos lo antes posible.", "lo antes posible"},
+		{"Responderemos EN BREVE", "en breve"},
+		{"Respondemos o mais rapido possivel", "o mais rápido possível"},
+		{"Wir melden uns schnellstmöglich.", "schnellstmöglich"},
+		{"Wir antworten in Kurze", "in Kürze"},
+		{"Nous répondrons dès que possible.", "dès que possible"},
+		{"On revient au plus vite !", "au plus vite"},
+		{"Enbreve es una marca", ""},
 		{"wasap?", ""},
 		{"We answer {next_open}", ""},
 	}
@@ -139,6 +147,13 @@ func TestCheckFindings(t *testing.T) {
 			[]string{`The away text promises "as soon as possible" but not when: say it with {next_open}: !away text We are closed now; we will answer {next_open}.`}},
 		{"vague holiday message", nil, []string{"!holiday add 2026-12-24 Chiusi, risponderemo a breve"},
 			[]string{`The message of holiday 1 (2026-12-24) promises "a breve"`, "!holiday del 1, then !holiday add 2026-12-24"}},
+		{"vague Spanish variant", nil, []string{"!away text Closed, back {next_open}.", "!away text es Cerrado, respondemos lo antes posible."},
+			[]string{`Away message, text in Spanish promises "lo antes posible" but not when: say it with {next_open}: !away text es <text>`}},
+		{"a language some texts have and others lack", nil, []string{"!away text Closed, back {next_open}.", "!greeting text Welcome!",
+			"!kw add price = See the site", "!away text es Cerrado, volvemos {next_open}.", "!kw text 1 es Mira la web", "!greeting text fr Bienvenue !"},
+			[]string{"Some texts have a version in Spanish, others not (Greeting): customers from those countries get the main text there. Add it: !greeting text es <text>",
+				"Some texts have a version in French, others not (Away message, Keyword answer 1): customers from those countries get the main text there. Add it: !away text fr <text>"}},
+		{"every text in every language used", nil, []string{"!away text Closed, back {next_open}.", "!away text de Geschlossen, zurück {next_open}.", "!qr add /time Open 09:00-18:00", "!qr text /time de Geöffnet 09:00-18:00"}, nil},
 		{"vague but with next_open", nil, []string{"!away text We answer asap, at the latest {next_open}."}, nil},
 		{"clock time not in the hours", nil, []string{"!kw add hours = We are open 9:00-17:00"},
 			[]string{"Keyword answer 1 (hours) names 17:00, which is not an opening or closing time in your hours (Mon-Fri 09:00-18:00)", "!kw del 1, then !kw add hours = <new text>"}},
@@ -201,7 +216,7 @@ func TestCheckFindings(t *testing.T) {
 func TestCheckNationalHolidays(t *testing.T) {
 	saved := importCalendar
 	t.Cleanup(func() { importCalendar = saved })
-	importCalendar = func(country string, year int) ([]bot.Holiday, error) {
+	importCalendar = func(country string, year int, lang string) ([]bot.Holiday, error) {
 		if country != "IT" {
 			return nil, errors.New("unknown country")
 		}

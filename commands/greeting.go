@@ -16,7 +16,7 @@ var greetingKind = messageKind{
 	afterUnit: bot.N("days"),
 	fields: func(cfg *bot.Config) messageFields {
 		g := &cfg.Greeting
-		return messageFields{&g.On, &g.Text, &g.When, &g.AfterDays, &g.Shifts}
+		return messageFields{&g.On, &g.Text, &g.When, &g.AfterDays, &g.Shifts, &g.Variants}
 	},
 }
 

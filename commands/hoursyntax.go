@@ -15,19 +15,34 @@ import (
 var mondayFirst = [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
 var dayNames = map[string]time.Weekday{
-	"mon": time.Monday, "monday": time.Monday, "lun": time.Monday, "lunedi": time.Monday,
-	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday, "mar": time.Tuesday, "martedi": time.Tuesday,
-	"wed": time.Wednesday, "wednesday": time.Wednesday, "mer": time.Wednesday, "mercoledi": time.Wednesday,
-	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "thursday": time.Thursday, "gio": time.Thursday, "giovedi": time.Thursday,
-	"fri": time.Friday, "friday": time.Friday, "ven": time.Friday, "venerdi": time.Friday,
-	"sat": time.Saturday, "saturday": time.Saturday, "sab": time.Saturday, "sabato": time.Saturday,
-	"sun": time.Sunday, "sunday": time.Sunday, "dom": time.Sunday, "domenica": time.Sunday,
+	// English
+	"mon": time.Monday, "monday": time.Monday, "tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday,
+	"wed": time.Wednesday, "wednesday": time.Wednesday, "thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday,
+	"thursday": time.Thursday, "fri": time.Friday, "friday": time.Friday, "sat": time.Saturday, "saturday": time.Saturday,
+	"sun": time.Sunday, "sunday": time.Sunday,
+	// Italian
+	"lun": time.Monday, "lunedi": time.Monday, "mar": time.Tuesday, "martedi": time.Tuesday, "mer": time.Wednesday,
+	"mercoledi": time.Wednesday, "gio": time.Thursday, "giovedi": time.Thursday, "ven": time.Friday, "venerdi": time.Friday,
+	"sab": time.Saturday, "sabato": time.Saturday, "dom": time.Sunday, "domenica": time.Sunday,
+	// Spanish ("lun", "mar", "sab", "dom" as in Italian)
+	"lunes": time.Monday, "martes": time.Tuesday, "mie": time.Wednesday, "miercoles": time.Wednesday,
+	"jue": time.Thursday, "jueves": time.Thursday, "vie": time.Friday, "viernes": time.Friday, "sabado": time.Saturday, "domingo": time.Sunday,
+	// Portuguese (without "-feira", which a range would split)
+	"seg": time.Monday, "segunda": time.Monday, "ter": time.Tuesday, "terca": time.Tuesday, "qua": time.Wednesday,
+	"quarta": time.Wednesday, "qui": time.Thursday, "quinta": time.Thursday, "sex": time.Friday, "sexta": time.Friday,
+	// German
+	"mo": time.Monday, "montag": time.Monday, "di": time.Tuesday, "dienstag": time.Tuesday, "mi": time.Wednesday,
+	"mittwoch": time.Wednesday, "do": time.Thursday, "donnerstag": time.Thursday, "fr": time.Friday, "freitag": time.Friday,
+	"sa": time.Saturday, "samstag": time.Saturday, "so": time.Sunday, "sonntag": time.Sunday,
+	// French ("lun", "mar", "mer", "ven" as in Italian)
+	"lundi": time.Monday, "mardi": time.Tuesday, "mercredi": time.Wednesday, "jeu": time.Thursday, "jeudi": time.Thursday,
+	"vendredi": time.Friday, "sam": time.Saturday, "samedi": time.Saturday, "dim": time.Sunday, "dimanche": time.Sunday,
 }
 
 // ParseDays reads the days of `!hours`: one day ("sat"), a list
 // ("mon,wed,fri"), a range that may wrap ("mon-fri", "fri-mon"), or a word
-// ("daily", "everyday", "weekdays", "weekend"); English and Italian names,
-// any case, accents optional. The result is in Monday-first order without
+// ("daily", "everyday", "weekdays", "weekend"); names in the six languages
+// of bot.Languages, short or long, any case, accents optional. The result is in Monday-first order without
 // repeats.
 func ParseDays(s string) ([]time.Weekday, error) {
 	var set [7]bool
@@ -39,7 +54,8 @@ func ParseDays(s string) ([]time.Weekday, error) {
 		}
 		key := bot.Fold(part)
 		switch key {
-		case "daily", "everyday", "every day", "all", "tutti", "ogni giorno":
+		case "daily", "everyday", "every day", "all", "tutti", "ogni giorno", "todos", "todos los dias", "todos os dias",
+			"taglich", "tous les jours":
 			for d := range set {
 				set[d] = true
 			}

@@ -22,6 +22,7 @@ func keywordCommand() *Command {
 			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!kw add <phrase>[, <phrase>...] = <text>", Run: addKeyword},
 			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list [page]", Run: func(ctx context.Context, c *Call) error { return listKeywords(c) }},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!kw del <n>", Run: delKeyword},
+			{Name: "text", Aliases: []string{"testo"}, Usage: "!kw text <n> <language> <text|del>", Run: keywordText},
 		},
 	}
 }
@@ -124,7 +125,7 @@ func listKeywords(c *Call) error {
 	}
 	lines := make([]string, len(cfg.Keywords))
 	for i, k := range cfg.Keywords {
-		lines[i] = fmt.Sprintf("%d. %s = %s", i+1, strings.Join(k.Phrases, ", "), k.Text) + c.mediaNote(k.Media)
+		lines[i] = fmt.Sprintf("%d. %s = %s%s", i+1, strings.Join(k.Phrases, ", "), k.Text, variantCodes(k.Variants)) + c.mediaNote(k.Media)
 	}
 	return c.replyPage(c.T("Keyword answers:"), lines, p, "!kw list %d")
 }

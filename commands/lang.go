@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"frontdesk/bot"
 )
@@ -11,29 +10,21 @@ import (
 func langCommand() *Command {
 	return &Command{
 		Name:    "lang",
-		Aliases: []string{"lingua", "language"},
-		Usage:   "!lang en|it",
-		Help:    "Language of the bot's answers to you and of {next_open}.",
-		Example: "!lang it",
+		Aliases: []string{"lingua", "language", "idioma", "sprache", "langue"},
+		Usage:   "!lang en|it|es|pt|de|fr",
+		Help:    "Language of the bot's answers to you and of {next_open} in the main texts.",
+		Example: "!lang es",
 		Run:     runLang,
 	}
 }
 
 func runLang(ctx context.Context, c *Call) error {
 	if len(c.Args) == 0 {
-		return c.Reply(c.T("Language: English. Switch with !lang it."))
+		return c.Reply(c.Tf("Language: %s. Switch with !lang %s.", bot.LanguageName(c.Lang(), c.Lang()), "en|it|es|pt|de|fr"))
 	}
-	if len(c.Args) != 1 {
-		return c.Usagef("Give one language: en or it.")
-	}
-	var lang string
-	switch strings.ToLower(c.Args[0]) {
-	case "en", "english", "inglese":
-		lang = "en"
-	case "it", "italian", "italiano":
-		lang = "it"
-	default:
-		return c.Usagef("%q is not a supported language: en or it.", bot.Clip(c.Args[0], 20))
+	lang, ok := bot.ParseLanguage(c.Rest(0))
+	if !ok {
+		return c.Usagef("%q is not a supported language: %s.", bot.Clip(c.Rest(0), 20), bot.LanguageList())
 	}
 	err := c.Update(func(cfg *bot.Config) error {
 		cfg.Lang = lang
@@ -43,5 +34,5 @@ func runLang(ctx context.Context, c *Call) error {
 		return fmt.Errorf("save language: %w", err)
 	}
 	c.SetLang(lang)
-	return c.Reply(c.T("Language set to English."))
+	return c.Reply(c.Tf("Language set to %s.", bot.LanguageName(lang, lang)))
 }

@@ -141,13 +141,8 @@ func (c *Call) dayTicks(first time.Time, n int) []chart.Tick {
 	return ts
 }
 
-// dayMonth prints a date as "2 Nov" (Italian "2 nov").
-func (c *Call) dayMonth(t time.Time) string {
-	if c.Lang() == "it" {
-		return fmt.Sprintf("%d %s", t.Day(), shortMonthIT[t.Month()-1])
-	}
-	return t.Format("2 Jan")
-}
+// dayMonth prints a date as "2 Nov" (Italian "2 nov", German "2. Nov").
+func (c *Call) dayMonth(t time.Time) string { return bot.FormatDayMonth(t, c.Lang()) }
 
 // daysBetween is the number of calendar days from a's date to b's, each
 // taken in its own zone.

@@ -36,6 +36,7 @@ func quickReplyCommand() *Command {
 			{Name: "public", Aliases: []string{"pubblica"}, Usage: one("public"), Run: func(ctx context.Context, c *Call) error { return setQuickReplyPrivate(c, false) }},
 			{Name: "stats", Usage: "!qr stats [page]", Run: quickReplyStats},
 			{Name: "stale", Usage: "!qr stale [page]", Run: staleQuickReplies},
+			{Name: "text", Aliases: []string{"testo"}, Usage: "!qr text /shortcut <language> <text|del>", Run: quickReplyText},
 		},
 	}
 }
@@ -283,7 +284,11 @@ func showQuickReply(ctx context.Context, c *Call) error {
 	if q.Private {
 		vis = c.T("private: only you may use it")
 	}
-	return showWithMedia(c, q.Media, fmt.Sprintf("%s\n%s\n(%s)", strings.Join(q.Shortcuts, " "), q.Text, vis))
+	variants := ""
+	if len(q.Variants) > 0 {
+		variants = "\n" + formatVariants(c, q.Variants)
+	}
+	return showWithMedia(c, q.Media, fmt.Sprintf("%s\n%s%s\n(%s)", strings.Join(q.Shortcuts, " "), q.Text, variants, vis))
 }
 
 func delQuickReply(ctx context.Context, c *Call) error {

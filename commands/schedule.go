@@ -14,7 +14,7 @@ import (
 
 // This file holds the schedule commands: !tz, !hours and !holiday.
 
-// importCalendar gives a country's national public holidays for a year.
+// importCalendar gives a country's (or region's) public holidays for a year.
 // It is a variable so that tests (!check's too) can give a calendar of
 // their own.
 var importCalendar = holidays.Import
@@ -161,7 +161,7 @@ func holidayCommand() *Command {
 				return listHolidays(c)
 			}},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!holiday del <n>", Run: delHoliday},
-			{Name: "import", Aliases: []string{"importa"}, Usage: "!holiday import <country, like IT> <year>", Run: importHolidays},
+			{Name: "import", Aliases: []string{"importa"}, Usage: "!holiday import <country or region, like IT or DE-BY> <year>", Run: importHolidays},
 		},
 	}
 }
@@ -303,14 +303,14 @@ func delHoliday(ctx context.Context, c *Call) error {
 func importHolidays(ctx context.Context, c *Call) error {
 	supported := strings.Join(holidays.Supported(), ", ")
 	if len(c.Args) != 2 {
-		return c.Usagef("Give a country code (%s) and a year.", supported)
+		return c.Usagef("Give a country code (%s) or a region (like DE-BY), and a year.", supported)
 	}
-	country := strings.ToUpper(c.Args[0])
+	country := strings.ToUpper(strings.ReplaceAll(c.Args[0], "_", "-"))
 	year, err := strconv.Atoi(c.Args[1])
 	if err != nil || year < holidays.MinYear || year > holidays.MaxYear {
 		return c.Usagef("%q is not a year between %d and %d.", bot.Clip(c.Args[1], 30), holidays.MinYear, holidays.MaxYear)
 	}
-	list, err := importCalendar(country, year)
+	list, err := importCalendar(country, year, c.Lang())
 	if err != nil {
 		return c.Usagef("Cannot import: %v.", err)
 	}

@@ -17,9 +17,9 @@ func simulateCommand() *Command {
 	return &Command{
 		Name:    "simulate",
 		Aliases: []string{"sim", "simula"},
-		Usage:   "!simulate <mon..sun|today|tomorrow|YYYY-MM-DD> <HH:MM> [new|known] <text>",
-		Help:    "Shows what a customer writing that text at that moment would get, and why; sends nothing to anyone.",
-		Example: "!simulate sat 21:30 new hello, are you open?",
+		Usage:   "!simulate <mon..sun|today|tomorrow|YYYY-MM-DD> <HH:MM> [new|known] [+number|language] <text>",
+		Help:    "Shows what a customer writing that text at that moment would get, and why; sends nothing to anyone. With a number (+34 ...) or a language (es), it shows which language variant that customer gets.",
+		Example: "!simulate sat 21:30 new +34 hola, ¿está abierto?",
 		Run:     runSimulate,
 	}
 }
@@ -28,6 +28,9 @@ func simulateCommand() *Command {
 type simArgs struct {
 	At  time.Time
 	New bool
+	// Phone or Lang is the customer's number or language, when given.
+	Phone bot.UserID
+	Lang  string
 	// Text starts at this argument index (for Call.Rest).
 	TextArg int
 }
@@ -35,9 +38,15 @@ type simArgs struct {
 // parseSimulate reads the day, time and customer kind of !simulate. The
 // day is a weekday (English or Italian, any case: its next occurrence on
 // or after today, so "mon" on a Monday is today even if the time has
-// passed), "today", "tomorrow" (also "oggi", "domani") or a date
+// passed), "today", "tomorrow" (also in the other languages: "oggi",
+// "domani", "hoy", "mañana", ...) or a date
 // YYYY-MM-DD; the time is HH:MM from 00:00 to 23:59, in loc. The customer
-// is "new" unless "known" follows (also "nuovo", "noto").
+// is "new" unless "known" follows (also in the other languages: "nuovo",
+// "noto", "nuevo", "conocido", "novo", "conhecido", "neu", "bekannt",
+// "nouveau", "connu"). Then may come
+// the customer's number ("+34", "+34 600 123 456": a word starting with +
+// and the words of digits after it) or language (a code of
+// bot.Languages, when more text follows it).
 func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (simArgs, error) {
 	if len(args) < 2 {
 		return simArgs{}, c.Usagef("Give a day, a time and the customer's text.")
@@ -47,9 +56,9 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 	day := strings.ToLower(args[0])
 	var date time.Time
 	switch day {
-	case "today", "oggi":
+	case "today", "oggi", "hoy", "hoje", "heute", "aujourd'hui":
 		date = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	case "tomorrow", "domani":
+	case "tomorrow", "domani", "mañana", "manana", "amanhã", "amanha", "morgen", "demain":
 		date = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 	default:
 		if t, err := time.Parse(time.DateOnly, day); err == nil {
@@ -70,10 +79,26 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 	out := simArgs{New: true, TextArg: 2}
 	if len(args) > 2 {
 		switch strings.ToLower(args[2]) {
-		case "new", "nuovo":
+		case "new", "nuovo", "nuevo", "novo", "neu", "nouveau":
 			out.TextArg = 3
-		case "known", "noto":
+		case "known", "noto", "conocido", "conhecido", "bekannt", "connu":
 			out.New, out.TextArg = false, 3
+		}
+	}
+	if len(args) > out.TextArg+1 {
+		w := args[out.TextArg]
+		switch {
+		case len(w) > 1 && w[0] == '+' && allDigits(w[1:]):
+			number := w
+			out.TextArg++
+			for out.TextArg < len(args)-1 && allDigits(strings.ReplaceAll(args[out.TextArg], "-", "")) {
+				number += args[out.TextArg]
+				out.TextArg++
+			}
+			out.Phone = bot.PhoneID(number)
+		case bot.IsLanguage(w):
+			out.Lang = w
+			out.TextArg++
 		}
 	}
 	if len(args) <= out.TextArg {
@@ -103,7 +128,7 @@ func runSimulate(ctx context.Context, c *Call) error {
 		return err
 	}
 	text := c.Rest(a.TextArg)
-	d := c.Bot.Simulate(a.At, a.New, text)
+	d := c.Bot.Simulate(bot.Simulation{At: a.At, New: a.New, Text: text, Phone: a.Phone, Lang: a.Lang})
 
 	var s strings.Builder
 	who := c.T("A new customer")
@@ -116,19 +141,81 @@ func runSimulate(ctx context.Context, c *Call) error {
 	case d.Suppressed != "":
 		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", suppressedWhy(c, d.Suppressed)))
 		if len(d.Parts) > 0 {
-			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(d.Rules(), " + ")))
+			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(bot.RuleNames(c.Lang(), d.Rules()), " + ")))
 			s.WriteString("\n\n" + attachmentLine(c, d.Attachment) + d.Text())
 		}
 	case len(d.Parts) == 0:
 		s.WriteString("\n" + c.T("Nothing would be sent."))
 	default:
-		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(d.Rules(), " + ")))
+		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(bot.RuleNames(c.Lang(), d.Rules()), " + ")))
 		s.WriteString("\n\n" + attachmentLine(c, d.Attachment) + d.Text())
 	}
 	if len(d.Skipped) > 0 {
-		s.WriteString("\n\n" + c.T("Not sent: ") + strings.Join(d.Skipped, "; "))
+		why := make([]string, len(d.Skipped))
+		for i, err := range d.Skipped {
+			why[i] = bot.ErrorText(c.Lang(), err)
+		}
+		s.WriteString("\n\n" + c.T("Not sent: ") + strings.Join(why, "; "))
+	}
+	if a.Phone != "" || a.Lang != "" {
+		s.WriteString("\n\n" + variantReport(c, a, d))
 	}
 	return c.Reply(s.String())
+}
+
+// variantReport says which language the customer was taken to speak, and
+// why, and for each part whether it was that language's variant or the
+// main text.
+func variantReport(c *Call, a simArgs, d bot.Decision) string {
+	var lines []string
+	switch {
+	case d.Lang != "" && d.LangCode != "":
+		lines = append(lines, c.Tf("Language: %s, from the calling code +%s.", bot.LanguageName(c.Lang(), d.Lang), d.LangCode))
+	case d.Lang != "":
+		lines = append(lines, c.Tf("Language: %s, as you asked.", bot.LanguageName(c.Lang(), d.Lang)))
+	default:
+		lines = append(lines, c.Tf("+%s has no calling code of %s: the customer gets the main texts.", string(a.Phone), bot.LanguageList()))
+	}
+	for _, p := range d.Parts {
+		label := ruleLabel(c, p.Rule)
+		switch {
+		case p.Variant != "":
+			lines = append(lines, c.Tf("%s: text in %s.", label, bot.LanguageName(c.Lang(), p.Variant)))
+		case d.Lang != "" && p.Rule != bot.RuleMenu:
+			lines = append(lines, c.Tf("%s: main text (none in %s).", label, bot.LanguageName(c.Lang(), d.Lang)))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ruleLabel names a rule for the owner.
+func ruleLabel(c *Call, rule string) string {
+	switch rule {
+	case bot.RuleGreeting:
+		return c.T("Greeting")
+	case bot.RuleAway:
+		return c.T("Away message")
+	case bot.RuleHoliday:
+		return c.T("Holiday message")
+	case bot.RuleKeyword:
+		return c.T("Keyword answer")
+	case bot.RuleShortcut:
+		return c.T("Quick reply")
+	}
+	return rule
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // suppressedWhy words the engine's reason for holding everything back.

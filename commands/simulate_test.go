@@ -8,6 +8,25 @@ import (
 	"time"
 )
 
+func TestParseSimulateCustomer(t *testing.T) {
+	rome := mustZone("Europe/Rome")
+	for _, tt := range []struct{ args, phone, lang string }{
+		{"sat 21:00 new +34 hola", "34", ""},
+		{"sat 21:00 +34 600 123-456 hola", "34600123456", ""},
+		{"sat 21:00 known es hola", "", "es"},
+		{"sat 21:00 es", "", ""},
+		{"sat 21:00 hello", "", ""},
+	} {
+		got, err := parseSimulate(NewCall(nil, wed10), strings.Fields(tt.args), wed10, rome)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.args, err)
+		}
+		if string(got.Phone) != tt.phone || got.Lang != tt.lang {
+			t.Errorf("%s: phone %q lang %q, want %q %q", tt.args, got.Phone, got.Lang, tt.phone, tt.lang)
+		}
+	}
+}
+
 func TestParseSimulate(t *testing.T) {
 	rome := mustZone("Europe/Rome")
 	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, rome) }
@@ -41,6 +60,10 @@ func TestParseSimulate(t *testing.T) {
 		{"time out of range", "mon 25:00 hi", time.Time{}, false, 0, `"25:00" is not a time`},
 		{"24:00 is not a moment", "mon 24:00 hi", time.Time{}, false, 0, "is not a time"},
 		{"time without minutes", "mon 9 hi", time.Time{}, false, 0, "is not a time"},
+		{"number", "sat 21:00 new +34 hola", at(2026, 11, 28, 21, 0), true, 4, ""},
+		{"number in groups", "sat 21:00 +34 600 123-456 hola", at(2026, 11, 28, 21, 0), true, 5, ""},
+		{"language", "sat 21:00 known es hola", at(2026, 11, 28, 21, 0), false, 4, ""},
+		{"a language word alone is the text", "sat 21:00 it", at(2026, 11, 28, 21, 0), true, 2, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +130,6 @@ func TestSimulateAnswersOnlyTheAsker(t *testing.T) {
 
 	for _, bad := range []string{"!simulate", "!simulate sat", "!simulate sat 21:30", "!simulate someday 21:30 hi", "!simulate sat 9pm hi"} {
 		got := ob.owner(bad)
-		contains(t, bad, got, "Usage: !simulate <mon..sun|today|tomorrow|YYYY-MM-DD> <HH:MM> [new|known] <text>")
+		contains(t, bad, got, "Usage: !simulate <mon..sun|today|tomorrow|YYYY-MM-DD> <HH:MM> [new|known] [+number|language] <text>")
 	}
 }

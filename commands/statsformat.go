@@ -27,7 +27,7 @@ func (st stats) format(c *Call, days int) string {
 	b.WriteString("\n" + c.Tf("Customer messages: %d from %d customers", st.Inbound, st.Customers))
 	b.WriteString("\n" + c.Tf("Automatic replies sent: %d", st.RepliesSent))
 	if len(st.RulesSent) > 0 {
-		b.WriteString(" (" + countList(st.RulesSent, ruleOrder) + ")")
+		b.WriteString(" (" + countList(ruleCounts(c, st.RulesSent), bot.RuleNames(c.Lang(), ruleOrder)) + ")")
 	}
 	if n := st.Withheld[bot.SuppressedLate] + st.Withheld[bot.SuppressedKill]; n > 0 {
 		b.WriteString("\n" + c.Tf("Not answered automatically: %d arrived too late, %d while replies were off",

@@ -67,7 +67,7 @@ func runStatus(ctx context.Context, c *Call) error {
 	} else {
 		o := last[0]
 		line(c.T("Last automatic message: %s to %s (%s)"),
-			c.stamp(o.SentAt, loc), o.Customer, strings.Join(o.Rules, "+"))
+			c.stamp(o.SentAt, loc), o.Customer, strings.Join(bot.RuleNames(c.Lang(), o.Rules), "+"))
 	}
 	if self := b.Self(); self != "" {
 		line(c.T("Linked number: %s"), self)
@@ -128,11 +128,6 @@ func zoneName(loc *time.Location, now time.Time) string {
 	return now.In(loc).Format("MST, UTC-07:00")
 }
 
-var (
-	shortWeekdayIT = [7]string{"dom", "lun", "mar", "mer", "gio", "ven", "sab"}
-	shortMonthIT   = [12]string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"}
-)
-
 // stamp prints a moment in the business zone as "Wed 25 Nov 21:00"
 // (Italian "mer 25 nov 21:00"): short, and unambiguous within a year.
 func (c *Call) stamp(t time.Time, loc *time.Location) string {
@@ -141,14 +136,7 @@ func (c *Call) stamp(t time.Time, loc *time.Location) string {
 
 // day prints the calendar date of t in loc as "Wed 25 Nov".
 func (c *Call) day(t time.Time, loc *time.Location) string {
-	if loc == nil {
-		loc = time.UTC
-	}
-	t = t.In(loc)
-	if c.Lang() == "it" {
-		return fmt.Sprintf("%s %d %s", shortWeekdayIT[t.Weekday()], t.Day(), shortMonthIT[t.Month()-1])
-	}
-	return t.Format("Mon 2 Jan")
+	return bot.FormatStamp(t, loc, c.Lang())
 }
 
 // preview returns the first n words of text on one line, with "…" when

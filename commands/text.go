@@ -10,7 +10,7 @@ import (
 // translated through the catalog of package bot (bot.Tr): the English
 // text is the key. See docs/translating.md.
 
-// Lang is the language of the owner-facing answers: "en" or "it".
+// Lang is the language of the owner-facing answers: one of bot.Languages.
 func (c *Call) Lang() string {
 	if c.lang == "" {
 		return "en"
@@ -66,4 +66,13 @@ func (c *Call) quote(s string) string {
 		return c.T("(empty)")
 	}
 	return "“" + s + "”"
+}
+
+// ruleCounts is m with each rule named in the owner's language.
+func ruleCounts(c *Call, m map[string]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for rule, n := range m {
+		out[bot.RuleName(c.Lang(), rule)] += n
+	}
+	return out
 }

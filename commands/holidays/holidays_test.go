@@ -36,10 +36,21 @@ func TestImportKnownDates(t *testing.T) {
 		{"DE", 2026, "2026-10-03", "Deutschen Einheit"},
 		{"FR", 2026, "2026-07-14", "Nationale"},
 		{"ES", 2026, "2026-10-12", "Fiesta Nacional"},
+		{"PT", 2026, "2026-04-25", "Liberdade"},
+		{"BR", 2026, "2026-09-07", "Independência"},
+		{"MX", 2026, "2026-09-16", "Independence Day"},
+		{"AT", 2026, "2026-10-26", "Nationalfeiertag"},
+		{"BE", 2026, "2026-07-21", "Nationale Feestdag"},
+		{"CH-ZH", 2026, "2026-08-01", "Bundesfeiertag"},
+		{"CH-ZH", 2026, "2026-03-19", ""}, // Josefstag is not kept in Zurich
+		{"DE-BY", 2026, "2026-01-06", "Heilige Drei Könige"},
+		{"DE", 2026, "2026-01-06", ""}, // not a national holiday
+		{"de_by", 2026, "2026-06-04", "Fronleichnam"},
+		{"AU-NSW", 2026, "2026-01-26", "Australia Day"},
 	}
 	for _, c := range cases {
 		t.Run(c.country+" "+c.date, func(t *testing.T) {
-			hs, err := Import(c.country, c.year)
+			hs, err := Import(c.country, c.year, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,12 +69,16 @@ func TestImportKnownDates(t *testing.T) {
 }
 
 func TestImportShape(t *testing.T) {
-	for _, c := range Supported() {
-		hs, err := Import(c, 2026)
+	var codes []string
+	for c := range calendars {
+		codes = append(codes, c)
+	}
+	for _, c := range codes {
+		hs, err := Import(c, 2026, "en")
 		if err != nil {
 			t.Fatalf("%s: %v", c, err)
 		}
-		if len(hs) < 8 {
+		if len(hs) < 6 {
 			t.Errorf("%s: only %d holidays", c, len(hs))
 		}
 		cfg := bot.DefaultConfig()
@@ -90,13 +105,15 @@ func TestImportErrors(t *testing.T) {
 		year    int
 		wantErr string
 	}{
-		{"XX", 2026, "supported countries are DE, ES, FR, GB, IT, US"},
+		{"XX", 2026, "supported countries are AR, AT, AU, BE, BR, CA, CH, DE, ES, FR, GB, IE, IT, LU, MT, MX, NZ, PT, US, ZA (and regions of AU, CH, DE, like DE-BY)"},
+		{"AU", 2026, "give a region of AU: AU-ACT, AU-NSW"},
+		{"DE-XX", 2026, `no holiday calendar for "DE-XX": the regions of DE are DE-BB, DE-BE`},
 		{"", 2026, "supported countries"},
 		{"IT", 1999, "year 1999 is out of range 2000-2100"},
 		{"IT", 2101, "out of range 2000-2100"},
 	}
 	for _, c := range cases {
-		_, err := Import(c.country, c.year)
+		_, err := Import(c.country, c.year, "en")
 		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 			t.Errorf("Import(%q, %d) = %v, want error containing %q", c.country, c.year, err, c.wantErr)
 		}
