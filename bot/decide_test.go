@@ -338,3 +338,43 @@ func BenchmarkDecideAway(b *testing.B) {
 		})
 	}
 }
+
+// TestDecideMediaWithVariants: a file goes with its answer whatever the
+// customer's language; the variant is its caption, and an answer whose
+// main caption is empty still counts as its rule (shown by !simulate and
+// !log) with its file attached.
+func TestDecideMediaWithVariants(t *testing.T) {
+	pdf := &MediaRef{SHA256: strings.Repeat("a", 64), Mime: MimePDF, FileName: "prezzi.pdf", Size: 10}
+	photo := &MediaRef{SHA256: strings.Repeat("b", 64), Mime: MimeJPEG, Size: 10}
+	v := shop(t, func(c *Config) {
+		c.Keywords = []Keyword{{ID: 1, Phrases: []string{"prezzi", "precios"}, Variants: Variants{"es": "Precios: {business}"}, Media: pdf}}
+		c.QuickReplies = []QuickReply{{Shortcuts: []string{"/foto"}, Text: "La vetrina", Variants: Variants{"de": "Das Schaufenster"}, Media: photo}}
+		c.Profile.Name = "Bar Roma"
+	})
+	noon := time.Date(2026, 11, 25, 12, 0, 0, 0, v.sched.Loc)
+	known := func(id string) Customer { return Customer{ID: PhoneID(id), Known: true} }
+	tests := []struct {
+		name, text, id string
+		want, rule     string
+		media          *MediaRef
+	}{
+		{"Spanish caption on the PDF", "precios?", "+34600123456", "Precios: Bar Roma", RuleKeyword, pdf},
+		{"no Italian caption: the PDF alone", "prezzi?", "+393331234567", "", RuleKeyword, pdf},
+		{"German caption on the photo", "/foto", "+491511234567", "Das Schaufenster", RuleShortcut, photo},
+		{"main caption for a French number", "/foto", "+33612345678", "La vetrina", RuleShortcut, photo},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := decide(v, Input{Text: tt.text, Now: noon, Sent: noon, Customer: known(tt.id)})
+			if d.Text() != tt.want {
+				t.Errorf("caption %q, want %q", d.Text(), tt.want)
+			}
+			if got := strings.Join(d.Rules(), ","); got != tt.rule {
+				t.Errorf("rules %q, want %q", got, tt.rule)
+			}
+			if d.Attachment == nil || d.Attachment.Media != tt.media {
+				t.Errorf("attachment %+v, want %s", d.Attachment, tt.media.SHA256[:4])
+			}
+		})
+	}
+}

@@ -296,3 +296,64 @@ func TestSameFileTwoNamesKeepsEachName(t *testing.T) {
 		}
 	}
 }
+
+// TestMediaAnswerVariantIsTheCaption: a quick reply or keyword answer
+// with both a file and language variants sends the same file to every
+// customer, with the caption in the customer's language (the variant,
+// else the main text); an answer whose main caption is empty still sends
+// its file, with the variant as caption where there is one. The owner's
+// shortcut typed in a Spanish customer's chat sends the Spanish caption.
+// Two customers of different countries in one run get their own.
+func TestMediaAnswerVariantIsTheCaption(t *testing.T) {
+	photo, err := bot.NewMedia(porttest.JPEGStub, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := bot.NewMedia(porttest.PDFStub, "prices.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, func(c *bot.Config) {
+		c.Away.Variants = bot.Variants{"es": "Estamos cerrados."}
+		c.QuickReplies = []bot.QuickReply{{Shortcuts: []string{"/carta"}, Text: "Our menu",
+			Variants: bot.Variants{"es": "Nuestra carta"}, Media: &photo.MediaRef}}
+		c.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"prices", "precios"}, Text: "",
+			Variants: bot.Variants{"es": "Nuestros precios"}, Media: &pdf.MediaRef}}
+	})
+	for _, m := range []bot.Media{photo, pdf} {
+		if err := h.db.SaveMedia(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const es, it = "+34 600 123 456", "+39 333 1234567"
+	tests := []struct {
+		from, id, text string
+		sha, caption   string
+	}{
+		{es, "E1", "/carta", photo.SHA256, "Nuestra carta\n\nEstamos cerrados."},
+		{it, "I1", "/carta", photo.SHA256, "Our menu\n\nWe are closed."},
+		{es, "E2", "¿precios?", pdf.SHA256, "Nuestros precios"},
+		{it, "I2", "prices?", pdf.SHA256, ""},
+	}
+	for _, tt := range tests {
+		h.customer(tt.from, tt.id, tt.text)
+		sent := h.wa.Take()
+		if len(sent) != 1 || sent[0].Kind != porttest.MediaMsg || sent[0].Media.SHA256 != tt.sha {
+			t.Fatalf("%s %q: sent %+v, want one file %s", tt.from, tt.text, sent, tt.sha[:8])
+		}
+		if sent[0].Text != tt.caption {
+			t.Errorf("%s %q: caption %q, want %q", tt.from, tt.text, sent[0].Text, tt.caption)
+		}
+	}
+
+	// The owner types the shortcut in the Spanish customer's chat.
+	m := bot.Message{ID: "OWN1", Chat: bot.ParseUserID(es), Kind: bot.OwnerInChat, Text: "/carta", Sent: h.now}
+	if err := h.b.HandleMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.wa.Take()
+	if len(sent) != 2 || sent[0].Kind != porttest.Revoke || sent[1].Kind != porttest.MediaMsg ||
+		sent[1].Media.SHA256 != photo.SHA256 || sent[1].Text != "Nuestra carta" {
+		t.Fatalf("sent %+v, want the typed /carta deleted, then the photo with the Spanish caption", sent)
+	}
+}
