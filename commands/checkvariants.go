@@ -29,11 +29,16 @@ func variantOwners(c *Call, cfg bot.Config) []variantOwner {
 	if cfg.Greeting.Text != "" {
 		out = append(out, variantOwner{c.T("Greeting"), cfg.Greeting.Variants, "!greeting text %s <text>"})
 	}
+	// A file sent without a caption has no text to translate, unless a
+	// caption was given in some language.
 	for i, k := range cfg.Keywords {
+		if k.Text == "" && len(k.Variants) == 0 {
+			continue
+		}
 		out = append(out, variantOwner{c.Tf("Keyword answer %d", i+1), k.Variants, fmt.Sprintf("!kw text %d %%s <text>", i+1)})
 	}
 	for _, q := range cfg.QuickReplies {
-		if len(q.Shortcuts) > 0 {
+		if len(q.Shortcuts) > 0 && (q.Text != "" || len(q.Variants) > 0) {
 			out = append(out, variantOwner{q.Shortcuts[0], q.Variants, "!qr text " + q.Shortcuts[0] + " %s <text>"})
 		}
 	}

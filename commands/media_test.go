@@ -126,3 +126,53 @@ func TestProfileLocation(t *testing.T) {
 		t.Error("the location was not cleared")
 	}
 }
+
+// TestMediaWithVariants: a quick reply and a keyword answer with a file
+// take language variants (the caption in that language); the lists mark
+// both, !qr show gives the file with its variants, !simulate with a
+// Spanish number shows the file and that the caption is the Spanish one.
+func TestMediaWithVariants(t *testing.T) {
+	tb := newTestBot(t)
+	contains(t, "qr add", tb.withFile("image", porttest.JPEGStub, "", "!qr add /carta Our menu"), "Quick reply /carta saved with its photo")
+	contains(t, "qr text", tb.owner("!qr text /carta es Nuestra carta"), "saved")
+	contains(t, "kw add", tb.withFile("document", porttest.PDFStub, "prices.pdf", "!kw add prices, precios = Our prices"), "with its document")
+	contains(t, "kw text", tb.owner("!kw text 1 es Nuestros precios"), "saved")
+	contains(t, "qr list", tb.owner("!qr list"), "/carta — Our menu [es] [photo, 31 B]")
+	contains(t, "kw list", tb.owner("!kw list"), "1. prices, precios = Our prices [es] [document prices.pdf, 33 B]")
+
+	tb.handle(bot.Message{Chat: tb.chat, Kind: bot.OwnerSelf, Text: "!qr show /carta"})
+	sent := tb.msg.Take()
+	if len(sent) != 1 || sent[0].Kind != porttest.MediaMsg || !bytes.Equal(sent[0].Media.Data, porttest.JPEGStub) ||
+		!strings.Contains(sent[0].Text, "Our menu") || !strings.Contains(sent[0].Text, "Nuestra carta") {
+		t.Fatalf("!qr show sent %+v, want the photo with its text and its Spanish text", sent)
+	}
+
+	sim := tb.owner("!simulate wed 12:00 known +34 600 123 456 ¿precios?")
+	for _, want := range []string{"[document prices.pdf, 33 B]\nNuestros precios", "Keyword answer: text in Spanish."} {
+		contains(t, "simulate es", sim, want)
+	}
+	sim = tb.owner("!simulate wed 12:00 known +39 333 1234567 prices?")
+	for _, want := range []string{"[document prices.pdf, 33 B]\nOur prices", "Keyword answer: main text (none in Italian)."} {
+		contains(t, "simulate it", sim, want)
+	}
+	// /where has no text of its own: no "main text" line for it.
+	tb.owner("!profile location 45.4642,9.1900")
+	sim = tb.owner("!simulate wed 12:00 known +34 600 123 456 /where")
+	contains(t, "simulate where", sim, "[location 45.4642,9.19")
+	if strings.Contains(sim, "main text") {
+		t.Errorf("simulate /where speaks of a main text:\n%s", sim)
+	}
+	// A photo sent without a caption has no text to translate: !check
+	// does not ask for its Spanish text (it does for the text-only one).
+	contains(t, "qr add bare", tb.withFile("image", porttest.JPEGStub, "", "!qr add /foto"), "Quick reply /foto saved")
+	tb.owner("!qr add /orari Open 9-18")
+	check := tb.owner("!check")
+	contains(t, "check", check, "/orari")
+	if strings.Contains(check, "/foto") {
+		t.Errorf("!check asks for a text of the captionless /foto:\n%s", check)
+	}
+	// Nothing was sent to any customer by all this.
+	if sent := tb.msg.Take(); len(sent) != 0 {
+		t.Errorf("sent %+v", sent)
+	}
+}

@@ -245,7 +245,7 @@ func listQuickReplies(c *Call) error {
 		if q.Private {
 			line += c.T(" (private)")
 		}
-		lines = append(lines, line+" — "+bot.Clip(strings.ReplaceAll(q.Text, "\n", " "), 50)+c.mediaNote(q.Media))
+		lines = append(lines, line+" — "+bot.Clip(strings.ReplaceAll(q.Text, "\n", " "), 50)+variantCodes(q.Variants)+c.mediaNote(q.Media))
 	}
 	switch {
 	case len(cfg.QuickReplies) == 0:

@@ -181,7 +181,7 @@ func variantReport(c *Call, a simArgs, d bot.Decision) string {
 		switch {
 		case p.Variant != "":
 			lines = append(lines, c.Tf("%s: text in %s.", label, bot.LanguageName(c.Lang(), p.Variant)))
-		case d.Lang != "" && p.Rule != bot.RuleMenu:
+		case d.Lang != "" && p.Rule != bot.RuleMenu && p.Rule != bot.RuleWhere: // the list and the pin have no text of their own
 			lines = append(lines, c.Tf("%s: main text (none in %s).", label, bot.LanguageName(c.Lang(), d.Lang)))
 		}
 	}
@@ -202,7 +202,7 @@ func ruleLabel(c *Call, rule string) string {
 	case bot.RuleShortcut:
 		return c.T("Quick reply")
 	}
-	return rule
+	return bot.RuleName(c.Lang(), rule)
 }
 
 // allDigits reports whether s is one or more ASCII digits.
