@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-
 	"frontdesk/bot"
 )
 
