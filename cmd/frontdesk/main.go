@@ -115,7 +115,8 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "`frontdesk COMMAND -h` lists the command's flags.")
 	fmt.Fprintln(w, "Exit status: 0 done, 1 failed (replay: an expectation failed), 2 wrong usage or")
-	fmt.Fprintln(w, "scenario file, 3 the database could not be opened.")
+	fmt.Fprintln(w, "scenario file, 3 the database could not be opened, 4 another frontdesk run holds")
+	fmt.Fprintln(w, "the SQLite database.")
 }
 
 // exitCode reports err on stderr and turns it into the process's exit
