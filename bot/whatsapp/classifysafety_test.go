@@ -130,4 +130,3 @@ func TestMediaOutsideCustomerChatsGetsNoReplyAndIsNotCounted(t *testing.T) {
 		t.Errorf("counted %d, %v; want the customer's photo", inbound, err)
 	}
 }
-
