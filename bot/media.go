@@ -249,6 +249,18 @@ type InboundMedia struct {
 
 // fetchMedia downloads an owner's attachment and checks it (size, type),
 // refusing a declared size over the limit before downloading anything.
+//
+// The download runs inside the command, so while it lasts (up to 5 MB,
+// bounded by the transport's handling timeout, 30 s by default) no other
+// inbound message of this number is handled: HandleMessage holds handleMu,
+// and the transport hands messages over one at a time anyway, acknowledging
+// each only once it is recorded. It is left so on purpose: downloading
+// before the lock would fetch files for commands refused before any
+// download (a taken shortcut) and for redeliveries of commands already
+// done, and releasing the lock during it would let a redelivery of the
+// same command run it twice. Automatic replies keep leaving meanwhile
+// (Tick takes neither handleMu nor waits for the command), and other
+// numbers have their own bot.
 func fetchMedia(ctx context.Context, in *InboundMedia) (Media, error) {
 	if in == nil {
 		return Media{}, Problemf("no photo or document came with the message")
