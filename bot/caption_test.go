@@ -205,3 +205,38 @@ func TestPacingHoldsAMediaAndTextPairUntilTwoSlotsAreFree(t *testing.T) {
 		t.Fatalf("a minute later sent %+v, want the photo and its text", sent)
 	}
 }
+
+// A reply queued by an earlier version (a pin with its text as comment,
+// a caption over the limit, no text after) goes out the same way, its
+// text after under an id made from the reply's own.
+func TestReplyQueuedBeforeTextsFollowedAttachments(t *testing.T) {
+	h, photo, _ := mediaHarness(t)
+	ctx := context.Background()
+	long := strings.Repeat("x", bot.MaxCaption+1)
+	pin := &bot.Pin{Location: bot.Location{Lat: 45.4642, Long: 9.19}, Name: "Bar Roma"}
+	for i, o := range []bot.Outgoing{
+		{Chat: "393331111111", Customer: "393331111111", Text: "Welcome!", Attachment: &bot.Attachment{Pin: pin}},
+		{Chat: "393332222222", Customer: "393332222222", Text: long, Attachment: &bot.Attachment{Media: &photo.MediaRef}},
+	} {
+		o.Rules, o.Created, o.MsgID = []string{bot.RuleGreeting}, h.now, "3EB0OLD"+twoDigits(i)
+		in := bot.Inbound{Chat: o.Chat, ID: "OLD" + twoDigits(i), Kind: bot.FromCustomer, Customer: o.Customer,
+			Sent: h.now, Received: h.now, TouchCustomer: true, Rules: o.Rules, Reply: &o}
+		if err := h.db.RecordInbound(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.restart(bot.Options{})
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.wa.Take()
+	if len(sent) != 4 {
+		t.Fatalf("sent %+v, want each attachment and its text", sent)
+	}
+	if sent[0].Pin == nil || sent[0].Pin.Comment != "" || sent[1].Kind != porttest.Text || sent[1].Text != "Welcome!" {
+		t.Errorf("the old pin went as %+v then %+v, want the pin and then its text", sent[0], sent[1])
+	}
+	if sent[2].Kind != porttest.MediaMsg || sent[2].Text != "" || sent[3].Text != long || sent[3].ID == sent[2].ID {
+		t.Errorf("the old long caption went as %q then %q", bot.Clip(sent[2].Text, 20), bot.Clip(sent[3].Text, 20))
+	}
+}
