@@ -84,6 +84,19 @@ func followUp(o Outgoing) (caption, after, afterID string) {
 	return o.Text, "", ""
 }
 
+// AllText is every text o sends: the caption or text, and the text that
+// follows its attachment.
+func (o Outgoing) AllText() string {
+	caption, after, _ := followUp(o)
+	switch {
+	case after == "":
+		return caption
+	case caption == "":
+		return after
+	}
+	return caption + "\n\n" + after
+}
+
 // messages is how many WhatsApp messages o goes out as: the pace limit
 // counts each.
 func (o Outgoing) messages() int {

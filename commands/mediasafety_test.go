@@ -108,3 +108,14 @@ func TestMediaCaptionOverTheLimitIsRefusedBeforeTheDownload(t *testing.T) {
 		t.Errorf("a refused caption changed something")
 	}
 }
+
+func TestLogShowsTheTextThatFollowsAPin(t *testing.T) {
+	ob := newTestBot(t)
+	ob.must("!tz Europe/Rome", "!away text We are closed today.", "!away when always", "!away on", "!profile location 45.4642,9.19")
+	ob.clock.Advance(time.Hour)
+	ob.from("393331111111", "/where")
+	if sent := ob.msg.Take(); len(sent) != 2 || sent[0].Pin == nil || sent[1].Text != "We are closed today." {
+		t.Fatalf("/where sent %+v, want the pin and then the away text", sent)
+	}
+	contains(t, "log", ob.owner("!log"), "+393331111111 (where+away) “We are closed today.”")
+}
