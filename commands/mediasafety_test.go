@@ -119,3 +119,16 @@ func TestLogShowsTheTextThatFollowsAPin(t *testing.T) {
 	}
 	contains(t, "log", ob.owner("!log"), "+393331111111 (where+away) “We are closed today.”")
 }
+
+func TestSimulateShowsTheTextThatFollowsAnAttachment(t *testing.T) {
+	ob := newTestBot(t)
+	ob.must("!tz Europe/Rome", "!away text We are closed today.", "!away when always", "!away on", "!profile location 45.4642,9.19")
+	contains(t, "pin", ob.owner("!simulate wed 12:00 known /where"),
+		"[location 45.4642,9.19]\n[then, as a separate message:]\nWe are closed today.")
+	// A caption a phone would not show whole.
+	ob.must("!profile website https://example.com/" + strings.Repeat("w", 200))
+	ob.must("!away text " + strings.Repeat("a", 100) + " {website} {website} {website} {website} {website}")
+	ob.withFile("image", porttest.JPEGStub, "", "!qr add /menu Our menu")
+	contains(t, "long caption", ob.owner("!simulate wed 12:00 known /menu"),
+		"B]\nOur menu\n\n[then, as a separate message:]\naaaa")
+}
