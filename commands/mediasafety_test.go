@@ -132,3 +132,23 @@ func TestSimulateShowsTheTextThatFollowsAnAttachment(t *testing.T) {
 	contains(t, "long caption", ob.owner("!simulate wed 12:00 known /menu"),
 		"B]\nOur menu\n\n[then, as a separate message:]\naaaa")
 }
+
+// Commands come only from the self chat (and admins' own chats): the
+// owner's photo captioned "!off" in a customer chat is the owner talking
+// to that customer.
+func TestOwnerMediaWithCommandCaptionInACustomerChatRunsNothing(t *testing.T) {
+	tb := newTestBot(t)
+	before := tb.state()
+	fetched := 0
+	cust := bot.UserID("393331234567")
+	for _, caption := range []string{"!off", "!qr add /menu x"} {
+		tb.handle(bot.Message{Chat: cust, Kind: bot.OwnerInChat, Text: caption, Media: countingFile(&fetched)})
+	}
+	tb.tick()
+	if sent := tb.msg.Take(); len(sent) != 0 {
+		t.Errorf("sent %+v", sent)
+	}
+	if fetched != 0 || keptPhoto(t, tb) || !sameState(before, tb.state()) {
+		t.Errorf("downloaded %d, kept %v, state changed %v", fetched, keptPhoto(t, tb), !sameState(before, tb.state()))
+	}
+}
