@@ -70,6 +70,9 @@ type Bot struct {
 	claimed []Outgoing
 	// sent holds the times of the last MaxPerMinute sends, for pacing.
 	sent []time.Time
+	// needRoom is how many sends the message next in turn needs (two for
+	// an attachment followed by a text) when the pace limit stopped it.
+	needRoom int
 	// retryAt holds back sends after the connection failed.
 	retryAt time.Time
 	// sending is true while an automatic send is with WhatsApp; delivered

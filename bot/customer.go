@@ -56,9 +56,10 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		in.AwayPeriod = d.AwayPeriod
 		in.KeywordsSent = d.KeywordIDs
 		in.Shortcut = d.Shortcut
-		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: d.Text(), Rules: d.Rules(), Created: now,
-			MsgID: b.opts.Messenger.NewMessageID(), Attachment: d.Attachment}
-		if b.mayClaim(id, now) {
+		text, attach := d.Compose(b.opts.Messenger.NewMessageID)
+		in.Reply = &Outgoing{Chat: m.Chat, Customer: id, Text: text, Rules: d.Rules(), Created: now,
+			MsgID: b.opts.Messenger.NewMessageID(), Attachment: attach}
+		if b.mayClaim(id, *in.Reply, now) {
 			in.Reply.Status = "sending"
 		}
 	}
@@ -91,12 +92,15 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 // only when it is next in the queue anyway (nothing else waits, not even
 // from this customer, so the turns are kept), the pace limit has room for
 // it and the kill switch and the connection allow sending. b.mu is held.
-func (b *Bot) mayClaim(id UserID, now time.Time) bool {
+func (b *Bot) mayClaim(id UserID, reply Outgoing, now time.Time) bool {
 	if b.pending || b.queued[id] > 0 || b.stopping > 0 || b.kill.Active(now) || now.Before(b.retryAt) {
 		return false
 	}
 	n, _ := b.room(now)
-	return n > len(b.claimed)
+	for _, c := range b.claimed {
+		n -= c.messages()
+	}
+	return n >= reply.messages()
 }
 
 // questionOf is the form of a message kept for frequent-question mining:

@@ -122,10 +122,11 @@ func decide(v view, in Input) Decision {
 		// customer's variant replaces that caption; the file stays.
 		p, _ := vars.part(RuleShortcut, q.Text, q.Variants, nil, now)
 		p.Rule = RuleShortcut // a file may go without a caption
-		d.Parts = append(d.Parts, p)
 		if q.Media != nil {
 			d.Attachment = &Attachment{Media: q.Media}
+			p.Caption = true
 		}
+		d.Parts = append(d.Parts, p)
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), MenuShortcut) {
 		if menu := v.menu(d.Lang); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
@@ -160,10 +161,11 @@ func decide(v view, in Input) Decision {
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
 			p, _ := vars.part(RuleKeyword, k.Text, k.Variants, nil, now)
 			p.Rule = RuleKeyword // a file may go without a caption
-			d.Parts = append(d.Parts, p)
 			if k.Media != nil && d.Attachment == nil {
 				d.Attachment = &Attachment{Media: k.Media}
+				p.Caption = true
 			}
+			d.Parts = append(d.Parts, p)
 		}
 	}
 

@@ -54,6 +54,10 @@ type Part struct {
 	// Variant is the language of the text variant used ("" for the main
 	// text).
 	Variant string
+	// Caption marks the text of the answer whose photo or document the
+	// message carries: when the composed caption is too long for a phone,
+	// it is the part kept under the media (see Decision.Compose).
+	Caption bool
 }
 
 // Decision is what the engine decided for one customer message: the parts
@@ -93,6 +97,43 @@ func (d Decision) Text() string {
 		}
 	}
 	return strings.Join(texts, "\n\n")
+}
+
+// Compose is the message that goes out for d: its text (the caption, when
+// it carries media) and its attachment. A caption a phone would not show
+// whole (over MaxCaption) keeps only the text of the answer the media
+// belongs to, when that fits; the other parts, in their order, go as a
+// text message right after the media, under an id from newID. A pin
+// carries no text: its message's parts all follow it as a text. Nothing
+// is cut and nothing is dropped.
+func (d Decision) Compose(newID func() string) (string, *Attachment) {
+	full := d.Text()
+	if d.Attachment == nil {
+		return full, nil
+	}
+	a := *d.Attachment
+	switch {
+	case a.Pin != nil:
+		if full != "" {
+			a.After, a.AfterID = full, newID()
+		}
+		return "", &a
+	case CaptionLen(full) <= MaxCaption:
+		return full, &a
+	}
+	caption, kept := "", false
+	var rest []string
+	for _, p := range d.Parts {
+		switch {
+		case p.Text == "":
+		case p.Caption && !kept && CaptionLen(p.Text) <= MaxCaption:
+			caption, kept = p.Text, true
+		default:
+			rest = append(rest, p.Text)
+		}
+	}
+	a.After, a.AfterID = strings.Join(rest, "\n\n"), newID()
+	return caption, &a
 }
 
 // Rules lists the rules that fired, in order.

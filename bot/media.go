@@ -21,6 +21,12 @@ import (
 // answer may carry.
 const MaxMediaBytes = 5 << 20
 
+// MaxCaption is the longest caption a phone shows under a photo or
+// document, in UTF-16 code units as WhatsApp counts them (an emoji may
+// count two). A longer composed caption is cut at a part boundary: what
+// does not fit goes as a text message right after the media.
+const MaxCaption = 1024
+
 // The media types the bot keeps, as judged by their first bytes.
 const (
 	MimeJPEG = "image/jpeg"
@@ -183,8 +189,10 @@ func (l Location) String() string {
 }
 
 // Pin is a location message: the place with its name and address as the
-// phone shows them under the map, and Comment, the text parts of the
-// automatic message it is (greeting, away).
+// phone shows them under the map (a name of at most 25 characters and a
+// one-line address). The bot leaves Comment empty: not every phone shows
+// a pin's comment, so the text parts of the automatic message (greeting,
+// away) go as a text message right after the pin (Attachment.After).
 type Pin struct {
 	Location
 	Name    string `json:"name,omitempty"`
@@ -198,10 +206,31 @@ const WhereShortcut = "/where"
 
 // Attachment is what an automatic message carries besides its text: a
 // stored image or document (the text is its caption), or a location pin
-// (the text is the pin's comment).
+// (which carries no text).
 type Attachment struct {
 	Media *MediaRef `json:"media,omitempty"`
 	Pin   *Pin      `json:"pin,omitempty"`
+	// After is text that goes as a text message right after the media or
+	// pin, under AfterID: the parts a phone would not show in the caption
+	// (see Decision.Compose), or the text of a pin's message. Both ids
+	// are chosen when the message is queued, so a resend after a crash
+	// sends each again as the same message, which the phone shows once.
+	After   string `json:"after,omitempty"`
+	AfterID string `json:"after_id,omitempty"`
+}
+
+// CaptionLen is the length of s as WhatsApp counts a caption: UTF-16
+// code units (a character outside the Basic Multilingual Plane, like
+// most emoji, counts two).
+func CaptionLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 // InboundMedia is the media of an inbound message: what it is and, for
@@ -220,6 +249,18 @@ type InboundMedia struct {
 
 // fetchMedia downloads an owner's attachment and checks it (size, type),
 // refusing a declared size over the limit before downloading anything.
+//
+// The download runs inside the command, so while it lasts (up to 5 MB,
+// bounded by the transport's handling timeout, 30 s by default) no other
+// inbound message of this number is handled: HandleMessage holds handleMu,
+// and the transport hands messages over one at a time anyway, acknowledging
+// each only once it is recorded. It is left so on purpose: downloading
+// before the lock would fetch files for commands refused before any
+// download (a taken shortcut) and for redeliveries of commands already
+// done, and releasing the lock during it would let a redelivery of the
+// same command run it twice. Automatic replies keep leaving meanwhile
+// (Tick takes neither handleMu nor waits for the command), and other
+// numbers have their own bot.
 func fetchMedia(ctx context.Context, in *InboundMedia) (Media, error) {
 	if in == nil {
 		return Media{}, Problemf("no photo or document came with the message")

@@ -20,30 +20,90 @@ import (
 const mediaKeep = 24 * time.Hour
 
 // deliver sends one automatic message under its recorded id: text, or
-// its attachment with the text as caption or comment.
+// its attachment with the text as caption, and then the text that follows
+// the attachment (Attachment.After) under its own recorded id. A resend
+// after a crash or an outage sends both again under the same ids: the
+// phone shows each once. The id returned is the first message's.
 func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 	a := o.Attachment
+	if a == nil {
+		return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+	}
+	caption, after, afterID := followUp(o)
+	var id string
+	var err error
 	switch {
-	case a != nil && a.Media != nil:
+	case a.Media != nil:
 		// The reference's own file name: the bytes are kept once, under
 		// the name they were first kept with, whoever kept them since.
-		m, err := b.LoadMedia(ctx, *a.Media)
-		if errors.Is(err, ErrNoMedia) {
+		m, lerr := b.LoadMedia(ctx, *a.Media)
+		switch {
+		case errors.Is(lerr, ErrNoMedia):
 			// Never expected (pruning keeps what waiting messages refer
 			// to); the caption still answers the customer.
 			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
-			return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+			if caption == "" {
+				caption, after, afterID = after, "", ""
+			}
+			id, err = b.opts.Messenger.SendText(ctx, o.Chat, caption, o.MsgID)
+		case lerr != nil:
+			return "", fmt.Errorf("%w: load media: %w", ErrNotSent, lerr)
+		default:
+			id, err = b.opts.Messenger.SendMedia(ctx, o.Chat, m, caption, o.MsgID)
 		}
-		if err != nil {
-			return "", fmt.Errorf("%w: load media: %w", ErrNotSent, err)
-		}
-		return b.opts.Messenger.SendMedia(ctx, o.Chat, m, o.Text, o.MsgID)
-	case a != nil && a.Pin != nil:
+	case a.Pin != nil:
 		pin := *a.Pin
-		pin.Comment = o.Text
-		return b.opts.Messenger.SendLocation(ctx, o.Chat, pin, o.MsgID)
+		pin.Comment = ""
+		id, err = b.opts.Messenger.SendLocation(ctx, o.Chat, pin, o.MsgID)
+	default:
+		id, err = b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
 	}
-	return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+	if err != nil || after == "" {
+		return id, err
+	}
+	if _, err := b.opts.Messenger.SendText(ctx, o.Chat, after, afterID); err != nil {
+		return "", fmt.Errorf("the text after the attachment: %w", err)
+	}
+	return id, nil
+}
+
+// followUp splits o into the attachment's caption and the text that
+// follows it with that text's id. A message queued before texts followed
+// attachments (a pin with a comment, a caption over MaxCaption) gets the
+// same treatment, under an id made from its own.
+func followUp(o Outgoing) (caption, after, afterID string) {
+	a := o.Attachment
+	switch {
+	case a == nil:
+		return o.Text, "", ""
+	case a.After != "":
+		return o.Text, a.After, a.AfterID
+	case o.Text != "" && (a.Pin != nil || a.Media != nil && CaptionLen(o.Text) > MaxCaption):
+		return "", o.Text, derivedMessageID(o.Chat, "after\x00"+o.MsgID)
+	}
+	return o.Text, "", ""
+}
+
+// AllText is every text o sends: the caption or text, and the text that
+// follows its attachment.
+func (o Outgoing) AllText() string {
+	caption, after, _ := followUp(o)
+	switch {
+	case after == "":
+		return caption
+	case caption == "":
+		return after
+	}
+	return caption + "\n\n" + after
+}
+
+// messages is how many WhatsApp messages o goes out as: the pace limit
+// counts each.
+func (o Outgoing) messages() int {
+	if _, after, _ := followUp(o); after != "" {
+		return 2
+	}
+	return 1
 }
 
 // KeepMedia downloads, checks and keeps the media a command came with.
@@ -84,10 +144,12 @@ func (b *Bot) SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption s
 }
 
 // replaceWithAttachment deletes the owner's typed shortcut for everyone
-// and sends the attachment (with text as caption or comment) in its
-// place. The id of what is sent comes from the owner's message id, so a
-// redelivery after a crash sends it again as the same message, which the
-// customer's phone shows once; revoking twice is harmless.
+// and sends the attachment (with text as caption) in its place. A pin
+// carries no text, and a caption a phone would not show whole (over
+// MaxCaption) is not cut: the text then goes as a text message right
+// after. The ids of what is sent come from the owner's message id, so a
+// redelivery after a crash sends each again as the same message, which
+// the customer's phone shows once; revoking twice is harmless.
 func (b *Bot) replaceWithAttachment(ctx context.Context, m Message, a Attachment, text string) error {
 	id := derivedMessageID(m.Chat, m.ID)
 	var media Media
@@ -97,17 +159,25 @@ func (b *Bot) replaceWithAttachment(ctx context.Context, m Message, a Attachment
 			return err
 		}
 	}
+	caption, after := text, ""
+	if a.Pin != nil || CaptionLen(text) > MaxCaption {
+		caption, after = "", text
+	}
 	if err := b.opts.Messenger.Revoke(ctx, m.Chat, m.ID); err != nil {
 		return fmt.Errorf("delete the typed shortcut: %w", err)
 	}
 	var err error
 	if a.Media != nil {
-		_, err = b.opts.Messenger.SendMedia(ctx, m.Chat, media, text, id)
+		_, err = b.opts.Messenger.SendMedia(ctx, m.Chat, media, caption, id)
 	} else {
 		pin := *a.Pin
-		pin.Comment = text
+		pin.Comment = ""
 		_, err = b.opts.Messenger.SendLocation(ctx, m.Chat, pin, id)
 	}
+	if err != nil || after == "" {
+		return err
+	}
+	_, err = b.opts.Messenger.SendText(ctx, m.Chat, after, derivedMessageID(m.Chat, "after\x00"+m.ID))
 	return err
 }
 

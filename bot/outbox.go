@@ -14,24 +14,28 @@ const retryDelay = 30 * time.Second
 // room is how many automatic messages may go out at now under the pace
 // limit, and when the next slot frees up.
 func (b *Bot) room(now time.Time) (int, time.Time) {
+	return b.roomFor(now, 1)
+}
+
+// roomFor is how many automatic messages may go out at now under the pace
+// limit and, when that is fewer than need, when need of them may.
+func (b *Bot) roomFor(now time.Time, need int) (int, time.Time) {
 	if b.opts.Unpaced {
 		return unpacedRoom, time.Time{}
 	}
 	cut := now.Add(-time.Minute)
-	recent := 0
-	var oldest time.Time
+	var recent []time.Time
 	for _, t := range b.sent {
 		if t.After(cut) {
-			if recent == 0 {
-				oldest = t
-			}
-			recent++
+			recent = append(recent, t)
 		}
 	}
-	if recent < MaxPerMinute {
-		return MaxPerMinute - recent, time.Time{}
+	n := MaxPerMinute - len(recent)
+	if n >= need {
+		return n, time.Time{}
 	}
-	return 0, oldest.Add(time.Minute)
+	// The slots free up as the oldest recent sends turn a minute old.
+	return max(n, 0), recent[min(need-n-1, len(recent)-1)].Add(time.Minute)
 }
 
 // unpacedRoom is room's answer when Options.Unpaced lifts the pace limit.
@@ -71,6 +75,21 @@ func (b *Bot) sendDue(ctx context.Context, now time.Time) error {
 			b.pending = false
 		}
 		batch = append(batch, more...)
+	}
+	b.needRoom = 0
+	// A message whose attachment is followed by a text counts as two: a
+	// batch stops at the first one the pace limit has no room for (it
+	// keeps its turn), and the next wake is when there is.
+	left := n
+	for i, o := range batch {
+		if k := o.messages(); k > left {
+			batch = batch[:i]
+			b.needRoom = k
+			b.pending = true
+			break
+		} else {
+			left -= k
+		}
 	}
 	b.mu.Unlock()
 
@@ -136,7 +155,9 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, 
 	b.sending = false
 	if err == nil {
 		b.delivered++
-		b.noteSent(now)
+		for range o.messages() {
+			b.noteSent(now)
+		}
 	}
 	b.mu.Unlock()
 	switch {

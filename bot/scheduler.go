@@ -58,7 +58,7 @@ func (b *Bot) NextWake() time.Time {
 		earliest(b.nextDigest(now))
 	}
 	if (b.pending || len(b.claimed) > 0) && !b.kill.Active(now) {
-		_, free := b.room(now)
+		_, free := b.roomFor(now, max(b.needRoom, 1))
 		switch {
 		case now.Before(b.retryAt):
 			earliest(b.retryAt)

@@ -78,7 +78,7 @@ func runLog(ctx context.Context, c *Call) error {
 		if who == "" {
 			who = o.Chat
 		}
-		lines[i] = fmt.Sprintf("%s %s (%s) %s", c.stamp(o.SentAt, loc), who, strings.Join(bot.RuleNames(c.Lang(), o.Rules), "+"), c.quote(preview(o.Text, 6)))
+		lines[i] = fmt.Sprintf("%s %s (%s) %s", c.stamp(o.SentAt, loc), who, strings.Join(bot.RuleNames(c.Lang(), o.Rules), "+"), c.quote(preview(o.AllText(), 6)))
 	}
 	return c.replyPage(title, lines, p, fmt.Sprintf("!log %d %%d", n))
 }

@@ -142,13 +142,13 @@ func runSimulate(ctx context.Context, c *Call) error {
 		s.WriteString("\n" + c.Tf("Nothing would be sent: %s.", suppressedWhy(c, d.Suppressed)))
 		if len(d.Parts) > 0 {
 			s.WriteString("\n" + c.Tf("Otherwise it would get (%s):", strings.Join(bot.RuleNames(c.Lang(), d.Rules()), " + ")))
-			s.WriteString("\n\n" + attachmentLine(c, d.Attachment) + d.Text())
+			s.WriteString("\n\n" + simulatedMessage(c, d))
 		}
 	case len(d.Parts) == 0:
 		s.WriteString("\n" + c.T("Nothing would be sent."))
 	default:
 		s.WriteString("\n" + c.Tf("It would get this message (%s):", strings.Join(bot.RuleNames(c.Lang(), d.Rules()), " + ")))
-		s.WriteString("\n\n" + attachmentLine(c, d.Attachment) + d.Text())
+		s.WriteString("\n\n" + simulatedMessage(c, d))
 	}
 	if len(d.Skipped) > 0 {
 		why := make([]string, len(d.Skipped))
@@ -227,6 +227,22 @@ func suppressedWhy(c *Call, why string) string {
 		return c.T("the message would arrive too late")
 	}
 	return why
+}
+
+// simulatedMessage shows what the customer would receive: the attachment
+// and its caption (or the text), and the text that would follow the
+// attachment as a message of its own (a pin's text; the parts a phone
+// would not show in the caption).
+func simulatedMessage(c *Call, d bot.Decision) string {
+	text, a := d.Compose(func() string { return "" })
+	out := attachmentLine(c, a) + text
+	if a != nil && a.After != "" {
+		if text != "" {
+			out += "\n\n"
+		}
+		out += "[" + c.T("then, as a separate message:") + "]\n" + a.After
+	}
+	return out
 }
 
 // attachmentLine shows what a simulated message carries besides its text,
