@@ -5,8 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"slices"
 	"testing"
 	"time"
+
+	"frontdesk/bot"
 )
 
 // The big database for the statistics measurements (docs/performance.md):
@@ -124,4 +128,87 @@ func GenerateBig(ctx context.Context, path string, customers, inbound, owner int
 		return err
 	}
 	return tx.Commit()
+}
+
+// TestWritesDuringStatsOnTheBigDatabase measures how long a message of
+// another business in the same file takes to be recorded while `!stats 90`
+// reads (docs/performance.md, "Statistics"):
+//
+//	cp /tmp/big.db /tmp/big-run.db
+//	FRONTDESK_BIG_DB=/tmp/big-run.db go test ./storage -run TestWritesDuringStatsOnTheBigDatabase -v
+//
+// Each round records one message with nothing else running, then starts
+// the 90-day read and, 100 ms into it, records another. It prints the
+// times (min/median/max) and asserts nothing about them. It adds a
+// business to the file: run it on a copy.
+func TestWritesDuringStatsOnTheBigDatabase(t *testing.T) {
+	path := os.Getenv("FRONTDESK_BIG_DB")
+	if path == "" || IsPostgres(path) {
+		t.Skip("set FRONTDESK_BIG_DB to a copy of the SQLite file TestGenerate wrote")
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stats, err := db.Business(ctx, BigDBNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.Business(ctx, "39029999999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := time.Now().UnixNano()
+	record := func() (time.Duration, error) {
+		seq++
+		in := bot.Inbound{ID: fmt.Sprintf("W%d", seq), Chat: "393331234567", Customer: "393331234567", Kind: bot.FromCustomer,
+			Received: time.Now(), TouchCustomer: true, Question: "orari", Reply: &bot.Outgoing{Text: "auto", Created: time.Now()}}
+		start := time.Now()
+		err := other.RecordInbound(ctx, in)
+		return time.Since(start), err
+	}
+	q := bot.ActivityQuery{Since: BigDBNow.Add(-90 * 24 * time.Hour), Until: BigDBNow, MinQuestions: 1}
+	var alone, during, read []time.Duration
+	for round := range 5 {
+		d, err := record()
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone = append(alone, d)
+		type result struct {
+			took time.Duration
+			end  time.Time
+			err  error
+		}
+		done := make(chan result, 1)
+		start := time.Now()
+		go func() {
+			_, err := stats.Activity(ctx, q)
+			done <- result{time.Since(start), time.Now(), err}
+		}()
+		time.Sleep(100 * time.Millisecond)
+		d, err = record()
+		wrote := time.Now()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := <-done
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		during = append(during, d)
+		read = append(read, r.took)
+		t.Logf("round %d: !stats 90 read %v; message recorded alone in %v, during the read in %v, %v before the read ended (negative: after)",
+			round+1, r.took.Round(time.Millisecond), alone[round].Round(time.Microsecond), d.Round(time.Microsecond), r.end.Sub(wrote).Round(time.Millisecond))
+	}
+	mmm := func(ds []time.Duration) string {
+		ds = slices.Clone(ds)
+		slices.Sort(ds)
+		return fmt.Sprintf("%v / %v / %v", ds[0].Round(time.Microsecond), ds[len(ds)/2].Round(time.Microsecond), ds[len(ds)-1].Round(time.Microsecond))
+	}
+	fmt.Printf("ratio !stats 90 read (min/median/max): %s\n", mmm(read))
+	fmt.Printf("ratio message recorded, nothing else running: %s\n", mmm(alone))
+	fmt.Printf("ratio message recorded during !stats 90: %s\n", mmm(during))
 }

@@ -18,7 +18,10 @@ import (
 // holding any number of businesses (Business). It is safe for concurrent
 // use.
 type DB struct {
-	sql     *sql.DB
+	sql *sql.DB
+	// read is, on SQLite, a second pool on the same file for read-only
+	// transactions (readTx); nil on PostgreSQL.
+	read    *sql.DB
 	dialect string
 	queries
 	stmts     statements
@@ -65,6 +68,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// The read-only pool, opened after init: the file exists, its mode
+	// and its companions' checked, and it is in WAL mode. (A -wal or -shm
+	// file SQLite creates for a reader gets the database's mode, 0600.)
+	if db.read, err = sql.Open("sqlite3", sqliteReadDSN(path)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	return db, nil
 }
 
@@ -90,15 +100,31 @@ func (db *DB) init(ctx context.Context) error {
 // sqliteDSN is the go-sqlite3 data source for path: foreign keys (whatsmeow needs
 // them), WAL with NORMAL sync (fast commits, safe across crashes of the
 // process), a generous busy timeout, BEGIN IMMEDIATE so that
-// transactions never fail half-way on a lock upgrade, and a cache of
+// transactions never fail half-way on a lock upgrade (which is why
+// read-only transactions go to another pool: sqliteReadDSN), and a cache of
 // prepared statements per connection: whatsmeow (whose Signal store shares
 // this database) runs its queries as plain strings, and preparing them
 // again on every message was a tenth of the process's CPU under load
 // (docs/performance.md, "End to end").
 func sqliteDSN(path string) string {
+	return sqliteURI(path) + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"
+}
+
+// sqliteReadDSN is the data source of the read-only pool (readTx): the
+// file opened read-only (mode=ro, and query_only on top), transactions
+// begun with a plain, deferred BEGIN, which in WAL mode reads a snapshot
+// and takes no lock that keeps a writer waiting. It sets no journal mode:
+// the file is in WAL mode already, and a read-only connection may not
+// change it.
+func sqliteReadDSN(path string) string {
+	return sqliteURI(path) + "?mode=ro&_query_only=1&_busy_timeout=10000&_txlock=deferred&_stmt_cache_size=16"
+}
+
+// sqliteURI is the file: URI of path.
+func sqliteURI(path string) string {
 	// SQLite decodes %HH in file: URIs; escape what would end the path.
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return "file:" + esc + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"
+	return "file:" + esc
 }
 
 // secureFile creates path with mode 0600 if it does not exist, or narrows
@@ -162,7 +188,14 @@ func (db *DB) Dialect() string { return db.dialect }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.stmts.close()
-		db.closeErr = db.sql.Close()
+		// The reader first, so that the last connection to close is a
+		// read-write one, which checkpoints the WAL and removes the -wal
+		// and -shm files.
+		var readErr error
+		if db.read != nil {
+			readErr = db.read.Close()
+		}
+		db.closeErr = errors.Join(readErr, db.sql.Close())
 	})
 	return db.closeErr
 }
@@ -199,6 +232,20 @@ func (db *DB) tx(ctx context.Context, business int64, fn func(*sql.Tx) error) er
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// readTx begins a read-only transaction that sees one snapshot of the
+// database from its first query on and keeps no writer waiting. On
+// SQLite a write transaction (tx) takes the file's one write lock at
+// BEGIN, for every business in the file, so reads that need to agree
+// with each other (the statistics) run on the read-only pool instead: a
+// deferred transaction there reads the WAL snapshot while writers go on.
+// On PostgreSQL: a repeatable-read, read-only transaction.
+func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
+	if db.read != nil {
+		return db.read.BeginTx(ctx, nil)
+	}
+	return db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 }
 
 // lockBusiness takes, on PostgreSQL, the transaction-scoped advisory lock

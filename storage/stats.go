@@ -24,6 +24,13 @@ import (
 // Activity reads the activity from q.Since to q.Until, both included: a
 // command given at Until sees the messages recorded at that same instant.
 func (s *Store) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity, error) {
+	return s.activity(ctx, q, nil)
+}
+
+// activity is Activity; midway, when not nil, runs inside the read
+// transaction after the first figures are read (the tests' window into
+// it).
+func (s *Store) activity(ctx context.Context, q bot.ActivityQuery, midway func()) (bot.Activity, error) {
 	from, err := mustNanos("since", q.Since)
 	if err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: %w", err)
@@ -37,20 +44,19 @@ func (s *Store) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity
 	}
 	q.MinQuestions = max(q.MinQuestions, 1)
 	a := bot.Activity{RulesSent: map[string]int{}, Withheld: map[string]int{}}
-	// One read transaction, so the figures agree with each other even
-	// while messages keep coming in.
-	// (On PostgreSQL a repeatable-read snapshot.)
-	var opts *sql.TxOptions
-	if s.db.dialect == Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	tx, err := s.db.sql.BeginTx(ctx, opts)
+	// One read transaction, a snapshot, so the figures agree with each
+	// other even while messages keep coming in; it keeps no writer of any
+	// business waiting (readTx).
+	tx, err := s.db.readTx(ctx)
 	if err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: begin: %w", err)
 	}
 	defer tx.Rollback()
 	if err := s.quarters(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: messages: %w", err)
+	}
+	if midway != nil {
+		midway()
 	}
 	if err := s.replies(ctx, tx, &a, split(from, to, quarterNanos)); err != nil {
 		return bot.Activity{}, fmt.Errorf("read activity: replies: %w", err)

@@ -197,3 +197,125 @@ func testMigrationRollsUpExistingRows(t *testing.T, fresh func(testing.TB) strin
 		t.Errorf("rolled up by the migration:\n%+v\nkept per message:\n%+v", got, kept)
 	}
 }
+
+// TestActivityDoesNotBlockWriters: while one business's statistics are
+// read (the read transaction held open midway), the other business in the
+// same database, and the business itself, go on recording messages,
+// sending replies and saving their configuration; and the read is one
+// snapshot: what was written meanwhile is in none of its figures, and
+// in all of them in the next read.
+func TestActivityDoesNotBlockWriters(t *testing.T) {
+	eachDialect(t, testActivityDoesNotBlockWriters)
+}
+
+func testActivityDoesNotBlockWriters(t *testing.T, fresh func(testing.TB) string) {
+	ctx := t.Context()
+	db, err := Open(ctx, fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err := db.Business(ctx, "15550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.Business(ctx, "15550200")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	msg := func(id string, customer bot.UserID, h int, question string) bot.Inbound {
+		return bot.Inbound{ID: id, Chat: customer, Customer: customer, Kind: bot.FromCustomer, Received: at(h),
+			Question: question, Rules: []string{"away"}, Reply: &bot.Outgoing{Text: "auto", Rules: []string{"away"}, Created: at(h)}}
+	}
+	// send sends the store's pending replies at sentAt.
+	send := func(ctx context.Context, s *Store, sentAt time.Time) error {
+		out, err := s.PendingOutgoing(ctx, 10)
+		if err != nil {
+			return err
+		}
+		for _, o := range out {
+			if err := s.MarkSending(ctx, o.ID); err != nil {
+				return err
+			}
+			if err := s.MarkSent(ctx, o.ID, "W"+fmt.Sprint(o.ID), sentAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, in := range []bot.Inbound{msg("A1", "391", 1, "orari"), msg("A2", "392", 2, "prezzo")} {
+		if err := a.RecordInbound(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if err := send(ctx, a, at(i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := bot.ActivityQuery{Since: t0, Until: at(24), MinQuestions: 1}
+	before, err := a.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Inbound != 2 || before.Customers != 2 || before.RepliesSent != 2 || len(before.Questions) != 2 {
+		t.Fatalf("before: %+v; want 2 messages from 2 customers, 2 replies, 2 questions", before)
+	}
+
+	cfg := bot.DefaultConfig()
+	cfg.Lang = "it"
+	var writes []string
+	got, err := a.activity(ctx, q, func() {
+		// The deadline only keeps a deadlock from hanging the test.
+		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		for _, w := range []struct {
+			what string
+			do   func() error
+		}{
+			{"the other business records a message", func() error { return b.RecordInbound(wctx, msg("B1", "491", 3, "hours")) }},
+			{"the other business sends its reply", func() error { return send(wctx, b, at(3)) }},
+			{"the other business saves its configuration", func() error { return b.SaveConfig(wctx, cfg, nil) }},
+			{"the business records a new customer's message", func() error { return a.RecordInbound(wctx, msg("A3", "393", 3, "nuova")) }},
+			{"the business sends its reply", func() error { return send(wctx, a, at(3)) }},
+			{"the business saves its configuration", func() error { return a.SaveConfig(wctx, cfg, nil) }},
+		} {
+			if err := w.do(); err != nil {
+				writes = append(writes, fmt.Sprintf("%s: %v", w.what, err))
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("Activity: %v", err)
+	}
+	for _, w := range writes {
+		t.Errorf("during the read, %s", w)
+	}
+	if !reflect.DeepEqual(got, before) {
+		t.Errorf("the read saw part of what was written during it:\n%+v\nwant what was there when it started:\n%+v", got, before)
+	}
+	if len(writes) > 0 {
+		return
+	}
+
+	after, err := a.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Inbound != 3 || after.Customers != 3 || after.RepliesSent != 3 || len(after.Questions) != 3 {
+		t.Errorf("after: %+v; want 3 messages from 3 customers, 3 replies, 3 questions", after)
+	}
+	other, err := b.Activity(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Inbound != 1 || other.RepliesSent != 1 {
+		t.Errorf("other business: %+v; want its 1 message and 1 reply", other)
+	}
+	for _, s := range []*Store{a, b} {
+		saved, ok, err := s.LoadConfig(ctx)
+		if err != nil || !ok || saved.Lang != "it" {
+			t.Errorf("%s: configuration saved during the read = lang %q, %v, %v; want it", s.Number(), saved.Lang, ok, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -126,6 +127,56 @@ func TestRestoredCompanionFilesTightened(t *testing.T) {
 		}
 		if st.Mode().Perm() != 0o600 {
 			t.Errorf("%s mode = %v, want 0600", suffix, st.Mode().Perm())
+		}
+	}
+}
+
+// TestReadPool: the read-only pool the statistics read on (readTx)
+// refuses writes, leaves the database and its -wal and -shm files at mode
+// 0600, and closes before the read-write pool, whose last connection
+// checkpoints the WAL and removes both files.
+func TestReadPool(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "frontdesk.db")
+	s, err := OpenStore(ctx, path, testNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SetOwnerActive(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := s.Activity(ctx, bot.ActivityQuery{Since: now.Add(-time.Hour), Until: now, MinQuestions: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.db.readTx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM fd_businesses").Scan(&n); err != nil || n != 1 {
+		t.Errorf("read in the read-only transaction: %d businesses, %v; want 1", n, err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE fd_businesses SET created = 1"); err == nil {
+		t.Error("the read-only transaction wrote")
+	}
+	tx.Rollback()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		st, err := os.Stat(path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v, want 0600", filepath.Base(path+suffix), st.Mode().Perm())
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("after Close, %s: %v; want it removed", suffix, err)
 		}
 	}
 }
