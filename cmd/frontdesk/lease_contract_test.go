@@ -57,6 +57,14 @@ func runLeaserContract(t *testing.T, newHarness func(t *testing.T) leaseHarness)
 			return false
 		}
 	}
+	// taker is the leaser that takes a number once it is free: another
+	// process's where there can be one.
+	taker := func(h leaseHarness) leaser {
+		if h.Other != nil {
+			return h.Other
+		}
+		return h.Mine
+	}
 	released := func(t *testing.T, ls numberLease) {
 		t.Helper()
 		done := make(chan struct{})
@@ -136,10 +144,6 @@ func runLeaserContract(t *testing.T, newHarness func(t *testing.T) leaseHarness)
 
 	t.Run("release lets the number be taken again", func(t *testing.T) {
 		h := newHarness(t)
-		next := h.Other
-		if next == nil {
-			next = h.Mine
-		}
 		ls := acquire(t, h.Mine, number)
 		released(t, ls)
 		if err := ls.Check(ctx); err == nil {
@@ -148,7 +152,7 @@ func runLeaserContract(t *testing.T, newHarness func(t *testing.T) leaseHarness)
 		if !isLost(ls) {
 			t.Fatal("Lost is not closed after Release")
 		}
-		again := acquire(t, next, number)
+		again := acquire(t, taker(h), number)
 		defer again.Release()
 		if err := again.Check(ctx); err != nil {
 			t.Fatalf("check of the new holder's lease: %v", err)
@@ -186,11 +190,7 @@ func runLeaserContract(t *testing.T, newHarness func(t *testing.T) leaseHarness)
 		if err := ls.Check(ctx); err == nil {
 			t.Fatal("check of a lost lease reports it held")
 		}
-		next := h.Other
-		if next == nil {
-			next = h.Mine
-		}
-		again := acquire(t, next, number)
+		again := acquire(t, taker(h), number)
 		defer again.Release()
 	})
 }

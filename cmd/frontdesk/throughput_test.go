@@ -82,6 +82,19 @@ func (l load) pct(p float64) time.Duration {
 	return s[i]
 }
 
+// benchLoad skips t, which measures what, unless FRONTDESK_BENCH is set,
+// and returns the load asked for: FRONTDESK_BENCH_ROUNDS (default 3),
+// FRONTDESK_BENCH_CUSTOMERS (200) and FRONTDESK_BENCH_MESSAGES (10 per
+// customer).
+func benchLoad(t *testing.T, what string) (rounds, customers, messages int) {
+	t.Helper()
+	if os.Getenv(benchEnv) == "" {
+		t.Skip("set FRONTDESK_BENCH=1 to measure " + what)
+	}
+	return benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3), benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200),
+		benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+}
+
 func benchInt(t *testing.T, name string, def int) int {
 	t.Helper()
 	s := os.Getenv(name)
@@ -99,12 +112,7 @@ func benchInt(t *testing.T, name string, def int) int {
 // minutes). FRONTDESK_BENCH_ROUNDS (default 3), FRONTDESK_BENCH_CUSTOMERS
 // (200) and FRONTDESK_BENCH_MESSAGES (10 per customer) change the load.
 func TestEndToEndThroughput(t *testing.T) {
-	if os.Getenv(benchEnv) == "" {
-		t.Skip("set FRONTDESK_BENCH=1 to measure end-to-end throughput")
-	}
-	rounds := benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3)
-	customers := benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200)
-	messages := benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+	rounds, customers, messages := benchLoad(t, "end-to-end throughput")
 	type variant struct {
 		name string
 		run  func(t *testing.T, customers, messages int) load
@@ -341,12 +349,7 @@ func frontdeskLoad(t *testing.T, customers, messages int) load {
 // queued) is compared with whatsmeow alone with the adapter's options,
 // which acknowledges without answering. Only with FRONTDESK_BENCH=1.
 func TestEndToEndRecording(t *testing.T) {
-	if os.Getenv(benchEnv) == "" {
-		t.Skip("set FRONTDESK_BENCH=1 to measure end-to-end recording")
-	}
-	rounds := benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3)
-	customers := benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200)
-	messages := benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+	rounds, customers, messages := benchLoad(t, "end-to-end recording")
 	names := []string{"options", "frontdesk"}
 	got := map[string][]float64{}
 	for r := range rounds {
