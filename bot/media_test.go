@@ -241,23 +241,10 @@ func BenchmarkCustomerMessageWithMedia(b *testing.B) {
 		c.Greeting = bot.GreetingConfig{On: true, Text: "Welcome {name}!", When: bot.WhenAlways, AfterDays: 14}
 		c.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"price", "prezzo"}, Text: "Prices: {website}", Media: &photo.MediaRef}}
 	})
-	ctx := context.Background()
-	if err := h.db.SaveMedia(ctx, photo); err != nil {
+	if err := h.db.SaveMedia(context.Background(), photo); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		h.now = h.now.Add(4 * time.Second) // 15 a minute: under the pace limit
-		m := bot.Message{ID: fmt.Sprint("M", i), Chat: bot.PhoneID(fmt.Sprint("39333", 1000000+i%500)),
-			Kind: bot.FromCustomer, Text: "Buongiorno, qual è il prezzo?", PushName: "Mario", Sent: h.now}
-		if err := h.b.HandleMessage(ctx, m); err != nil {
-			b.Fatal(err)
-		}
-		if err := h.b.Tick(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
+	customerMessages(b, h)
 	if sent := h.wa.Take(); len(sent) == 0 || sent[len(sent)-1].Media == nil {
 		b.Fatal("no photo was sent")
 	}

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -39,31 +38,15 @@ func TestBusinessIsolation(t *testing.T) {
 func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v5.db")
-	raw, err := sql.Open("sqlite3", sqliteDSN(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := applyMigrations(ctx, raw, SQLite, ms[:5]); err != nil {
-		t.Fatal(err)
-	}
 	at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
-	for _, q := range []string{
+	sqliteAtVersion(t, path, 5, at,
 		`INSERT INTO fd_config (id, doc, updated) VALUES (1, '{"time_zone":"Europe/Rome"}', ?1)`,
 		`UPDATE fd_state SET kill_off = 1, kill_reason = '!off', owner_active = ?1`,
 		`INSERT INTO fd_customers (id, name, last_inbound, keywords) VALUES ('391', 'Ada', ?1, '{"3":5}')`,
 		`INSERT INTO fd_inbound (party, msg_id, chat, kind, customer, received) VALUES ('391', 'M1', '391', 'customer', '391', ?1)`,
 		`INSERT INTO fd_outbox (id, chat, customer, text, created, status, msg_id) VALUES (7, '391', '391', 'hi', ?1, 'pending', 'O7')`,
 		`INSERT INTO fd_stats_quarters (quarter, inbound) VALUES (?1 / 900000000000, 1)`,
-	} {
-		if _, err := raw.ExecContext(ctx, q, at.UnixNano()); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+	)
 
 	db, err := Open(ctx, path)
 	if err != nil {

@@ -155,16 +155,19 @@ func (ls *Lease) Check(ctx context.Context) error {
 		return ErrLeaseLost
 	default:
 	}
-	ctx, cancel := context.WithTimeout(ctx, leaseCheckTimeout)
+	if err := ctx.Err(); err != nil {
+		return err // the caller gave up; the lease is untouched
+	}
+	// The round trip does not end with the caller's context: the driver
+	// ends a session whose query is cancelled, and with it the lock. It
+	// is bounded by leaseCheckTimeout instead.
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), leaseCheckTimeout)
 	defer cancel()
 	ls.mu.Lock()
 	var one int
-	err := ls.conn.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	err := ls.conn.QueryRowContext(qctx, "SELECT 1").Scan(&one)
 	ls.mu.Unlock()
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return err // the caller gave up; the lease may be fine
-		}
 		ls.markLost()
 		return fmt.Errorf("%w: %v", ErrLeaseLost, err)
 	}

@@ -16,30 +16,14 @@ import (
 func TestMigrationPerfKeepsData(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v3.db")
-	raw, err := sql.Open("sqlite3", sqliteDSN(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := applyMigrations(ctx, raw, SQLite, ms[:3]); err != nil {
-		t.Fatal(err)
-	}
 	at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
-	for _, q := range []string{
+	sqliteAtVersion(t, path, 3, at,
 		`INSERT INTO fd_customers (id, name, last_inbound) VALUES ('391', 'Ada', ?1)`,
 		`INSERT INTO fd_keyword_sends (customer, keyword_id, sent_at) VALUES ('391', 1, ?1), ('391', 7, ?1 + 1), ('392', 2, ?1)`,
 		`INSERT INTO fd_outbox (id, chat, customer, text, created, status, msg_id) VALUES
 			(5, '391', '391', 'sent', ?1, 'sent', 'O5'), (8, '391', '391', 'waiting', ?1, 'pending', 'O8'),
 			(9, '392', '392', 'claimed', ?1, 'sending', 'O9')`,
-	} {
-		if _, err := raw.ExecContext(ctx, q, at.UnixNano()); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+	)
 
 	db, err := OpenStore(ctx, path, testNumber)
 	if err != nil {
@@ -71,5 +55,30 @@ func TestMigrationPerfKeepsData(t *testing.T) {
 	var seq int
 	if err := db.db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'fd_keyword_sends'").Scan(&seq); err != nil || seq != 0 {
 		t.Errorf("fd_keyword_sends still there (%d, %v)", seq, err)
+	}
+}
+
+// sqliteAtVersion makes the SQLite database path as the first version
+// migrations made it, with rows: each statement gets at (Unix
+// nanoseconds) as ?1.
+func sqliteAtVersion(t *testing.T, path string, version int, at time.Time, rows ...string) {
+	t.Helper()
+	ctx := t.Context()
+	raw, err := sql.Open("sqlite3", sqliteDSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(ctx, raw, SQLite, ms[:version]); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range rows {
+		if _, err := raw.ExecContext(ctx, q, at.UnixNano()); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -94,38 +93,6 @@ type conn struct {
 	// replaced...): the server is closing the socket itself.
 	endedByServer atomic.Bool
 	closeOnce     sync.Once
-}
-
-// New opens whatsmeow's device store in db (the same SQLite database the
-// bot uses; foreign keys must be on), upgrades its tables and prepares a
-// client for the stored device, or for a new unlinked one.
-func New(ctx context.Context, db *sql.DB, opts Options) (*Adapter, error) {
-	if opts.Log == nil {
-		opts.Log = slog.New(slog.DiscardHandler)
-	}
-	if opts.Out == nil {
-		opts.Out = io.Discard
-	}
-	if opts.HandleTimeout <= 0 {
-		opts.HandleTimeout = 30 * time.Second
-	}
-	a := &Adapter{
-		opts:  opts,
-		log:   opts.Log.With("component", "whatsapp"),
-		out:   &lineWriter{w: opts.Out},
-		ended: make(chan Ended, 1),
-	}
-	a.edits.init()
-	a.container = sqlstore.NewWithDB(db, "sqlite3", newWALog(opts.Log, "store"))
-	if err := a.container.Upgrade(ctx); err != nil {
-		return nil, fmt.Errorf("prepare whatsmeow tables: %w", err)
-	}
-	device, err := a.container.GetFirstDevice(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load whatsapp session: %w", err)
-	}
-	a.setConn(device)
-	return a, nil
 }
 
 // setConn makes a fresh client for device the current one.

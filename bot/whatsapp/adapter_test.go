@@ -77,6 +77,24 @@ func openDB(t *testing.T) *sql.DB {
 // OpenStoreForTest is openStorage for the package's external tests.
 var OpenStoreForTest = openStorage
 
+// newOneNumber is an adapter for the first device of the SQLite database
+// db's device store, made as `frontdesk run` makes every number's
+// (OpenStore, NewForDevice): the tests of one number use it.
+func newOneNumber(ctx context.Context, db *sql.DB, opts Options) (*Adapter, error) {
+	c, err := OpenStore(ctx, db, "sqlite3", opts.Log)
+	if err != nil {
+		return nil, err
+	}
+	device, err := c.GetFirstDevice(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load whatsapp session: %w", err)
+	}
+	return NewForDevice(c, device, opts), nil
+}
+
+// NewOneNumberForTest is newOneNumber for the package's external tests.
+var NewOneNumberForTest = newOneNumber
+
 func openStorage(t *testing.T, path string) *storage.DB {
 	t.Helper()
 	st, err := storage.Open(context.Background(), path)
@@ -122,7 +140,7 @@ func routeTo(h *http.Client) func(*whatsmeow.Client) {
 
 func newAdapter(t *testing.T, db *sql.DB, out *porttest.Output, route *http.Client) *Adapter {
 	t.Helper()
-	a, err := New(context.Background(), db, Options{Out: out, ConfigureClient: routeTo(route)})
+	a, err := newOneNumber(context.Background(), db, Options{Out: out, ConfigureClient: routeTo(route)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +150,7 @@ func newAdapter(t *testing.T, db *sql.DB, out *porttest.Output, route *http.Clie
 // linkFakeDevice stores a session as if the phone had linked us.
 func linkFakeDevice(t *testing.T, db *sql.DB) {
 	t.Helper()
-	a, err := New(context.Background(), db, Options{})
+	a, err := newOneNumber(context.Background(), db, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,7 +536,7 @@ func TestRetryLineShownOnce(t *testing.T) {
 			linkFakeDevice(t, db)
 			out, logBuf := &porttest.Output{}, &porttest.Output{}
 			log := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: level}))
-			a, err := New(context.Background(), db, Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
+			a, err := newOneNumber(context.Background(), db, Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -537,7 +555,7 @@ func TestRetryLineShownOnce(t *testing.T) {
 	// While linking (no session yet) the retry line is the same.
 	out, logBuf := &porttest.Output{}, &porttest.Output{}
 	log := slog.New(slog.NewTextHandler(logBuf, nil))
-	a, err := New(context.Background(), openDB(t), Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
+	a, err := newOneNumber(context.Background(), openDB(t), Options{Out: out, Log: log, ConfigureClient: routeTo(refusingClient(t))})
 	if err != nil {
 		t.Fatal(err)
 	}

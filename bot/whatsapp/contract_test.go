@@ -16,11 +16,11 @@ import (
 // TestAdapterKeepsTheMessengerContract runs the Messenger suite against the
 // real adapter and whatsmeow client over the fake server: what a customer's
 // phone shows is what the fake customer decrypted and kept by id. The
-// adapter is made as whatsapp.New makes it (one number, SQLite), and as
-// `frontdesk run` makes each number's (a device of one store) with the
-// sessions on SQLite and on PostgreSQL.
+// adapter is made for the first device of a SQLite store (one number), and
+// as `frontdesk run` makes each number's (a new device of one store) with
+// the sessions on SQLite and on PostgreSQL.
 func TestAdapterKeepsTheMessengerContract(t *testing.T) {
-	t.Run("New", func(t *testing.T) {
+	t.Run("OneNumber", func(t *testing.T) {
 		runMessengerContract(t, func(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *porttest.Output) {
 			a, _, out := linkedAdapter(t, srv)
 			return a, out

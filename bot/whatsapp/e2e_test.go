@@ -81,7 +81,7 @@ func TestAgainstFakeWhatsApp(t *testing.T) {
 	ctx := context.Background()
 	out := &porttest.Output{}
 	qrs := make(chan string, 16)
-	a, err := whatsapp.New(ctx, db, whatsapp.Options{
+	a, err := whatsapp.NewOneNumberForTest(ctx, db, whatsapp.Options{
 		Out: out, ConfigureClient: srv.Configure,
 		OnQR: func(code string) { qrs <- code },
 	})
@@ -234,7 +234,7 @@ func TestPairPhoneAsksForACode(t *testing.T) {
 	srv := fakewa.NewServer(t)
 	db := openStore(t, filepath.Join(t.TempDir(), "bot.db")).SQL()
 	out := &porttest.Output{}
-	a, err := whatsapp.New(context.Background(), db, whatsapp.Options{Out: out, ConfigureClient: srv.Configure})
+	a, err := whatsapp.NewOneNumberForTest(context.Background(), db, whatsapp.Options{Out: out, ConfigureClient: srv.Configure})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func linkedAdapter(t *testing.T, srv *fakewa.Server) (*whatsapp.Adapter, *inbox,
 	db := openStore(t, filepath.Join(t.TempDir(), "bot.db")).SQL()
 	out := &porttest.Output{}
 	qrs := make(chan string, 16)
-	a, err := whatsapp.New(context.Background(), db, whatsapp.Options{
+	a, err := whatsapp.NewOneNumberForTest(context.Background(), db, whatsapp.Options{
 		Out: out, ConfigureClient: srv.Configure,
 		OnQR: func(code string) { qrs <- code },
 	})

@@ -14,8 +14,8 @@ import (
 
 // Several numbers: one device store (whatsmeow's sqlstore.Container) holds
 // every linked device of the process, and each device gets an Adapter of
-// its own (one whatsmeow.Client each). New keeps serving the store's first
-// device, for a process of one number.
+// its own (one whatsmeow.Client each): OpenStore, then NewForDevice for
+// each device.
 
 // OpenStore opens whatsmeow's device store in db and upgrades its tables.
 // dialect is "sqlite3" or "postgres".

@@ -16,10 +16,7 @@ func TestChartsEndToEnd(t *testing.T) {
 	e := newE2E(t)
 	phone := e.srv.Phone()
 	e.start()
-	if err := phone.Scan(e.nextQR()); err != nil {
-		t.Fatalf("scan: %v", err)
-	}
-	e.srv.WaitConnected(t, 1, e2eWait)
+	e.link()
 
 	alice := e.srv.NewCustomer("Alice")
 	e.waitAck(alice.Send("hello"))

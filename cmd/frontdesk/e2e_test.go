@@ -61,23 +61,34 @@ func newE2E(t *testing.T) *e2e {
 // start runs the bot as `frontdesk run --db` would.
 func (e *e2e) start() {
 	e.t.Helper()
+	e.startWith(runConfig{Stdout: e.out, Stderr: e.errOut})
+}
+
+// startWith runs the bot with rc on e's database and fake server, its QR
+// codes going to e.qrs.
+func (e *e2e) startWith(rc runConfig) {
+	rc.DBPath = e.dbPath
+	rc.ConfigureClient = e.srv.Configure
+	rc.OnQR = func(code string) {
+		select {
+		case e.qrs <- code:
+		default:
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	rb := &runningBot{cancel: cancel, done: make(chan error, 1)}
-	go func() {
-		rb.done <- runBot(ctx, runConfig{
-			DBPath:          e.dbPath,
-			Stdout:          e.out,
-			Stderr:          e.errOut,
-			ConfigureClient: e.srv.Configure,
-			OnQR: func(code string) {
-				select {
-				case e.qrs <- code:
-				default:
-				}
-			},
-		})
-	}()
+	go func() { rb.done <- runBot(ctx, rc) }()
 	e.bot = rb
+}
+
+// link has the phone scan the bot's QR code and waits until the bot is
+// online.
+func (e *e2e) link() {
+	e.t.Helper()
+	if err := e.srv.Phone().Scan(e.nextQR()); err != nil {
+		e.t.Fatalf("scan: %v", err)
+	}
+	e.srv.WaitConnected(e.t, 1, e2eWait)
 }
 
 // stop ends the bot as SIGINT would and waits for runBot to return.

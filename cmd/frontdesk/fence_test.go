@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,21 +44,48 @@ func (m *countingMessenger) Revoke(context.Context, bot.UserID, string) error {
 	return nil
 }
 
-// switchLease is a lease a test loses at will.
+// switchLease is a lease a test loses at will (lose), as a lease whose
+// connection dropped. It keeps the lease contract (lease_contract_test.go).
 type switchLease struct {
-	lost   atomic.Bool
 	checks atomic.Int32
+	mu     sync.Mutex
+	gone   chan struct{} // closed once lost or released
+	why    error         // why it is gone; nil while held
 }
+
+func (l *switchLease) goneLocked() chan struct{} {
+	if l.gone == nil {
+		l.gone = make(chan struct{})
+	}
+	return l.gone
+}
+
+func (l *switchLease) end(why error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.why == nil {
+		l.why = why
+		close(l.goneLocked())
+	}
+}
+
+// lose loses the lease.
+func (l *switchLease) lose() { l.end(errors.New("session gone")) }
 
 func (l *switchLease) Check(context.Context) error {
 	l.checks.Add(1)
-	if l.lost.Load() {
-		return errors.New("session gone")
-	}
-	return nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.why
 }
-func (l *switchLease) Lost() <-chan struct{} { return nil }
-func (l *switchLease) Release()              {}
+
+func (l *switchLease) Lost() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.goneLocked()
+}
+
+func (l *switchLease) Release() { l.end(errors.New("released")) }
 
 // TestFencedMessengerStopsWithTheLease: every send, edit and deletion
 // (text, image, kept media, location pin, revoke) proves the
@@ -78,7 +106,7 @@ func TestFencedMessengerStopsWithTheLease(t *testing.T) {
 	if inner.sends.Load() != 1 || inner.edits.Load() != 1 || lease.checks.Load() != 2 {
 		t.Fatalf("sends %d edits %d checks %d", inner.sends.Load(), inner.edits.Load(), lease.checks.Load())
 	}
-	lease.lost.Store(true)
+	lease.lose()
 	if _, err := m.SendText(ctx, "+391", "hi", "3EB0B"); !errors.Is(err, bot.ErrNotSent) {
 		t.Fatalf("send without the lease = %v, want ErrNotSent", err)
 	}
@@ -118,7 +146,7 @@ func TestFencedStoreRecordsOnlyWithTheLease(t *testing.T) {
 	if err := st.RecordInbound(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	lease.lost.Store(true)
+	lease.lose()
 	in.ID = "M2"
 	if err := st.RecordInbound(ctx, in); err == nil {
 		t.Fatal("recorded without the lease")

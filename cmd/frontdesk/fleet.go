@@ -53,16 +53,33 @@ type leaser interface {
 	TryAcquire(ctx context.Context, number string) (numberLease, error)
 }
 
-// localLeases is the leaser of a database only this process uses.
+// localLeases is the leaser of a database only this process uses (the
+// instance lock keeps every other process out): every lease is granted,
+// and held until released.
 type localLeases struct{}
 
-func (localLeases) TryAcquire(context.Context, string) (numberLease, error) { return localLease{}, nil }
+func (localLeases) TryAcquire(context.Context, string) (numberLease, error) {
+	return &localLease{released: make(chan struct{})}, nil
+}
 
-type localLease struct{}
+type localLease struct {
+	once     sync.Once
+	released chan struct{}
+}
 
-func (localLease) Check(context.Context) error { return nil }
-func (localLease) Lost() <-chan struct{}       { return nil }
-func (localLease) Release()                    {}
+// errLeaseReleased is a released local lease's Check.
+var errLeaseReleased = errors.New("the lease on this number was given up")
+
+func (l *localLease) Check(context.Context) error {
+	select {
+	case <-l.released:
+		return errLeaseReleased
+	default:
+		return nil
+	}
+}
+func (l *localLease) Lost() <-chan struct{} { return l.released }
+func (l *localLease) Release()              { l.once.Do(func() { close(l.released) }) }
 
 // pgLeases is the leaser of a shared PostgreSQL database.
 type pgLeases struct{ l *storage.Leases }
@@ -194,7 +211,7 @@ func (f *fleet) poke() {
 // stops the numbers whose device is gone from the store.
 func (f *fleet) scan(ctx context.Context) {
 	f.reap()
-	devices, err := f.cfg.Container.GetAllDevices(ctx)
+	devices, err := linkedDevices(ctx, f.cfg.Container)
 	if err != nil {
 		if ctx.Err() == nil {
 			f.cfg.Log.Warn("read the linked numbers", "err", err)
@@ -203,9 +220,7 @@ func (f *fleet) scan(ctx context.Context) {
 	}
 	present := make(map[string]*store.Device)
 	for _, d := range devices {
-		if d.ID != nil && d.ID.User != "" {
-			present[d.ID.User] = d
-		}
+		present[d.ID.User] = d
 	}
 	f.mu.Lock()
 	var gone []*served
@@ -382,7 +397,9 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 	go func() {
 		select {
 		case <-lost:
-			if sctx.Err() == nil {
+			// Not when the number stopped first: the lease is then
+			// released, which closes lost too.
+			if ctx.Err() == nil {
 				s.setState("lease lost")
 				f.say(s.phone, "This process may no longer hold the number (its database lease is lost); it stops serving it.")
 			}
@@ -392,6 +409,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 	}()
 	s.setState("connecting")
 	ended, err := serve(ctx, s.wa, b, f.cfg.Log.With("number", "+"+s.phone))
+	cancel()
 	s.lease.Release()
 	switch {
 	case err != nil:

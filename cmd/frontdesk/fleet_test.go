@@ -304,6 +304,10 @@ func TestSeveralNumbersOneProcess(t *testing.T) {
 	if code, body := scrape(t, "http://"+metricsAddr+"/health"); code != 200 || body != "ready (1 numbers)\n" {
 		t.Errorf("/health after C's logout = %d %q", code, body)
 	}
+	// Its lease was given up, not lost: nothing says otherwise.
+	if strings.Contains(stdout.String(), "no longer hold") {
+		t.Errorf("a logout said the lease was lost:\n%s", stdout.String())
+	}
 	select {
 	case <-qrs:
 		t.Error("a QR code was shown while a number is still served")

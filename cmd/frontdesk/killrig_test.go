@@ -125,10 +125,7 @@ func newKillRigSetup(t *testing.T, setup func(e *e2e)) *killRig {
 	// The fake stamps stanzas with the children's clock.
 	r.srv.Now = func() time.Time { return time.Now().Add(time.Duration(r.offset.Load())) }
 	e.start()
-	if err := e.srv.Phone().Scan(e.nextQR()); err != nil {
-		t.Fatalf("scan: %v", err)
-	}
-	e.srv.WaitConnected(t, 1, e2eWait)
+	e.link()
 	setup(e)
 	e.stop()
 	t.Cleanup(func() {
@@ -149,28 +146,12 @@ func (r *killRig) start() {
 	if r.child != nil {
 		r.t.Fatal("kill rig: a child is already running")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
 	offset := time.Duration(r.lives+1) * lifeStep
 	r.offset.Store(int64(offset))
-	cmd.Env = append(os.Environ(), killChildDBEnv+"="+r.e.dbPath, killChildRemoteEnv+"="+r.srv.Remote(),
-		killChildClockEnv+"="+offset.String())
 	path := filepath.Join(r.dir, fmt.Sprintf("child-%02d.log", r.lives))
-	f, err := os.Create(path)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = f, f
 	r.logins = r.srv.Logins()
-	if err := cmd.Start(); err != nil {
-		f.Close()
-		r.t.Fatalf("start child: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		done <- cmd.Wait()
-		f.Close()
-	}()
-	r.child, r.done = cmd, done
+	r.child, r.done = startTestChild(r.t, "TestKillChild", path, killChildDBEnv+"="+r.e.dbPath,
+		killChildRemoteEnv+"="+r.srv.Remote(), killChildClockEnv+"="+offset.String())
 	r.lives++
 	r.logs = append(r.logs, path)
 }

@@ -43,10 +43,7 @@ func TestEndToEndMedia(t *testing.T) {
 	e := newE2E(t)
 	phone := e.srv.Phone()
 	e.start()
-	if err := phone.Scan(e.nextQR()); err != nil {
-		t.Fatalf("scan: %v", err)
-	}
-	e.srv.WaitConnected(t, 1, e2eWait)
+	e.link()
 	photo, pdf := porttest.JPEGStub, porttest.PDFStub
 
 	t.Run("owner keeps a photo and a PDF from the self chat", func(t *testing.T) {

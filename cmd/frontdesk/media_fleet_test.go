@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,39 +28,9 @@ func TestMediaSeveralNumbers(t *testing.T) {
 		srvB := fakewa.NewServerFor(t, phoneB, lidB)
 		servers := []*fakewa.Server{srvA, srvB}
 		for _, srv := range servers {
-			lq := make(chan string, 4)
-			linked := make(chan error, 1)
-			go func() {
-				linked <- linkNumber(ctx, linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-					ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-			}()
-			select {
-			case code := <-lq:
-				if err := srv.Phone().Scan(code); err != nil {
-					t.Fatal(err)
-				}
-			case err := <-linked:
-				t.Fatalf("link +%s ended before a QR code: %v", srv.Owner(), err)
-			case <-time.After(e2eWait):
-				t.Fatal("link showed no QR code")
-			}
-			if err := <-linked; err != nil {
-				t.Fatalf("link +%s: %v", srv.Owner(), err)
-			}
+			linkFake(t, dsn, srv)
 		}
-		runCtx, stopRun := context.WithCancel(ctx)
-		defer stopRun()
-		runDone := make(chan error, 1)
-		out := &porttest.Output{}
-		go func() {
-			runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out,
-				ConfigureClient: fakewa.RouteByNumber(nil, servers...), Poll: 100 * time.Millisecond})
-		}()
-		defer func() {
-			if t.Failed() {
-				t.Logf("output:\n%s", tail(out.String()))
-			}
-		}()
+		fleet := startFleetRun(t, dsn, 100*time.Millisecond, servers...)
 
 		pdf := porttest.PDFStub
 		for _, c := range []struct {
@@ -91,15 +60,7 @@ func TestMediaSeveralNumbers(t *testing.T) {
 		for _, srv := range servers {
 			srv.WaitQuiet(time.Second)
 		}
-		stopRun()
-		select {
-		case err := <-runDone:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("run did not stop")
-		}
+		fleet.stop(t)
 
 		for _, srv := range servers {
 			dir := filepath.Join(t.TempDir(), "media")

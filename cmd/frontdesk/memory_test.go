@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -167,21 +166,8 @@ var connectedLine = regexp.MustCompile(`(?m)^frontdesk_connected\{[^}]*\} 1$`)
 // metrics endpoint on a free port.
 func startFleetChildAt(t *testing.T, path, remote string) *fleetChild {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFleetChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), fleetChildDSNEnv+"="+path, fleetChildRemoteEnv+"="+remote, fleetChildMetricsEnv+"=127.0.0.1:0")
 	logPath := path + ".log"
-	f, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c := &fleetChild{name: filepath.Base(path), cmd: cmd, done: make(chan error, 1), log: logPath}
-	go func() {
-		c.done <- cmd.Wait()
-		f.Close()
-	}()
-	return c
+	cmd, done := startTestChild(t, "TestFleetChild", logPath,
+		fleetChildDSNEnv+"="+path, fleetChildRemoteEnv+"="+remote, fleetChildMetricsEnv+"=127.0.0.1:0")
+	return &fleetChild{name: filepath.Base(path), cmd: cmd, done: done, log: logPath}
 }

@@ -55,9 +55,19 @@ func (s *sessions) Close() { s.db.Close() }
 
 // devices lists the linked devices by phone number.
 func (s *sessions) devices(ctx context.Context) ([]*store.Device, error) {
-	all, err := s.container.GetAllDevices(ctx)
+	out, err := linkedDevices(ctx, s.container)
 	if err != nil {
 		return nil, fmt.Errorf("read the WhatsApp sessions: %w", err)
+	}
+	return out, nil
+}
+
+// linkedDevices lists the devices of c that are linked (have a phone
+// number), by phone number; devices of one number keep the store's order.
+func linkedDevices(ctx context.Context, c *sqlstore.Container) ([]*store.Device, error) {
+	all, err := c.GetAllDevices(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var out []*store.Device
 	for _, d := range all {
@@ -65,7 +75,7 @@ func (s *sessions) devices(ctx context.Context) ([]*store.Device, error) {
 			out = append(out, d)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID.User < out[j].ID.User })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID.User < out[j].ID.User })
 	return out, nil
 }
 
@@ -180,7 +190,7 @@ func runNumbers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stdout, "No number is linked. Link one with `frontdesk link` (or `frontdesk run`).")
 		return nil
 	}
-	served := func(number string) string { return "" }
+	var served func(number string) string
 	if storage.IsPostgres(*dsn) {
 		leases, err := storage.OpenLeases(ctx, *dsn)
 		if err != nil {

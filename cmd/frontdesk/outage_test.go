@@ -15,10 +15,7 @@ import (
 func (e *e2e) linked() {
 	e.t.Helper()
 	e.start()
-	if err := e.srv.Phone().Scan(e.nextQR()); err != nil {
-		e.t.Fatalf("scan: %v", err)
-	}
-	e.srv.WaitConnected(e.t, 1, e2eWait)
+	e.link()
 	for _, cmd := range []string{"!greeting text Hello {name}!", "!greeting on"} {
 		if got := e.command(cmd); got == "" || strings.HasPrefix(got, "Usage") {
 			e.t.Fatalf("%s answered %q", cmd, got)

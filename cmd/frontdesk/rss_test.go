@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
-	"go.mau.fi/whatsmeow/store/sqlstore"
 
 	"frontdesk/bot/whatsapp/fakewa"
 	"frontdesk/storage"
@@ -77,11 +76,7 @@ func TestRSSChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		container := sqlstore.NewWithDB(db.SQL(), "sqlite3", nil)
-		if err := container.Upgrade(ctx); err != nil {
-			t.Fatal(err)
-		}
-		dev, err := container.GetFirstDevice(ctx)
+		dev, err := sqliteContainer(t, ctx, db).GetFirstDevice(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,11 +158,7 @@ func TestRSS(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		container := sqlstore.NewWithDB(db.SQL(), "sqlite3", nil)
-		if err := container.Upgrade(ctx); err != nil {
-			t.Fatal(err)
-		}
-		cli := whatsmeow.NewClient(container.NewDevice(), nil)
+		cli := whatsmeow.NewClient(sqliteContainer(t, ctx, db).NewDevice(), nil)
 		plain.srv.Configure(cli)
 		qrs, err := cli.GetQRChannel(ctx)
 		if err != nil {
@@ -187,20 +178,7 @@ func TestRSS(t *testing.T) {
 	linkFrontdesk := func(c *child) {
 		c.srv = fakewa.NewServer(t)
 		e := &e2e{t: t, srv: c.srv, dbPath: c.db, qrs: make(chan string, 64)}
-		ctx, cancel := context.WithCancel(context.Background())
-		rb := &runningBot{cancel: cancel, done: make(chan error, 1)}
-		go func() {
-			rb.done <- runBot(ctx, runConfig{
-				DBPath: c.db, ConfigureClient: c.srv.Configure,
-				OnQR: func(code string) {
-					select {
-					case e.qrs <- code:
-					default:
-					}
-				},
-			})
-		}()
-		e.bot = rb
+		e.startWith(runConfig{})
 		if err := c.srv.Phone().Scan(e.nextQR()); err != nil {
 			t.Fatal(err)
 		}
@@ -224,17 +202,9 @@ func TestRSS(t *testing.T) {
 	for r := range rounds {
 		for i := range children {
 			c := children[(i+r)%len(children)]
-			cmd := exec.Command(os.Args[0], "-test.run=^TestRSSChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), rssChildEnv+"="+c.mode, rssDBEnv+"="+c.db, rssRemoteEnv+"="+remoteOf(c.srv))
 			logPath := filepath.Join(dir, fmt.Sprintf("child-%d-%d.log", r, i))
-			f, err := os.Create(logPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd.Stdout, cmd.Stderr = f, f
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, done := startTestChild(t, "TestRSSChild", logPath,
+				rssChildEnv+"="+c.mode, rssDBEnv+"="+c.db, rssRemoteEnv+"="+remoteOf(c.srv))
 			if c.srv != nil {
 				c.logins++
 				c.srv.WaitConnected(t, c.logins, killWait)
@@ -248,8 +218,7 @@ func TestRSS(t *testing.T) {
 				c.srv.WaitQuiet(time.Second)
 			}
 			_ = cmd.Process.Signal(os.Interrupt)
-			werr := cmd.Wait()
-			f.Close()
+			werr := <-done
 			if werr != nil {
 				b, _ := os.ReadFile(logPath)
 				t.Fatalf("%s child: %v\n%s", c.name, werr, b)

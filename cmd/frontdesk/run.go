@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
-	"go.mau.fi/whatsmeow/store/sqlstore"
 
 	"frontdesk/bot"
 	"frontdesk/bot/whatsapp"
@@ -124,9 +123,9 @@ func runBot(ctx context.Context, rc runConfig) error {
 	for {
 		var adopt *whatsapp.Adapter
 		if !shared {
-			linked, err := linkedNumbers(ctx, container)
+			linked, err := linkedDevices(ctx, container)
 			if err != nil {
-				return err
+				return fmt.Errorf("read the linked numbers: %w", err)
 			}
 			if len(linked) == 0 {
 				fmt.Fprintln(rc.Stdout, "This frontdesk is not linked to a WhatsApp account yet.")
@@ -158,21 +157,6 @@ func runBot(ctx context.Context, rc runConfig) error {
 		}
 		fmt.Fprintln(rc.Stdout, "Link frontdesk again with the new QR code below, or stop it with Ctrl-C.")
 	}
-}
-
-// linkedNumbers lists the phone numbers (digits) of the linked devices.
-func linkedNumbers(ctx context.Context, c *sqlstore.Container) ([]string, error) {
-	devices, err := c.GetAllDevices(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read the linked numbers: %w", err)
-	}
-	var out []string
-	for _, d := range devices {
-		if d.ID != nil && d.ID.User != "" {
-			out = append(out, d.ID.User)
-		}
-	}
-	return out, nil
 }
 
 // serve runs one linked session until ctx ends (nil, nil) or WhatsApp ends

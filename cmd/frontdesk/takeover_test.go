@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand"
 	"net/url"
 	"os"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"frontdesk/bot/porttest"
 	"frontdesk/bot/whatsapp/fakewa"
 	"frontdesk/storage"
 	"frontdesk/storage/storagetest"
@@ -68,36 +66,6 @@ func withAppName(dsn, name string) string {
 	return u.String()
 }
 
-// linkWait bounds the wait for a link's first QR code: on PostgreSQL the
-// first open of a fresh schema runs every migration, which takes seconds
-// on a loaded machine.
-const linkWait = 60 * time.Second
-
-// linkFake links srv's number into the database dsn with `frontdesk
-// link`, the fake phone scanning the QR code.
-func linkFake(t *testing.T, dsn string, srv *fakewa.Server) {
-	t.Helper()
-	lq := make(chan string, 4)
-	linked := make(chan error, 1)
-	go func() {
-		linked <- linkNumber(context.Background(), linkConfig{DSN: dsn, Stdout: io.Discard, Stderr: io.Discard,
-			ConfigureClient: fakewa.RouteByNumber(srv, srv), OnQR: func(c string) { lq <- c }})
-	}()
-	select {
-	case code := <-lq:
-		if err := srv.Phone().Scan(code); err != nil {
-			t.Fatal(err)
-		}
-	case err := <-linked:
-		t.Fatalf("link ended before showing a QR code: %v", err)
-	case <-time.After(linkWait):
-		t.Fatalf("link showed no QR code within %v", linkWait)
-	}
-	if err := <-linked; err != nil {
-		t.Fatalf("link +%s: %v", srv.Owner(), err)
-	}
-}
-
 type fleetChild struct {
 	name string
 	cmd  *exec.Cmd
@@ -107,22 +75,9 @@ type fleetChild struct {
 
 func startFleetChild(t *testing.T, dir, name, dsn, remote string) *fleetChild {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFleetChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), fleetChildDSNEnv+"="+withAppName(dsn, name), fleetChildRemoteEnv+"="+remote)
 	path := filepath.Join(dir, name+".log")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c := &fleetChild{name: name, cmd: cmd, done: make(chan error, 1), log: path}
-	go func() {
-		c.done <- cmd.Wait()
-		f.Close()
-	}()
+	cmd, done := startTestChild(t, "TestFleetChild", path, fleetChildDSNEnv+"="+withAppName(dsn, name), fleetChildRemoteEnv+"="+remote)
+	c := &fleetChild{name: name, cmd: cmd, done: done, log: path}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-c.done
@@ -166,25 +121,13 @@ func TestTakeoverAfterKill(t *testing.T) {
 	for _, s := range servers {
 		numbers = append(numbers, s.Owner())
 	}
-	all := fakewa.RouteByNumber(nil, servers...)
 
 	// Link the three numbers and configure each business from its phone,
 	// with one run in this process.
 	for _, srv := range servers {
 		linkFake(t, dsn, srv)
 	}
-	runCtx, stopRun := context.WithCancel(ctx)
-	runDone := make(chan error, 1)
-	out := &porttest.Output{}
-	go func() {
-		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out, ConfigureClient: all, Poll: 100 * time.Millisecond})
-	}()
-	configured := false
-	defer func() {
-		if t.Failed() && !configured {
-			t.Logf("configuring run's output:\n%s", tail(out.String()))
-		}
-	}()
+	configuring := startFleetRun(t, dsn, 100*time.Millisecond, servers...)
 	for _, srv := range servers {
 		for _, cmd := range []string{"!greeting text Welcome to +" + srv.Owner() + ", {name}!", "!greeting on"} {
 			if got := ownerSays(t, srv, cmd); got == "" || strings.HasPrefix(got, "Usage") {
@@ -195,11 +138,7 @@ func TestTakeoverAfterKill(t *testing.T) {
 	for _, srv := range servers {
 		srv.WaitQuiet(time.Second)
 	}
-	stopRun()
-	if err := <-runDone; err != nil {
-		t.Fatalf("configuring run: %v\n%s", err, tail(out.String()))
-	}
-	configured = true
+	configuring.stop(t)
 
 	// Three processes: the first takes every number, then two more start.
 	dir := t.TempDir()
@@ -361,19 +300,8 @@ func TestLeaseLostStopsServing(t *testing.T) {
 	ctx := context.Background()
 	srv := fakewa.NewServer(t)
 	linkFake(t, dsn, srv)
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	runDone := make(chan error, 1)
-	out := &porttest.Output{}
-	go func() {
-		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out,
-			ConfigureClient: fakewa.RouteByNumber(nil, srv), Poll: 200 * time.Millisecond})
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Logf("output:\n%s", tail(out.String()))
-		}
-	}()
+	run := startFleetRun(t, dsn, 200*time.Millisecond, srv)
+	out := run.out
 	for _, cmd := range []string{"!greeting text Welcome, {name}!", "!greeting on"} {
 		if got := ownerSays(t, srv, cmd); got == "" || strings.HasPrefix(got, "Usage") {
 			t.Fatalf("%s answered %q", cmd, got)
@@ -413,10 +341,7 @@ func TestLeaseLostStopsServing(t *testing.T) {
 		t.Fatalf("number not held again: %q %v", who, err)
 	}
 	srv.WaitQuiet(time.Second)
-	stopRun()
-	if err := <-runDone; err != nil {
-		t.Fatal(err)
-	}
+	run.stop(t)
 }
 
 // TestManyNumbersOnPostgres: one process holds more numbers than the
@@ -424,7 +349,6 @@ func TestLeaseLostStopsServing(t *testing.T) {
 // of its own), and answers on every one.
 func TestManyNumbersOnPostgres(t *testing.T) {
 	dsn := storagetest.Postgres(t)
-	ctx := context.Background()
 	const n = 20
 	var servers []*fakewa.Server
 	for i := range n {
@@ -432,19 +356,7 @@ func TestManyNumbersOnPostgres(t *testing.T) {
 		servers = append(servers, srv)
 		linkFake(t, dsn, srv)
 	}
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	runDone := make(chan error, 1)
-	out := &porttest.Output{}
-	go func() {
-		runDone <- runBot(runCtx, runConfig{DBPath: dsn, Stdout: out, Stderr: out,
-			ConfigureClient: fakewa.RouteByNumber(nil, servers...), Poll: 200 * time.Millisecond})
-	}()
-	defer func() {
-		if t.Failed() {
-			t.Logf("output:\n%s", tail(out.String()))
-		}
-	}()
+	run := startFleetRun(t, dsn, 200*time.Millisecond, servers...)
 	for _, srv := range servers {
 		if got := ownerSays(t, srv, "!status"); got == "" {
 			t.Fatalf("+%s: !status unanswered", srv.Owner())
@@ -453,13 +365,5 @@ func TestManyNumbersOnPostgres(t *testing.T) {
 	for _, srv := range servers {
 		srv.WaitQuiet(time.Second)
 	}
-	stopRun()
-	select {
-	case err := <-runDone:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not stop")
-	}
+	run.stop(t)
 }

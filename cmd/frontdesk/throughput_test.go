@@ -16,7 +16,6 @@ import (
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
-	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
@@ -83,6 +82,19 @@ func (l load) pct(p float64) time.Duration {
 	return s[i]
 }
 
+// benchLoad skips t, which measures what, unless FRONTDESK_BENCH is set,
+// and returns the load asked for: FRONTDESK_BENCH_ROUNDS (default 3),
+// FRONTDESK_BENCH_CUSTOMERS (200) and FRONTDESK_BENCH_MESSAGES (10 per
+// customer).
+func benchLoad(t *testing.T, what string) (rounds, customers, messages int) {
+	t.Helper()
+	if os.Getenv(benchEnv) == "" {
+		t.Skip("set FRONTDESK_BENCH=1 to measure " + what)
+	}
+	return benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3), benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200),
+		benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+}
+
 func benchInt(t *testing.T, name string, def int) int {
 	t.Helper()
 	s := os.Getenv(name)
@@ -100,12 +112,7 @@ func benchInt(t *testing.T, name string, def int) int {
 // minutes). FRONTDESK_BENCH_ROUNDS (default 3), FRONTDESK_BENCH_CUSTOMERS
 // (200) and FRONTDESK_BENCH_MESSAGES (10 per customer) change the load.
 func TestEndToEndThroughput(t *testing.T) {
-	if os.Getenv(benchEnv) == "" {
-		t.Skip("set FRONTDESK_BENCH=1 to measure end-to-end throughput")
-	}
-	rounds := benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3)
-	customers := benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200)
-	messages := benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+	rounds, customers, messages := benchLoad(t, "end-to-end throughput")
 	type variant struct {
 		name string
 		run  func(t *testing.T, customers, messages int) load
@@ -238,12 +245,22 @@ func drive(t *testing.T, srv *fakewa.Server, n, messages int) load {
 // same SQLite database settings frontdesk uses, and drives the load.
 func echoLoad(t *testing.T, adapterOptions bool, customers, messages int) load {
 	srv := fakewa.NewServer(t)
+	linkedEchoClient(t, srv, adapterOptions, true)
+	l := drive(t, srv, customers, messages)
+	srv.WaitQuiet(time.Second)
+	return l
+}
+
+// linkedEchoClient is a bare client (newEchoClient) on a new SQLite
+// database, linked to srv by QR code and connected.
+func linkedEchoClient(t *testing.T, srv *fakewa.Server, adapterOptions, answer bool) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "echo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli := newEchoClient(t, ctx, db, srv.Configure, adapterOptions, true)
+	cli := newEchoClient(t, ctx, db, srv.Configure, adapterOptions, answer)
 	qrs, err := cli.GetQRChannel(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -253,9 +270,6 @@ func echoLoad(t *testing.T, adapterOptions bool, customers, messages int) load {
 	}
 	linkEcho(t, srv, qrs)
 	srv.WaitConnected(t, 1, e2eWait)
-	l := drive(t, srv, customers, messages)
-	srv.WaitQuiet(time.Second)
-	return l
 }
 
 // newEchoClient is the bare client: every customer message is answered by
@@ -263,11 +277,7 @@ func echoLoad(t *testing.T, adapterOptions bool, customers, messages int) load {
 // the test ends.
 func newEchoClient(t *testing.T, ctx context.Context, db *storage.DB, configure func(*whatsmeow.Client), adapterOptions, answer bool) *whatsmeow.Client {
 	t.Helper()
-	container := sqlstore.NewWithDB(db.SQL(), "sqlite3", nil)
-	if err := container.Upgrade(ctx); err != nil {
-		t.Fatal(err)
-	}
-	dev, err := container.GetFirstDevice(ctx)
+	dev, err := sqliteContainer(t, ctx, db).GetFirstDevice(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,12 +349,7 @@ func frontdeskLoad(t *testing.T, customers, messages int) load {
 // queued) is compared with whatsmeow alone with the adapter's options,
 // which acknowledges without answering. Only with FRONTDESK_BENCH=1.
 func TestEndToEndRecording(t *testing.T) {
-	if os.Getenv(benchEnv) == "" {
-		t.Skip("set FRONTDESK_BENCH=1 to measure end-to-end recording")
-	}
-	rounds := benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3)
-	customers := benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 200)
-	messages := benchInt(t, "FRONTDESK_BENCH_MESSAGES", 10)
+	rounds, customers, messages := benchLoad(t, "end-to-end recording")
 	names := []string{"options", "frontdesk"}
 	got := map[string][]float64{}
 	for r := range rounds {
@@ -359,21 +364,7 @@ func TestEndToEndRecording(t *testing.T) {
 					srv = e.srv
 				} else {
 					srv = fakewa.NewServer(t)
-					ctx := context.Background()
-					db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "echo.db"))
-					if err != nil {
-						t.Fatal(err)
-					}
-					cli := newEchoClient(t, ctx, db, srv.Configure, true, false)
-					qrs, err := cli.GetQRChannel(ctx)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := cli.Connect(); err != nil {
-						t.Fatal(err)
-					}
-					linkEcho(t, srv, qrs)
-					srv.WaitConnected(t, 1, e2eWait)
+					linkedEchoClient(t, srv, true, false)
 				}
 				elapsed := flood(t, srv, customers, messages)
 				rate := float64(customers*messages) / elapsed.Seconds()
@@ -441,26 +432,8 @@ func flood(t *testing.T, srv *fakewa.Server, n, messages int) time.Duration {
 func startBot(e *e2e, unpaced bool) {
 	t := e.t
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	rb := &runningBot{cancel: cancel, done: make(chan error, 1)}
-	go func() {
-		rb.done <- runBot(ctx, runConfig{
-			DBPath: e.dbPath, Stdout: io.Discard, Stderr: io.Discard,
-			ConfigureClient: e.srv.Configure,
-			OnQR: func(code string) {
-				select {
-				case e.qrs <- code:
-				default:
-				}
-			},
-			unpaced: unpaced,
-		})
-	}()
-	e.bot = rb
-	if err := e.srv.Phone().Scan(e.nextQR()); err != nil {
-		t.Fatal(err)
-	}
-	e.srv.WaitConnected(t, 1, e2eWait)
+	e.startWith(runConfig{Stdout: io.Discard, Stderr: io.Discard, unpaced: unpaced})
+	e.link()
 	if got := e.command("!qr add " + benchAsk + " " + benchAnswer); got == "" || strings.HasPrefix(got, "Usage") {
 		t.Fatalf("!qr add answered %q", got)
 	}

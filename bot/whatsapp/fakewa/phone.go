@@ -251,15 +251,7 @@ func (ph *Phone) SendInChat(c *Customer, text string) string {
 // SendInChatJID writes text in any one-to-one chat.
 func (ph *Phone) SendInChatJID(chat types.JID, text string) string {
 	ph.srv.tb.Helper()
-	id := newMessageID()
-	msg := &waE2E.Message{Conversation: proto.String(text)}
-	build := func(r retry) (waBinary.Node, error) { return ph.buildSent(chat, msg, id, r) }
-	node, err := build(retry{})
-	if err != nil {
-		ph.srv.tb.Fatalf("fakewa: phone sending: %v", err)
-	}
-	ph.srv.deliver(node, build)
-	return id
+	return ph.SendMessageInChatJID(chat, &waE2E.Message{Conversation: proto.String(text)})
 }
 
 func (ph *Phone) buildSent(chat types.JID, msg *waE2E.Message, id string, r retry) (waBinary.Node, error) {
