@@ -306,7 +306,8 @@ func firstWords(text string, n int) string {
 
 // lazyVars chooses the text of each rule for the customer's language and
 // renders its placeholders, computing {next_open} and {hours} only when
-// a text uses them, once per language.
+// a text uses them, once per language: most texts use neither, and
+// {hours} (the whole week worded) costs more than the rest together.
 type lazyVars struct {
 	v  view
 	in Input
@@ -316,7 +317,11 @@ type lazyVars struct {
 	// owner's (main texts) and the customer's (variants).
 	tv    [2]TemplateVars
 	tvFor [2]string
+	// has says which of {next_open} and {hours} tv[slot] holds already.
+	has [2]lazyHas
 }
+
+type lazyHas struct{ nextOpen, hours bool }
 
 // part is a rule's text for this customer: the shift text whose window
 // holds local (a shift is chosen for its time and has no language
@@ -351,10 +356,20 @@ func (l *lazyVars) render(text, variant string) string {
 		slot = 1
 	}
 	if l.tvFor[slot] != lang {
-		l.tv[slot] = templateVarsIn(l.v, lang, l.in.Now, l.in.Name, l.in.Customer.Name)
+		l.tv[slot] = baseVars(l.v, l.in.Name, l.in.Customer.Name)
 		l.tvFor[slot] = lang
+		l.has[slot] = lazyHas{}
 	}
-	return Render(text, l.tv[slot])
+	tv, has := &l.tv[slot], &l.has[slot]
+	if !has.nextOpen && UsesPlaceholder(text, "next_open") {
+		tv.NextOpen = nextOpenIn(l.v, lang, l.in.Now)
+		has.nextOpen = true
+	}
+	if !has.hours && UsesPlaceholder(text, "hours") {
+		tv.Hours = HoursSummary(l.v.cfg.Hours, lang)
+		has.hours = true
+	}
+	return Render(text, *tv)
 }
 
 // templateVars are the placeholder values at now, in the owner's
@@ -366,6 +381,15 @@ func templateVars(v view, now time.Time, names ...string) TemplateVars {
 // templateVarsIn are the placeholder values at now, {next_open} and
 // {hours} worded in lang.
 func templateVarsIn(v view, lang string, now time.Time, names ...string) TemplateVars {
+	tv := baseVars(v, names...)
+	tv.NextOpen = nextOpenIn(v, lang, now)
+	tv.Hours = HoursSummary(v.cfg.Hours, lang)
+	return tv
+}
+
+// baseVars are the placeholder values that need no clock nor language:
+// the business profile and the first non-empty of names.
+func baseVars(v view, names ...string) TemplateVars {
 	p := v.cfg.Profile
 	tv := TemplateVars{Business: p.Name, Website: p.Website, Booking: p.Booking, Catalog: p.Catalog, Phone: p.Phone, Address: p.Address}
 	for _, n := range names {
@@ -374,11 +398,16 @@ func templateVarsIn(v view, lang string, now time.Time, names ...string) Templat
 			break
 		}
 	}
-	if at, ok := v.sched.NextOpen(now); ok {
-		tv.NextOpen = FormatNextOpen(now, at, v.sched.Loc, lang)
-	}
-	tv.Hours = HoursSummary(v.cfg.Hours, lang)
 	return tv
+}
+
+// nextOpenIn is {next_open} at now in lang ("" when the business never
+// opens again).
+func nextOpenIn(v view, lang string, now time.Time) string {
+	if at, ok := v.sched.NextOpen(now); ok {
+		return FormatNextOpen(now, at, v.sched.Loc, lang)
+	}
+	return ""
 }
 
 // Simulation is a made-up customer message for Simulate.
