@@ -128,7 +128,7 @@ func decide(v view, in Input) Decision {
 		}
 		d.Parts = append(d.Parts, p)
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), MenuShortcut) {
-		if menu := v.menu(d.Lang); menu != "" {
+		if menu := v.menu(&vars); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
 		}
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), WhereShortcut) {
@@ -262,34 +262,57 @@ func inWindow(w Window, m int) bool {
 	return m >= w.Start || m < w.End
 }
 
-// menu lists the public shortcuts with the first words of each (of the
-// variant in lang, the customer's language, when there is one): the first
-// MaxMenuEntries, then how many more there are, said in lang when some
-// entry was in lang, else in the owner's language.
-func (v view) menu(lang string) string {
-	var lines []string
+// menu lists the public shortcuts with the first words of each, as the
+// customer would get it: the variant in the customer's language when
+// there is one, placeholders worded (l.render). An entry that is a file
+// alone is named "photo" or "document". The first MaxMenuEntries are
+// listed, then how many more there are. Those names and "and %d more"
+// are in the customer's language when some entry was in it, else in the
+// owner's, so the menu reads in one language.
+func (v view) menu(l *lazyVars) string {
+	type entry struct {
+		shortcut, words string
+		media           *MediaRef
+	}
+	var entries []entry
 	more, inLang := 0, false
 	for _, q := range v.cfg.QuickReplies {
 		if q.Private || len(q.Shortcuts) == 0 {
 			continue
 		}
-		if len(lines) == MaxMenuEntries {
+		if len(entries) == MaxMenuEntries {
 			more++
 			continue
 		}
-		text := q.Text
-		if t, ok := q.Variants[lang]; ok && t != "" {
-			text, inLang = t, true
+		text, variant := q.Text, ""
+		if t, ok := q.Variants[l.lang]; ok && t != "" && l.lang != "" {
+			text, variant, inLang = t, l.lang, true
 		}
-		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(text, 6))
+		entries = append(entries, entry{q.Shortcuts[0], firstWords(l.render(text, variant), 6), q.Media})
 	}
-	if len(lines) == 0 {
+	if len(entries) == 0 {
 		return ""
 	}
-	if more > 0 {
-		if !inLang {
-			lang = v.cfg.Lang
+	lang := l.lang
+	if !inLang {
+		lang = v.cfg.Lang
+	}
+	lines := make([]string, 0, len(entries)+1)
+	for _, e := range entries {
+		words := e.words
+		if words == "" && e.media != nil {
+			words = Tr(lang, "@menu|document")
+			if e.media.IsImage() {
+				words = Tr(lang, "@menu|photo")
+			}
 		}
+		if words == "" {
+			lines = append(lines, e.shortcut)
+			continue
+		}
+		lines = append(lines, e.shortcut+" – "+words)
+	}
+	if more > 0 {
 		lines = append(lines, Tr(lang, "@menu|and %d more", more))
 	}
 	return strings.Join(lines, "\n")
