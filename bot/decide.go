@@ -128,7 +128,7 @@ func decide(v view, in Input) Decision {
 		}
 		d.Parts = append(d.Parts, p)
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), MenuShortcut) {
-		if menu := v.menu(d.Lang); menu != "" {
+		if menu := v.menu(&vars); menu != "" {
 			d.Parts = append(d.Parts, Part{Rule: RuleMenu, Text: menu})
 		}
 	} else if strings.EqualFold(strings.TrimSpace(in.Text), WhereShortcut) {
@@ -262,34 +262,57 @@ func inWindow(w Window, m int) bool {
 	return m >= w.Start || m < w.End
 }
 
-// menu lists the public shortcuts with the first words of each (of the
-// variant in lang, the customer's language, when there is one): the first
-// MaxMenuEntries, then how many more there are, said in lang when some
-// entry was in lang, else in the owner's language.
-func (v view) menu(lang string) string {
-	var lines []string
+// menu lists the public shortcuts with the first words of each, as the
+// customer would get it: the variant in the customer's language when
+// there is one, placeholders worded (l.render). An entry that is a file
+// alone is named "photo" or "document". The first MaxMenuEntries are
+// listed, then how many more there are. Those names and "and %d more"
+// are in the customer's language when some entry was in it, else in the
+// owner's, so the menu reads in one language.
+func (v view) menu(l *lazyVars) string {
+	type entry struct {
+		shortcut, words string
+		media           *MediaRef
+	}
+	var entries []entry
 	more, inLang := 0, false
 	for _, q := range v.cfg.QuickReplies {
 		if q.Private || len(q.Shortcuts) == 0 {
 			continue
 		}
-		if len(lines) == MaxMenuEntries {
+		if len(entries) == MaxMenuEntries {
 			more++
 			continue
 		}
-		text := q.Text
-		if t, ok := q.Variants[lang]; ok && t != "" {
-			text, inLang = t, true
+		text, variant := q.Text, ""
+		if t, ok := q.Variants[l.lang]; ok && t != "" && l.lang != "" {
+			text, variant, inLang = t, l.lang, true
 		}
-		lines = append(lines, q.Shortcuts[0]+" – "+firstWords(text, 6))
+		entries = append(entries, entry{q.Shortcuts[0], firstWords(l.render(text, variant), 6), q.Media})
 	}
-	if len(lines) == 0 {
+	if len(entries) == 0 {
 		return ""
 	}
-	if more > 0 {
-		if !inLang {
-			lang = v.cfg.Lang
+	lang := l.lang
+	if !inLang {
+		lang = v.cfg.Lang
+	}
+	lines := make([]string, 0, len(entries)+1)
+	for _, e := range entries {
+		words := e.words
+		if words == "" && e.media != nil {
+			words = Tr(lang, "@menu|document")
+			if e.media.IsImage() {
+				words = Tr(lang, "@menu|photo")
+			}
 		}
+		if words == "" {
+			lines = append(lines, e.shortcut)
+			continue
+		}
+		lines = append(lines, e.shortcut+" – "+words)
+	}
+	if more > 0 {
 		lines = append(lines, Tr(lang, "@menu|and %d more", more))
 	}
 	return strings.Join(lines, "\n")
@@ -306,7 +329,8 @@ func firstWords(text string, n int) string {
 
 // lazyVars chooses the text of each rule for the customer's language and
 // renders its placeholders, computing {next_open} and {hours} only when
-// a text uses them, once per language.
+// a text uses them, once per language: most texts use neither, and
+// {hours} (the whole week worded) costs more than the rest together.
 type lazyVars struct {
 	v  view
 	in Input
@@ -316,7 +340,11 @@ type lazyVars struct {
 	// owner's (main texts) and the customer's (variants).
 	tv    [2]TemplateVars
 	tvFor [2]string
+	// has says which of {next_open} and {hours} tv[slot] holds already.
+	has [2]lazyHas
 }
+
+type lazyHas struct{ nextOpen, hours bool }
 
 // part is a rule's text for this customer: the shift text whose window
 // holds local (a shift is chosen for its time and has no language
@@ -351,10 +379,20 @@ func (l *lazyVars) render(text, variant string) string {
 		slot = 1
 	}
 	if l.tvFor[slot] != lang {
-		l.tv[slot] = templateVarsIn(l.v, lang, l.in.Now, l.in.Name, l.in.Customer.Name)
+		l.tv[slot] = baseVars(l.v, l.in.Name, l.in.Customer.Name)
 		l.tvFor[slot] = lang
+		l.has[slot] = lazyHas{}
 	}
-	return Render(text, l.tv[slot])
+	tv, has := &l.tv[slot], &l.has[slot]
+	if !has.nextOpen && UsesPlaceholder(text, "next_open") {
+		tv.NextOpen = nextOpenIn(l.v, lang, l.in.Now)
+		has.nextOpen = true
+	}
+	if !has.hours && UsesPlaceholder(text, "hours") {
+		tv.Hours = HoursSummary(l.v.cfg.Hours, lang)
+		has.hours = true
+	}
+	return Render(text, *tv)
 }
 
 // templateVars are the placeholder values at now, in the owner's
@@ -366,6 +404,15 @@ func templateVars(v view, now time.Time, names ...string) TemplateVars {
 // templateVarsIn are the placeholder values at now, {next_open} and
 // {hours} worded in lang.
 func templateVarsIn(v view, lang string, now time.Time, names ...string) TemplateVars {
+	tv := baseVars(v, names...)
+	tv.NextOpen = nextOpenIn(v, lang, now)
+	tv.Hours = HoursSummary(v.cfg.Hours, lang)
+	return tv
+}
+
+// baseVars are the placeholder values that need no clock nor language:
+// the business profile and the first non-empty of names.
+func baseVars(v view, names ...string) TemplateVars {
 	p := v.cfg.Profile
 	tv := TemplateVars{Business: p.Name, Website: p.Website, Booking: p.Booking, Catalog: p.Catalog, Phone: p.Phone, Address: p.Address}
 	for _, n := range names {
@@ -374,11 +421,16 @@ func templateVarsIn(v view, lang string, now time.Time, names ...string) Templat
 			break
 		}
 	}
-	if at, ok := v.sched.NextOpen(now); ok {
-		tv.NextOpen = FormatNextOpen(now, at, v.sched.Loc, lang)
-	}
-	tv.Hours = HoursSummary(v.cfg.Hours, lang)
 	return tv
+}
+
+// nextOpenIn is {next_open} at now in lang ("" when the business never
+// opens again).
+func nextOpenIn(v view, lang string, now time.Time) string {
+	if at, ok := v.sched.NextOpen(now); ok {
+		return FormatNextOpen(now, at, v.sched.Loc, lang)
+	}
+	return ""
 }
 
 // Simulation is a made-up customer message for Simulate.

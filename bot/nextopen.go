@@ -22,8 +22,9 @@ type dateForm struct {
 	today, tomorrow, weekday, date string
 	// at comes before the clock: " alle ", " a las ".
 	at string
-	// atOne replaces at before 01:xx where the language says so
-	// (Spanish "a la 01:30", as "a la una").
+	// atOne replaces at before 01:xx where the language says so, as the
+	// hour one is singular: Spanish "a la 01:30" ("a la una"), Italian
+	// "all'01:30" ("all'una"), Portuguese "à 01:30" ("à uma").
 	atOne string
 	// stamp is the short date of the owner's answers ("Wed 25 Nov"), and
 	// dayMonth the shorter one of chart labels ("25 Nov").
@@ -32,9 +33,9 @@ type dateForm struct {
 
 var dateForms = map[string]dateForm{
 	"en": {locale: monday.LocaleEnUS, today: "today", tomorrow: "tomorrow", weekday: "Monday", date: "Monday 2 January", at: " ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
-	"it": {locale: monday.LocaleItIT, today: "oggi", tomorrow: "domani", weekday: "Monday", date: "Monday 2 January", at: " alle ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
+	"it": {locale: monday.LocaleItIT, today: "oggi", tomorrow: "domani", weekday: "Monday", date: "Monday 2 January", at: " alle ", atOne: " all'", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
 	"es": {locale: monday.LocaleEsES, today: "hoy", tomorrow: "mañana", weekday: "el Monday", date: "el Monday 2 de January", at: " a las ", atOne: " a la ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
-	"pt": {locale: monday.LocalePtBR, today: "hoje", tomorrow: "amanhã", weekday: "Monday", date: "Monday, 2 de January", at: " às ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
+	"pt": {locale: monday.LocalePtBR, today: "hoje", tomorrow: "amanhã", weekday: "Monday", date: "Monday, 2 de January", at: " às ", atOne: " à ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
 	"de": {locale: monday.LocaleDeDE, today: "heute", tomorrow: "morgen", weekday: "Monday", date: "Monday, 2. January", at: " um ", stamp: "Mon 2. Jan", dayMonth: "2. Jan"},
 	"fr": {locale: monday.LocaleFrFR, today: "aujourd'hui", tomorrow: "demain", weekday: "Monday", date: "Monday 2 January", at: " à ", stamp: "Mon 2 Jan", dayMonth: "2 Jan"},
 }

@@ -55,7 +55,8 @@ func TestFormatNextOpen(t *testing.T) {
 }
 
 // TestFormatNextOpenLanguages words the same moments in every language:
-// today, tomorrow, a weekday, a date, and Spanish "a la" before 02:00.
+// today, tomorrow, a weekday, a date, and the singular of 01:xx ("a la una",
+// "all'una", "à uma") in Spanish, Italian and Portuguese.
 func TestFormatNextOpenLanguages(t *testing.T) {
 	rome := mustLoc(t, "Europe/Rome")
 	// 2026-11-25 is a Wednesday; 2027-01-07 a Thursday.
@@ -68,9 +69,9 @@ func TestFormatNextOpenLanguages(t *testing.T) {
 	}
 	want := map[string][]string{
 		"en": {"today 14:00", "tomorrow 09:00", "Monday 09:00", "Thursday 7 January 09:00", "tomorrow 01:30"},
-		"it": {"oggi alle 14:00", "domani alle 09:00", "lunedì alle 09:00", "giovedì 7 gennaio alle 09:00", "domani alle 01:30"},
+		"it": {"oggi alle 14:00", "domani alle 09:00", "lunedì alle 09:00", "giovedì 7 gennaio alle 09:00", "domani all'01:30"},
 		"es": {"hoy a las 14:00", "mañana a las 09:00", "el lunes a las 09:00", "el jueves 7 de enero a las 09:00", "mañana a la 01:30"},
-		"pt": {"hoje às 14:00", "amanhã às 09:00", "segunda-feira às 09:00", "quinta-feira, 7 de janeiro às 09:00", "amanhã às 01:30"},
+		"pt": {"hoje às 14:00", "amanhã às 09:00", "segunda-feira às 09:00", "quinta-feira, 7 de janeiro às 09:00", "amanhã à 01:30"},
 		"de": {"heute um 14:00", "morgen um 09:00", "Montag um 09:00", "Donnerstag, 7. Januar um 09:00", "morgen um 01:30"},
 		"fr": {"aujourd'hui à 14:00", "demain à 09:00", "lundi à 09:00", "jeudi 7 janvier à 09:00", "demain à 01:30"},
 	}

@@ -69,7 +69,7 @@ func messageCommand(k messageKind) *Command {
 		Subcommands: []*Command{
 			{Name: "on", Aliases: []string{"si", "sì"}, Usage: n + " on", Run: func(ctx context.Context, c *Call) error { return setMessageOn(c, k, true) }},
 			{Name: "off", Aliases: []string{"no"}, Usage: n + " off", Run: func(ctx context.Context, c *Call) error { return setMessageOn(c, k, false) }},
-			{Name: "text", Aliases: []string{"testo"}, Usage: n + " text [language] <text>", Run: func(ctx context.Context, c *Call) error { return setMessageText(c, k) }},
+			{Name: "text", Aliases: []string{"testo"}, Usage: n + " text [language|main] <text>", Help: "Sets the main text. With a language code first (it, es, pt, de, fr), the text for customers whose number's country speaks it. With main first, all that follows is the main text, even when it begins with a code: main de lunes a viernes…", Run: func(ctx context.Context, c *Call) error { return setMessageText(c, k) }},
 			{Name: "when", Aliases: []string{"quando"}, Usage: n + " when " + whens, Run: func(ctx context.Context, c *Call) error { return setMessageWhen(c, k) }},
 			{Name: "after", Aliases: []string{"dopo"}, Usage: after, Run: func(ctx context.Context, c *Call) error { return setMessageAfter(c, k) }},
 			{
@@ -169,11 +169,20 @@ func setMessageText(c *Call, k messageKind) error {
 		return c.Usagef("Give the text in %s after %s, or del to delete it.", bot.LanguageName(c.Lang(), c.Args[0]), c.Args[0])
 	}
 	if lang := variantLang(c, 0); lang != "" {
+		whole := c.Rest(0)
 		return saveVariant(c, k.title(c), lang, c.Rest(1), func(cfg *bot.Config) (*bot.Variants, error) {
 			return k.fields(cfg).Variants, nil
+		}, func(cfg *bot.Config) string {
+			if *k.fields(cfg).Text == "" {
+				return c.Tf("The main text is still empty: customers whose number's country speaks another language get nothing. To make all of it the main text, send: !%s text main %s", k.name, whole)
+			}
+			return c.Tf("If “%s” was the first word of the main text instead, send: !%s text main %s", lang, k.name, whole)
 		})
 	}
 	text := c.Rest(0)
+	if len(c.Args) > 0 && c.Args[0] == mainWord {
+		text = c.Rest(1)
+	}
 	if err := validText(c, text); err != nil {
 		return err
 	}

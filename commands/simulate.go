@@ -18,7 +18,7 @@ func simulateCommand() *Command {
 		Name:    "simulate",
 		Aliases: []string{"sim", "simula"},
 		Usage:   "!simulate <mon..sun|today|tomorrow|YYYY-MM-DD> <HH:MM> [new|known] [+number|language] <text>",
-		Help:    "Shows what a customer writing that text at that moment would get, and why; sends nothing to anyone. With a number (+34 ...) or a language (es), it shows which language variant that customer gets.",
+		Help:    "Shows what a customer writing that text at that moment would get, and why; sends nothing to anyone. With a number (+34 ...) or a language (es), it shows which language variant that customer gets. The number may be written in groups of at least 2 digits (+34 600 123 456); a 1-digit word, or a group that would make it longer than 15 digits, starts the text.",
 		Example: "!simulate sat 21:30 new +34 hola, ¿está abierto?",
 		Run:     runSimulate,
 	}
@@ -44,9 +44,11 @@ type simArgs struct {
 // is "new" unless "known" follows (also in the other languages: "nuovo",
 // "noto", "nuevo", "conocido", "novo", "conhecido", "neu", "bekannt",
 // "nouveau", "connu"). Then may come
-// the customer's number ("+34", "+34 600 123 456": a word starting with +
-// and the words of digits after it) or language (a code of
-// bot.Languages, when more text follows it).
+// the customer's number or language (a code of bot.Languages, when more
+// text follows it). The number is a word of digits starting with + and
+// the groups of digits after it ("+34", "+34 600 123 456", "+34 600
+// 123-456"): a group has at least 2 digits and the number at most
+// bot.MaxPhoneDigits, so in "+34 2 cafés" the text is "2 cafés".
 func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (simArgs, error) {
 	if len(args) < 2 {
 		return simArgs{}, c.Usagef("Give a day, a time and the customer's text.")
@@ -89,13 +91,17 @@ func parseSimulate(c *Call, args []string, now time.Time, loc *time.Location) (s
 		w := args[out.TextArg]
 		switch {
 		case len(w) > 1 && w[0] == '+' && allDigits(w[1:]):
-			number := w
+			number := w[1:]
 			out.TextArg++
-			for out.TextArg < len(args)-1 && allDigits(strings.ReplaceAll(args[out.TextArg], "-", "")) {
-				number += args[out.TextArg]
+			for out.TextArg < len(args)-1 {
+				g := strings.ReplaceAll(args[out.TextArg], "-", "")
+				if len(g) < 2 || !allDigits(g) || len(number)+len(g) > bot.MaxPhoneDigits {
+					break
+				}
+				number += g
 				out.TextArg++
 			}
-			out.Phone = bot.PhoneID(number)
+			out.Phone = bot.PhoneID("+" + number)
 		case bot.IsLanguage(w):
 			out.Lang = w
 			out.TextArg++

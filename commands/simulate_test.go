@@ -13,6 +13,10 @@ func TestParseSimulateCustomer(t *testing.T) {
 	for _, tt := range []struct{ args, phone, lang string }{
 		{"sat 21:00 new +34 hola", "34", ""},
 		{"sat 21:00 +34 600 123-456 hola", "34600123456", ""},
+		{"sat 21:30 new +34 2 cafés por favor", "34", ""},
+		{"sat 21:30 new +34 600 12 34 56 3 cafés", "34600123456", ""},
+		{"sat 21:30 new +39 333 123 4567 1000 coperti", "393331234567", ""},
+		{"sat 21:30 new +34-600 hola", "", ""},
 		{"sat 21:00 known es hola", "", "es"},
 		{"sat 21:00 es", "", ""},
 		{"sat 21:00 hello", "", ""},
@@ -62,6 +66,8 @@ func TestParseSimulate(t *testing.T) {
 		{"time without minutes", "mon 9 hi", time.Time{}, false, 0, "is not a time"},
 		{"number", "sat 21:00 new +34 hola", at(2026, 11, 28, 21, 0), true, 4, ""},
 		{"number in groups", "sat 21:00 +34 600 123-456 hola", at(2026, 11, 28, 21, 0), true, 5, ""},
+		{"a one-digit word after the number is the text", "sat 21:30 new +34 2 cafés por favor", at(2026, 11, 28, 21, 30), true, 4, ""},
+		{"a group that would pass 15 digits is the text", "sat 21:30 new +39 333 123 4567 1000 coperti", at(2026, 11, 28, 21, 30), true, 7, ""},
 		{"language", "sat 21:00 known es hola", at(2026, 11, 28, 21, 0), false, 4, ""},
 		{"a language word alone is the text", "sat 21:00 it", at(2026, 11, 28, 21, 0), true, 2, ""},
 	}

@@ -13,17 +13,28 @@ import (
 // Cerrado, volvemos {next_open}.`, the same for !greeting, `!kw text 2 es
 // ...` and `!qr text /time es ...`. A customer whose number's calling
 // code speaks that language gets the variant instead of the main text
-// (bot.NumberLanguage); `del` instead of the text removes it.
+// (bot.NumberLanguage); `del` instead of the text removes it. As a main
+// text may begin with a code ("de lunes a viernes", "es tarde"), `!away
+// text main ...` always saves the main text, and the answer to a variant
+// of !away or !greeting gives that command back (insisting when the main
+// text is still empty).
 
 // variantLang reads a language code at argument i when more words follow
 // it: "es Cerrado ..." is a Spanish text. Only the exact lower-case code
 // counts, so a main text may still begin with "Es" or "It".
 func variantLang(c *Call, i int) string {
+	if i+1 < len(c.Args) && c.Args[i] == mainWord {
+		return ""
+	}
 	if i+1 < len(c.Args) && bot.IsLanguage(c.Args[i]) {
 		return c.Args[i]
 	}
 	return ""
 }
+
+// mainWord before a text says it is the main text, even when it begins
+// with a language code: `!away text main de lunes a viernes`.
+const mainWord = "main"
 
 // setVariant stores text as the lang variant in vs, or removes it when
 // text is "del". It reports whether there was one to remove.
@@ -45,8 +56,9 @@ func setVariant(vs *bot.Variants, lang, text string) bool {
 
 // saveVariant validates and saves one variant of the text that field
 // points to in a configuration, and answers. what names the text
-// ("Away message", "Keyword answer 2").
-func saveVariant(c *Call, what, lang, text string, field func(cfg *bot.Config) (*bot.Variants, error)) error {
+// ("Away message", "Keyword answer 2"). note, when not nil, adds a line
+// to the answer of a saved variant from the saved configuration.
+func saveVariant(c *Call, what, lang, text string, field func(cfg *bot.Config) (*bot.Variants, error), note func(cfg *bot.Config) string) error {
 	remove := strings.EqualFold(text, "del")
 	if !remove {
 		if err := validText(c, text); err != nil {
@@ -72,7 +84,14 @@ func saveVariant(c *Call, what, lang, text string, field func(cfg *bot.Config) (
 	case remove:
 		return c.Reply(c.Tf("%s: text in %s deleted; those customers get the main text.", what, name))
 	}
-	return c.Reply(c.Tf("%s: text in %s saved. Customers whose number's country speaks it get it instead of the main text.", what, name))
+	msg := c.Tf("%s: text in %s saved. Customers whose number's country speaks it get it instead of the main text.", what, name)
+	if note != nil {
+		cfg := c.Bot.Config()
+		if n := note(&cfg); n != "" {
+			msg += "\n" + n
+		}
+	}
+	return c.Reply(msg)
 }
 
 // formatVariants lists a text's variants, one a line: `  es: "Cerrado"`.
@@ -108,7 +127,7 @@ func keywordText(ctx context.Context, c *Call) error {
 			}
 		}
 		return nil, c.Userf("That keyword answer was just changed; look at !kw list again.")
-	})
+	}, nil)
 }
 
 // quickReplyText is `!qr text /shortcut <lang> <text|del>`.
@@ -126,7 +145,7 @@ func quickReplyText(ctx context.Context, c *Call) error {
 			return nil, notFound(c, cfg, s)
 		}
 		return &cfg.QuickReplies[i].Variants, nil
-	})
+	}, nil)
 }
 
 // variantCodes marks a list line with the languages of its variants:

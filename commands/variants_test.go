@@ -2,6 +2,7 @@ package commands
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"frontdesk/bot"
@@ -64,4 +65,49 @@ func TestVariantCommands(t *testing.T) {
 	if vs := tb.saved().Away.Variants; vs != nil {
 		t.Errorf("variants after del: %v", vs)
 	}
+}
+
+// TestVariantWithEmptyMainTextWarns: a main text that begins with a
+// language code ("de lunes a viernes", Spanish "from Monday") is taken as
+// that language's variant; while the main text is empty the answer says
+// so and gives the command that saves all of it as the main text, and
+// `!away text main ...` does.
+func TestVariantWithEmptyMainTextWarns(t *testing.T) {
+	tb := newTestBot(t)
+	tb.must("!tz Europe/Rome", "!hours mon-fri 09:00-18:00")
+
+	got := tb.owner("!away text de lunes a viernes 9-18; volvemos {next_open}")
+	contains(t, "saved as German", got, "Away message: text in German saved.")
+	contains(t, "main still empty", got, "The main text is still empty: customers whose number's country speaks another language get nothing. To make all of it the main text, send: !away text main de lunes a viernes 9-18; volvemos {next_open}")
+	cfg := tb.saved()
+	if cfg.Away.Text != "" || cfg.Away.Variants["de"] != "lunes a viernes 9-18; volvemos {next_open}" {
+		t.Fatalf("saved: main %q, variants %v", cfg.Away.Text, cfg.Away.Variants)
+	}
+
+	contains(t, "main form", tb.owner("!away text main de lunes a viernes 9-18; volvemos {next_open}"), "Away message text saved.")
+	if got := tb.saved().Away.Text; got != "de lunes a viernes 9-18; volvemos {next_open}" {
+		t.Errorf("main text = %q", got)
+	}
+	contains(t, "main form for the greeting", tb.owner("!greeting text main es un placer"), "Greeting text saved.")
+	if got := tb.saved().Greeting.Text; got != "es un placer" {
+		t.Errorf("greeting main text = %q", got)
+	}
+
+	// With a main text, a variant is saved with a one-line way back.
+	got = tb.owner("!away text es Cerrado, volvemos {next_open}.")
+	contains(t, "variant with main", got, "Away message: text in Spanish saved.")
+	contains(t, "hint", got, "If “es” was the first word of the main text instead, send: !away text main es Cerrado, volvemos {next_open}.")
+	if strings.Contains(got, "still empty") {
+		t.Errorf("warned of an empty main text that is set: %q", got)
+	}
+
+	before := tb.saved()
+	contains(t, "main without text", tb.owner("!away text main"), "The text is missing.")
+	if after := tb.saved(); !reflect.DeepEqual(before, after) {
+		t.Errorf("a refused command changed the configuration")
+	}
+
+	// In the owner's language.
+	tb.must("!lang it")
+	contains(t, "Italian", tb.owner("!greeting text pt obrigado"), "Se “pt” era la prima parola del testo principale, invia invece: !greeting text main pt obrigado")
 }
