@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -33,4 +34,50 @@ func TestFormatSizeNeverRoundsDown(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "5.1 MB") {
 		t.Errorf("a file one byte over the limit: %v, want it called 5.1 MB", err)
 	}
+}
+
+// An automatic message that is only a file, whose file is gone by the
+// time it leaves, is marked failed: never an empty text in its place.
+func TestGoneFileWithoutTextSendsNothingEmpty(t *testing.T) {
+	h, _, pdf := mediaHarness(t)
+	ctx := context.Background()
+	h.reconfigure(func(c *bot.Config) {
+		c.Greeting.On, c.Away.On = false, false
+		c.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"prices"}, Media: &pdf.MediaRef}}
+	})
+	m := bot.Message{ID: "A1", Chat: "393331234567", Kind: bot.FromCustomer, Text: "prices?", Sent: h.now}
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.DB().SQL().ExecContext(ctx, "DELETE FROM fd_media"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != 0 {
+		t.Fatalf("sent %+v, want nothing (no file, no text)", sent)
+	}
+	var status, why string
+	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT status, error FROM fd_outbox").Scan(&status, &why); err != nil {
+		t.Fatal(err)
+	}
+	if status != "failed" || !strings.Contains(why, "file") {
+		t.Errorf("the row is %s (%q), want failed saying the file is gone", status, why)
+	}
+}
+
+// reconfigure changes h's saved configuration and restarts its bot on it.
+func (h *harness) reconfigure(change func(*bot.Config)) {
+	h.t.Helper()
+	ctx := context.Background()
+	cfg, _, err := h.db.LoadConfig(ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	change(&cfg)
+	if err := h.db.SaveConfig(ctx, cfg, nil); err != nil {
+		h.t.Fatal(err)
+	}
+	h.restart(bot.Options{})
 }

@@ -40,11 +40,15 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 		switch {
 		case errors.Is(lerr, ErrNoMedia):
 			// Never expected (pruning keeps what waiting messages refer
-			// to); the caption still answers the customer.
-			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
+			// to); the caption still answers the customer. A file alone
+			// is not replaced by an empty message: it fails.
 			if caption == "" {
 				caption, after, afterID = after, "", ""
 			}
+			if caption == "" {
+				return "", errFileGone
+			}
+			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
 			id, err = b.opts.Messenger.SendText(ctx, o.Chat, caption, o.MsgID)
 		case lerr != nil:
 			return "", fmt.Errorf("%w: load media: %w", ErrNotSent, lerr)
@@ -66,6 +70,10 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 	}
 	return id, nil
 }
+
+// errFileGone fails an automatic message that is only a file when the
+// file is no longer kept: nothing is sent (never an empty message).
+var errFileGone = errors.New("its file is no longer kept and it has no text")
 
 // followUp splits o into the attachment's caption and the text that
 // follows it with that text's id. A message queued before texts followed
