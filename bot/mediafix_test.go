@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -80,4 +81,31 @@ func (h *harness) reconfigure(change func(*bot.Config)) {
 		h.t.Fatal(err)
 	}
 	h.restart(bot.Options{})
+}
+
+// A file that left counts against the pace limit even when the text after
+// it failed: within a minute no more than MaxPerMinute messages leave.
+func TestFileWhoseFollowUpFailedCountsForPacing(t *testing.T) {
+	h, _, _ := longCaptionHarness(t)
+	h.wa.Fail = func(s porttest.Sent) error {
+		if s.Kind == porttest.Text {
+			return errors.New("timed out waiting for the server's ack")
+		}
+		return nil
+	}
+	// 10 answers: each photo leaves, each text after it fails.
+	for i := range 10 {
+		h.customer("+39 333 10000"+twoDigits(i), "P"+twoDigits(i), "/menu")
+	}
+	photos := len(h.wa.Take())
+	if photos != 10 {
+		t.Fatalf("%d photos left, want 10", photos)
+	}
+	h.wa.Fail = nil
+	for i := range 10 {
+		h.customer("+39 333 20000"+twoDigits(i), "Q"+twoDigits(i), "/menu")
+	}
+	if n := photos + len(h.wa.Take()); n != bot.MaxPerMinute {
+		t.Errorf("%d messages left in one minute, want %d: the photos whose text failed were not counted", n, bot.MaxPerMinute)
+	}
 }

@@ -23,15 +23,16 @@ const mediaKeep = 24 * time.Hour
 // its attachment with the text as caption, and then the text that follows
 // the attachment (Attachment.After) under its own recorded id. A resend
 // after a crash or an outage sends both again under the same ids: the
-// phone shows each once. The id returned is the first message's.
-func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
+// phone shows each once. The id returned is the first message's; sent is
+// how many WhatsApp messages left, also on an error (the attachment may
+// have left when the text after it failed): the pace limit counts them.
+func (b *Bot) deliver(ctx context.Context, o Outgoing) (id string, sent int, err error) {
 	a := o.Attachment
 	if a == nil {
-		return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+		id, err = b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+		return id, sentIf(err), err
 	}
 	caption, after, afterID := followUp(o)
-	var id string
-	var err error
 	switch {
 	case a.Media != nil:
 		// The reference's own file name: the bytes are kept once, under
@@ -46,12 +47,12 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 				caption, after, afterID = after, "", ""
 			}
 			if caption == "" {
-				return "", errFileGone
+				return "", 0, errFileGone
 			}
 			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
 			id, err = b.opts.Messenger.SendText(ctx, o.Chat, caption, o.MsgID)
 		case lerr != nil:
-			return "", fmt.Errorf("%w: load media: %w", ErrNotSent, lerr)
+			return "", 0, fmt.Errorf("%w: load media: %w", ErrNotSent, lerr)
 		default:
 			id, err = b.opts.Messenger.SendMedia(ctx, o.Chat, m, caption, o.MsgID)
 		}
@@ -63,12 +64,22 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 		id, err = b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
 	}
 	if err != nil || after == "" {
-		return id, err
+		return id, sentIf(err), err
 	}
 	if _, err := b.opts.Messenger.SendText(ctx, o.Chat, after, afterID); err != nil {
-		return "", fmt.Errorf("the text after the attachment: %w", err)
+		return "", 1, fmt.Errorf("the text after the attachment: %w", err)
 	}
-	return id, nil
+	return id, 2, nil
+}
+
+// sentIf is 1 when a send's error says it went out, else 0. A send that
+// failed in an uncertain way counts 0 here: the pace limit counts only
+// what WhatsApp acknowledged.
+func sentIf(err error) int {
+	if err != nil {
+		return 0
+	}
+	return 1
 }
 
 // errFileGone fails an automatic message that is only a file when the

@@ -150,14 +150,16 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, 
 	b.mu.Lock()
 	b.sending = true
 	b.mu.Unlock()
-	id, err := b.deliver(ctx, o)
+	id, n, err := b.deliver(ctx, o)
 	b.mu.Lock()
 	b.sending = false
 	if err == nil {
 		b.delivered++
-		for range o.messages() {
-			b.noteSent(now)
-		}
+	}
+	// What left counts against the pace limit, also an attachment whose
+	// text after it failed.
+	for range n {
+		b.noteSent(now)
 	}
 	b.mu.Unlock()
 	switch {
