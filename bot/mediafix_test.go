@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -107,5 +108,41 @@ func TestFileWhoseFollowUpFailedCountsForPacing(t *testing.T) {
 	}
 	if n := photos + len(h.wa.Take()); n != bot.MaxPerMinute {
 		t.Errorf("%d messages left in one minute, want %d: the photos whose text failed were not counted", n, bot.MaxPerMinute)
+	}
+}
+
+// When the send fails because the bot is shutting down (its context
+// cancelled meanwhile), the outbox still learns of it: the row goes back
+// to the queue, or is marked failed, instead of staying "sending".
+func TestSendFailureDuringShutdownIsStillRecorded(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"not sent", fmt.Errorf("%w: this process lost its lease", bot.ErrNotSent), "pending"},
+		{"uncertain", errors.New("connection closed before the server's ack"), "failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			if err := h.b.HandleMessage(context.Background(), bot.Message{ID: "A1", Chat: "393331234567",
+				Kind: bot.FromCustomer, Text: "hello", Sent: h.now}); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			h.wa.Fail = func(porttest.Sent) error {
+				cancel() // shutdown begins while the send is in flight
+				return tc.err
+			}
+			_ = h.b.Tick(ctx)
+			var status string
+			if err := h.db.DB().SQL().QueryRowContext(context.Background(), "SELECT status FROM fd_outbox").Scan(&status); err != nil {
+				t.Fatal(err)
+			}
+			if status != tc.want {
+				t.Errorf("the row is %q after the send failed during shutdown, want %q", status, tc.want)
+			}
+		})
 	}
 }
