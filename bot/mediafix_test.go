@@ -146,3 +146,66 @@ func TestSendFailureDuringShutdownIsStillRecorded(t *testing.T) {
 		})
 	}
 }
+
+// The owner's typed shortcut is deleted only once its file went out: a
+// send that failed for want of a connection deletes nothing and leaves
+// the message unrecorded, so its redelivery sends the file (under the
+// same id) and then deletes the text.
+func TestOwnerMediaShortcutSendsTheFileBeforeDeleting(t *testing.T) {
+	h, photo, _ := mediaHarness(t)
+	ctx := context.Background()
+	const chat = bot.UserID("393331234567")
+	m := bot.Message{ID: "OWN1", Chat: chat, Kind: bot.OwnerInChat, Text: "/menu", Sent: h.now}
+	h.wa.SetOffline(true)
+	if err := h.b.HandleMessage(ctx, m); !errors.Is(err, bot.ErrNotSent) {
+		t.Fatalf("HandleMessage offline = %v, want ErrNotSent so WhatsApp delivers it again", err)
+	}
+	if sent := h.wa.Take(); len(sent) != 0 {
+		t.Fatalf("offline sent %+v", sent)
+	}
+	if shown := h.wa.Shown(chat); len(shown) != 0 {
+		t.Fatalf("offline the customer sees %+v, want the typed /menu untouched", shown)
+	}
+	h.wa.SetOffline(false)
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.wa.Take()
+	if len(sent) != 2 || sent[0].Kind != porttest.MediaMsg || sent[0].Media.SHA256 != photo.SHA256 ||
+		sent[1].Kind != porttest.Revoke || sent[1].ID != "OWN1" {
+		t.Fatalf("redelivery sent %+v, want the photo, then the typed /menu deleted", sent)
+	}
+	// Recorded now: a further redelivery does nothing.
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != 0 {
+		t.Errorf("a second redelivery sent %+v", sent)
+	}
+}
+
+// A send that fails otherwise leaves the typed text as it is and tells
+// the owner in the self chat.
+func TestOwnerMediaShortcutFailureIsToldToTheOwner(t *testing.T) {
+	h, _, _ := mediaHarness(t)
+	ctx := context.Background()
+	const chat = bot.UserID("393331234567")
+	h.wa.Fail = func(s porttest.Sent) error {
+		if s.Kind == porttest.MediaMsg {
+			return errors.New("the upload was refused")
+		}
+		return nil
+	}
+	m := bot.Message{ID: "OWN1", Chat: chat, Kind: bot.OwnerInChat, Text: "/menu", Sent: h.now}
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.wa.Take()
+	if len(sent) != 1 || sent[0].To != self || !strings.Contains(sent[0].Text, "/menu could not be sent") ||
+		!strings.Contains(sent[0].Text, "left as it is") {
+		t.Fatalf("sent %+v, want only a note to the owner", sent)
+	}
+	if shown := h.wa.Shown(chat); len(shown) != 0 {
+		t.Errorf("the customer sees %+v, want the typed /menu untouched", shown)
+	}
+}

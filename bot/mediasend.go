@@ -162,42 +162,28 @@ func (b *Bot) SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption s
 	return nil
 }
 
-// replaceWithAttachment deletes the owner's typed shortcut for everyone
-// and sends the attachment (with text as caption) in its place. A pin
-// carries no text, and a caption a phone would not show whole (over
-// MaxCaption) is not cut: the text then goes as a text message right
-// after. The ids of what is sent come from the owner's message id, so a
-// redelivery after a crash sends each again as the same message, which
-// the customer's phone shows once; revoking twice is harmless.
+// replaceWithAttachment sends the attachment (with text as caption) in
+// place of the owner's typed shortcut and then deletes the typed text for
+// everyone: the text goes only once what replaces it went out, so a
+// failed send never leaves the customer with a bare "message deleted". It
+// goes as an automatic message does (deliver): a pin carries no text, and
+// a caption a phone would not show whole (over MaxCaption) is not cut:
+// the text then goes as a text message right after. The ids of what is
+// sent come from the owner's message id, so a redelivery after a crash or
+// a failure sends each again as the same message, which the customer's
+// phone shows once; deleting twice is harmless.
 func (b *Bot) replaceWithAttachment(ctx context.Context, m Message, a Attachment, text string) error {
-	id := derivedMessageID(m.Chat, m.ID)
-	var media Media
-	if a.Media != nil {
-		var err error
-		if media, err = b.LoadMedia(ctx, *a.Media); err != nil {
-			return err
-		}
-	}
-	caption, after := text, ""
+	o := Outgoing{Chat: m.Chat, Text: text, MsgID: derivedMessageID(m.Chat, m.ID), Attachment: &a}
 	if a.Pin != nil || CaptionLen(text) > MaxCaption {
-		caption, after = "", text
+		o.Text, a.After, a.AfterID = "", text, derivedMessageID(m.Chat, "after\x00"+m.ID)
+	}
+	if _, _, err := b.deliver(ctx, o); err != nil {
+		return err
 	}
 	if err := b.opts.Messenger.Revoke(ctx, m.Chat, m.ID); err != nil {
 		return fmt.Errorf("delete the typed shortcut: %w", err)
 	}
-	var err error
-	if a.Media != nil {
-		_, err = b.opts.Messenger.SendMedia(ctx, m.Chat, media, caption, id)
-	} else {
-		pin := *a.Pin
-		pin.Comment = ""
-		_, err = b.opts.Messenger.SendLocation(ctx, m.Chat, pin, id)
-	}
-	if err != nil || after == "" {
-		return err
-	}
-	_, err = b.opts.Messenger.SendText(ctx, m.Chat, after, derivedMessageID(m.Chat, "after\x00"+m.ID))
-	return err
+	return nil
 }
 
 // derivedMessageID is a message id in WhatsApp Web's form ("3EB0" and 18
