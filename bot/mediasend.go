@@ -150,6 +150,11 @@ func (b *Bot) LoadMedia(ctx context.Context, ref MediaRef) (Media, error) {
 	return m, nil
 }
 
+// HasMedia says whether the media ref names is kept, without reading it.
+func (b *Bot) HasMedia(ctx context.Context, ref MediaRef) (bool, error) {
+	return b.opts.Store.HasMedia(ctx, ref.SHA256)
+}
+
 // SayMedia sends kept media with a caption to the owner or an admin.
 func (b *Bot) SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption string) error {
 	m, err := b.LoadMedia(ctx, ref)

@@ -1,10 +1,15 @@
 package commands
 
 import (
+	"context"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"frontdesk/bot"
 	"frontdesk/bot/porttest"
+	"frontdesk/storage"
 )
 
 // A file captioned with a command that takes none is not silently
@@ -26,5 +31,53 @@ func TestFileWithACommandThatTakesNoneIsSaidNotKept(t *testing.T) {
 		if got := tb.withFile("image", porttest.JPEGStub, "", text); strings.Contains(got, "was not kept") {
 			t.Errorf("%s with a photo answered %q", text, got)
 		}
+	}
+}
+
+// loadCountingStore counts the files loaded whole.
+type loadCountingStore struct {
+	bot.Store
+	loads int
+}
+
+func (s *loadCountingStore) LoadMedia(ctx context.Context, sha string) (bot.Media, error) {
+	s.loads++
+	return s.Store.LoadMedia(ctx, sha)
+}
+
+// !import checks that each file it refers to is kept without loading any
+// (each may be 5 MB).
+func TestImportChecksMediaWithoutLoadingIt(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.OpenStore(ctx, filepath.Join(t.TempDir(), "fd.db"), ownerNum.Digits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	kept, err := bot.NewMedia(porttest.JPEGStub, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := bot.NewMedia(porttest.PDFStub, "prices.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveMedia(ctx, kept); err != nil {
+		t.Fatal(err)
+	}
+	st := &loadCountingStore{Store: db}
+	b, err := bot.New(ctx, bot.Options{Store: st, Messenger: &porttest.Messenger{}, Self: ownerNum, Clock: bot.NewManualClock(wed10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bot.DefaultConfig()
+	cfg.QuickReplies = []bot.QuickReply{{Shortcuts: []string{"/card"}, Text: "Our card", Media: &kept.MediaRef}}
+	cfg.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"prices"}, Media: &gone.MediaRef}}
+	c := &Call{Bot: b, ctx: ctx, lang: "en"}
+	if got := missingMedia(c, cfg); !slices.Equal(got, []string{"keywords[0]"}) {
+		t.Errorf("missing %q, want keywords[0]", got)
+	}
+	if st.loads != 0 {
+		t.Errorf("%d files loaded whole to check they are kept, want none", st.loads)
 	}
 }
