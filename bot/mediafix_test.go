@@ -209,3 +209,24 @@ func TestOwnerMediaShortcutFailureIsToldToTheOwner(t *testing.T) {
 		t.Errorf("the customer sees %+v, want the typed /menu untouched", shown)
 	}
 }
+
+// When the file went out but deleting the typed text failed for good, the
+// owner is not told the file failed: it reached the customer.
+func TestOwnerMediaShortcutDeleteFailureIsNotASendFailure(t *testing.T) {
+	h, photo, _ := mediaHarness(t)
+	ctx := context.Background()
+	h.wa.Fail = func(s porttest.Sent) error {
+		if s.Kind == porttest.Revoke {
+			return errors.New("the message is too old to delete")
+		}
+		return nil
+	}
+	m := bot.Message{ID: "OWN1", Chat: "393331234567", Kind: bot.OwnerInChat, Text: "/menu", Sent: h.now}
+	if err := h.b.HandleMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	sent := h.wa.Take()
+	if len(sent) != 1 || sent[0].Kind != porttest.MediaMsg || sent[0].Media.SHA256 != photo.SHA256 {
+		t.Fatalf("sent %+v, want the photo only (no note saying it failed)", sent)
+	}
+}

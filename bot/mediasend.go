@@ -186,10 +186,14 @@ func (b *Bot) replaceWithAttachment(ctx context.Context, m Message, a Attachment
 		return err
 	}
 	if err := b.opts.Messenger.Revoke(ctx, m.Chat, m.ID); err != nil {
-		return fmt.Errorf("delete the typed shortcut: %w", err)
+		return fmt.Errorf("%w: %w", errTypedNotDeleted, err)
 	}
 	return nil
 }
+
+// errTypedNotDeleted: what replaces the owner's typed shortcut went out,
+// but the typed text could not be deleted.
+var errTypedNotDeleted = errors.New("sent, but the typed shortcut could not be deleted")
 
 // derivedMessageID is a message id in WhatsApp Web's form ("3EB0" and 18
 // hex digits) made from the owner's message: the same message always

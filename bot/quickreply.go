@@ -56,13 +56,20 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 	case attach != nil:
 		// A photo, document or pin cannot replace a text by an edit: the
 		// media is sent in its place, then the typed shortcut deleted.
-		if err := b.replaceWithAttachment(ctx, m, *attach, full); err != nil {
+		err := b.replaceWithAttachment(ctx, m, *attach, full)
+		if err != nil {
 			b.log.Warn("replace shortcut with media", "chat", m.Chat.String(), "shortcut", s, "err", err)
-			if errors.Is(err, ErrNotSent) || ctx.Err() != nil {
-				// Nothing is recorded: the redelivery tries again under
-				// the same ids, so the customer sees each message once.
-				return "", err
-			}
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrNotSent) || ctx.Err() != nil:
+			// Nothing is recorded: the redelivery tries again under the
+			// same ids, so the customer sees each message once.
+			return "", err
+		case errors.Is(err, errTypedNotDeleted):
+			// The customer got the file; the owner sees the typed text
+			// still there in the chat.
+		default:
 			b.mu.Lock()
 			lang := b.cfg.Lang
 			b.mu.Unlock()
