@@ -81,3 +81,15 @@ func TestImportChecksMediaWithoutLoadingIt(t *testing.T) {
 		t.Errorf("%d files loaded whole to check they are kept, want none", st.loads)
 	}
 }
+
+// !simulate shows why a second keyword answer with a file was left out.
+func TestSimulateShowsTheSecondFileSkipped(t *testing.T) {
+	tb := newTestBot(t)
+	tb.withFile("document", porttest.PDFStub, "prices.pdf", "!kw add prices = Our prices")
+	tb.withFile("image", porttest.JPEGStub, "", "!kw add menu = Our menu")
+	got := tb.owner("!simulate wed 21:00 known prices and menu?")
+	contains(t, "!simulate with two file answers", got, "Our prices", "only one file per message")
+	if strings.Contains(got, "Our menu") {
+		t.Errorf("!simulate shows the second file's answer as sent: %q", got)
+	}
+}
