@@ -158,10 +158,16 @@ func decide(v view, in Input) Decision {
 				d.Skipped = append(d.Skipped, Problemf("keyword: already %d keyword answers in this message", MaxKeywordAnswers))
 				break
 			}
+			if k.Media != nil && d.Attachment != nil {
+				// One file (or pin) per message: this answer is not sent
+				// nor counted, so it answers the next message asking.
+				d.Skipped = append(d.Skipped, Problemf("keyword: only one file per message"))
+				continue
+			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
 			p, _ := vars.part(RuleKeyword, k.Text, k.Variants, nil, now)
 			p.Rule = RuleKeyword // a file may go without a caption
-			if k.Media != nil && d.Attachment == nil {
+			if k.Media != nil {
 				d.Attachment = &Attachment{Media: k.Media}
 				p.Caption = true
 			}

@@ -151,7 +151,8 @@ const MaxParts = 300
 // handleOwnerInChat notes the owner's activity in a customer chat and
 // expands a shortcut typed there. The message is recorded after the
 // expansion, so a crash in between expands it on redelivery (editing the
-// message into the same text again shows nothing new).
+// message into the same text again shows nothing new); so is a file that
+// could not be sent for want of a connection (the error is returned).
 func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 	now := b.Now()
 	customer, alias := b.canonical(ctx, m)
@@ -164,7 +165,11 @@ func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 	// Only a typed text is a shortcut: a photo captioned "/menu" is the
 	// owner's own message and stays as it is.
 	if text := strings.TrimSpace(m.Text); m.Media == nil && strings.HasPrefix(text, "/") {
-		if s := b.expandShortcut(ctx, m, customer, text, now); s != "" {
+		s, err := b.expandShortcut(ctx, m, customer, text, now)
+		if err != nil {
+			return err
+		}
+		if s != "" {
 			in.Shortcut, in.ShortcutByOwner = s, true
 		}
 	}

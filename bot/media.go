@@ -119,6 +119,8 @@ func cleanFileName(name, sum string) string {
 }
 
 // FormatSize writes a byte count as a person reads it: "812 KB", "6.2 MB".
+// It rounds up, never down: a file one byte over the 5 MB limit reads
+// "5.1 MB", not "5.0 MB".
 func FormatSize(n int64) string {
 	switch {
 	case n < 1000:
@@ -126,7 +128,7 @@ func FormatSize(n int64) string {
 	case n < 1000*1000:
 		return strconv.FormatInt((n+999)/1000, 10) + " KB"
 	}
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	return strconv.FormatFloat(math.Ceil(float64(n)*10/(1<<20))/10, 'f', 1, 64) + " MB"
 }
 
 // ValidMediaRef checks a reference as kept in the configuration (and as

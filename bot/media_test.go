@@ -171,9 +171,9 @@ func TestOwnerMediaShortcutDeletesTheTypedTextOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := h.wa.Take()
-	if len(sent) != 2 || sent[0].Kind != porttest.Revoke || sent[0].ID != "OWN1" ||
-		sent[1].Kind != porttest.MediaMsg || sent[1].Media.SHA256 != photo.SHA256 || sent[1].Text != "Our menu" {
-		t.Fatalf("sent %+v, want the typed /menu deleted, then the photo", sent)
+	if len(sent) != 2 || sent[1].Kind != porttest.Revoke || sent[1].ID != "OWN1" ||
+		sent[0].Kind != porttest.MediaMsg || sent[0].Media.SHA256 != photo.SHA256 || sent[0].Text != "Our menu" {
+		t.Fatalf("sent %+v, want the photo, then the typed /menu deleted", sent)
 	}
 	// A crash before the message was recorded: WhatsApp delivers it again
 	// and the photo goes again under the same id, shown once.
@@ -185,12 +185,12 @@ func TestOwnerMediaShortcutDeletesTheTypedTextOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := h.wa.Take()
-	if len(again) != 2 || again[1].ID != sent[1].ID {
-		t.Fatalf("redelivery sent %+v, want the photo under %s again", again, sent[1].ID)
+	if len(again) != 2 || again[0].ID != sent[0].ID {
+		t.Fatalf("redelivery sent %+v, want the photo under %s again", again, sent[0].ID)
 	}
 	shown := h.wa.Shown("393331234567")
-	if len(shown) != 2 || !shown[0].Deleted || shown[1].Media != photo.SHA256 {
-		t.Errorf("the customer's phone shows %+v, want the deleted text and the photo once", shown)
+	if len(shown) != 2 || shown[0].Media != photo.SHA256 || !shown[1].Deleted {
+		t.Errorf("the customer's phone shows %+v, want the photo and the deleted text once", shown)
 	}
 	// Too old to replace: nothing is deleted or sent.
 	old := bot.Message{ID: "OWN2", Chat: "393331234567", Kind: bot.OwnerInChat, Text: "/menu", Sent: h.now.Add(-bot.EditWindow)}
@@ -339,8 +339,8 @@ func TestMediaAnswerVariantIsTheCaption(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := h.wa.Take()
-	if len(sent) != 2 || sent[0].Kind != porttest.Revoke || sent[1].Kind != porttest.MediaMsg ||
-		sent[1].Media.SHA256 != photo.SHA256 || sent[1].Text != "Nuestra carta" {
-		t.Fatalf("sent %+v, want the typed /carta deleted, then the photo with the Spanish caption", sent)
+	if len(sent) != 2 || sent[1].Kind != porttest.Revoke || sent[0].Kind != porttest.MediaMsg ||
+		sent[0].Media.SHA256 != photo.SHA256 || sent[0].Text != "Nuestra carta" {
+		t.Fatalf("sent %+v, want the photo with the Spanish caption, then the typed /carta deleted", sent)
 	}
 }

@@ -23,15 +23,16 @@ const mediaKeep = 24 * time.Hour
 // its attachment with the text as caption, and then the text that follows
 // the attachment (Attachment.After) under its own recorded id. A resend
 // after a crash or an outage sends both again under the same ids: the
-// phone shows each once. The id returned is the first message's.
-func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
+// phone shows each once. The id returned is the first message's; sent is
+// how many WhatsApp messages left, also on an error (the attachment may
+// have left when the text after it failed): the pace limit counts them.
+func (b *Bot) deliver(ctx context.Context, o Outgoing) (id string, sent int, err error) {
 	a := o.Attachment
 	if a == nil {
-		return b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+		id, err = b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
+		return id, sentIf(err), err
 	}
 	caption, after, afterID := followUp(o)
-	var id string
-	var err error
 	switch {
 	case a.Media != nil:
 		// The reference's own file name: the bytes are kept once, under
@@ -40,14 +41,18 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 		switch {
 		case errors.Is(lerr, ErrNoMedia):
 			// Never expected (pruning keeps what waiting messages refer
-			// to); the caption still answers the customer.
-			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
+			// to); the caption still answers the customer. A file alone
+			// is not replaced by an empty message: it fails.
 			if caption == "" {
 				caption, after, afterID = after, "", ""
 			}
+			if caption == "" {
+				return "", 0, errFileGone
+			}
+			b.log.Warn("media of an automatic message is gone; sending its text", "chat", o.Chat.String())
 			id, err = b.opts.Messenger.SendText(ctx, o.Chat, caption, o.MsgID)
 		case lerr != nil:
-			return "", fmt.Errorf("%w: load media: %w", ErrNotSent, lerr)
+			return "", 0, fmt.Errorf("%w: load media: %w", ErrNotSent, lerr)
 		default:
 			id, err = b.opts.Messenger.SendMedia(ctx, o.Chat, m, caption, o.MsgID)
 		}
@@ -59,13 +64,27 @@ func (b *Bot) deliver(ctx context.Context, o Outgoing) (string, error) {
 		id, err = b.opts.Messenger.SendText(ctx, o.Chat, o.Text, o.MsgID)
 	}
 	if err != nil || after == "" {
-		return id, err
+		return id, sentIf(err), err
 	}
 	if _, err := b.opts.Messenger.SendText(ctx, o.Chat, after, afterID); err != nil {
-		return "", fmt.Errorf("the text after the attachment: %w", err)
+		return "", 1, fmt.Errorf("the text after the attachment: %w", err)
 	}
-	return id, nil
+	return id, 2, nil
 }
+
+// sentIf is 1 when a send's error says it went out, else 0. A send that
+// failed in an uncertain way counts 0 here: the pace limit counts only
+// what WhatsApp acknowledged.
+func sentIf(err error) int {
+	if err != nil {
+		return 0
+	}
+	return 1
+}
+
+// errFileGone fails an automatic message that is only a file when the
+// file is no longer kept: nothing is sent (never an empty message).
+var errFileGone = errors.New("its file is no longer kept and it has no text")
 
 // followUp splits o into the attachment's caption and the text that
 // follows it with that text's id. A message queued before texts followed
@@ -131,6 +150,11 @@ func (b *Bot) LoadMedia(ctx context.Context, ref MediaRef) (Media, error) {
 	return m, nil
 }
 
+// HasMedia says whether the media ref names is kept, without reading it.
+func (b *Bot) HasMedia(ctx context.Context, ref MediaRef) (bool, error) {
+	return b.opts.Store.HasMedia(ctx, ref.SHA256)
+}
+
 // SayMedia sends kept media with a caption to the owner or an admin.
 func (b *Bot) SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption string) error {
 	m, err := b.LoadMedia(ctx, ref)
@@ -143,43 +167,33 @@ func (b *Bot) SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption s
 	return nil
 }
 
-// replaceWithAttachment deletes the owner's typed shortcut for everyone
-// and sends the attachment (with text as caption) in its place. A pin
-// carries no text, and a caption a phone would not show whole (over
-// MaxCaption) is not cut: the text then goes as a text message right
-// after. The ids of what is sent come from the owner's message id, so a
-// redelivery after a crash sends each again as the same message, which
-// the customer's phone shows once; revoking twice is harmless.
+// replaceWithAttachment sends the attachment (with text as caption) in
+// place of the owner's typed shortcut and then deletes the typed text for
+// everyone: the text goes only once what replaces it went out, so a
+// failed send never leaves the customer with a bare "message deleted". It
+// goes as an automatic message does (deliver): a pin carries no text, and
+// a caption a phone would not show whole (over MaxCaption) is not cut:
+// the text then goes as a text message right after. The ids of what is
+// sent come from the owner's message id, so a redelivery after a crash or
+// a failure sends each again as the same message, which the customer's
+// phone shows once; deleting twice is harmless.
 func (b *Bot) replaceWithAttachment(ctx context.Context, m Message, a Attachment, text string) error {
-	id := derivedMessageID(m.Chat, m.ID)
-	var media Media
-	if a.Media != nil {
-		var err error
-		if media, err = b.LoadMedia(ctx, *a.Media); err != nil {
-			return err
-		}
-	}
-	caption, after := text, ""
+	o := Outgoing{Chat: m.Chat, Text: text, MsgID: derivedMessageID(m.Chat, m.ID), Attachment: &a}
 	if a.Pin != nil || CaptionLen(text) > MaxCaption {
-		caption, after = "", text
+		o.Text, a.After, a.AfterID = "", text, derivedMessageID(m.Chat, "after\x00"+m.ID)
 	}
-	if err := b.opts.Messenger.Revoke(ctx, m.Chat, m.ID); err != nil {
-		return fmt.Errorf("delete the typed shortcut: %w", err)
-	}
-	var err error
-	if a.Media != nil {
-		_, err = b.opts.Messenger.SendMedia(ctx, m.Chat, media, caption, id)
-	} else {
-		pin := *a.Pin
-		pin.Comment = ""
-		_, err = b.opts.Messenger.SendLocation(ctx, m.Chat, pin, id)
-	}
-	if err != nil || after == "" {
+	if _, _, err := b.deliver(ctx, o); err != nil {
 		return err
 	}
-	_, err = b.opts.Messenger.SendText(ctx, m.Chat, after, derivedMessageID(m.Chat, "after\x00"+m.ID))
-	return err
+	if err := b.opts.Messenger.Revoke(ctx, m.Chat, m.ID); err != nil {
+		return fmt.Errorf("%w: %w", errTypedNotDeleted, err)
+	}
+	return nil
 }
+
+// errTypedNotDeleted: what replaces the owner's typed shortcut went out,
+// but the typed text could not be deleted.
+var errTypedNotDeleted = errors.New("sent, but the typed shortcut could not be deleted")
 
 // derivedMessageID is a message id in WhatsApp Web's form ("3EB0" and 18
 // hex digits) made from the owner's message: the same message always

@@ -38,6 +38,10 @@ func (b *Bot) roomFor(now time.Time, need int) (int, time.Time) {
 	return max(n, 0), recent[min(need-n-1, len(recent)-1)].Add(time.Minute)
 }
 
+// bookkeepingTimeout bounds the outbox writes made after a send, which
+// run on even when the send's context is cancelled.
+const bookkeepingTimeout = 5 * time.Second
+
 // unpacedRoom is room's answer when Options.Unpaced lifts the pace limit.
 const unpacedRoom = 1 << 16
 
@@ -150,16 +154,23 @@ func (b *Bot) sendOne(ctx context.Context, o Outgoing, now time.Time) (trouble, 
 	b.mu.Lock()
 	b.sending = true
 	b.mu.Unlock()
-	id, err := b.deliver(ctx, o)
+	id, n, err := b.deliver(ctx, o)
 	b.mu.Lock()
 	b.sending = false
 	if err == nil {
 		b.delivered++
-		for range o.messages() {
-			b.noteSent(now)
-		}
+	}
+	// What left counts against the pace limit, also an attachment whose
+	// text after it failed.
+	for range n {
+		b.noteSent(now)
 	}
 	b.mu.Unlock()
+	// What became of the send is written even when ctx was cancelled
+	// meanwhile (shutdown, a lost lease): else the row would stay
+	// "sending" and no process would resume it until a restart.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
+	defer cancel()
 	switch {
 	case err == nil:
 		b.log.Info("automatic message sent", "chat", o.Chat.String(), "rules", o.Rules)

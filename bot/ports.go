@@ -200,6 +200,9 @@ type MediaStore interface {
 	SaveMedia(ctx context.Context, m Media) error
 	// LoadMedia returns the media kept under sha256, or ErrNoMedia.
 	LoadMedia(ctx context.Context, sha256 string) (Media, error)
+	// HasMedia says whether media is kept under sha256, without reading
+	// its bytes.
+	HasMedia(ctx context.Context, sha256 string) (bool, error)
 	// PruneMedia deletes media kept before "before" that neither the saved
 	// configuration nor a message waiting in the outbox refers to, and
 	// says how many went. A store whose media is shared with other
@@ -285,6 +288,9 @@ type Business interface {
 	KeepMedia(ctx context.Context, in *InboundMedia) (MediaRef, error)
 	// LoadMedia returns kept media (ErrNoMedia when it is not kept).
 	LoadMedia(ctx context.Context, ref MediaRef) (Media, error)
+	// HasMedia says whether the media ref names is kept, without reading
+	// its bytes.
+	HasMedia(ctx context.Context, ref MediaRef) (bool, error)
 	// SayMedia sends kept media with a caption to the owner or an admin.
 	SayMedia(ctx context.Context, chat UserID, ref MediaRef, caption string) error
 

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -12,8 +13,10 @@ const EditWindow = 20 * time.Minute
 
 // expandShortcut edits the owner's message in a customer chat into the
 // quick reply's full text: the same message, so the customer sees one. It
-// returns the shortcut when the edit was made.
-func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, text string, now time.Time) string {
+// returns the shortcut when the edit was made, and an error when a file
+// or pin could not be sent for want of a connection (or as the bot stops):
+// the message must not be recorded then, so its redelivery sends it.
+func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, text string, now time.Time) (string, error) {
 	b.mu.Lock()
 	v := b.view()
 	q, s, ok := v.quickReply(text)
@@ -52,23 +55,42 @@ func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, te
 		b.log.Info("shortcut too old to edit", "chat", m.Chat.String(), "shortcut", s)
 	case attach != nil:
 		// A photo, document or pin cannot replace a text by an edit: the
-		// typed shortcut is deleted and the media sent in its place.
-		if err := b.replaceWithAttachment(ctx, m, *attach, full); err != nil {
+		// media is sent in its place, then the typed shortcut deleted.
+		err := b.replaceWithAttachment(ctx, m, *attach, full)
+		if err != nil {
 			b.log.Warn("replace shortcut with media", "chat", m.Chat.String(), "shortcut", s, "err", err)
-			return ""
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrNotSent) || ctx.Err() != nil:
+			// Nothing is recorded: the redelivery tries again under the
+			// same ids, so the customer sees each message once.
+			return "", err
+		case errors.Is(err, errTypedNotDeleted):
+			// The customer got the file; the owner sees the typed text
+			// still there in the chat.
+		default:
+			b.mu.Lock()
+			lang := b.cfg.Lang
+			b.mu.Unlock()
+			note := Tr(lang, "%s could not be sent in the chat with %s (%v): what you typed was left as it is. Type it again, or send it yourself.", s, customer.String(), err)
+			if err := b.Say(ctx, b.opts.Self, note); err != nil {
+				b.log.Warn("tell the owner a shortcut failed", "err", err)
+			}
+			return "", nil
 		}
 		if attach.Pin != nil {
-			return "" // /where is not a quick reply: no use to count
+			return "", nil // /where is not a quick reply: no use to count
 		}
-		return s
+		return s, nil
 	default:
 		if err := b.opts.Messenger.EditText(ctx, m.Chat, m.ID, full); err != nil {
 			b.log.Warn("expand shortcut", "chat", m.Chat.String(), "shortcut", s, "err", err)
-			return ""
+			return "", nil
 		}
-		return s
+		return s, nil
 	}
-	return ""
+	return "", nil
 }
 
 // previewShortcut answers a shortcut typed in the self chat with what it

@@ -299,14 +299,15 @@ func mediaEntries(c *Call, cfg bot.Config) []string {
 	return out
 }
 
-// missingMedia names the entries of cfg whose media is not kept.
+// missingMedia names the entries of cfg whose media is not kept (or
+// cannot be looked up), checking each without reading its bytes.
 func missingMedia(c *Call, cfg bot.Config) []string {
 	var out []string
 	check := func(name string, ref *bot.MediaRef) {
 		if ref == nil {
 			return
 		}
-		if _, err := c.Bot.LoadMedia(c.ctx, *ref); err != nil {
+		if ok, err := c.Bot.HasMedia(c.ctx, *ref); err != nil || !ok {
 			out = append(out, name)
 		}
 	}

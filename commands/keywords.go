@@ -19,7 +19,7 @@ func keywordCommand() *Command {
 		Example: "!kw add price, how much = Our prices are at {website}",
 		Run:     func(ctx context.Context, c *Call) error { return listKeywords(c) },
 		Subcommands: []*Command{
-			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!kw add <phrase>[, <phrase>...] = <text>", Run: addKeyword},
+			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!kw add <phrase>[, <phrase>...] = <text>", Run: addKeyword, TakesFile: true},
 			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!kw list [page]", Run: func(ctx context.Context, c *Call) error { return listKeywords(c) }},
 			{Name: "del", Aliases: []string{"delete", "rm", "remove", "elimina"}, Usage: "!kw del <n>", Run: delKeyword},
 			{Name: "text", Aliases: []string{"testo"}, Usage: "!kw text <n> <language> <text|del>", Run: keywordText},

@@ -32,7 +32,7 @@ func TestMediaCommandsRefuseAndChangeNothing(t *testing.T) {
 	}{
 		{"not a photo by its bytes", "image", []byte("GIF89a not kept"), "!qr add /gif A gif", "The photo was not kept: only photos (JPEG, PNG, WebP) and PDF documents can be kept. Nothing was changed."},
 		{"a word document", "document", []byte("PK\x03\x04 docx"), "!kw add menu = Menu", "The document was not kept: only photos"},
-		{"too big", "image", big, "!qr add /big Big", "the file is 5.0 MB; the limit is 5 MB"},
+		{"too big", "image", big, "!qr add /big Big", "the file is 5.1 MB; the limit is 5 MB"},
 		{"empty", "image", nil, "!qr add /empty Empty", "The photo was not kept"},
 		{"a voice note", "audio", []byte("OggS"), "!qr add /voice Hi", "The voice note was not kept"},
 		{"no text and no file", "", nil, "!qr add /menu", "The text is missing"},

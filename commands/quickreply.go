@@ -27,7 +27,7 @@ func quickReplyCommand() *Command {
 		Example: "!qr add /time Open Monday to Friday 09:00-18:00.",
 		Run:     func(ctx context.Context, c *Call) error { return listQuickReplies(c) },
 		Subcommands: []*Command{
-			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!qr add /shortcut <text>", Run: addQuickReply},
+			{Name: "add", Aliases: []string{"aggiungi"}, Usage: "!qr add /shortcut <text>", Run: addQuickReply, TakesFile: true},
 			{Name: "alias", Usage: "!qr alias /existing /new [/new2 ...]", Run: aliasQuickReply},
 			{Name: "list", Aliases: []string{"ls", "elenco"}, Usage: "!qr list [/prefix] [page]", Run: func(ctx context.Context, c *Call) error { return listQuickReplies(c) }},
 			{Name: "show", Aliases: []string{"mostra"}, Usage: one("show"), Run: showQuickReply},

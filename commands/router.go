@@ -40,6 +40,10 @@ type Command struct {
 	// Run handles the command with c.Args being the words after the
 	// (sub)command name. Nil for commands that only group subcommands.
 	Run func(ctx context.Context, c *Call) error
+	// TakesFile marks the commands that keep the photo or document they
+	// come with (!qr add, !kw add); any other command sent as a file's
+	// caption answers that the file was not kept.
+	TakesFile bool
 }
 
 // matches reports whether word (already lower case) names cmd.
@@ -101,6 +105,8 @@ type Call struct {
 	reply    func(text string) error
 	log      *slog.Logger
 	replies  int
+	// fileNoted: the file the command came with was said not kept.
+	fileNoted bool
 }
 
 // token is one word and where it starts in the raw text.
@@ -143,8 +149,12 @@ func (c *Call) Rest(n int) string {
 	return strings.TrimSpace(c.raw[c.words[i].start:])
 }
 
-// Reply answers in the chat the command came from.
+// Reply answers in the chat the command came from. The first answer of a
+// command that came with a file it does not take says so on a last line.
 func (c *Call) Reply(text string) error {
+	if note := c.fileNotKept(); note != "" {
+		text += "\n\n" + note
+	}
 	c.replies++
 	if c.reply == nil {
 		return errors.New("reply: no chat to answer")
@@ -235,6 +245,20 @@ func (r *Router) Dispatch(ctx context.Context, c *Call, text string) {
 		}
 	}
 	r.report(c, r.route(ctx, c, text))
+	if note := c.fileNotKept(); note != "" {
+		r.send(c, note) // the command answered nothing (or not in words)
+	}
+}
+
+// fileNotKept is, once per command, the line saying that the file the
+// command came with was not kept because the command takes none; "" when
+// there is no such file or it was said already.
+func (c *Call) fileNotKept() string {
+	if c.Media == nil || c.fileNoted || c.Cmd != nil && c.Cmd.TakesFile {
+		return ""
+	}
+	c.fileNoted = true
+	return c.Tf("The %s was not kept: this command takes no file (only !qr add and !kw add do).", c.mediaWord(c.Media.Kind))
 }
 
 // NewCall makes a Call without a bot, answering through reply: for tests

@@ -61,6 +61,19 @@ func (s *Store) LoadMedia(ctx context.Context, key string) (bot.Media, error) {
 	return m, nil
 }
 
+// HasMedia says whether media is kept under key, without reading it.
+func (s *Store) HasMedia(ctx context.Context, key string) (bool, error) {
+	var one int
+	err := s.db.sql.QueryRowContext(ctx, s.db.q("SELECT 1 FROM fd_media WHERE sha256 = ?"), key).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("look for media %s: %w", key, err)
+	}
+	return true, nil
+}
+
 // PruneMedia deletes media kept before "before" that neither the saved
 // configuration nor a waiting outgoing message of any business in the
 // database names: the files are shared, so one business's housekeeping

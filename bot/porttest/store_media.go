@@ -27,7 +27,13 @@ func testMediaRoundTrip(t *testing.T, s bot.Store) {
 	if _, err := s.LoadMedia(ctx, doc.SHA256); !errors.Is(err, bot.ErrNoMedia) {
 		t.Fatalf("LoadMedia before saving: %v, want ErrNoMedia", err)
 	}
+	if ok, err := s.HasMedia(ctx, doc.SHA256); ok || err != nil {
+		t.Errorf("HasMedia before saving = %v, %v; want false", ok, err)
+	}
 	must(t, s.SaveMedia(ctx, doc), "SaveMedia")
+	if ok, err := s.HasMedia(ctx, doc.SHA256); !ok || err != nil {
+		t.Errorf("HasMedia after saving = %v, %v; want true", ok, err)
+	}
 	// Kept again (a photo added back to a quick reply): it is safe from
 	// pruning as kept now, until the configuration refers to it.
 	again := time.Now()
@@ -94,6 +100,9 @@ func testPruneMedia(t *testing.T, s bot.Store) {
 	}
 	if _, err := s.LoadMedia(ctx, loose.SHA256); !errors.Is(err, bot.ErrNoMedia) {
 		t.Errorf("unreferenced media: %v, want ErrNoMedia", err)
+	}
+	if ok, err := s.HasMedia(ctx, loose.SHA256); ok || err != nil {
+		t.Errorf("HasMedia of pruned media = %v, %v; want false", ok, err)
 	}
 	// Once its message is sent, the PDF is referred to by nothing.
 	out := pending(t, s)

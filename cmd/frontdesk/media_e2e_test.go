@@ -144,27 +144,27 @@ func TestEndToEndMedia(t *testing.T) {
 		}
 	})
 
-	t.Run("the owner's /menu in a chat is deleted and the photo sent in its place", func(t *testing.T) {
+	t.Run("the owner's /menu in a chat is replaced by the photo, then deleted", func(t *testing.T) {
 		bob := e.srv.NewCustomer("Bob")
 		id := phone.SendInChat(bob, "/menu")
-		del := bob.Next(t, e2eWait)
-		if del.RevokeOf != id {
-			t.Fatalf("Bob first got %+v, want the deletion of %s", del, id)
-		}
 		got := bob.Next(t, e2eWait)
 		if got.Text != "Our menu" || !bytes.Equal(got.Media, photo) {
-			t.Errorf("Bob got %q with %d bytes, want the photo", got.Text, len(got.Media))
+			t.Errorf("Bob first got %q with %d bytes, want the photo", got.Text, len(got.Media))
+		}
+		del := bob.Next(t, e2eWait)
+		if del.RevokeOf != id {
+			t.Fatalf("Bob then got %+v, want the deletion of %s", del, id)
 		}
 		shown := bob.Shown()
-		if len(shown) != 2 || shown[0].ID != id || !shown[0].Deleted || !bytes.Equal(shown[1].Media, photo) {
-			t.Errorf("Bob's phone shows %+v, want the typed text deleted, then the photo", shown)
+		if len(shown) != 2 || !bytes.Equal(shown[0].Media, photo) || shown[1].ID != id || !shown[1].Deleted {
+			t.Errorf("Bob's phone shows %+v, want the photo, and the typed text deleted", shown)
+		}
+		if r := phone.NextWhere(t, e2eWait, inChat(bob)); !bytes.Equal(r.Media, photo) {
+			t.Errorf("the phone's copy of the photo has %d bytes", len(r.Media))
 		}
 		pr := phone.NextWhere(t, e2eWait, func(r fakewa.Received) bool { return r.RevokeOf == id })
 		if pr.Chat != bob.PN() {
 			t.Errorf("the phone saw the deletion in %s", pr.Chat)
-		}
-		if r := phone.NextWhere(t, e2eWait, inChat(bob)); !bytes.Equal(r.Media, photo) {
-			t.Errorf("the phone's copy of the photo has %d bytes", len(r.Media))
 		}
 		e.waitAck(id)
 		// The owner handled the chat: Bob's photo now gets nothing.
