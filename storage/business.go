@@ -30,8 +30,8 @@ type Business struct {
 	// ID is the database's own key of the business.
 	ID int64
 	// Number is the linked number's digits (no +); "" for the business of
-	// a database from before several numbers, until a Business call adopts
-	// it.
+	// a database from before several numbers, until AdoptUnnamed gives
+	// it to its number.
 	Number  string
 	Created time.Time
 }
@@ -54,11 +54,9 @@ func checkNumber(number string) error {
 }
 
 // Business returns the business of the linked number (its digits, without
-// +), creating it if the database has none. A database that held one
-// business before it held several (an upgraded one) keeps that business
-// under no number until the first Business call, which adopts it: the
-// first number opened on an upgraded database gets its configuration,
-// customers and history.
+// +), creating it if the database has none. It never gives a number the
+// business of before of an upgraded database (the one with no number):
+// AdoptUnnamed does, for the number that business belongs to.
 func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 	if err := checkNumber(number); err != nil {
 		return nil, err
@@ -66,13 +64,6 @@ func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 	var id int64
 	err := db.tx(ctx, 0, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), number).Scan(&id)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		err = tx.QueryRowContext(ctx, db.q(`
-			UPDATE fd_businesses SET number = ?1
-			WHERE id = (SELECT min(id) FROM fd_businesses WHERE number IS NULL) AND number IS NULL
-			RETURNING id`), number).Scan(&id)
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -87,6 +78,49 @@ func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 		return nil, fmt.Errorf("open business %s: %w", number, err)
 	}
 	return &Store{db: db, id: id, number: number}, nil
+}
+
+// AdoptUnnamed gives the business with no number (a SQLite database's
+// business of before several numbers: its configuration, customers and
+// history) to the first of candidates (numbers' digits, the one it
+// belongs to first) that has no business yet, and returns that number; ""
+// when there is no such business or no such candidate. It is one
+// transaction: of two processes adopting at once, one does.
+func (db *DB) AdoptUnnamed(ctx context.Context, candidates []string) (string, error) {
+	for _, c := range candidates {
+		if err := checkNumber(c); err != nil {
+			return "", err
+		}
+	}
+	adopted := ""
+	err := db.tx(ctx, 0, func(tx *sql.Tx) error {
+		adopted = ""
+		var unnamed sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT min(id) FROM fd_businesses WHERE number IS NULL").Scan(&unnamed)
+		if err != nil || !unnamed.Valid {
+			return err
+		}
+		for _, c := range candidates {
+			var id int64
+			err := tx.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), c).Scan(&id)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, db.q("UPDATE fd_businesses SET number = ? WHERE id = ? AND number IS NULL"), c, unnamed.Int64); err != nil {
+				return err
+			}
+			adopted = c
+			return nil
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("adopt the business of before: %w", err)
+	}
+	return adopted, nil
 }
 
 // Businesses lists the database's businesses, oldest first.

@@ -33,8 +33,9 @@ func TestBusinessIsolation(t *testing.T) {
 }
 
 // TestUpgradeAdoptsTheBusiness: a database of one business (schema 5) is
-// upgraded; the first number opened on it gets all it held, the next one
-// starts empty.
+// upgraded; Business never gives it to a number, AdoptUnnamed gives it to
+// the first candidate without a business, which gets all it held; the
+// next one starts empty.
 func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v5.db")
@@ -56,6 +57,22 @@ func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 	list, err := db.Businesses(ctx)
 	if err != nil || len(list) != 1 || list[0].Number != "" {
 		t.Fatalf("Businesses = %+v, %v; want the one of before, without a number", list, err)
+	}
+	other, err := db.Business(ctx, "393330000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := other.LoadConfig(ctx); err != nil || ok {
+		t.Errorf("Business of a number took the business of before (config %v, %v)", ok, err)
+	}
+	if got, err := db.AdoptUnnamed(ctx, []string{"393330000000", "393331234567", "393332222222"}); err != nil || got != "393331234567" {
+		t.Fatalf("AdoptUnnamed = %q, %v; want the first candidate without a business", got, err)
+	}
+	if got, err := db.AdoptUnnamed(ctx, []string{"393332222222"}); err != nil || got != "" {
+		t.Errorf("AdoptUnnamed again = %q, %v; want nothing left to adopt", got, err)
+	}
+	if _, err := db.AdoptUnnamed(ctx, []string{"+39"}); err == nil {
+		t.Error("AdoptUnnamed took a candidate that is not a number's digits")
 	}
 	first, err := db.Business(ctx, "393331234567")
 	if err != nil {
@@ -100,7 +117,7 @@ func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 		t.Errorf("second business kill switch = %+v, %v", k, err)
 	}
 	list, err = db.Businesses(ctx)
-	if err != nil || len(list) != 2 || list[0].Number != "393331234567" || list[1].Number != "393339999999" {
+	if err != nil || len(list) != 3 || list[0].Number != "393331234567" || list[1].Number != "393330000000" || list[2].Number != "393339999999" {
 		t.Errorf("Businesses = %+v, %v", list, err)
 	}
 }

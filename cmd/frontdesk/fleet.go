@@ -289,18 +289,18 @@ const linkGrace = 30 * time.Second
 // `frontdesk link` in another process makes the number's business only
 // after it let the new session go, so a number without a business is left
 // alone for linkGrace: two clients of one session at once would fight
-// over its keys. A database from before several numbers has one unnamed
-// business, which the first number served adopts.
+// over its keys. (The business with no number of an upgraded database
+// was given to its number before the run began: adoptUpgraded.)
 func (f *fleet) readyNumbers(ctx context.Context, phones []string) (map[string]bool, error) {
 	bs, err := f.cfg.DB.Businesses(ctx)
 	if err != nil {
 		return nil, err
 	}
 	known := make(map[string]bool, len(bs))
-	unnamed := false
 	for _, b := range bs {
-		known[b.Number] = true
-		unnamed = unnamed || b.Number == ""
+		if b.Number != "" {
+			known[b.Number] = true
+		}
 	}
 	now := time.Now()
 	f.mu.Lock()
@@ -313,7 +313,7 @@ func (f *fleet) readyNumbers(ctx context.Context, phones []string) (map[string]b
 		if _, ok := f.firstSeen[p]; !ok {
 			f.firstSeen[p] = now
 		}
-		ready[p] = known[p] || unnamed || now.Sub(f.firstSeen[p]) >= linkGrace
+		ready[p] = known[p] || now.Sub(f.firstSeen[p]) >= linkGrace
 	}
 	return ready, nil
 }
