@@ -148,7 +148,8 @@ type served struct {
 	// stuck: WhatsApp ended the session for a reason other than a logout
 	// (replaced, client outdated...): the number stays stopped, and shown
 	// as needing attention, until its session is removed or the process
-	// restarts.
+	// restarts; on an exclusive database the run ends once every number
+	// it holds is stuck (everyNumberStuck).
 	stuck atomic.Bool
 	// unlinked: its session is gone from the store.
 	unlinked atomic.Bool
@@ -168,7 +169,8 @@ func newFleet(cfg fleetConfig) *fleet {
 }
 
 // run serves numbers until ctx ends (nil), or on an exclusive database
-// until the last one is logged out (errNoNumbers). adopt, when not nil, is a just-linked adapter to serve
+// until the last one is logged out (errNoNumbers) or every one held is
+// stuck (the reasons). adopt, when not nil, is a just-linked adapter to serve
 // as it is (its client is connected already).
 func (f *fleet) run(ctx context.Context, adopt *whatsapp.Adapter) error {
 	defer f.stopAll()
@@ -480,6 +482,47 @@ func (f *fleet) reap() {
 	if f.cfg.Exclusive && loggedOut && len(f.nums) == 0 && f.fatal == nil {
 		f.fatal = errNoNumbers
 	}
+	if f.cfg.Exclusive && f.fatal == nil {
+		f.fatal = everyNumberStuck(f.nums)
+	}
+}
+
+// everyNumberStuck is why an exclusive run ends when every number it
+// holds was stopped by WhatsApp for a reason other than a logout (another
+// client replaced the session, the client is outdated) or by its outbox
+// loop: nothing is served, and no other process may serve them (the
+// database is this one's), so the run ends with the reasons, which the
+// operator must act on, rather than serving nothing. nil when a number is
+// still served, or none is held.
+func everyNumberStuck(nums map[string]*served) error {
+	if len(nums) == 0 {
+		return nil
+	}
+	phones := make([]string, 0, len(nums))
+	for phone, s := range nums {
+		select {
+		case <-s.done:
+		default:
+			return nil
+		}
+		if !s.stuck.Load() || s.unlinked.Load() {
+			return nil
+		}
+		phones = append(phones, phone)
+	}
+	sort.Strings(phones)
+	why := ""
+	for i, phone := range phones {
+		if i > 0 {
+			why += "; "
+		}
+		msg := "stopped"
+		if e := nums[phone].endedFor.Load(); e != nil {
+			msg = e.Message
+		}
+		why += "+" + phone + ": " + msg
+	}
+	return fmt.Errorf("run: no number is served any more: %s", why)
 }
 
 // stop ends one number and waits for it.
