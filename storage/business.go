@@ -217,6 +217,24 @@ func (db *DB) DeleteBusiness(ctx context.Context, number string) error {
 	return nil
 }
 
+// OutgoingRules is the rules that made the business's outgoing message id
+// (pending, sent or failed), as recorded with it; ok is false when the
+// business has no such message (any more).
+func (s *Store) OutgoingRules(ctx context.Context, id int64) (rules []string, ok bool, err error) {
+	var doc string
+	err = s.db.sql.QueryRowContext(ctx, s.db.q("SELECT rules FROM fd_outbox WHERE business = ? AND id = ?"), s.id, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err == nil {
+		rules, err = decodeRules(doc)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("rules of outgoing message %d: %w", id, err)
+	}
+	return rules, true, nil
+}
+
 // Number is the business's linked number (digits, no +).
 func (s *Store) Number() string { return s.number }
 

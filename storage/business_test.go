@@ -212,3 +212,45 @@ func testDeleteBusiness(t *testing.T, fresh func(testing.TB) string) {
 		t.Errorf("the number linked again got its old id %d", s.ID())
 	}
 }
+
+// TestOutgoingRules: the rules of an outgoing message are read back by
+// its id, in its business only.
+func TestOutgoingRules(t *testing.T) {
+	eachDialect(t, func(t *testing.T, fresh func(testing.TB) string) {
+		ctx := t.Context()
+		db, err := Open(ctx, fresh(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		a, err := db.Business(ctx, "393331111111")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := db.Business(ctx, "393332222222")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		in := bot.Inbound{Chat: "391", ID: "M1", Kind: bot.FromCustomer, Customer: "391", Received: now,
+			Reply: &bot.Outgoing{Chat: "391", Customer: "391", Text: "hi", Rules: []string{"greeting", "keyword"}, Created: now, MsgID: "3EB0A"}}
+		if err := a.RecordInbound(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if rules, ok, err := a.OutgoingRules(ctx, in.Reply.ID); err != nil || !ok || !reflect.DeepEqual(rules, []string{"greeting", "keyword"}) {
+			t.Errorf("OutgoingRules = %v, %v, %v", rules, ok, err)
+		}
+		if err := a.MarkSent(ctx, in.Reply.ID, "3EB0A", now); err != nil {
+			t.Fatal(err)
+		}
+		if rules, ok, err := a.OutgoingRules(ctx, in.Reply.ID); err != nil || !ok || len(rules) != 2 {
+			t.Errorf("OutgoingRules once sent = %v, %v, %v", rules, ok, err)
+		}
+		if _, ok, err := b.OutgoingRules(ctx, in.Reply.ID); err != nil || ok {
+			t.Errorf("another business read the message's rules (%v, %v)", ok, err)
+		}
+		if _, ok, err := a.OutgoingRules(ctx, in.Reply.ID+1000); err != nil || ok {
+			t.Errorf("OutgoingRules of no message = %v, %v", ok, err)
+		}
+	})
+}

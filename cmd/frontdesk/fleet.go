@@ -363,7 +363,7 @@ func (f *fleet) start(ctx context.Context, phone string, lease numberLease, wa *
 		wa.Disconnect()
 		return err
 	}
-	s.store = &countingStore{Store: st, m: f.cfg.Metrics, number: "+" + phone, lease: lease}
+	s.store = newCountingStore(st, f.cfg.Metrics, "+"+phone, lease)
 	b, err := newBot(ctx, botSetup{
 		Store: s.store, Messenger: &fencedMessenger{Messenger: wa, lease: lease}, Directory: wa,
 		Clock: bot.SystemClock, Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
@@ -658,32 +658,19 @@ func (m *fencedMessenger) Revoke(ctx context.Context, chat bot.UserID, id string
 // also fences what a message changes: a message is recorded (and a
 // command's change saved) only while the lease is proven held, else it is
 // left unacknowledged for the next holder, whose configuration and outbox
-// it then reaches.
+// it then reaches. It keeps nothing per message: the rules of a message
+// sent are read from its outbox row.
 type countingStore struct {
 	bot.Store
+	outbox *storage.Store
 	m      *metrics.Metrics
 	number string
 	lease  numberLease
-
-	mu    sync.Mutex
-	rules map[int64][]string // outbox id -> rules, until sent or failed
 }
 
-func (c *countingStore) remember(o bot.Outgoing) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.rules == nil {
-		c.rules = make(map[int64][]string)
-	}
-	c.rules[o.ID] = o.Rules
-}
-
-func (c *countingStore) take(id int64) ([]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.rules[id]
-	delete(c.rules, id)
-	return r, ok
+// newCountingStore counts what st records for number, fenced by lease.
+func newCountingStore(st *storage.Store, m *metrics.Metrics, number string, lease numberLease) *countingStore {
+	return &countingStore{Store: st, outbox: st, m: m, number: number, lease: lease}
 }
 
 func (c *countingStore) fence(ctx context.Context) error {
@@ -700,9 +687,6 @@ func (c *countingStore) RecordInbound(ctx context.Context, in bot.Inbound) error
 	err := c.Store.RecordInbound(ctx, in)
 	if err == nil {
 		c.m.CountReceived(c.number)
-		if in.Reply != nil {
-			c.remember(*in.Reply)
-		}
 	}
 	return err
 }
@@ -729,25 +713,27 @@ func (c *countingStore) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, re
 	return n, err
 }
 
-func (c *countingStore) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
-	out, err := c.Store.PendingOutgoing(ctx, limit)
-	for _, o := range out {
-		c.remember(o)
-	}
-	return out, err
-}
-
+// MarkSent counts the message sent under each rule of its outbox row
+// (one read, only with the metrics on); a row gone already (or unread)
+// counts as "other" rather than not at all.
 func (c *countingStore) MarkSent(ctx context.Context, id int64, msgID string, at time.Time) error {
 	err := c.Store.MarkSent(ctx, id, msgID, at)
-	if rules, ok := c.take(id); ok && err == nil {
-		c.m.CountAutomatic(c.number, rules)
+	if err != nil || c.m == nil {
+		return err
 	}
-	return err
+	var rules []string
+	if c.outbox != nil {
+		r, ok, rerr := c.outbox.OutgoingRules(ctx, id)
+		if ok && rerr == nil {
+			rules = r
+		}
+	}
+	c.m.CountAutomatic(c.number, rules)
+	return nil
 }
 
 func (c *countingStore) MarkFailed(ctx context.Context, id int64, reason string) error {
 	err := c.Store.MarkFailed(ctx, id, reason)
-	c.take(id)
 	if err == nil {
 		c.m.CountFailed(c.number)
 	}
