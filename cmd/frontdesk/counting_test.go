@@ -19,6 +19,7 @@ import (
 type noNumbers struct{}
 
 func (noNumbers) Numbers(context.Context) []metrics.Number { return nil }
+func (noNumbers) Health(context.Context) []metrics.Number  { return nil }
 
 // perMessageState is how many entries the maps and slices of
 // countingStore's own fields hold: whatever it keeps per message.
@@ -120,5 +121,47 @@ func TestCountingStoreKeepsNothingPerMessage(t *testing.T) {
 	}
 	if got := metricValue(string(body), "frontdesk_messages_received_total", `number="+391"`); got != discarded+4 {
 		t.Errorf("received = %v, want %d", got, discarded+4)
+	}
+}
+
+// hungOutbox is a store whose database hangs on the outbox.
+type hungOutbox struct {
+	bot.Store
+	called chan struct{}
+}
+
+func (h hungOutbox) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error) {
+	h.called <- struct{}{}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestFleetHealthReadsNoOutbox: the fleet's readiness states come without
+// a database read; a scrape's do read the outbox (and give up with their
+// context).
+func TestFleetHealthReadsNoOutbox(t *testing.T) {
+	s := stuckNumber(phoneOld, "replaced")
+	h := hungOutbox{called: make(chan struct{}, 4)}
+	s.store = h
+	f := newFleet(fleetConfig{Exclusive: true})
+	f.nums[phoneOld] = s
+	nums := f.Health(context.Background())
+	if len(nums) != 1 || nums[0].Number != "+"+phoneOld || nums[0].State != "stopped: replaced" || nums[0].Outbox != -1 {
+		t.Errorf("Health = %+v", nums)
+	}
+	select {
+	case <-h.called:
+		t.Error("Health read the outbox")
+	default:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if nums := f.Numbers(ctx); len(nums) != 1 || nums[0].Outbox != -1 {
+		t.Errorf("Numbers with a hung outbox = %+v", nums)
+	}
+	select {
+	case <-h.called:
+	default:
+		t.Error("Numbers did not read the outbox")
 	}
 }

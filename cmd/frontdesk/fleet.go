@@ -561,8 +561,19 @@ func (f *fleet) say(phone, line string) {
 	f.cfg.Log.Info(line, "number", "+"+phone)
 }
 
-// Numbers reports the numbers held, for the metrics.
+// Numbers reports the numbers held, with their outbox depth, for a
+// metrics scrape.
 func (f *fleet) Numbers(ctx context.Context) []metrics.Number {
+	return f.numbers(ctx, true)
+}
+
+// Health reports the numbers held without reading the database, for the
+// readiness probe.
+func (f *fleet) Health(ctx context.Context) []metrics.Number {
+	return f.numbers(ctx, false)
+}
+
+func (f *fleet) numbers(ctx context.Context, outbox bool) []metrics.Number {
 	f.mu.Lock()
 	all := make([]*served, 0, len(f.nums))
 	for _, s := range f.nums {
@@ -585,10 +596,12 @@ func (f *fleet) Numbers(ctx context.Context) []metrics.Number {
 		if b := s.bot.Load(); b != nil {
 			n.KillSwitch = b.KillSwitch().Off
 		}
-		if q, err := s.store.PendingByCustomer(ctx); err == nil {
-			n.Outbox = 0
-			for _, c := range q {
-				n.Outbox += c
+		if outbox {
+			if q, err := s.store.PendingByCustomer(ctx); err == nil {
+				n.Outbox = 0
+				for _, c := range q {
+					n.Outbox += c
+				}
 			}
 		}
 		out = append(out, n)
