@@ -36,8 +36,8 @@ type Business struct {
 	Created time.Time
 }
 
-// ErrNoBusiness is returned (wrapped) by DeleteBusiness for a number the
-// database has no business of.
+// ErrNoBusiness is returned (wrapped) by Sole for a database that holds
+// no business.
 var ErrNoBusiness = errors.New("no business with that number")
 
 // checkNumber refuses anything but a linked number's digits.
@@ -172,49 +172,6 @@ func (db *DB) Sole(ctx context.Context) (*Store, error) {
 		}
 	}
 	return nil, fmt.Errorf("the database holds %d businesses (%s): say which number", len(list), strings.Join(numbers, ", "))
-}
-
-// businessTables are the tables holding a business's rows, by their
-// column "business".
-var businessTables = []string{
-	"fd_config", "fd_state", "fd_identities", "fd_customers", "fd_inbound", "fd_outbox",
-	"fd_shortcut_uses", "fd_questions", "fd_answers",
-	"fd_stats_quarters", "fd_stats_replies", "fd_stats_questions",
-}
-
-// DeleteBusiness deletes the business of number and everything it holds,
-// in one transaction; the other businesses are untouched. It returns
-// ErrNoBusiness (wrapped) when there is none. A Store of it still open
-// must not be used afterwards. (whatsmeow's session of the number is
-// whatsmeow's to delete.)
-func (db *DB) DeleteBusiness(ctx context.Context, number string) error {
-	if err := checkNumber(number); err != nil {
-		return err
-	}
-	var id int64
-	err := db.sql.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), number).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("delete business %s: %w", number, ErrNoBusiness)
-	}
-	if err != nil {
-		return fmt.Errorf("delete business %s: %w", number, err)
-	}
-	err = db.tx(ctx, id, func(tx *sql.Tx) error {
-		if err := db.lockBusiness(ctx, tx, 0); err != nil {
-			return err
-		}
-		for _, table := range businessTables {
-			if _, err := tx.ExecContext(ctx, db.q("DELETE FROM "+table+" WHERE business = ?"), id); err != nil {
-				return fmt.Errorf("%s: %w", table, err)
-			}
-		}
-		_, err := tx.ExecContext(ctx, db.q("DELETE FROM fd_businesses WHERE id = ?"), id)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("delete business %s: %w", number, err)
-	}
-	return nil
 }
 
 // OutgoingRules is the rules that made the business's outgoing message id

@@ -194,3 +194,17 @@ func TestUnnamedBusinessDoesNotMakeNumbersReady(t *testing.T) {
 		t.Errorf("ready = %v: an unnamed business made numbers without a business ready", ready)
 	}
 }
+
+// TestFirstLinkKeepsWhatWasImported: with no number linked, the first
+// number linked gets the business with no number (what an import put
+// there, or the business of before of an upgraded database whose number
+// was logged out).
+func TestFirstLinkKeepsWhatWasImported(t *testing.T) {
+	path := upgradedDB(t)
+	srv := fakewa.NewServerFor(t, phoneB, lidB)
+	linkFake(t, path, srv)
+	zones, first := businessZones(t, path)
+	if first != phoneB || zones[phoneB] != "Asia/Tokyo" || len(zones) != 1 {
+		t.Errorf("business 1 is %q's, zones %v; want the first number linked, +%s, to have it", first, zones, phoneB)
+	}
+}
