@@ -111,7 +111,15 @@ type fleetConfig struct {
 	Exclusive bool
 	// Unpaced lifts every bot's pace limit (the throughput benchmark only).
 	Unpaced bool
+	// StuckGrace is how long every number must have been stuck before an
+	// exclusive run ends for it (default stuckGrace).
+	StuckGrace time.Duration
 }
+
+// stuckGrace leaves a `frontdesk logout`, which replaces the session
+// before it deletes it (after telling WhatsApp, within logoutTimeout),
+// the time to finish: the number then turns out logged out.
+const stuckGrace = logoutTimeout + 15*time.Second
 
 // errNoNumbers ends a fleet run on an exclusive database once its last
 // number was logged out: the caller offers a new QR code.
@@ -151,6 +159,8 @@ type served struct {
 	// restarts; on an exclusive database the run ends once every number
 	// it holds is stuck (everyNumberStuck).
 	stuck atomic.Bool
+	// stuckAt is when it became stuck (Unix nanoseconds).
+	stuckAt atomic.Int64
 	// unlinked: its session is gone from the store.
 	unlinked atomic.Bool
 }
@@ -158,6 +168,9 @@ type served struct {
 func newFleet(cfg fleetConfig) *fleet {
 	if cfg.Poll <= 0 {
 		cfg.Poll = fleetPoll
+	}
+	if cfg.StuckGrace <= 0 {
+		cfg.StuckGrace = stuckGrace
 	}
 	if cfg.Leases == nil {
 		cfg.Leases = localLeases{}
@@ -417,7 +430,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 	case err != nil:
 		s.endedFor.Store(&whatsapp.Ended{Message: err.Error()})
 		s.setState("stopped: " + err.Error())
-		s.stuck.Store(true)
+		s.markStuck()
 	case ended != nil:
 		s.endedFor.Store(ended)
 		if ended.LoggedOut {
@@ -425,7 +438,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 			f.forgetDevice(s.jid)
 		} else {
 			s.setState("stopped: " + ended.Message)
-			s.stuck.Store(true)
+			s.markStuck()
 		}
 	default:
 		s.endedFor.CompareAndSwap(nil, &whatsapp.Ended{Message: "stopped"})
@@ -483,7 +496,7 @@ func (f *fleet) reap() {
 		f.fatal = errNoNumbers
 	}
 	if f.cfg.Exclusive && f.fatal == nil {
-		f.fatal = everyNumberStuck(f.nums)
+		f.fatal = everyNumberStuck(f.nums, time.Now().Add(-f.cfg.StuckGrace))
 	}
 }
 
@@ -493,8 +506,10 @@ func (f *fleet) reap() {
 // loop: nothing is served, and no other process may serve them (the
 // database is this one's), so the run ends with the reasons, which the
 // operator must act on, rather than serving nothing. nil when a number is
-// still served, or none is held.
-func everyNumberStuck(nums map[string]*served) error {
+// still served, or none is held, or one became stuck after before: a
+// `frontdesk logout` replaces the session before it deletes it, and a
+// number gone from the store is a logout (a new QR code), not a failure.
+func everyNumberStuck(nums map[string]*served, before time.Time) error {
 	if len(nums) == 0 {
 		return nil
 	}
@@ -505,7 +520,7 @@ func everyNumberStuck(nums map[string]*served) error {
 		default:
 			return nil
 		}
-		if !s.stuck.Load() || s.unlinked.Load() {
+		if !s.stuck.Load() || s.unlinked.Load() || s.stuckAt.Load() > before.UnixNano() {
 			return nil
 		}
 		phones = append(phones, phone)
@@ -553,6 +568,11 @@ func (f *fleet) stopAll() {
 }
 
 func (s *served) setState(st string) { s.state.Store(&st) }
+
+func (s *served) markStuck() {
+	s.stuckAt.Store(time.Now().UnixNano())
+	s.stuck.Store(true)
+}
 
 // say writes a line about number phone (digits) on the terminal and in
 // the log.

@@ -23,6 +23,7 @@ func stuckNumber(phone, why string) *served {
 	s.endedFor.Store(&whatsapp.Ended{Message: why})
 	s.setState("stopped: " + why)
 	s.stuck.Store(true)
+	s.stuckAt.Store(time.Now().Add(-time.Hour).UnixNano())
 	close(s.done)
 	return s
 }
@@ -82,6 +83,7 @@ func TestRunGoesOnWhileOneNumberIsNotStuck(t *testing.T) {
 	}{
 		{"exclusive, one still served", true, []*served{stuckNumber(phoneOld, "replaced"), servingNumber(phoneB)}},
 		{"shared", false, []*served{stuckNumber(phoneOld, "replaced")}},
+		{"exclusive, stuck just now (a logout may be deleting it)", true, []*served{justStuck(phoneOld, "replaced")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := stuckFleet(t, tc.exclusive, tc.nums...)
@@ -101,5 +103,12 @@ func servingNumber(phone string) *served {
 	s := &served{phone: phone, jid: types.JID{User: phone, Device: 12, Server: types.DefaultUserServer},
 		lease: &localLease{released: make(chan struct{})}, done: make(chan struct{}), cancel: func() {}}
 	s.setState("connected")
+	return s
+}
+
+// justStuck is a number stuck a moment ago.
+func justStuck(phone, why string) *served {
+	s := stuckNumber(phone, why)
+	s.stuckAt.Store(time.Now().UnixNano())
 	return s
 }
