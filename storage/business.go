@@ -213,10 +213,17 @@ func (s *Store) Close() error {
 
 // OpenStore opens the database dsn names (as Open) and its business of
 // number (as DB.Business), for a program or test that serves one
-// business: closing the Store closes the database.
+// business, the database's only one: a business with no number (an
+// upgraded database's) is number's (AdoptUnnamed) unless number has one
+// already. Closing the Store closes the database. frontdesk itself,
+// which may serve several numbers, opens businesses with DB.Business.
 func OpenStore(ctx context.Context, dsn, number string) (*Store, error) {
 	db, err := Open(ctx, dsn)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := db.AdoptUnnamed(ctx, []string{number}); err != nil {
+		db.Close()
 		return nil, err
 	}
 	s, err := db.Business(ctx, number)
