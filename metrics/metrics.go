@@ -42,9 +42,15 @@ type Number struct {
 	Outbox int
 }
 
-// Source reports the numbers the process holds, for scrapes and health.
+// Source reports the numbers the process holds.
 type Source interface {
+	// Numbers is every number with its outbox depth (read from the
+	// database), for a scrape.
 	Numbers(ctx context.Context) []Number
+	// Health is every number's state without reading the database
+	// (Outbox -1), for /health: a hung database must not hang the
+	// readiness probe.
+	Health(ctx context.Context) []Number
 }
 
 // Metrics holds the counters and serves them.
@@ -54,6 +60,9 @@ type Metrics struct {
 	automatic *prometheus.CounterVec
 	failed    *prometheus.CounterVec
 	source    Source
+	// HealthTimeout bounds a /health answer (default 5 s): past it the
+	// process is reported not ready.
+	HealthTimeout time.Duration
 }
 
 // New makes the metrics of a process whose numbers source reports.
@@ -175,16 +184,35 @@ func (m *Metrics) Handler() http.Handler {
 	return mux
 }
 
+// defaultHealthTimeout bounds a /health answer when HealthTimeout is 0.
+const defaultHealthTimeout = 5 * time.Second
+
 func (m *Metrics) serveHealth(w http.ResponseWriter, r *http.Request) {
+	limit := m.HealthTimeout
+	if limit <= 0 {
+		limit = defaultHealthTimeout
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), limit)
+	defer cancel()
+	// A source that ignores its context still does not hold the answer.
+	got := make(chan []Number, 1)
+	go func() { got <- m.source.Health(ctx) }()
+	var nums []Number
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	select {
+	case nums = <-got:
+	case <-ctx.Done():
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "not ready\nthe numbers' states could not be read within %v\n", limit)
+		return
+	}
 	var bad []string
-	nums := m.source.Numbers(r.Context())
 	for _, n := range nums {
 		if !n.Connected && !n.Retrying {
 			bad = append(bad, n.Number+": "+n.State)
 		}
 	}
 	sort.Strings(bad)
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if len(bad) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintf(w, "not ready\n%s\n", strings.Join(bad, "\n"))

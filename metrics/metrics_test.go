@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"frontdesk/metrics"
 )
@@ -22,6 +23,14 @@ func (s *source) Numbers(context.Context) []metrics.Number {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]metrics.Number(nil), s.nums...)
+}
+
+func (s *source) Health(ctx context.Context) []metrics.Number {
+	nums := s.Numbers(ctx)
+	for i := range nums {
+		nums[i].Outbox = -1
+	}
+	return nums
 }
 
 func (s *source) set(n ...metrics.Number) {
@@ -137,4 +146,78 @@ func TestServeListensAndStops(t *testing.T) {
 		t.Error("a second endpoint on a busy address did not fail")
 	}
 	cancel()
+}
+
+// hungSource is a Source whose database hangs: Numbers (which reads each
+// number's outbox) blocks until released, whatever its context says.
+// Health blocks too when hungHealth is set.
+type hungSource struct {
+	release    chan struct{}
+	numbers    chan struct{} // gets a value each time Numbers is called
+	hungHealth bool
+}
+
+func (s *hungSource) Numbers(context.Context) []metrics.Number {
+	s.numbers <- struct{}{}
+	<-s.release
+	return nil
+}
+
+func (s *hungSource) Health(ctx context.Context) []metrics.Number {
+	if s.hungHealth {
+		<-s.release
+	}
+	return []metrics.Number{{Number: "+391", Connected: true, State: "connected", Outbox: -1}}
+}
+
+// getWithin GETs path, failing the test when no answer came within 20
+// seconds (a hang, not a speed limit).
+func getWithin(t *testing.T, srv *httptest.Server, path string) (int, string) {
+	t.Helper()
+	c := &http.Client{Timeout: 20 * time.Second}
+	resp, err := c.Get(srv.URL + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// TestHealthReadsNoOutbox: the readiness probe answers while the database
+// hangs: it reads the numbers' states, not their outboxes.
+func TestHealthReadsNoOutbox(t *testing.T) {
+	src := &hungSource{release: make(chan struct{}), numbers: make(chan struct{}, 16)}
+	m := metrics.New(src)
+	m.HealthTimeout = 2 * time.Second
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	defer close(src.release) // before Close, which waits for the handlers
+	code, body := getWithin(t, srv, "/health")
+	if code != 200 || body != "ready (1 numbers)\n" {
+		t.Errorf("/health = %d %q", code, body)
+	}
+	select {
+	case <-src.numbers:
+		t.Error("/health read the outboxes")
+	default:
+	}
+}
+
+// TestHealthHasADeadline: when even the states cannot be read, the probe
+// says not ready once its deadline passed instead of hanging.
+func TestHealthHasADeadline(t *testing.T) {
+	src := &hungSource{release: make(chan struct{}), numbers: make(chan struct{}, 16), hungHealth: true}
+	m := metrics.New(src)
+	m.HealthTimeout = 100 * time.Millisecond
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	defer close(src.release) // before Close, which waits for the handlers
+	code, body := getWithin(t, srv, "/health")
+	if code != http.StatusServiceUnavailable || !strings.HasPrefix(body, "not ready\n") || !strings.Contains(body, "could not be read") {
+		t.Errorf("/health = %d %q; want 503 saying the states could not be read", code, body)
+	}
 }

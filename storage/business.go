@@ -30,14 +30,14 @@ type Business struct {
 	// ID is the database's own key of the business.
 	ID int64
 	// Number is the linked number's digits (no +); "" for the business of
-	// a database from before several numbers, until a Business call adopts
-	// it.
+	// a database from before several numbers, until AdoptUnnamed gives
+	// it to its number.
 	Number  string
 	Created time.Time
 }
 
-// ErrNoBusiness is returned (wrapped) by DeleteBusiness for a number the
-// database has no business of.
+// ErrNoBusiness is returned (wrapped) by Sole for a database that holds
+// no business.
 var ErrNoBusiness = errors.New("no business with that number")
 
 // checkNumber refuses anything but a linked number's digits.
@@ -54,11 +54,9 @@ func checkNumber(number string) error {
 }
 
 // Business returns the business of the linked number (its digits, without
-// +), creating it if the database has none. A database that held one
-// business before it held several (an upgraded one) keeps that business
-// under no number until the first Business call, which adopts it: the
-// first number opened on an upgraded database gets its configuration,
-// customers and history.
+// +), creating it if the database has none. It never gives a number the
+// business of before of an upgraded database (the one with no number):
+// AdoptUnnamed does, for the number that business belongs to.
 func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 	if err := checkNumber(number); err != nil {
 		return nil, err
@@ -66,13 +64,6 @@ func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 	var id int64
 	err := db.tx(ctx, 0, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), number).Scan(&id)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		err = tx.QueryRowContext(ctx, db.q(`
-			UPDATE fd_businesses SET number = ?1
-			WHERE id = (SELECT min(id) FROM fd_businesses WHERE number IS NULL) AND number IS NULL
-			RETURNING id`), number).Scan(&id)
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -87,6 +78,49 @@ func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 		return nil, fmt.Errorf("open business %s: %w", number, err)
 	}
 	return &Store{db: db, id: id, number: number}, nil
+}
+
+// AdoptUnnamed gives the business with no number (a SQLite database's
+// business of before several numbers: its configuration, customers and
+// history) to the first of candidates (numbers' digits, the one it
+// belongs to first) that has no business yet, and returns that number; ""
+// when there is no such business or no such candidate. It is one
+// transaction: of two processes adopting at once, one does.
+func (db *DB) AdoptUnnamed(ctx context.Context, candidates []string) (string, error) {
+	for _, c := range candidates {
+		if err := checkNumber(c); err != nil {
+			return "", err
+		}
+	}
+	adopted := ""
+	err := db.tx(ctx, 0, func(tx *sql.Tx) error {
+		adopted = ""
+		var unnamed sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT min(id) FROM fd_businesses WHERE number IS NULL").Scan(&unnamed)
+		if err != nil || !unnamed.Valid {
+			return err
+		}
+		for _, c := range candidates {
+			var id int64
+			err := tx.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), c).Scan(&id)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, db.q("UPDATE fd_businesses SET number = ? WHERE id = ? AND number IS NULL"), c, unnamed.Int64); err != nil {
+				return err
+			}
+			adopted = c
+			return nil
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("adopt the business of before: %w", err)
+	}
+	return adopted, nil
 }
 
 // Businesses lists the database's businesses, oldest first.
@@ -140,47 +174,22 @@ func (db *DB) Sole(ctx context.Context) (*Store, error) {
 	return nil, fmt.Errorf("the database holds %d businesses (%s): say which number", len(list), strings.Join(numbers, ", "))
 }
 
-// businessTables are the tables holding a business's rows, by their
-// column "business".
-var businessTables = []string{
-	"fd_config", "fd_state", "fd_identities", "fd_customers", "fd_inbound", "fd_outbox",
-	"fd_shortcut_uses", "fd_questions", "fd_answers",
-	"fd_stats_quarters", "fd_stats_replies", "fd_stats_questions",
-}
-
-// DeleteBusiness deletes the business of number and everything it holds,
-// in one transaction; the other businesses are untouched. It returns
-// ErrNoBusiness (wrapped) when there is none. A Store of it still open
-// must not be used afterwards. (whatsmeow's session of the number is
-// whatsmeow's to delete.)
-func (db *DB) DeleteBusiness(ctx context.Context, number string) error {
-	if err := checkNumber(number); err != nil {
-		return err
-	}
-	var id int64
-	err := db.sql.QueryRowContext(ctx, db.q("SELECT id FROM fd_businesses WHERE number = ?"), number).Scan(&id)
+// OutgoingRules is the rules that made the business's outgoing message id
+// (pending, sent or failed), as recorded with it; ok is false when the
+// business has no such message (any more).
+func (s *Store) OutgoingRules(ctx context.Context, id int64) (rules []string, ok bool, err error) {
+	var doc string
+	err = s.db.sql.QueryRowContext(ctx, s.db.q("SELECT rules FROM fd_outbox WHERE business = ? AND id = ?"), s.id, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("delete business %s: %w", number, ErrNoBusiness)
+		return nil, false, nil
+	}
+	if err == nil {
+		rules, err = decodeRules(doc)
 	}
 	if err != nil {
-		return fmt.Errorf("delete business %s: %w", number, err)
+		return nil, false, fmt.Errorf("rules of outgoing message %d: %w", id, err)
 	}
-	err = db.tx(ctx, id, func(tx *sql.Tx) error {
-		if err := db.lockBusiness(ctx, tx, 0); err != nil {
-			return err
-		}
-		for _, table := range businessTables {
-			if _, err := tx.ExecContext(ctx, db.q("DELETE FROM "+table+" WHERE business = ?"), id); err != nil {
-				return fmt.Errorf("%s: %w", table, err)
-			}
-		}
-		_, err := tx.ExecContext(ctx, db.q("DELETE FROM fd_businesses WHERE id = ?"), id)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("delete business %s: %w", number, err)
-	}
-	return nil
+	return rules, true, nil
 }
 
 // Number is the business's linked number (digits, no +).
@@ -204,10 +213,17 @@ func (s *Store) Close() error {
 
 // OpenStore opens the database dsn names (as Open) and its business of
 // number (as DB.Business), for a program or test that serves one
-// business: closing the Store closes the database.
+// business, the database's only one: a business with no number (an
+// upgraded database's) is number's (AdoptUnnamed) unless number has one
+// already. Closing the Store closes the database. frontdesk itself,
+// which may serve several numbers, opens businesses with DB.Business.
 func OpenStore(ctx context.Context, dsn, number string) (*Store, error) {
 	db, err := Open(ctx, dsn)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := db.AdoptUnnamed(ctx, []string{number}); err != nil {
+		db.Close()
 		return nil, err
 	}
 	s, err := db.Business(ctx, number)

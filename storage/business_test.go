@@ -33,8 +33,9 @@ func TestBusinessIsolation(t *testing.T) {
 }
 
 // TestUpgradeAdoptsTheBusiness: a database of one business (schema 5) is
-// upgraded; the first number opened on it gets all it held, the next one
-// starts empty.
+// upgraded; Business never gives it to a number, AdoptUnnamed gives it to
+// the first candidate without a business, which gets all it held; the
+// next one starts empty.
 func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v5.db")
@@ -56,6 +57,22 @@ func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 	list, err := db.Businesses(ctx)
 	if err != nil || len(list) != 1 || list[0].Number != "" {
 		t.Fatalf("Businesses = %+v, %v; want the one of before, without a number", list, err)
+	}
+	other, err := db.Business(ctx, "393330000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := other.LoadConfig(ctx); err != nil || ok {
+		t.Errorf("Business of a number took the business of before (config %v, %v)", ok, err)
+	}
+	if got, err := db.AdoptUnnamed(ctx, []string{"393330000000", "393331234567", "393332222222"}); err != nil || got != "393331234567" {
+		t.Fatalf("AdoptUnnamed = %q, %v; want the first candidate without a business", got, err)
+	}
+	if got, err := db.AdoptUnnamed(ctx, []string{"393332222222"}); err != nil || got != "" {
+		t.Errorf("AdoptUnnamed again = %q, %v; want nothing left to adopt", got, err)
+	}
+	if _, err := db.AdoptUnnamed(ctx, []string{"+39"}); err == nil {
+		t.Error("AdoptUnnamed took a candidate that is not a number's digits")
 	}
 	first, err := db.Business(ctx, "393331234567")
 	if err != nil {
@@ -100,7 +117,7 @@ func TestUpgradeAdoptsTheBusiness(t *testing.T) {
 		t.Errorf("second business kill switch = %+v, %v", k, err)
 	}
 	list, err = db.Businesses(ctx)
-	if err != nil || len(list) != 2 || list[0].Number != "393331234567" || list[1].Number != "393339999999" {
+	if err != nil || len(list) != 3 || list[0].Number != "393331234567" || list[1].Number != "393330000000" || list[2].Number != "393339999999" {
 		t.Errorf("Businesses = %+v, %v", list, err)
 	}
 }
@@ -127,71 +144,44 @@ func testBusinessNumbers(t *testing.T, fresh func(testing.TB) string) {
 	}
 }
 
-func TestDeleteBusiness(t *testing.T) { eachDialect(t, testDeleteBusiness) }
-
-func testDeleteBusiness(t *testing.T, fresh func(testing.TB) string) {
-	ctx := t.Context()
-	db, err := Open(ctx, fresh(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
-	stores := map[string]*Store{}
-	for _, n := range []string{"391", "392"} {
-		s, err := db.Business(ctx, n)
+// TestOutgoingRules: the rules of an outgoing message are read back by
+// its id, in its business only.
+func TestOutgoingRules(t *testing.T) {
+	eachDialect(t, func(t *testing.T, fresh func(testing.TB) string) {
+		ctx := t.Context()
+		db, err := Open(ctx, fresh(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		stores[n] = s
-		porttest.RunStatsTraffic(t, s)
-		if err := s.SaveConfig(ctx, bot.DefaultConfig(), nil); err != nil {
+		defer db.Close()
+		a, err := db.Business(ctx, "393331111111")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordInbound(ctx, bot.Inbound{Chat: "3977", ID: "W", Customer: "3977", Received: at, Reply: &bot.Outgoing{Text: "w"}}); err != nil {
+		b, err := db.Business(ctx, "393332222222")
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	rowsOf := func(id int64) int {
-		total := 0
-		for _, table := range businessTables {
-			var n int
-			if err := db.sql.QueryRowContext(ctx, db.q("SELECT count(*) FROM "+table+" WHERE business = ?"), id).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			total += n
+		now := time.Now()
+		in := bot.Inbound{Chat: "391", ID: "M1", Kind: bot.FromCustomer, Customer: "391", Received: now,
+			Reply: &bot.Outgoing{Chat: "391", Customer: "391", Text: "hi", Rules: []string{"greeting", "keyword"}, Created: now, MsgID: "3EB0A"}}
+		if err := a.RecordInbound(ctx, in); err != nil {
+			t.Fatal(err)
 		}
-		return total
-	}
-	kept := rowsOf(stores["392"].ID())
-	if rowsOf(stores["391"].ID()) == 0 || kept == 0 {
-		t.Fatal("no rows written")
-	}
-	if err := db.DeleteBusiness(ctx, "391"); err != nil {
-		t.Fatal(err)
-	}
-	if n := rowsOf(stores["391"].ID()); n != 0 {
-		t.Errorf("%d rows of the deleted business left", n)
-	}
-	if n := rowsOf(stores["392"].ID()); n != kept {
-		t.Errorf("the other business has %d rows, want %d", n, kept)
-	}
-	if err := db.DeleteBusiness(ctx, "391"); !errors.Is(err, ErrNoBusiness) {
-		t.Errorf("deleting it again: %v, want ErrNoBusiness", err)
-	}
-	list, err := db.Businesses(ctx)
-	if err != nil || len(list) != 1 || list[0].Number != "392" {
-		t.Errorf("Businesses = %+v, %v", list, err)
-	}
-	// The number can be linked again, empty.
-	s, err := db.Business(ctx, "391")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := s.LoadConfig(ctx); err != nil || ok {
-		t.Errorf("the number linked again has a config (%v, %v)", ok, err)
-	}
-	if s.ID() == stores["391"].ID() {
-		t.Errorf("the number linked again got its old id %d", s.ID())
-	}
+		if rules, ok, err := a.OutgoingRules(ctx, in.Reply.ID); err != nil || !ok || !reflect.DeepEqual(rules, []string{"greeting", "keyword"}) {
+			t.Errorf("OutgoingRules = %v, %v, %v", rules, ok, err)
+		}
+		if err := a.MarkSent(ctx, in.Reply.ID, "3EB0A", now); err != nil {
+			t.Fatal(err)
+		}
+		if rules, ok, err := a.OutgoingRules(ctx, in.Reply.ID); err != nil || !ok || len(rules) != 2 {
+			t.Errorf("OutgoingRules once sent = %v, %v, %v", rules, ok, err)
+		}
+		if _, ok, err := b.OutgoingRules(ctx, in.Reply.ID); err != nil || ok {
+			t.Errorf("another business read the message's rules (%v, %v)", ok, err)
+		}
+		if _, ok, err := a.OutgoingRules(ctx, in.Reply.ID+1000); err != nil || ok {
+			t.Errorf("OutgoingRules of no message = %v, %v", ok, err)
+		}
+	})
 }

@@ -111,7 +111,15 @@ type fleetConfig struct {
 	Exclusive bool
 	// Unpaced lifts every bot's pace limit (the throughput benchmark only).
 	Unpaced bool
+	// StuckGrace is how long every number must have been stuck before an
+	// exclusive run ends for it (default stuckGrace).
+	StuckGrace time.Duration
 }
+
+// stuckGrace leaves a `frontdesk logout`, which replaces the session
+// before it deletes it (after telling WhatsApp, within logoutTimeout),
+// the time to finish: the number then turns out logged out.
+const stuckGrace = logoutTimeout + 15*time.Second
 
 // errNoNumbers ends a fleet run on an exclusive database once its last
 // number was logged out: the caller offers a new QR code.
@@ -148,8 +156,11 @@ type served struct {
 	// stuck: WhatsApp ended the session for a reason other than a logout
 	// (replaced, client outdated...): the number stays stopped, and shown
 	// as needing attention, until its session is removed or the process
-	// restarts.
+	// restarts; on an exclusive database the run ends once every number
+	// it holds is stuck (everyNumberStuck).
 	stuck atomic.Bool
+	// stuckAt is when it became stuck (Unix nanoseconds).
+	stuckAt atomic.Int64
 	// unlinked: its session is gone from the store.
 	unlinked atomic.Bool
 }
@@ -157,6 +168,9 @@ type served struct {
 func newFleet(cfg fleetConfig) *fleet {
 	if cfg.Poll <= 0 {
 		cfg.Poll = fleetPoll
+	}
+	if cfg.StuckGrace <= 0 {
+		cfg.StuckGrace = stuckGrace
 	}
 	if cfg.Leases == nil {
 		cfg.Leases = localLeases{}
@@ -168,7 +182,8 @@ func newFleet(cfg fleetConfig) *fleet {
 }
 
 // run serves numbers until ctx ends (nil), or on an exclusive database
-// until the last one is logged out (errNoNumbers). adopt, when not nil, is a just-linked adapter to serve
+// until the last one is logged out (errNoNumbers) or every one held is
+// stuck (the reasons). adopt, when not nil, is a just-linked adapter to serve
 // as it is (its client is connected already).
 func (f *fleet) run(ctx context.Context, adopt *whatsapp.Adapter) error {
 	defer f.stopAll()
@@ -289,18 +304,18 @@ const linkGrace = 30 * time.Second
 // `frontdesk link` in another process makes the number's business only
 // after it let the new session go, so a number without a business is left
 // alone for linkGrace: two clients of one session at once would fight
-// over its keys. A database from before several numbers has one unnamed
-// business, which the first number served adopts.
+// over its keys. (The business with no number of an upgraded database
+// was given to its number before the run began: adoptUpgraded.)
 func (f *fleet) readyNumbers(ctx context.Context, phones []string) (map[string]bool, error) {
 	bs, err := f.cfg.DB.Businesses(ctx)
 	if err != nil {
 		return nil, err
 	}
 	known := make(map[string]bool, len(bs))
-	unnamed := false
 	for _, b := range bs {
-		known[b.Number] = true
-		unnamed = unnamed || b.Number == ""
+		if b.Number != "" {
+			known[b.Number] = true
+		}
 	}
 	now := time.Now()
 	f.mu.Lock()
@@ -313,7 +328,7 @@ func (f *fleet) readyNumbers(ctx context.Context, phones []string) (map[string]b
 		if _, ok := f.firstSeen[p]; !ok {
 			f.firstSeen[p] = now
 		}
-		ready[p] = known[p] || unnamed || now.Sub(f.firstSeen[p]) >= linkGrace
+		ready[p] = known[p] || now.Sub(f.firstSeen[p]) >= linkGrace
 	}
 	return ready, nil
 }
@@ -361,7 +376,7 @@ func (f *fleet) start(ctx context.Context, phone string, lease numberLease, wa *
 		wa.Disconnect()
 		return err
 	}
-	s.store = &countingStore{Store: st, m: f.cfg.Metrics, number: "+" + phone, lease: lease}
+	s.store = newCountingStore(st, f.cfg.Metrics, "+"+phone, lease)
 	b, err := newBot(ctx, botSetup{
 		Store: s.store, Messenger: &fencedMessenger{Messenger: wa, lease: lease}, Directory: wa,
 		Clock: bot.SystemClock, Self: own.Self(), SelfLID: own.SelfLID(), HostZone: time.Local,
@@ -415,7 +430,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 	case err != nil:
 		s.endedFor.Store(&whatsapp.Ended{Message: err.Error()})
 		s.setState("stopped: " + err.Error())
-		s.stuck.Store(true)
+		s.markStuck()
 	case ended != nil:
 		s.endedFor.Store(ended)
 		if ended.LoggedOut {
@@ -423,7 +438,7 @@ func (f *fleet) serveNumber(sctx context.Context, s *served, b *bot.Bot) {
 			f.forgetDevice(s.jid)
 		} else {
 			s.setState("stopped: " + ended.Message)
-			s.stuck.Store(true)
+			s.markStuck()
 		}
 	default:
 		s.endedFor.CompareAndSwap(nil, &whatsapp.Ended{Message: "stopped"})
@@ -480,6 +495,49 @@ func (f *fleet) reap() {
 	if f.cfg.Exclusive && loggedOut && len(f.nums) == 0 && f.fatal == nil {
 		f.fatal = errNoNumbers
 	}
+	if f.cfg.Exclusive && f.fatal == nil {
+		f.fatal = everyNumberStuck(f.nums, time.Now().Add(-f.cfg.StuckGrace))
+	}
+}
+
+// everyNumberStuck is why an exclusive run ends when every number it
+// holds was stopped by WhatsApp for a reason other than a logout (another
+// client replaced the session, the client is outdated) or by its outbox
+// loop: nothing is served, and no other process may serve them (the
+// database is this one's), so the run ends with the reasons, which the
+// operator must act on, rather than serving nothing. nil when a number is
+// still served, or none is held, or one became stuck after before: a
+// `frontdesk logout` replaces the session before it deletes it, and a
+// number gone from the store is a logout (a new QR code), not a failure.
+func everyNumberStuck(nums map[string]*served, before time.Time) error {
+	if len(nums) == 0 {
+		return nil
+	}
+	phones := make([]string, 0, len(nums))
+	for phone, s := range nums {
+		select {
+		case <-s.done:
+		default:
+			return nil
+		}
+		if !s.stuck.Load() || s.unlinked.Load() || s.stuckAt.Load() > before.UnixNano() {
+			return nil
+		}
+		phones = append(phones, phone)
+	}
+	sort.Strings(phones)
+	why := ""
+	for i, phone := range phones {
+		if i > 0 {
+			why += "; "
+		}
+		msg := "stopped"
+		if e := nums[phone].endedFor.Load(); e != nil {
+			msg = e.Message
+		}
+		why += "+" + phone + ": " + msg
+	}
+	return fmt.Errorf("run: no number is served any more: %s", why)
 }
 
 // stop ends one number and waits for it.
@@ -511,6 +569,11 @@ func (f *fleet) stopAll() {
 
 func (s *served) setState(st string) { s.state.Store(&st) }
 
+func (s *served) markStuck() {
+	s.stuckAt.Store(time.Now().UnixNano())
+	s.stuck.Store(true)
+}
+
 // say writes a line about number phone (digits) on the terminal and in
 // the log.
 func (f *fleet) say(phone, line string) {
@@ -518,8 +581,19 @@ func (f *fleet) say(phone, line string) {
 	f.cfg.Log.Info(line, "number", "+"+phone)
 }
 
-// Numbers reports the numbers held, for the metrics.
+// Numbers reports the numbers held, with their outbox depth, for a
+// metrics scrape.
 func (f *fleet) Numbers(ctx context.Context) []metrics.Number {
+	return f.numbers(ctx, true)
+}
+
+// Health reports the numbers held without reading the database, for the
+// readiness probe.
+func (f *fleet) Health(ctx context.Context) []metrics.Number {
+	return f.numbers(ctx, false)
+}
+
+func (f *fleet) numbers(ctx context.Context, outbox bool) []metrics.Number {
 	f.mu.Lock()
 	all := make([]*served, 0, len(f.nums))
 	for _, s := range f.nums {
@@ -542,10 +616,12 @@ func (f *fleet) Numbers(ctx context.Context) []metrics.Number {
 		if b := s.bot.Load(); b != nil {
 			n.KillSwitch = b.KillSwitch().Off
 		}
-		if q, err := s.store.PendingByCustomer(ctx); err == nil {
-			n.Outbox = 0
-			for _, c := range q {
-				n.Outbox += c
+		if outbox {
+			if q, err := s.store.PendingByCustomer(ctx); err == nil {
+				n.Outbox = 0
+				for _, c := range q {
+					n.Outbox += c
+				}
 			}
 		}
 		out = append(out, n)
@@ -615,32 +691,19 @@ func (m *fencedMessenger) Revoke(ctx context.Context, chat bot.UserID, id string
 // also fences what a message changes: a message is recorded (and a
 // command's change saved) only while the lease is proven held, else it is
 // left unacknowledged for the next holder, whose configuration and outbox
-// it then reaches.
+// it then reaches. It keeps nothing per message: the rules of a message
+// sent are read from its outbox row.
 type countingStore struct {
 	bot.Store
+	outbox *storage.Store
 	m      *metrics.Metrics
 	number string
 	lease  numberLease
-
-	mu    sync.Mutex
-	rules map[int64][]string // outbox id -> rules, until sent or failed
 }
 
-func (c *countingStore) remember(o bot.Outgoing) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.rules == nil {
-		c.rules = make(map[int64][]string)
-	}
-	c.rules[o.ID] = o.Rules
-}
-
-func (c *countingStore) take(id int64) ([]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.rules[id]
-	delete(c.rules, id)
-	return r, ok
+// newCountingStore counts what st records for number, fenced by lease.
+func newCountingStore(st *storage.Store, m *metrics.Metrics, number string, lease numberLease) *countingStore {
+	return &countingStore{Store: st, outbox: st, m: m, number: number, lease: lease}
 }
 
 func (c *countingStore) fence(ctx context.Context) error {
@@ -657,9 +720,6 @@ func (c *countingStore) RecordInbound(ctx context.Context, in bot.Inbound) error
 	err := c.Store.RecordInbound(ctx, in)
 	if err == nil {
 		c.m.CountReceived(c.number)
-		if in.Reply != nil {
-			c.remember(*in.Reply)
-		}
 	}
 	return err
 }
@@ -686,25 +746,27 @@ func (c *countingStore) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, re
 	return n, err
 }
 
-func (c *countingStore) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
-	out, err := c.Store.PendingOutgoing(ctx, limit)
-	for _, o := range out {
-		c.remember(o)
-	}
-	return out, err
-}
-
+// MarkSent counts the message sent under each rule of its outbox row
+// (one read, only with the metrics on); a row gone already (or unread)
+// counts as "other" rather than not at all.
 func (c *countingStore) MarkSent(ctx context.Context, id int64, msgID string, at time.Time) error {
 	err := c.Store.MarkSent(ctx, id, msgID, at)
-	if rules, ok := c.take(id); ok && err == nil {
-		c.m.CountAutomatic(c.number, rules)
+	if err != nil || c.m == nil {
+		return err
 	}
-	return err
+	var rules []string
+	if c.outbox != nil {
+		r, ok, rerr := c.outbox.OutgoingRules(ctx, id)
+		if ok && rerr == nil {
+			rules = r
+		}
+	}
+	c.m.CountAutomatic(c.number, rules)
+	return nil
 }
 
 func (c *countingStore) MarkFailed(ctx context.Context, id int64, reason string) error {
 	err := c.Store.MarkFailed(ctx, id, reason)
-	c.take(id)
 	if err == nil {
 		c.m.CountFailed(c.number)
 	}

@@ -120,6 +120,9 @@ func (s *sessions) business(ctx context.Context, command, number string) (*stora
 	if number != "" && len(bot.PhoneID(number).Digits()) < 7 {
 		return nil, "", &exitError{code: exitUsage, err: fmt.Errorf("%s: --number %q is not a phone number with country code (like +39 333 1234567)", command, number)}
 	}
+	if err := adoptUpgraded(ctx, command, s.db); err != nil {
+		return nil, "", err
+	}
 	device, err := s.pick(ctx, command, number)
 	var digits string
 	switch {
@@ -294,6 +297,17 @@ func linkNumber(ctx context.Context, lc linkConfig) error {
 	if err != nil {
 		return fmt.Errorf("link: %w", err)
 	}
+	// The business of before an upgrade goes to the number linked before
+	// it, never to the one linked now; unless none is linked: then the
+	// number linked now is the database's first (as with `frontdesk run`),
+	// and gets what an import before it put there.
+	if err := adoptUpgraded(ctx, "link", db); err != nil {
+		return err
+	}
+	before, err := linkedDevices(ctx, container)
+	if err != nil {
+		return fmt.Errorf("link: read the WhatsApp sessions: %w", err)
+	}
 	wa := whatsapp.NewForDevice(container, container.NewDevice(), whatsapp.Options{
 		Log: log, Out: lc.Stdout, ConfigureClient: lc.ConfigureClient, OnQR: lc.OnQR,
 	})
@@ -323,6 +337,11 @@ func linkNumber(ctx context.Context, lc linkConfig) error {
 	// its business exists, and must not use the session while this
 	// process still does.
 	number := own.Self().Digits()
+	if len(before) == 0 {
+		if _, err := db.AdoptUnnamed(ctx, []string{number}); err != nil {
+			return databaseError("link", err)
+		}
+	}
 	store, err := db.Business(ctx, number)
 	if err != nil {
 		return databaseError("link", err)

@@ -94,6 +94,9 @@ func runBot(ctx context.Context, rc runConfig) error {
 	if err != nil {
 		return err
 	}
+	if err := adoptUpgraded(ctx, "run", db); err != nil {
+		return err
+	}
 	fc := fleetConfig{
 		DB: db, Container: container, Log: log, LogMessages: rc.LogMessages, Out: rc.Stdout,
 		ConfigureClient: rc.ConfigureClient, Poll: rc.Poll, Exclusive: !shared,
@@ -147,6 +150,14 @@ func runBot(ctx context.Context, rc runConfig) error {
 					return fmt.Errorf("linking: %w", err)
 				}
 				adopt = wa
+				// The database's first number: it gets the business with
+				// no number (what an import or the single number of
+				// before an upgrade left).
+				if err := adoptUpgraded(ctx, "run", db); err != nil {
+					wa.Stop()
+					wa.Disconnect()
+					return err
+				}
 			}
 		} else {
 			fmt.Fprintln(rc.Stdout, "Serving the linked numbers no other frontdesk serves (add one with `frontdesk link`).")
