@@ -69,6 +69,16 @@ func linkAndStart(t *testing.T, srv *fakewa.Server, a *whatsapp.Adapter, qrs cha
 	in := newInbox()
 	a.Start(in)
 	srv.WaitConnected(t, 1, 5*time.Second)
+	// The server sees the socket before whatsmeow's Connected event has
+	// reached the adapter: wait for the adapter itself to be online, or a
+	// test that asks WhatsApp something right away finds it offline.
+	deadline := time.Now().Add(10 * time.Second)
+	for !a.Online() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the adapter never came online; output %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	return a, in, out
 }
 
