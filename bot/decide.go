@@ -5,6 +5,25 @@ import (
 	"time"
 )
 
+// The reasons a rule did not fire that take no argument from the
+// message, made once: decide runs for every customer message, and only
+// !simulate reads them.
+var (
+	skipGreetingOwnerWrote = Problemf("greeting: the owner wrote in this chat in the last 30 minutes")
+	skipGreetingKnown      = Problemf("greeting: known customer")
+	skipGreetingClosed     = Problemf("greeting: only when open, and closed now")
+	skipGreetingOpen       = Problemf("greeting: only when closed, and open now")
+	skipGreetingNoText     = Problemf("greeting: no text set")
+	skipKeywordOwnerWrote  = Problemf("keyword: the owner wrote in this chat in the last 30 minutes")
+	skipKeywordRecent      = Problemf("keyword: already answered in the last hour")
+	skipKeywordSecondFile  = Problemf("keyword: only one file per message")
+	skipAwayOwnerWrote     = Problemf("away: the owner wrote in this chat in the last 30 minutes")
+	skipAwayOpen           = Problemf("away: open now")
+	skipAwayAlreadySent    = Problemf("away: already sent to this customer in this closed period")
+	skipAwayNoText         = Problemf("away: no text set")
+	skipKeywordEnough      = Problemf("keyword: already %d keyword answers in this message", MaxKeywordAnswers)
+)
+
 // Why nothing at all goes out, when rules fired but must not be sent.
 const (
 	SuppressedLate = "late"
@@ -100,18 +119,18 @@ func decide(v view, in Input) Decision {
 	switch {
 	case !cfg.Greeting.On:
 	case takeover:
-		d.Skipped = append(d.Skipped, Problemf("greeting: the owner wrote in this chat in the last 30 minutes"))
+		d.Skipped = append(d.Skipped, skipGreetingOwnerWrote)
 	case !isNewContact(in, cfg.Greeting.AfterDays):
-		d.Skipped = append(d.Skipped, Problemf("greeting: known customer"))
+		d.Skipped = append(d.Skipped, skipGreetingKnown)
 	case cfg.Greeting.When == WhenOpen && !open:
-		d.Skipped = append(d.Skipped, Problemf("greeting: only when open, and closed now"))
+		d.Skipped = append(d.Skipped, skipGreetingClosed)
 	case cfg.Greeting.When == WhenClosed && open:
-		d.Skipped = append(d.Skipped, Problemf("greeting: only when closed, and open now"))
+		d.Skipped = append(d.Skipped, skipGreetingOpen)
 	default:
 		if p, ok := vars.part(RuleGreeting, cfg.Greeting.Text, cfg.Greeting.Variants, cfg.Greeting.Shifts, now.In(v.sched.Loc)); ok {
 			d.Parts = append(d.Parts, p)
 		} else {
-			d.Skipped = append(d.Skipped, Problemf("greeting: no text set"))
+			d.Skipped = append(d.Skipped, skipGreetingNoText)
 		}
 	}
 
@@ -147,21 +166,21 @@ func decide(v view, in Input) Decision {
 				continue
 			}
 			if takeover {
-				d.Skipped = append(d.Skipped, Problemf("keyword: the owner wrote in this chat in the last 30 minutes"))
+				d.Skipped = append(d.Skipped, skipKeywordOwnerWrote)
 				break
 			}
 			if last, ok := in.Customer.KeywordSent[k.ID]; ok && now.Sub(last) < KeywordEvery {
-				d.Skipped = append(d.Skipped, Problemf("keyword: already answered in the last hour"))
+				d.Skipped = append(d.Skipped, skipKeywordRecent)
 				continue
 			}
 			if len(d.KeywordIDs) == MaxKeywordAnswers {
-				d.Skipped = append(d.Skipped, Problemf("keyword: already %d keyword answers in this message", MaxKeywordAnswers))
+				d.Skipped = append(d.Skipped, skipKeywordEnough)
 				break
 			}
 			if k.Media != nil && d.Attachment != nil {
 				// One file (or pin) per message: this answer is not sent
 				// nor counted, so it answers the next message asking.
-				d.Skipped = append(d.Skipped, Problemf("keyword: only one file per message"))
+				d.Skipped = append(d.Skipped, skipKeywordSecondFile)
 				continue
 			}
 			d.KeywordIDs = append(d.KeywordIDs, k.ID)
@@ -181,20 +200,20 @@ func decide(v view, in Input) Decision {
 	switch {
 	case !cfg.Away.On:
 	case takeover:
-		d.Skipped = append(d.Skipped, Problemf("away: the owner wrote in this chat in the last 30 minutes"))
+		d.Skipped = append(d.Skipped, skipAwayOwnerWrote)
 	case cfg.Away.When != WhenAlways && open:
-		d.Skipped = append(d.Skipped, Problemf("away: open now"))
+		d.Skipped = append(d.Skipped, skipAwayOpen)
 	case now.Sub(in.OwnerActive) < time.Duration(cfg.Away.AfterMinutes)*time.Minute:
 		d.Skipped = append(d.Skipped, Problemf("away: the owner was active in the last %d minutes", cfg.Away.AfterMinutes))
 	case in.Customer.AwayPeriod.Equal(period):
-		d.Skipped = append(d.Skipped, Problemf("away: already sent to this customer in this closed period"))
+		d.Skipped = append(d.Skipped, skipAwayAlreadySent)
 	default:
 		p, ok := vars.part(RuleAway, cfg.Away.Text, cfg.Away.Variants, cfg.Away.Shifts, now.In(v.sched.Loc))
 		if onHoliday && holiday.Message != "" {
 			p, ok = Part{Rule: RuleHoliday, Text: vars.render(holiday.Message, "")}, true
 		}
 		if !ok {
-			d.Skipped = append(d.Skipped, Problemf("away: no text set"))
+			d.Skipped = append(d.Skipped, skipAwayNoText)
 			break
 		}
 		d.AwayPeriod = period
