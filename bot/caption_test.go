@@ -70,6 +70,9 @@ func TestLongCaptionCrashBetweenMediaAndTextShowsEachOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msgID string
+	if err := h.db.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
 		t.Fatalf("claimed reply %q, %v", msgID, err)
 	}
@@ -87,6 +90,9 @@ func TestLongCaptionCrashBetweenMediaAndTextShowsEachOnce(t *testing.T) {
 	}
 	textID := sent[2].ID
 	// A second crash after both left: both go again, under the same ids.
+	if err := h.db.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "UPDATE fd_outbox SET status = 'sending', sent_at = NULL"); err != nil {
 		t.Fatal(err)
 	}
@@ -164,6 +170,9 @@ func TestOwnerMediaShortcutWithLongCaptionSendsTextAfter(t *testing.T) {
 		t.Errorf("caption %d characters, text %q", utf16Len(sent[0].Text), bot.Clip(sent[1].Text, 40))
 	}
 	// Redelivered after a crash: the same two ids again, shown once.
+	if err := h.db.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "DELETE FROM fd_inbound WHERE msg_id = 'OWN1'"); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,9 @@ func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	// was recorded; the process dies before the send (or before WhatsApp
 	// answers: it may or may not have left).
 	var msgID string
+	if err := h.db.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
 		t.Fatalf("claimed reply %q, %v; want one reply claimed with its message id chosen", msgID, err)
 	}

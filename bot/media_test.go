@@ -95,6 +95,9 @@ func TestInterruptedMediaSendIsResentUnderItsMessageID(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msgID string
+	if err := h.db.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
 		t.Fatalf("claimed reply %q, %v", msgID, err)
 	}
@@ -177,6 +180,9 @@ func TestOwnerMediaShortcutDeletesTheTypedTextOnce(t *testing.T) {
 	}
 	// A crash before the message was recorded: WhatsApp delivers it again
 	// and the photo goes again under the same id, shown once.
+	if err := h.db.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "DELETE FROM fd_inbound WHERE msg_id = 'OWN1'"); err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,13 @@ func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open business %s: %w", number, err)
 	}
-	return &Store{db: db, id: id, number: number}, nil
+	s := &Store{db: db, id: id, number: number}
+	// What a crash left in the journal is written out before anything
+	// reads the business.
+	if err := s.settle(ctx); err != nil {
+		return nil, fmt.Errorf("open business %s: %w", number, err)
+	}
+	return s, nil
 }
 
 // AdoptUnnamed gives the business with no number (a SQLite database's
@@ -178,6 +184,9 @@ func (db *DB) Sole(ctx context.Context) (*Store, error) {
 // (pending, sent or failed), as recorded with it; ok is false when the
 // business has no such message (any more).
 func (s *Store) OutgoingRules(ctx context.Context, id int64) (rules []string, ok bool, err error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, false, err
+	}
 	var doc string
 	err = s.db.sql.QueryRowContext(ctx, s.db.q("SELECT rules FROM fd_outbox WHERE business = ? AND id = ?"), s.id, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -235,7 +244,23 @@ func OpenStore(ctx context.Context, dsn, number string) (*Store, error) {
 	return s, nil
 }
 
-// tx runs fn in one transaction holding the business's write lock.
+// tx runs fn in one transaction holding the business's write lock. On
+// SQLite it writes out the recorded messages waiting (journal.go) first,
+// in the same transaction, so fn sees and changes everything recorded.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.db.tx(ctx, s.id, fn)
+	wb := s.writeBehind()
+	if wb == nil {
+		return s.db.tx(ctx, s.id, fn)
+	}
+	b := wb.take()
+	err := s.db.tx(ctx, s.id, func(tx *sql.Tx) error {
+		if err := s.writeOut(ctx, tx, b); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	if err == nil {
+		wb.done(b)
+	}
+	return err
 }

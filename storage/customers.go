@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"maps"
+	"slices"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -23,6 +25,9 @@ func (s *Store) Customer(ctx context.Context, id bot.UserID) (bot.Customer, erro
 	)
 	err := s.db.stmts.customer.QueryRowContext(ctx, s.id, id).Scan(&c.Name, &c.Known, &last, &away, &wrote, &keywords)
 	if errors.Is(err, sql.ErrNoRows) {
+		if wb := s.writeBehind(); wb != nil {
+			wb.overlay(&c)
+		}
 		return c, nil
 	}
 	if err != nil {
@@ -33,6 +38,9 @@ func (s *Store) Customer(ctx context.Context, id bot.UserID) (bot.Customer, erro
 	c.OwnerWrote = fromNanos(wrote)
 	if c.KeywordSent, err = decodeKeywords(keywords); err != nil {
 		return bot.Customer{}, fmt.Errorf("load customer %s: keyword sends: %w", id, err)
+	}
+	if wb := s.writeBehind(); wb != nil {
+		wb.overlay(&c)
 	}
 	return c, nil
 }
@@ -57,21 +65,18 @@ func decodeKeywords(doc []byte) (map[int]time.Time, error) {
 	return out, nil
 }
 
-// encodeKeywords is the JSON object merged into a customer's keyword
-// sends: each of ids sent at (unix nanos); NULL when there are none.
-func encodeKeywords(ids []int, at int64) sql.NullString {
-	if len(ids) == 0 {
-		return sql.NullString{}
-	}
+// encodeKeywordTimes is the JSON object merged into a customer's keyword
+// sends: keyword id to when it was sent (unix nanos), in id order.
+func encodeKeywordTimes(sent map[int]int64) sql.NullString {
 	b := []byte{'{'}
-	for i, id := range ids {
+	for i, id := range slices.Sorted(maps.Keys(sent)) {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
 		b = strconv.AppendInt(b, int64(id), 10)
 		b = append(b, '"', ':')
-		b = strconv.AppendInt(b, at, 10)
+		b = strconv.AppendInt(b, sent[id], 10)
 	}
 	return sql.NullString{String: string(append(b, '}')), Valid: true}
 }
@@ -119,6 +124,9 @@ func (s *Store) RecordInbound(ctx context.Context, in bot.Inbound) error {
 	if err != nil {
 		return fmt.Errorf("record message %s in %s: %w", in.ID, in.Chat, err)
 	}
+	if wb := s.writeBehind(); wb != nil {
+		return s.recordJournal(ctx, wb, in, args)
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error { return s.recordInbound(ctx, tx, in, args) })
 	return recordError(in, err)
 }
@@ -138,6 +146,9 @@ func recordError(in bot.Inbound, err error) error {
 // as id or as alias (alias may be empty), whether its answer went out, and
 // the answer kept meanwhile.
 func (s *Store) Recorded(ctx context.Context, id, alias bot.UserID, msgID string) (bot.Recorded, error) {
+	if err := s.settle(ctx); err != nil {
+		return bot.Recorded{}, err
+	}
 	var (
 		r     bot.Recorded
 		party bot.UserID
@@ -272,7 +283,26 @@ func inboundArgs(in bot.Inbound) (inboundValues, error) {
 	return v, nil
 }
 
+// recordInbound records in wholly in tx: the message and everything it
+// stands for.
 func (s *Store) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
+	if in.Reply != nil {
+		if err := checkReplyStatus(in.Reply.Status); err != nil {
+			return err
+		}
+	}
+	if err := s.insertInbound(ctx, tx, in, v); err != nil {
+		return err
+	}
+	t := newTally()
+	if err := s.recordDerived(ctx, tx, in, v, nil, t); err != nil {
+		return err
+	}
+	return t.write(ctx, s, tx)
+}
+
+// insertInbound inserts the message's row, or gives bot.ErrDuplicate.
+func (s *Store) insertInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
 	res, err := tx.StmtContext(ctx, s.db.stmts.insertInbound).ExecContext(ctx,
 		in.Party(), in.ID, in.Chat, in.Kind.String(), in.Customer, v.sent, v.received, v.rules, in.Alias, bit(!in.AwaitsAnswer), s.id)
 	if err != nil {
@@ -283,31 +313,17 @@ func (s *Store) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v
 	} else if n == 0 {
 		return bot.ErrDuplicate
 	}
+	return nil
+}
 
-	if in.Customer != "" && (in.TouchCustomer || in.OwnerWrote || v.away.Valid || len(in.KeywordsSent) > 0) {
-		var (
-			name         string
-			last, wrote  sql.NullInt64
-			receivedNull = sql.NullInt64{Int64: v.received, Valid: true}
-		)
-		if in.TouchCustomer {
-			name, last = in.Name, receivedNull
-		}
-		if in.OwnerWrote {
-			wrote = receivedNull
-		}
-		if _, err := tx.StmtContext(ctx, s.db.stmts.upsertCustomer).ExecContext(ctx,
-			in.Customer, name, last, v.away, wrote, encodeKeywords(in.KeywordsSent, v.received), s.id); err != nil {
-			return fmt.Errorf("update customer: %w", err)
-		}
-	}
-	if in.OwnerActive {
-		if _, err := tx.StmtContext(ctx, s.db.stmts.setOwnerActive).ExecContext(ctx, v.received, s.id); err != nil {
-			return fmt.Errorf("record owner activity: %w", err)
-		}
-	}
+// recordDerived writes what a recorded message stands for: the reply
+// (sent already when sent is not nil), the shortcut use and the question,
+// and adds the rest to t (the customer, the owner's activity and the
+// statistics), which the caller writes.
+func (s *Store) recordDerived(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues, sent *sentMark, t *tally) error {
+	t.inbound(in, v)
 	if r := in.Reply; r != nil {
-		if err := s.queueReply(ctx, tx, r, v); err != nil {
+		if err := s.queueReply(ctx, tx, r, v, sent, t); err != nil {
 			return err
 		}
 	}
@@ -321,7 +337,7 @@ func (s *Store) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v
 			return fmt.Errorf("record question: %w", err)
 		}
 	}
-	return s.rollupInbound(ctx, tx, in, v.received)
+	return nil
 }
 
 // Forget deletes every row about the given identities: customer rows,
@@ -331,6 +347,9 @@ func (s *Store) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v
 // returns how many rows went.
 func (s *Store) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 	var total int64
+	if wb := s.writeBehind(); wb != nil {
+		wb.unclaim() // their replies may go
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		all, err := s.withLinkedIdentities(ctx, tx, ids)
 		if err != nil {

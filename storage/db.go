@@ -26,6 +26,15 @@ type DB struct {
 	queries
 	stmts     statements
 	outboxID  atomic.Int64 // SQLite: the last outbox id given out (loadOutboxID)
+	// wb is, on SQLite, each business's records not written out yet
+	// (journal.go).
+	wbMu      sync.Mutex
+	wb        map[int64]*writeBehind
+	// writeMu, on SQLite, lets one of this handle's write transactions at
+	// a time ask for the file's write lock: one that found it taken would
+	// sleep in SQLite's busy handler (a millisecond and more) instead of
+	// waiting its turn.
+	writeMu sync.Mutex
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -187,6 +196,7 @@ func (db *DB) Dialect() string { return db.dialect }
 // Close releases the database. Calling it again does nothing.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		wbErr := db.closeWriteBehind()
 		db.stmts.close()
 		// The reader first, so that the last connection to close is a
 		// read-write one, which checkpoints the WAL and removes the -wal
@@ -195,7 +205,7 @@ func (db *DB) Close() error {
 		if db.read != nil {
 			readErr = db.read.Close()
 		}
-		db.closeErr = errors.Join(readErr, db.sql.Close())
+		db.closeErr = errors.Join(wbErr, readErr, db.sql.Close())
 	})
 	return db.closeErr
 }
@@ -216,6 +226,10 @@ func (db *DB) pick(sqlite, postgres string) string {
 // (lockBusiness), so the writes of one business are as serialised as on
 // SQLite while other businesses go on.
 func (db *DB) tx(ctx context.Context, business int64, fn func(*sql.Tx) error) error {
+	if db.dialect == SQLite {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

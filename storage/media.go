@@ -79,6 +79,9 @@ func (s *Store) HasMedia(ctx context.Context, key string) (bool, error) {
 // database names: the files are shared, so one business's housekeeping
 // must not take a file another one still refers to.
 func (s *Store) PruneMedia(ctx context.Context, before time.Time) (int, error) {
+	if err := s.settle(ctx); err != nil {
+		return 0, err
+	}
 	n, err := mustNanos("before", before)
 	if err != nil {
 		return 0, fmt.Errorf("prune media: %w", err)
@@ -87,7 +90,8 @@ func (s *Store) PruneMedia(ctx context.Context, before time.Time) (int, error) {
 		DELETE FROM fd_media WHERE created < ?
 		AND NOT EXISTS (SELECT 1 FROM fd_config WHERE instr(doc, fd_media.sha256) > 0)
 		AND NOT EXISTS (SELECT 1 FROM fd_outbox
-			WHERE status IN ('pending', 'sending') AND instr(attachment, fd_media.sha256) > 0)`), n)
+			WHERE status IN ('pending', 'sending') AND instr(attachment, fd_media.sha256) > 0)
+		AND NOT EXISTS (SELECT 1 FROM fd_journal WHERE instr(entry, fd_media.sha256) > 0)`), n)
 	if err != nil {
 		return 0, fmt.Errorf("prune media: %w", err)
 	}

@@ -73,6 +73,9 @@ func scanOutgoing(rows *sql.Rows) ([]bot.Outgoing, error) {
 
 // PendingOutgoing returns up to limit queued messages, oldest first.
 func (s *Store) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing, error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, err
+	}
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -90,6 +93,9 @@ func (s *Store) PendingOutgoing(ctx context.Context, limit int) ([]bot.Outgoing,
 // PendingByCustomer counts the messages waiting (or being sent) for each
 // customer.
 func (s *Store) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.sql.QueryContext(ctx, s.db.q(
 		"SELECT customer, count(*) FROM fd_outbox WHERE business = ? AND status IN ('pending', 'sending') GROUP BY customer"), s.id)
 	if err != nil {
@@ -117,6 +123,12 @@ func (s *Store) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, erro
 // in their original place. Each keeps the WhatsApp message id it was being
 // sent under, so if it did leave, the resend shows as the same message.
 func (s *Store) ResumeInterrupted(ctx context.Context) (int, error) {
+	if wb := s.writeBehind(); wb != nil {
+		wb.unclaim()
+	}
+	if err := s.settle(ctx); err != nil {
+		return 0, err
+	}
 	res, err := s.db.sql.ExecContext(ctx, s.db.q(
 		`UPDATE fd_outbox SET status = 'pending'
 		 WHERE business = ? AND status IN ('pending', 'sending') AND status = 'sending' AND msg_id <> ''`), s.id)
@@ -130,24 +142,46 @@ func (s *Store) ResumeInterrupted(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
-// queueReply inserts r into the outbox, pending or, when the bot claimed
-// it as it was recorded, sending, under the next outbox id, and tells the
-// bot that id in r.ID.
-func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v inboundValues) error {
-	status := r.Status
+// checkReplyStatus refuses a reply that is not queued pending or sending.
+func checkReplyStatus(status string) error {
 	switch status {
-	case "":
+	case "", statusPending, statusSending:
+		return nil
+	}
+	return fmt.Errorf("queue reply: status %q: a reply is queued pending or sending", status)
+}
+
+// queueReply inserts r into the outbox, pending or, when the bot claimed
+// it as it was recorded, sending. A reply from the journal has its id
+// already (r.ID), and is inserted sent when its MarkSent came meanwhile
+// (sent, counted for the statistics as MarkSent counts it); otherwise it
+// takes the next outbox id and tells the bot in r.ID.
+func (s *Store) queueReply(ctx context.Context, tx *sql.Tx, r *bot.Outgoing, v inboundValues, sent *sentMark, t *tally) error {
+	status := r.Status
+	if status == "" {
 		status = statusPending
-	case statusPending, statusSending:
-	default:
-		return fmt.Errorf("queue reply: status %q: a reply is queued pending or sending", status)
 	}
 	attach, err := encodeAttachment(r.Attachment)
 	if err != nil {
 		return fmt.Errorf("queue reply: %w", err)
 	}
+	rules := encodeRules(r.Rules)
+	if r.ID != 0 {
+		msgID, sentAt := r.MsgID, sql.NullInt64{}
+		if sent != nil {
+			status, msgID, sentAt = statusSent, sent.msgID, sql.NullInt64{Int64: sent.at, Valid: true}
+		}
+		if _, err := tx.StmtContext(ctx, s.db.stmts.insertOutboxAt).ExecContext(ctx,
+			r.ID, s.id, v.replyChat, v.replyCust, r.Text, rules, v.replyAt, status, msgID, attach, sentAt); err != nil {
+			return fmt.Errorf("queue reply %d: %w", r.ID, err)
+		}
+		if sent != nil {
+			t.sentAt(sent.at, r.Rules)
+		}
+		return nil
+	}
 	st := tx.StmtContext(ctx, s.db.stmts.insertOutbox)
-	args := []any{s.id, v.replyChat, v.replyCust, r.Text, encodeRules(r.Rules), v.replyAt, status, r.MsgID, attach}
+	args := []any{s.id, v.replyChat, v.replyCust, r.Text, rules, v.replyAt, status, r.MsgID, attach}
 	if s.db.dialect != Postgres {
 		args = append(args, s.db.outboxID.Add(1))
 	}
@@ -198,8 +232,15 @@ func (s *Store) setStatusThen(ctx context.Context, what string, id int64, st *sq
 		res sql.Result
 		err error
 	)
+	if wb := s.writeBehind(); wb != nil {
+		// Whatever this move does, the id's status is the database's
+		// business from now on, not what this process remembers of it.
+		wb.unclaim(id)
+	}
 	if then == nil {
-		res, err = st.ExecContext(ctx, args...)
+		if err = s.settle(ctx); err == nil {
+			res, err = st.ExecContext(ctx, args...)
+		}
 	} else {
 		err = s.tx(ctx, func(tx *sql.Tx) error {
 			var err error
@@ -250,6 +291,11 @@ func (s *Store) MarkSent(ctx context.Context, id int64, msgID string, at time.Ti
 	if err != nil {
 		return fmt.Errorf("mark outgoing message %d sent: %w", id, err)
 	}
+	// A reply this process recorded and nothing moved since is marked
+	// with the next batch (journal.go).
+	if wb := s.writeBehind(); wb != nil && s.markSentLater(wb, id, msgID, n) {
+		return nil
+	}
 	// The reply is counted for !stats in the same transaction.
 	return s.setStatusThen(ctx, "mark outgoing message sent", id, s.db.stmts.markSent,
 		[]string{statusSending, statusPending}, func(tx *sql.Tx) error { return s.rollupSent(ctx, tx, id) }, n, msgID, s.id, id)
@@ -263,6 +309,9 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
 
 // SentSince counts automatic messages sent at or after t.
 func (s *Store) SentSince(ctx context.Context, t time.Time) (int, error) {
+	if err := s.settle(ctx); err != nil {
+		return 0, err
+	}
 	n, err := nanos(t)
 	if err != nil {
 		return 0, fmt.Errorf("count sent messages: %w", err)
@@ -277,6 +326,9 @@ func (s *Store) SentSince(ctx context.Context, t time.Time) (int, error) {
 
 // RecentSent returns the last n sent automatic messages, newest first.
 func (s *Store) RecentSent(ctx context.Context, n int) ([]bot.Outgoing, error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, err
+	}
 	if n <= 0 {
 		return nil, nil
 	}

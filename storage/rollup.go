@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"frontdesk/bot"
 )
@@ -47,43 +46,12 @@ const (
 		ON CONFLICT (business, quarter) DO UPDATE SET inbound = fd_stats_quarters.inbound + excluded.inbound,
 			late = fd_stats_quarters.late + excluded.late, kill = fd_stats_quarters.kill + excluded.kill`
 	rollupQuestionSQL = `
-		INSERT INTO fd_stats_questions (business, text, day, n) VALUES (?, ?, ?, 1)
-		ON CONFLICT (business, text, day) DO UPDATE SET n = fd_stats_questions.n + 1`
+		INSERT INTO fd_stats_questions (business, text, day, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (business, text, day) DO UPDATE SET n = fd_stats_questions.n + excluded.n`
 	rollupSentSQL = `
-		INSERT INTO fd_stats_replies (business, quarter, rule, n) VALUES (?, ?, ?, 1)
-		ON CONFLICT (business, quarter, rule) DO UPDATE SET n = fd_stats_replies.n + 1`
+		INSERT INTO fd_stats_replies (business, quarter, rule, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (business, quarter, rule) DO UPDATE SET n = fd_stats_replies.n + excluded.n`
 )
-
-// rollupInbound counts one recorded inbound message: a customer message
-// (team members excluded) in its quarter, a withheld reply by reason, and
-// its normalised question in its day.
-func (s *Store) rollupInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, received int64) error {
-	var inbound, late, kill int
-	if in.Kind == bot.FromCustomer {
-		if in.Customer != "" && !slices.Contains(in.Rules, "admin") {
-			inbound = 1
-		}
-		if slices.Contains(in.Rules, bot.SuppressedLate) {
-			late = 1
-		}
-		if slices.Contains(in.Rules, bot.SuppressedKill) {
-			kill = 1
-		}
-	}
-	if inbound+late+kill > 0 {
-		if _, err := tx.StmtContext(ctx, s.db.stmts.rollupMessage).ExecContext(ctx,
-			s.id, received/quarterNanos, inbound, late, kill); err != nil {
-			return fmt.Errorf("count message: %w", err)
-		}
-	}
-	if in.Question != "" {
-		if _, err := tx.StmtContext(ctx, s.db.stmts.rollupQuestion).ExecContext(ctx,
-			s.id, in.Question, received/dayNanos); err != nil {
-			return fmt.Errorf("count question: %w", err)
-		}
-	}
-	return nil
-}
 
 // rollupSent counts automatic message id, just marked sent, in the quarter
 // it went out: once as a message and once for each of its rules.
@@ -99,13 +67,9 @@ func (s *Store) rollupSent(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err != nil {
 		return fmt.Errorf("count sent message: %w", err)
 	}
-	st := tx.StmtContext(ctx, s.db.stmts.rollupSent)
-	for _, rule := range append([]string{""}, names...) {
-		if _, err := st.ExecContext(ctx, s.id, at/quarterNanos, rule); err != nil {
-			return fmt.Errorf("count sent message: %w", err)
-		}
-	}
-	return nil
+	t := newTally()
+	t.sentAt(at, names)
+	return t.write(ctx, s, tx)
 }
 
 // ruleRows is the FROM clause giving each sent outbox row o of the

@@ -98,6 +98,9 @@ func (s *Store) SaveKillSwitch(ctx context.Context, k bot.KillSwitch, rec *bot.I
 		return 0, fmt.Errorf("save kill switch: until: %w", err)
 	}
 	var discarded int64
+	if wb := s.writeBehind(); wb != nil && k.Off {
+		wb.unclaim() // the waiting ones are discarded
+	}
 	err = s.withRecord(ctx, rec, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.db.q(
 			"UPDATE fd_state SET kill_off = ?, kill_until = ?, kill_reason = ? WHERE business = ?"),
@@ -147,6 +150,9 @@ func (s *Store) SetDigestSent(ctx context.Context, at time.Time) error {
 
 // OwnerActive is the last moment the owner did something from the phone.
 func (s *Store) OwnerActive(ctx context.Context) (time.Time, error) {
+	if err := s.settle(ctx); err != nil {
+		return time.Time{}, err
+	}
 	var at sql.NullInt64
 	if err := s.db.sql.QueryRowContext(ctx, s.db.q("SELECT owner_active FROM fd_state WHERE business = ?"), s.id).Scan(&at); err != nil {
 		return time.Time{}, fmt.Errorf("load owner activity: %w", err)
@@ -156,6 +162,9 @@ func (s *Store) OwnerActive(ctx context.Context) (time.Time, error) {
 
 // SetOwnerActive records the owner's last activity.
 func (s *Store) SetOwnerActive(ctx context.Context, at time.Time) error {
+	if err := s.settle(ctx); err != nil {
+		return err
+	}
 	n, err := nanos(at)
 	if err != nil {
 		return fmt.Errorf("save owner activity: %w", err)

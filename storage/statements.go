@@ -31,6 +31,12 @@ type statements struct {
 	releaseSending *sql.Stmt
 	markSent       *sql.Stmt
 	markFailed     *sql.Stmt
+	// The journal (journal.go).
+	insertJournal  *sql.Stmt
+	takeJournal    *sql.Stmt
+	journalRows    *sql.Stmt
+	insertOutboxAt *sql.Stmt
+	markSentRules  *sql.Stmt
 }
 
 func (s *statements) list(db *DB) []struct {
@@ -97,6 +103,28 @@ func (s *statements) list(db *DB) []struct {
 		{&s.markSending, `UPDATE fd_outbox SET status = 'sending' WHERE business = ? AND id = ? AND status = 'pending'`},
 		{&s.releaseSending, `UPDATE fd_outbox SET status = 'pending' WHERE business = ? AND id = ? AND status = 'sending'`},
 		{&s.markSent, `UPDATE fd_outbox SET status = 'sent', sent_at = ?, msg_id = ? WHERE business = ? AND id = ? AND status IN ('sending', 'pending')`},
+		// A message's journal row (SQLite only): refused, with no row
+		// returned, when the message was recorded before for the same
+		// party under either identity (?4 is the other one, or ''),
+		// written out or not. Its seq, which is its reply's outbox id, is
+		// the next this handle gives out (?5) unless the file's outbox or
+		// journal holds a larger one already (another handle).
+		{&s.insertJournal, `
+			INSERT INTO fd_journal (seq, business, party, msg_id, entry)
+			SELECT max(?5, (SELECT coalesce(max(id), 0) + 1 FROM fd_outbox), (SELECT coalesce(max(seq), 0) + 1 FROM fd_journal)),
+				?1, ?2, ?3, ?6
+			WHERE NOT EXISTS (SELECT 1 FROM fd_inbound WHERE business = ?1 AND party = ?2 AND msg_id = ?3)
+				AND NOT EXISTS (SELECT 1 FROM fd_inbound WHERE business = ?1 AND party = ?4 AND msg_id = ?3)
+				AND NOT EXISTS (SELECT 1 FROM fd_journal WHERE business = ?1 AND party = ?4 AND msg_id = ?3)
+			ON CONFLICT (business, party, msg_id) DO NOTHING
+			RETURNING seq`},
+		{&s.takeJournal, `DELETE FROM fd_journal WHERE business = ? RETURNING seq, entry`},
+		{&s.journalRows, `SELECT 1 FROM fd_journal WHERE business = ? LIMIT 1`},
+		{&s.insertOutboxAt, `
+			INSERT INTO fd_outbox (id, business, chat, customer, text, rules, created, status, msg_id, attachment, sent_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		// markSent that says the rules of the message it marked.
+		{&s.markSentRules, `UPDATE fd_outbox SET status = 'sent', sent_at = ?, msg_id = ? WHERE business = ? AND id = ? AND status IN ('sending', 'pending') RETURNING rules`},
 		{&s.markFailed, `UPDATE fd_outbox SET status = 'failed', error = ? WHERE business = ? AND id = ? AND status IN ('sending', 'pending')`},
 	}
 }

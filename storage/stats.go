@@ -24,6 +24,9 @@ import (
 // Activity reads the activity from q.Since to q.Until, both included: a
 // command given at Until sees the messages recorded at that same instant.
 func (s *Store) Activity(ctx context.Context, q bot.ActivityQuery) (bot.Activity, error) {
+	if err := s.settle(ctx); err != nil {
+		return bot.Activity{}, err
+	}
 	return s.activity(ctx, q, nil)
 }
 

@@ -550,6 +550,9 @@ func TestInboundRowForStats(t *testing.T) {
 	if err := db.RecordInbound(ctx, in); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var kind, customer, rules string
 	var received int64
 	if err := db.db.SQL().QueryRowContext(ctx, "SELECT kind, customer, received, rules FROM fd_inbound WHERE chat = ? AND msg_id = ?", in.Chat, in.ID).

@@ -12,6 +12,9 @@ import (
 
 // RecordShortcutUse counts one use of a quick reply's shortcut.
 func (s *Store) RecordShortcutUse(ctx context.Context, shortcut string, byOwner bool, at time.Time) error {
+	if err := s.settle(ctx); err != nil {
+		return err
+	}
 	if shortcut == "" {
 		return errors.New("count shortcut use: no shortcut")
 	}
@@ -27,6 +30,9 @@ func (s *Store) RecordShortcutUse(ctx context.Context, shortcut string, byOwner 
 
 // ShortcutUses sums uses at or after since, by shortcut.
 func (s *Store) ShortcutUses(ctx context.Context, since time.Time) (map[string]bot.ShortcutUses, error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, err
+	}
 	n, err := nanos(since)
 	if err != nil {
 		return nil, fmt.Errorf("sum shortcut uses: %w", err)

@@ -106,6 +106,9 @@ func TestMediaOutsideCustomerChatsGetsNoReplyAndIsNotCounted(t *testing.T) {
 		t.Fatalf("%d automatic messages sent: %+v", len(sent), sent)
 	}
 	var inbound int
+	if err := st.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
+	}
 	if err := st.DB().SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM fd_inbound").Scan(&inbound); err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +128,9 @@ func TestMediaOutsideCustomerChatsGetsNoReplyAndIsNotCounted(t *testing.T) {
 	}
 	if sent := wa.Take(); len(sent) != 1 || sent[0].To != "393331234567" {
 		t.Fatalf("the customer's photo got %+v, want one answer", sent)
+	}
+	if err := st.Flush(ctx); err != nil { // the tables as written out
+		t.Fatal(err)
 	}
 	if err := st.DB().SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM fd_inbound").Scan(&inbound); err != nil || inbound != 1 {
 		t.Errorf("counted %d, %v; want the customer's photo", inbound, err)
