@@ -1,13 +1,13 @@
 package storage
 
 import (
-	"maps"
-	"slices"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,8 +16,31 @@ import (
 
 // Customer returns what is remembered about id: one customer row, its
 // keyword sends included, read by its key. A customer never seen comes
-// back with only ID set.
+// back with only ID set. On SQLite the records not written out yet are
+// added, and customers seen lately are remembered (journal.go).
 func (s *Store) Customer(ctx context.Context, id bot.UserID) (bot.Customer, error) {
+	wb := s.writeBehind()
+	if wb == nil {
+		return s.readCustomer(ctx, id)
+	}
+	// Held across the read, so that no write-out can take records from
+	// memory after the read missed them and before they are added.
+	wb.mu.Lock()
+	defer wb.mu.Unlock()
+	if c, ok := wb.cache[id]; ok {
+		return cloneCustomer(c), nil
+	}
+	c, err := s.readCustomer(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	wb.overlayLocked(&c)
+	wb.remember(c)
+	return cloneCustomer(c), nil
+}
+
+// readCustomer reads id's row.
+func (s *Store) readCustomer(ctx context.Context, id bot.UserID) (bot.Customer, error) {
 	c := bot.Customer{ID: id}
 	var (
 		last, away, wrote sql.NullInt64
@@ -25,9 +48,6 @@ func (s *Store) Customer(ctx context.Context, id bot.UserID) (bot.Customer, erro
 	)
 	err := s.db.stmts.customer.QueryRowContext(ctx, s.id, id).Scan(&c.Name, &c.Known, &last, &away, &wrote, &keywords)
 	if errors.Is(err, sql.ErrNoRows) {
-		if wb := s.writeBehind(); wb != nil {
-			wb.overlay(&c)
-		}
 		return c, nil
 	}
 	if err != nil {
@@ -39,10 +59,15 @@ func (s *Store) Customer(ctx context.Context, id bot.UserID) (bot.Customer, erro
 	if c.KeywordSent, err = decodeKeywords(keywords); err != nil {
 		return bot.Customer{}, fmt.Errorf("load customer %s: keyword sends: %w", id, err)
 	}
-	if wb := s.writeBehind(); wb != nil {
-		wb.overlay(&c)
-	}
 	return c, nil
+}
+
+// cloneCustomer is c with a keyword map of its own.
+func cloneCustomer(c bot.Customer) bot.Customer {
+	if c.KeywordSent != nil {
+		c.KeywordSent = maps.Clone(c.KeywordSent)
+	}
+	return c
 }
 
 // decodeKeywords reads a customer's keyword sends, {"id": unix nanos}.
@@ -87,6 +112,12 @@ func (s *Store) MarkKnown(ctx context.Context, ids []bot.UserID, at time.Time) e
 	n, err := nanos(at)
 	if err != nil {
 		return fmt.Errorf("mark customers known: %w", err)
+	}
+	if wb := s.writeBehind(); wb != nil {
+		// Read again, known, next time: dropped after the change, and
+		// before it in case it fails half-way.
+		wb.forget(ids...)
+		defer wb.forget(ids...)
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, s.db.q(`
@@ -286,6 +317,9 @@ func inboundArgs(in bot.Inbound) (inboundValues, error) {
 // recordInbound records in wholly in tx: the message and everything it
 // stands for.
 func (s *Store) recordInbound(ctx context.Context, tx *sql.Tx, in bot.Inbound, v inboundValues) error {
+	if wb := s.writeBehind(); wb != nil && in.Customer != "" {
+		defer wb.forget(in.Customer)
+	}
 	if in.Reply != nil {
 		if err := checkReplyStatus(in.Reply.Status); err != nil {
 			return err
@@ -349,6 +383,7 @@ func (s *Store) Forget(ctx context.Context, ids []bot.UserID) (int64, error) {
 	var total int64
 	if wb := s.writeBehind(); wb != nil {
 		wb.unclaim() // their replies may go
+		defer wb.forget()
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		all, err := s.withLinkedIdentities(ctx, tx, ids)

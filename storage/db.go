@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
 )
@@ -24,19 +25,22 @@ type DB struct {
 	read    *sql.DB
 	dialect string
 	queries
-	stmts     statements
-	outboxID  atomic.Int64 // SQLite: the last outbox id given out (loadOutboxID)
+	stmts    statements
+	outboxID atomic.Int64 // SQLite: the last outbox id given out (loadOutboxID)
 	// wb is, on SQLite, each business's records not written out yet
 	// (journal.go).
-	wbMu      sync.Mutex
-	wb        map[int64]*writeBehind
+	wbMu sync.Mutex
+	wb   map[int64]*writeBehind
 	// writeMu, on SQLite, lets one of this handle's write transactions at
 	// a time ask for the file's write lock: one that found it taken would
 	// sleep in SQLite's busy handler (a millisecond and more) instead of
 	// waiting its turn.
 	writeMu sync.Mutex
-	closeOnce sync.Once
-	closeErr  error
+	// flushAfter is how long a recorded message waits in memory at most
+	// (flushDelay).
+	flushAfter time.Duration
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // fileMode is the only mode the database file may have: it holds the
@@ -72,7 +76,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{sql: sqlDB, dialect: SQLite, queries: queries{dialect: SQLite}}
+	db := &DB{sql: sqlDB, dialect: SQLite, queries: queries{dialect: SQLite}, flushAfter: flushDelay}
 	if err := db.init(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)

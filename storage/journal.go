@@ -47,9 +47,8 @@ import (
 // either way.
 
 // flushDelay is the longest a record waits in memory before it is
-// written out (a variable for the tests, which stretch it to see records
-// waiting).
-var flushDelay = 20 * time.Millisecond
+// written out (DB.flushAfter, which tests stretch to see records wait).
+const flushDelay = 20 * time.Millisecond
 
 // flushBatch is how many records make RecordInbound write them out at
 // once.
@@ -81,8 +80,11 @@ type writeBehind struct {
 	// nothing has moved since: waiting or being sent, so MarkSent may be
 	// kept in memory.
 	claimed map[int64]bool
-	timer   *time.Timer
-	closed  bool
+	// cache holds customers as their rows will be once everything in
+	// memory is written out (Customer).
+	cache  map[bot.UserID]bot.Customer
+	timer  *time.Timer
+	closed bool
 	// flushing counts the timer's write-outs under way, which Close
 	// waits for.
 	flushing sync.WaitGroup
@@ -173,7 +175,7 @@ func (wb *writeBehind) schedule(s *Store) bool {
 		return false
 	}
 	if wb.timer == nil {
-		wb.timer = time.AfterFunc(flushDelay, func() {
+		wb.timer = time.AfterFunc(s.db.flushAfter, func() {
 			wb.mu.Lock()
 			wb.timer = nil
 			if wb.closed {
@@ -217,10 +219,15 @@ func (s *Store) recordJournal(ctx context.Context, wb *writeBehind, in bot.Inbou
 	if in.Reply != nil {
 		in.Reply.ID = seq
 	}
+	j := &journaled{seq: seq, in: copyInbound(in), v: v}
 	wb.mu.Lock()
-	wb.records = append(wb.records, &journaled{seq: seq, in: copyInbound(in), v: v})
+	wb.records = append(wb.records, j)
 	if in.Customer != "" {
 		wb.customers[in.Customer]++
+		if c, ok := wb.cache[in.Customer]; ok {
+			j.applyTo(&c)
+			wb.cache[in.Customer] = c
+		}
 	}
 	if in.Reply != nil {
 		wb.claimed[in.Reply.ID] = true
@@ -407,39 +414,74 @@ func (s *Store) writeRecord(ctx context.Context, tx *sql.Tx, j *journaled, m *se
 	return s.recordDerived(ctx, tx, j.in, j.v, m, t)
 }
 
-// overlay adds to c (as read) the records about it not written out yet,
-// as writing them out will.
-func (wb *writeBehind) overlay(c *bot.Customer) {
-	wb.mu.Lock()
-	defer wb.mu.Unlock()
+// overlayLocked adds to c (as read) the records about it not written out
+// yet, as writing them out will. wb.mu is held.
+func (wb *writeBehind) overlayLocked(c *bot.Customer) {
 	if wb.customers[c.ID] == 0 {
 		return
 	}
 	for _, j := range wb.records {
-		if j.in.Customer != c.ID {
-			continue
+		if j.in.Customer == c.ID {
+			j.applyTo(c)
 		}
-		in, received := j.in, fromNanos(sql.NullInt64{Int64: j.v.received, Valid: true})
-		if in.TouchCustomer {
-			if in.Name != "" {
-				c.Name = in.Name
-			}
-			c.LastInbound = received
+	}
+}
+
+// applyTo changes c as writing j out changes its row (tally.inbound).
+func (j *journaled) applyTo(c *bot.Customer) {
+	in, received := j.in, fromNanos(sql.NullInt64{Int64: j.v.received, Valid: true})
+	if in.TouchCustomer {
+		if in.Name != "" {
+			c.Name = in.Name
 		}
-		if j.v.away.Valid {
-			c.AwayPeriod = fromNanos(j.v.away)
+		c.LastInbound = received
+	}
+	if j.v.away.Valid {
+		c.AwayPeriod = fromNanos(j.v.away)
+	}
+	if in.OwnerWrote {
+		c.OwnerWrote = received
+	}
+	if len(in.KeywordsSent) > 0 {
+		if c.KeywordSent == nil {
+			c.KeywordSent = make(map[int]time.Time, len(in.KeywordsSent))
 		}
-		if in.OwnerWrote {
-			c.OwnerWrote = received
+		for _, id := range in.KeywordsSent {
+			c.KeywordSent[id] = received
 		}
-		if len(in.KeywordsSent) > 0 {
-			if c.KeywordSent == nil {
-				c.KeywordSent = make(map[int]time.Time, len(in.KeywordsSent))
-			}
-			for _, id := range in.KeywordsSent {
-				c.KeywordSent[id] = received
-			}
+	}
+}
+
+// cacheSize is how many customers a business remembers between messages:
+// those writing now (a customer often writes several messages in a row),
+// not its whole list.
+const cacheSize = 256
+
+// remember keeps c, as its row will be once everything in memory is
+// written out. wb.mu is held.
+func (wb *writeBehind) remember(c bot.Customer) {
+	if wb.cache == nil {
+		wb.cache = make(map[bot.UserID]bot.Customer)
+	}
+	if len(wb.cache) >= cacheSize {
+		for id := range wb.cache { // any one goes
+			delete(wb.cache, id)
+			break
 		}
+	}
+	wb.cache[c.ID] = c
+}
+
+// forget drops remembered customers: all of them when ids is empty.
+func (wb *writeBehind) forget(ids ...bot.UserID) {
+	wb.mu.Lock()
+	defer wb.mu.Unlock()
+	if len(ids) == 0 {
+		clear(wb.cache)
+		return
+	}
+	for _, id := range ids {
+		delete(wb.cache, id)
 	}
 }
 
