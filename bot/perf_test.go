@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,11 +24,14 @@ import (
 //	FRONTDESK_BENCH=1 go test -run TestPerfRatios -v ./bot/
 //
 // prints "ratio <name>: min/median/max" over FRONTDESK_BENCH_ROUNDS rounds
-// (default 5), each round running every benchmark once, interleaved.
+// (default 5), each round running every step kind once, interleaved.
 
-// floorBench is the bare transaction: BEGIN IMMEDIATE, INSERT OR IGNORE
-// of one row into a small table, COMMIT.
-func floorBench(tb testing.TB) func(*testing.B) {
+// floorStep is the bare transaction: BEGIN IMMEDIATE, INSERT OR IGNORE
+// of one row into a small table, COMMIT. With fresh false the keys repeat
+// every 1000 transactions, so from then on the insert is ignored and the
+// commit writes nothing (the floor as first defined); with fresh true each
+// transaction inserts a new row, one page written, like a message's.
+func floorStep(tb testing.TB, fresh bool) func() {
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "floor.db"))
 	if err != nil {
@@ -37,29 +42,32 @@ func floorBench(tb testing.TB) func(*testing.B) {
 		tb.Fatal(err)
 	}
 	i := 0
-	return func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			tx, err := db.SQL().BeginTx(ctx, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO floor (k, v) VALUES (?, ?)", i%1000, "x"); err != nil {
-				b.Fatal(err)
-			}
-			if err := tx.Commit(); err != nil {
-				b.Fatal(err)
-			}
-			i++
+	return func() {
+		k := i % 1000
+		if fresh {
+			k = i
 		}
+		tx, err := db.SQL().BeginTx(ctx, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO floor (k, v) VALUES (?, ?)", k, "x"); err != nil {
+			tb.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			tb.Fatal(err)
+		}
+		i++
 	}
 }
 
-// messageBench is one customer message through bot.HandleMessage and the
+// messageStep is one customer message through bot.HandleMessage and the
 // Tick that sends its reply (classify, decide, record, send handed off to
 // a no-op Messenger), from customers among population ones known before
 // (each with history: a message recorded, a reply sent, a keyword send).
-func messageBench(tb testing.TB, population int) func(*testing.B) {
+// settle writes out what the store keeps in memory (the measured rounds
+// end with it, so its cost is counted).
+func messageStep(tb testing.TB, population int) (step, settle func()) {
 	h := newHarness(tb, func(c *bot.Config) {
 		c.Greeting = bot.GreetingConfig{On: true, Text: "Welcome {name}!", When: bot.WhenAlways, AfterDays: 14}
 		c.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"price", "prezzo"}, Text: "Prices: {website}"}}
@@ -71,24 +79,27 @@ func messageBench(tb testing.TB, population int) func(*testing.B) {
 	}
 	customers := max(population, 500)
 	i := 0
-	return func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			h.now = h.now.Add(4 * time.Second) // 15 a minute: under the pace limit
-			m := bot.Message{ID: fmt.Sprint("M", i), Chat: chat(i * 7919 % customers),
-				Kind: bot.FromCustomer, Text: "Buongiorno, qual è il prezzo?", PushName: "Mario", Sent: h.now}
-			if err := h.b.HandleMessage(ctx, m); err != nil {
-				b.Fatal(err)
-			}
-			if err := h.b.Tick(ctx); err != nil {
-				b.Fatal(err)
-			}
-			if i%256 == 0 {
-				h.wa.Take()
-			}
-			i++
+	step = func() {
+		h.now = h.now.Add(4 * time.Second) // 15 a minute: under the pace limit
+		m := bot.Message{ID: fmt.Sprint("M", i), Chat: chat(i * 7919 % customers),
+			Kind: bot.FromCustomer, Text: "Buongiorno, qual è il prezzo?", PushName: "Mario", Sent: h.now}
+		if err := h.b.HandleMessage(ctx, m); err != nil {
+			tb.Fatal(err)
+		}
+		if err := h.b.Tick(ctx); err != nil {
+			tb.Fatal(err)
+		}
+		if i%256 == 0 {
+			h.wa.Take()
+		}
+		i++
+	}
+	settle = func() {
+		if err := h.db.Flush(ctx); err != nil {
+			tb.Fatal(err)
 		}
 	}
+	return step, settle
 }
 
 // populate gives the database n customers with some history, written in
@@ -150,9 +161,14 @@ func populate(tb testing.TB, h *harness, n int, chat func(int) bot.UserID) {
 	}
 }
 
-// TestPerfRatios runs the per-message benchmarks interleaved with their
-// floor and prints each ratio's min/median/max. It runs only with
+// TestPerfRatios runs the per-message steps interleaved with their
+// floors and prints each ratio's min/median/max. It runs only with
 // FRONTDESK_BENCH=1 (it takes a minute or two).
+//
+// Each round times a fixed number of steps of each kind, after a warm-up:
+// wall time, and CPU time (user and system, every thread: the store's
+// background write-out included), per step. A message round ends by
+// writing out what the store still keeps in memory, inside the timing.
 func TestPerfRatios(t *testing.T) {
 	if os.Getenv("FRONTDESK_BENCH") == "" {
 		t.Skip("set FRONTDESK_BENCH=1 to measure")
@@ -164,45 +180,85 @@ func TestPerfRatios(t *testing.T) {
 			t.Fatalf("FRONTDESK_BENCH_ROUNDS=%q", s)
 		}
 	}
-	benches := []struct {
-		name string
-		fn   func(*testing.B)
-	}{
-		{"bare-txn", floorBench(t)},
-		{"message", messageBench(t, 0)},
-		{"message-1k", messageBench(t, 1000)},
-		{"message-100k", messageBench(t, 100000)},
+	type bench struct {
+		name   string
+		n      int
+		step   func()
+		settle func()
 	}
-	ns := map[string][]float64{}
+	message := func(name string, population int) bench {
+		step, settle := messageStep(t, population)
+		return bench{name, 2000, step, settle}
+	}
+	benches := []bench{
+		{"bare-txn", 20000, floorStep(t, false), nil},
+		{"bare-write", 20000, floorStep(t, true), nil},
+		message("message", 0),
+		message("message-1k", 1000),
+		message("message-100k", 100000),
+	}
+	wall := map[string][]float64{}
+	cpu := map[string][]float64{}
 	allocs := map[string][]float64{}
 	for r := range rounds {
 		for _, bn := range benches {
-			res := testing.Benchmark(bn.fn)
-			if res.N == 0 {
-				t.Fatalf("%s failed", bn.name)
+			for range bn.n / 10 { // warm-up
+				bn.step()
 			}
-			ns[bn.name] = append(ns[bn.name], float64(res.NsPerOp()))
-			allocs[bn.name] = append(allocs[bn.name], float64(res.AllocsPerOp()))
-			t.Logf("round %d %-13s %8.1f µs/op %6d allocs/op %7d B/op", r+1, bn.name,
-				float64(res.NsPerOp())/1e3, res.AllocsPerOp(), res.AllocedBytesPerOp())
+			if bn.settle != nil {
+				bn.settle()
+			}
+			runtime.GC()
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			c0 := cpuTime(t)
+			t0 := time.Now()
+			for range bn.n {
+				bn.step()
+			}
+			if bn.settle != nil {
+				bn.settle()
+			}
+			w := time.Since(t0)
+			c := cpuTime(t) - c0
+			runtime.ReadMemStats(&m1)
+			per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(bn.n) / 1e3 }
+			wall[bn.name] = append(wall[bn.name], per(w))
+			cpu[bn.name] = append(cpu[bn.name], per(c))
+			allocs[bn.name] = append(allocs[bn.name], float64(m1.Mallocs-m0.Mallocs)/float64(bn.n))
+			t.Logf("round %d %-13s %8.1f µs wall %8.1f µs CPU %6.0f allocs per step", r+1, bn.name,
+				per(w), per(c), float64(m1.Mallocs-m0.Mallocs)/float64(bn.n))
 		}
 	}
 	for _, bn := range benches {
-		fmt.Printf("time %s µs: %s\n", bn.name, spread(ns[bn.name], 1e-3))
+		fmt.Printf("time %s µs: %s (CPU %s)\n", bn.name, spread(wall[bn.name], 1), spread(cpu[bn.name], 1))
 	}
-	for _, p := range [][2]string{
-		{"message", "bare-txn"},
-		{"message-1k", "bare-txn"},
-		{"message-100k", "bare-txn"},
-		{"message-100k", "message-1k"},
-	} {
+	ratio := func(kind string, of map[string][]float64, a, b string) {
 		ratios := make([]float64, rounds)
 		for r := range rounds {
-			ratios[r] = ns[p[0]][r] / ns[p[1]][r]
+			ratios[r] = of[a][r] / of[b][r]
 		}
-		fmt.Printf("ratio %s/%s: %s\n", p[0], p[1], spread(ratios, 1))
+		fmt.Printf("ratio %s%s/%s: %s\n", kind, a, b, spread(ratios, 1))
+	}
+	for _, floor := range []string{"bare-txn", "bare-write"} {
+		for _, m := range []string{"message", "message-1k", "message-100k"} {
+			ratio("", wall, m, floor)
+		}
+	}
+	ratio("", wall, "message-100k", "message-1k")
+	for _, m := range []string{"message", "message-100k"} {
+		ratio("cpu ", cpu, m, "bare-write")
 	}
 	fmt.Printf("allocs message: %s\n", spread(allocs["message"], 1))
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // spread is min/median/max of xs scaled by k.
