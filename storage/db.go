@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver (read-only pool)
 )
 
 // DB is frontdesk's database: a SQLite file or a PostgreSQL database,
@@ -39,8 +39,10 @@ type DB struct {
 	// flushAfter is how long a recorded message waits in memory at most
 	// (flushDelay).
 	flushAfter time.Duration
-	closeOnce  sync.Once
-	closeErr   error
+	// checkpoints copies SQLite's log into the file (checkpoint.go).
+	checkpoints *checkpointer
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // fileMode is the only mode the database file may have: it holds the
@@ -72,7 +74,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := secureCompanions(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	sqlDB, err := sql.Open("sqlite3", sqliteDSN(path))
+	sqlDB, err := sql.Open(writerDriver, sqliteDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -88,6 +90,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	db.checkpoints = startCheckpointer(db.sql)
 	return db, nil
 }
 
@@ -201,6 +204,9 @@ func (db *DB) Dialect() string { return db.dialect }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		wbErr := db.closeWriteBehind()
+		if db.checkpoints != nil {
+			db.checkpoints.stop()
+		}
 		db.stmts.close()
 		// The reader first, so that the last connection to close is a
 		// read-write one, which checkpoints the WAL and removes the -wal
@@ -250,6 +256,16 @@ func (db *DB) tx(ctx context.Context, business int64, fn func(*sql.Tx) error) er
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// exec runs the prepared write st outside a transaction (SQLite makes it
+// one), waiting its turn for the write lock (writeMu) on SQLite.
+func (db *DB) exec(ctx context.Context, st *sql.Stmt, args ...any) (sql.Result, error) {
+	if db.dialect == SQLite {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // readTx begins a read-only transaction that sees one snapshot of the

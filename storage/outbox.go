@@ -232,14 +232,16 @@ func (s *Store) setStatusThen(ctx context.Context, what string, id int64, st *sq
 		res sql.Result
 		err error
 	)
-	if wb := s.writeBehind(); wb != nil {
-		// Whatever this move does, the id's status is the database's
-		// business from now on, not what this process remembers of it.
-		wb.unclaim(id)
-	}
 	if then == nil {
-		if err = s.settle(ctx); err == nil {
-			res, err = st.ExecContext(ctx, args...)
+		res, err = s.db.exec(ctx, st, args...)
+		// On SQLite the message may still wait to be written out
+		// (journal.go): then it is, and the move made again.
+		if n := int64(-1); err == nil && s.writeBehind() != nil {
+			if n, err = res.RowsAffected(); err == nil && n == 0 {
+				if err = s.settle(ctx); err == nil {
+					res, err = s.db.exec(ctx, st, args...)
+				}
+			}
 		}
 	} else {
 		err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -276,12 +278,19 @@ func (s *Store) setStatusThen(ctx context.Context, what string, id int64, st *sq
 // Only a pending message can be claimed, so a message discarded by the kill
 // switch is never sent.
 func (s *Store) MarkSending(ctx context.Context, id int64) error {
-	return s.setStatus(ctx, "claim outgoing message", id, s.db.stmts.markSending, []string{statusPending}, s.id, id)
+	err := s.setStatus(ctx, "claim outgoing message", id, s.db.stmts.markSending, []string{statusPending}, s.id, id)
+	if wb := s.writeBehind(); wb != nil && err != nil {
+		wb.unclaim(id) // not pending: what it is now is the database's to say
+	}
+	return err
 }
 
 // ReleaseSending puts a claimed message back in the queue; it keeps its id
 // and so its place.
 func (s *Store) ReleaseSending(ctx context.Context, id int64) error {
+	if wb := s.writeBehind(); wb != nil {
+		wb.unclaim(id)
+	}
 	return s.setStatus(ctx, "release outgoing message", id, s.db.stmts.releaseSending, []string{statusSending}, s.id, id)
 }
 
@@ -303,6 +312,9 @@ func (s *Store) MarkSent(ctx context.Context, id int64, msgID string, at time.Ti
 
 // MarkFailed records that message id will not be sent, and why.
 func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
+	if wb := s.writeBehind(); wb != nil {
+		wb.unclaim(id)
+	}
 	return s.setStatus(ctx, "mark outgoing message failed", id, s.db.stmts.markFailed,
 		[]string{statusSending, statusPending}, reason, s.id, id)
 }

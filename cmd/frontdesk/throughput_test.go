@@ -111,34 +111,15 @@ func benchInt(t *testing.T, name string, def int) int {
 // TestEndToEndThroughput runs only with FRONTDESK_BENCH=1 (it takes a few
 // minutes). FRONTDESK_BENCH_ROUNDS (default 3), FRONTDESK_BENCH_CUSTOMERS
 // (200) and FRONTDESK_BENCH_MESSAGES (10 per customer) change the load.
+// Every customer writes again as soon as it has its answer, so the
+// clients run flat out and the latencies are mostly the time a message
+// waits its turn: they follow the throughput. TestEndToEndLatency
+// measures them below saturation.
 func TestEndToEndThroughput(t *testing.T) {
 	rounds, customers, messages := benchLoad(t, "end-to-end throughput")
-	type variant struct {
-		name string
-		run  func(t *testing.T, customers, messages int) load
-	}
-	variants := []variant{
-		{"plain", func(t *testing.T, c, m int) load { return echoLoad(t, false, c, m) }},
-		{"options", func(t *testing.T, c, m int) load { return echoLoad(t, true, c, m) }},
-		{"frontdesk", frontdeskLoad},
-	}
-	got := map[string][]load{}
-	for r := range rounds {
-		// Interleaved, starting with another variant each round.
-		for i := range variants {
-			v := variants[(i+r)%len(variants)]
-			t.Run(fmt.Sprintf("round%d/%s", r+1, v.name), func(t *testing.T) {
-				l := v.run(t, customers, messages)
-				got[v.name] = append(got[v.name], l)
-				t.Logf("round %d %-9s %7.1f msgs/s  p50 %6.1f ms  p99 %6.1f ms  cpu %5.0f µs/msg  (%d messages in %v)",
-					r+1, v.name, l.rate(), ms(l.pct(0.5)), ms(l.pct(0.99)), l.cpuPerMessage(), len(l.lat), l.elapsed.Round(time.Millisecond))
-			})
-		}
-	}
-	for _, v := range variants {
-		if t.Failed() || len(got[v.name]) != rounds {
-			return // failed, or some variants left out by -run
-		}
+	got := runVariants(t, rounds, customers, messages, 0)
+	if got == nil {
+		return
 	}
 	each := func(name string, f func(load) float64) []float64 {
 		var xs []float64
@@ -147,19 +128,13 @@ func TestEndToEndThroughput(t *testing.T) {
 		}
 		return xs
 	}
-	for _, v := range variants {
-		fmt.Printf("time %s msgs/s: %s\n", v.name, benchSpread(each(v.name, load.rate)))
-		fmt.Printf("time %s p50 ms: %s\n", v.name, benchSpread(each(v.name, func(l load) float64 { return ms(l.pct(0.5)) })))
-		fmt.Printf("time %s p99 ms: %s\n", v.name, benchSpread(each(v.name, func(l load) float64 { return ms(l.pct(0.99)) })))
-		fmt.Printf("time %s cpu µs/msg: %s\n", v.name, benchSpread(each(v.name, load.cpuPerMessage)))
+	for _, name := range variantNames {
+		fmt.Printf("time %s msgs/s: %s\n", name, benchSpread(each(name, load.rate)))
+		fmt.Printf("time %s p50 ms: %s\n", name, benchSpread(each(name, func(l load) float64 { return ms(l.pct(0.5)) })))
+		fmt.Printf("time %s p99 ms: %s\n", name, benchSpread(each(name, func(l load) float64 { return ms(l.pct(0.99)) })))
+		fmt.Printf("time %s cpu µs/msg: %s\n", name, benchSpread(each(name, load.cpuPerMessage)))
 	}
-	ratio := func(name, a, b string, f func(load) float64) {
-		xs := make([]float64, rounds)
-		for r := range rounds {
-			xs[r] = f(got[a][r]) / f(got[b][r])
-		}
-		fmt.Printf("ratio %s: %s\n", name, benchSpread(xs))
-	}
+	ratio := variantRatio(got, rounds)
 	p99 := func(l load) float64 { return ms(l.pct(0.99)) }
 	p50 := func(l load) float64 { return ms(l.pct(0.5)) }
 	ratio("msgs/s frontdesk/options", "frontdesk", "options", load.rate)
@@ -170,6 +145,89 @@ func TestEndToEndThroughput(t *testing.T) {
 	ratio("p99 frontdesk/options", "frontdesk", "options", p99)
 	ratio("cpu/msg frontdesk/options", "frontdesk", "options", load.cpuPerMessage)
 	ratio("cpu/msg frontdesk/plain", "frontdesk", "plain", load.cpuPerMessage)
+}
+
+// TestEndToEndLatency measures the time from a customer's send to the
+// answer on the customer's phone below saturation: customers write at a
+// steady pace, 100 messages a second in all (FRONTDESK_BENCH_RATE), far
+// under what any of the three clients can answer, so that a message
+// rarely waits behind another and the latency is the path's own. 40
+// customers, 15 messages each, by default. Only with FRONTDESK_BENCH=1.
+func TestEndToEndLatency(t *testing.T) {
+	if os.Getenv(benchEnv) == "" {
+		t.Skip("set FRONTDESK_BENCH=1 to measure end-to-end latency")
+	}
+	rounds := benchInt(t, "FRONTDESK_BENCH_ROUNDS", 3)
+	customers := benchInt(t, "FRONTDESK_BENCH_CUSTOMERS", 40)
+	messages := benchInt(t, "FRONTDESK_BENCH_MESSAGES", 15)
+	rate := benchInt(t, "FRONTDESK_BENCH_RATE", 100)
+	// Each customer writes every gap, the customers spread over it.
+	gap := time.Duration(customers) * time.Second / time.Duration(rate)
+	got := runVariants(t, rounds, customers, messages, gap)
+	if got == nil {
+		return
+	}
+	for _, name := range variantNames {
+		var p50, p99 []float64
+		for _, l := range got[name] {
+			p50 = append(p50, ms(l.pct(0.5)))
+			p99 = append(p99, ms(l.pct(0.99)))
+		}
+		fmt.Printf("time %s paced p50 ms: %s\n", name, benchSpread(p50))
+		fmt.Printf("time %s paced p99 ms: %s\n", name, benchSpread(p99))
+	}
+	ratio := variantRatio(got, rounds)
+	p99 := func(l load) float64 { return ms(l.pct(0.99)) }
+	p50 := func(l load) float64 { return ms(l.pct(0.5)) }
+	ratio("paced p50 frontdesk/plain", "frontdesk", "plain", p50)
+	ratio("paced p99 frontdesk/plain", "frontdesk", "plain", p99)
+	ratio("paced p50 frontdesk/options", "frontdesk", "options", p50)
+	ratio("paced p99 frontdesk/options", "frontdesk", "options", p99)
+	ratio("paced p99 options/plain", "options", "plain", p99)
+}
+
+// variantNames are the three clients the end-to-end benchmarks compare.
+var variantNames = []string{"plain", "options", "frontdesk"}
+
+// runVariants runs the three clients under the same load, interleaved
+// round by round, each round starting with another one; nil when a
+// variant failed or was left out by -run.
+func runVariants(t *testing.T, rounds, customers, messages int, gap time.Duration) map[string][]load {
+	run := map[string]func(t *testing.T) load{
+		"plain":     func(t *testing.T) load { return echoLoad(t, false, customers, messages, gap) },
+		"options":   func(t *testing.T) load { return echoLoad(t, true, customers, messages, gap) },
+		"frontdesk": func(t *testing.T) load { return frontdeskLoad(t, customers, messages, gap) },
+	}
+	got := map[string][]load{}
+	for r := range rounds {
+		for i := range variantNames {
+			name := variantNames[(i+r)%len(variantNames)]
+			t.Run(fmt.Sprintf("round%d/%s", r+1, name), func(t *testing.T) {
+				l := run[name](t)
+				got[name] = append(got[name], l)
+				t.Logf("round %d %-9s %7.1f msgs/s  p50 %6.1f ms  p99 %6.1f ms  cpu %5.0f µs/msg  (%d messages in %v)",
+					r+1, name, l.rate(), ms(l.pct(0.5)), ms(l.pct(0.99)), l.cpuPerMessage(), len(l.lat), l.elapsed.Round(time.Millisecond))
+			})
+		}
+	}
+	for _, name := range variantNames {
+		if t.Failed() || len(got[name]) != rounds {
+			return nil
+		}
+	}
+	return got
+}
+
+// variantRatio prints "ratio <name>: min/median/max" of f(a)/f(b), round
+// by round.
+func variantRatio(got map[string][]load, rounds int) func(name, a, b string, f func(load) float64) {
+	return func(name, a, b string, f func(load) float64) {
+		xs := make([]float64, rounds)
+		for r := range rounds {
+			xs[r] = f(got[a][r]) / f(got[b][r])
+		}
+		fmt.Printf("ratio %s: %s\n", name, benchSpread(xs))
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -189,7 +247,10 @@ func benchSpread(xs []float64) string {
 
 // drive makes n customers write messages times each, every customer
 // waiting for the answer before the next message, and checks each answer.
-func drive(t *testing.T, srv *fakewa.Server, n, messages int) load {
+// With gap 0 a customer writes again at once; otherwise customer i writes
+// message k at gap·k + gap·i/n from the start (or when the answer to the
+// one before came, if later), so that messages arrive at a steady pace.
+func drive(t *testing.T, srv *fakewa.Server, n, messages int, gap time.Duration) load {
 	t.Helper()
 	custs := make([]*fakewa.Customer, n)
 	for i := range custs {
@@ -206,6 +267,9 @@ func drive(t *testing.T, srv *fakewa.Server, n, messages int) load {
 		go func() {
 			defer wg.Done() // also when a fakewa helper ends the goroutine
 			for k := range messages {
+				if gap > 0 {
+					time.Sleep(time.Until(start.Add(gap*time.Duration(k) + gap*time.Duration(i)/time.Duration(n))))
+				}
 				t0 := time.Now()
 				c.Send(benchAsk)
 				select {
@@ -243,10 +307,10 @@ func drive(t *testing.T, srv *fakewa.Server, n, messages int) load {
 // echoLoad links a bare whatsmeow client that answers every customer
 // message with benchAnswer, with the adapter's options or without, on the
 // same SQLite database settings frontdesk uses, and drives the load.
-func echoLoad(t *testing.T, adapterOptions bool, customers, messages int) load {
+func echoLoad(t *testing.T, adapterOptions bool, customers, messages int, gap time.Duration) load {
 	srv := fakewa.NewServer(t)
 	linkedEchoClient(t, srv, adapterOptions, true)
-	l := drive(t, srv, customers, messages)
+	l := drive(t, srv, customers, messages, gap)
 	srv.WaitQuiet(time.Second)
 	return l
 }
@@ -335,10 +399,10 @@ func linkEcho(t *testing.T, srv *fakewa.Server, qrs <-chan whatsmeow.QRChannelIt
 // frontdeskLoad runs frontdesk as `frontdesk run` wires it (pace limit
 // lifted), sets a quick reply from the phone and drives the load with
 // customers asking for it.
-func frontdeskLoad(t *testing.T, customers, messages int) load {
+func frontdeskLoad(t *testing.T, customers, messages int, gap time.Duration) load {
 	e := newE2E(t)
 	startBot(e, true)
-	l := drive(t, e.srv, customers, messages)
+	l := drive(t, e.srv, customers, messages, gap)
 	e.stop()
 	return l
 }
