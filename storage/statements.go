@@ -109,7 +109,7 @@ func (s *statements) list(db *DB) []struct {
 		// written out or not. Its seq, which is its reply's outbox id, is
 		// the next this handle gives out (?5) unless the file's outbox or
 		// journal holds a larger one already (another handle).
-		{&s.insertJournal, `
+		{&s.insertJournal, db.pick(`
 			INSERT INTO fd_journal (seq, business, party, msg_id, entry)
 			SELECT max(?5, (SELECT coalesce(max(id), 0) + 1 FROM fd_outbox), (SELECT coalesce(max(seq), 0) + 1 FROM fd_journal)),
 				?1, ?2, ?3, ?6
@@ -117,7 +117,8 @@ func (s *statements) list(db *DB) []struct {
 				AND NOT EXISTS (SELECT 1 FROM fd_inbound WHERE business = ?1 AND party = ?4 AND msg_id = ?3)
 				AND NOT EXISTS (SELECT 1 FROM fd_journal WHERE business = ?1 AND party = ?4 AND msg_id = ?3)
 			ON CONFLICT (business, party, msg_id) DO NOTHING
-			RETURNING seq`},
+			RETURNING seq`,
+			`SELECT 0 WHERE false`)}, // never run: PostgreSQL records wholly (recordInbound)
 		{&s.takeJournal, `DELETE FROM fd_journal WHERE business = ? RETURNING seq, entry`},
 		{&s.journalRows, `SELECT 1 FROM fd_journal WHERE business = ? LIMIT 1`},
 		{&s.insertOutboxAt, `
