@@ -234,7 +234,11 @@ func (s *Store) recordJournal(ctx context.Context, wb *writeBehind, in bot.Inbou
 	}
 	wb.mu.Unlock()
 	if wb.schedule(s) {
-		return s.flush(ctx)
+		// The message is recorded: a write-out that fails now is not its
+		// failure (the caller would take it for unrecorded). What waits
+		// stays in memory and in the journal, and the next write-out, or
+		// the next read that needs it, tries again.
+		s.flush(ctx) //nolint:errcheck
 	}
 	return nil
 }
