@@ -69,7 +69,9 @@ type sentMark struct {
 }
 
 // writeBehind is one business's records and marks not written out yet.
-// Its lock is never held across a database call.
+// Its lock is held across a database call only by Customer's read, which
+// waits for no writer (WAL); no writer takes it while holding the write
+// lock.
 type writeBehind struct {
 	mu      sync.Mutex
 	records []*journaled

@@ -80,13 +80,15 @@ func (s *statements) list(db *DB) []struct {
 		// The id is chosen on SQLite as the next one this handle gives
 		// out (?10, from DB.outboxID) unless the file already holds a
 		// larger one (another handle on the file, under the same write
-		// lock), by the identity column on PostgreSQL; status is
+		// lock) or its journal (a reply waiting to be written out under
+		// its seq, journal.go), by the identity column on PostgreSQL; status is
 		// 'pending', or 'sending' for a reply the bot claimed as it was
 		// recorded; ?9 is the attachment (encodeAttachment), '' for text
 		// alone.
 		{&s.insertOutbox, db.pick(`
 			INSERT INTO fd_outbox (id, business, chat, customer, text, rules, created, status, msg_id, attachment)
-			VALUES (max(?10, (SELECT coalesce(max(id), 0) + 1 FROM fd_outbox)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+			VALUES (max(?10, (SELECT coalesce(max(id), 0) + 1 FROM fd_outbox), (SELECT coalesce(max(seq), 0) + 1 FROM fd_journal)),
+				?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 			RETURNING id`, `
 			INSERT INTO fd_outbox (business, chat, customer, text, rules, created, status, msg_id, attachment)
 			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id`)},
