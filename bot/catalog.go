@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message/catalog"
@@ -29,12 +31,14 @@ import (
 //go:embed locales/*.json
 var localeFiles embed.FS
 
-// locales holds each language's table (all but English), as read from
-// its file; messages is the same, loaded into the catalog; tags are the
-// languages' parsed tags.
+// loadCatalog gives each language's table (all but English), as read
+// from its file, and the same loaded into the catalog. They are built on
+// first use, not at start: about 3 MB, which a business that never needs
+// another language than English never spends. tags are the languages'
+// parsed tags.
 var (
-	locales, messages = loadLocales()
-	tags              = func() map[string]language.Tag {
+	loadCatalog = sync.OnceValues(loadLocales)
+	tags        = func() map[string]language.Tag {
 		out := map[string]language.Tag{}
 		for _, l := range Languages {
 			out[l] = language.MustParse(l)
@@ -84,9 +88,10 @@ func (r *rawText) Arg(i int) any   { return nil }
 // context: "@menu|and %d more". The context is never shown: in English
 // the key reads "and %d more".
 func T(lang, text string) string {
-	if _, ok := locales[lang]; !ok {
+	if lang == "en" || !slices.Contains(Languages, lang) {
 		return English(text)
 	}
+	_, messages := loadCatalog()
 	var r rawText
 	if err := messages.Context(tags[lang], &r).Execute(text); err != nil {
 		return English(text)
@@ -117,6 +122,7 @@ func Translated(lang, text string) bool {
 	if lang == "en" {
 		return true
 	}
+	locales, _ := loadCatalog()
 	_, ok := locales[lang][text]
 	return ok
 }
