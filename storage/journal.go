@@ -159,12 +159,17 @@ func (wb *writeBehind) pending() bool {
 func (wb *writeBehind) unclaim(ids ...int64) {
 	wb.mu.Lock()
 	defer wb.mu.Unlock()
-	if len(ids) == 0 {
-		clear(wb.claimed)
+	drop(wb.claimed, ids)
+}
+
+// drop deletes keys from m: every key when keys is empty.
+func drop[K comparable, V any](m map[K]V, keys []K) {
+	if len(keys) == 0 {
+		clear(m)
 		return
 	}
-	for _, id := range ids {
-		delete(wb.claimed, id)
+	for _, k := range keys {
+		delete(m, k)
 	}
 }
 
@@ -482,13 +487,7 @@ func (wb *writeBehind) remember(c bot.Customer) {
 func (wb *writeBehind) forget(ids ...bot.UserID) {
 	wb.mu.Lock()
 	defer wb.mu.Unlock()
-	if len(ids) == 0 {
-		clear(wb.cache)
-		return
-	}
-	for _, id := range ids {
-		delete(wb.cache, id)
-	}
+	drop(wb.cache, ids)
 }
 
 // closeWriteBehind writes out what waits in every business of db and

@@ -145,35 +145,38 @@ func (t *tally) write(ctx context.Context, s *Store, tx *sql.Tx) error {
 			return fmt.Errorf("record owner activity: %w", err)
 		}
 	}
-	if len(t.quarters) > 0 {
-		st := tx.StmtContext(ctx, s.db.stmts.rollupMessage)
-		for _, q := range slices.Sorted(maps.Keys(t.quarters)) {
-			c := t.quarters[q]
-			if _, err := st.ExecContext(ctx, s.id, q, c[0], c[1], c[2]); err != nil {
-				return fmt.Errorf("count messages: %w", err)
-			}
-		}
+	err := upsertCounts(ctx, tx.StmtContext(ctx, s.db.stmts.rollupMessage), t.quarters,
+		func(a, b int64) int { return cmp.Compare(a, b) },
+		func(q int64, c *[3]int) []any { return []any{s.id, q, c[0], c[1], c[2]} })
+	if err != nil {
+		return fmt.Errorf("count messages: %w", err)
 	}
-	if len(t.questions) > 0 {
-		st := tx.StmtContext(ctx, s.db.stmts.rollupQuestion)
-		keys := slices.SortedFunc(maps.Keys(t.questions), func(a, b questionDay) int {
-			return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.text, b.text))
-		})
-		for _, k := range keys {
-			if _, err := st.ExecContext(ctx, s.id, k.text, k.day, t.questions[k]); err != nil {
-				return fmt.Errorf("count questions: %w", err)
-			}
-		}
+	err = upsertCounts(ctx, tx.StmtContext(ctx, s.db.stmts.rollupQuestion), t.questions,
+		func(a, b questionDay) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.text, b.text)) },
+		func(k questionDay, n int) []any { return []any{s.id, k.text, k.day, n} })
+	if err != nil {
+		return fmt.Errorf("count questions: %w", err)
 	}
-	if len(t.sent) > 0 {
-		st := tx.StmtContext(ctx, s.db.stmts.rollupSent)
-		keys := slices.SortedFunc(maps.Keys(t.sent), func(a, b quarterRule) int {
+	err = upsertCounts(ctx, tx.StmtContext(ctx, s.db.stmts.rollupSent), t.sent,
+		func(a, b quarterRule) int {
 			return cmp.Or(cmp.Compare(a.quarter, b.quarter), cmp.Compare(a.rule, b.rule))
-		})
-		for _, k := range keys {
-			if _, err := st.ExecContext(ctx, s.id, k.quarter, k.rule, t.sent[k]); err != nil {
-				return fmt.Errorf("count sent messages: %w", err)
-			}
+		},
+		func(k quarterRule, n int) []any { return []any{s.id, k.quarter, k.rule, n} })
+	if err != nil {
+		return fmt.Errorf("count sent messages: %w", err)
+	}
+	return nil
+}
+
+// upsertCounts runs st once per entry of counts, in key order (the same
+// tally is always written the same way), with the arguments args gives.
+func upsertCounts[K comparable, V any](ctx context.Context, st *sql.Stmt, counts map[K]V, order func(a, b K) int, args func(K, V) []any) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(counts), order) {
+		if _, err := st.ExecContext(ctx, args(k, counts[k])...); err != nil {
+			return err
 		}
 	}
 	return nil
