@@ -155,6 +155,18 @@ func (wb *writeBehind) pending() bool {
 	return len(wb.records)+len(wb.marks) > 0
 }
 
+// replyRules is the rules of reply id when its record waits in memory.
+func (wb *writeBehind) replyRules(id int64) ([]string, bool) {
+	wb.mu.Lock()
+	defer wb.mu.Unlock()
+	for _, j := range wb.records {
+		if r := j.in.Reply; r != nil && r.ID == id {
+			return slices.Clone(r.Rules), true
+		}
+	}
+	return nil, false
+}
+
 // unclaim forgets claimed ids: all of them when ids is empty.
 func (wb *writeBehind) unclaim(ids ...int64) {
 	wb.mu.Lock()

@@ -108,11 +108,13 @@ func TestJournalWrittenOutOnce(t *testing.T) {
 	defer a.Close()
 	a.db.flushAfter = time.Hour // nothing written out unless asked
 	const n = 60
+	replies := make([]int64, n)
 	for i := range n {
 		in := journalMessage(i)
 		if err := a.RecordInbound(ctx, in); err != nil {
 			t.Fatal(err)
 		}
+		replies[i] = in.Reply.ID
 		if i%2 == 0 {
 			if err := a.MarkSent(ctx, in.Reply.ID, in.Reply.MsgID, in.Received.Add(time.Second)); err != nil {
 				t.Fatal(err)
@@ -121,6 +123,11 @@ func TestJournalWrittenOutOnce(t *testing.T) {
 		if err := a.RecordInbound(ctx, in); err != bot.ErrDuplicate {
 			t.Fatalf("message %d recorded again: %v, want ErrDuplicate", i, err)
 		}
+	}
+	// The rules of a waiting reply (asked after every send when the
+	// metrics are on) come from memory: nothing is written out for them.
+	if rules, ok, err := a.OutgoingRules(ctx, replies[3]); err != nil || !ok || len(rules) != 2 {
+		t.Errorf("OutgoingRules of a waiting reply = %v, %v, %v; want its two rules", rules, ok, err)
 	}
 	if got := journalRows(t, a.db); got != n {
 		t.Fatalf("%d journal rows, want %d waiting", got, n)
