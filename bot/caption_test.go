@@ -69,13 +69,7 @@ func TestLongCaptionCrashBetweenMediaAndTextShowsEachOnce(t *testing.T) {
 	if err := h.b.HandleMessage(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	var msgID string
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
-	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
-		t.Fatalf("claimed reply %q, %v", msgID, err)
-	}
+	msgID := h.claimedMsgID()
 	// The photo went out, then the process died before the text.
 	if _, err := h.wa.SendMedia(ctx, "393331234567", photo, "Our menu", msgID); err != nil {
 		t.Fatal(err)
@@ -90,9 +84,7 @@ func TestLongCaptionCrashBetweenMediaAndTextShowsEachOnce(t *testing.T) {
 	}
 	textID := sent[2].ID
 	// A second crash after both left: both go again, under the same ids.
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
+	h.flush() // the tables as written out
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "UPDATE fd_outbox SET status = 'sending', sent_at = NULL"); err != nil {
 		t.Fatal(err)
 	}
@@ -170,9 +162,7 @@ func TestOwnerMediaShortcutWithLongCaptionSendsTextAfter(t *testing.T) {
 		t.Errorf("caption %d characters, text %q", utf16Len(sent[0].Text), bot.Clip(sent[1].Text, 40))
 	}
 	// Redelivered after a crash: the same two ids again, shown once.
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
+	h.flush() // the tables as written out
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "DELETE FROM fd_inbound WHERE msg_id = 'OWN1'"); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,28 @@ func (h *harness) restart(opts bot.Options) {
 	}
 }
 
+// flush writes out what the store keeps in memory, for a test that reads
+// or changes its tables directly.
+func (h *harness) flush() {
+	h.t.Helper()
+	if err := h.db.Flush(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// claimedMsgID is the WhatsApp id of the one reply claimed for sending
+// ("sending" in the outbox).
+func (h *harness) claimedMsgID() string {
+	h.t.Helper()
+	h.flush()
+	var msgID string
+	err := h.db.DB().SQL().QueryRow("SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID)
+	if err != nil || msgID == "" {
+		h.t.Fatalf("claimed reply %q, %v; want one reply claimed with its message id chosen", msgID, err)
+	}
+	return msgID
+}
+
 func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
@@ -40,13 +62,7 @@ func TestInterruptedSendIsResentUnderItsMessageID(t *testing.T) {
 	// With nothing else waiting, the reply was claimed for sending as it
 	// was recorded; the process dies before the send (or before WhatsApp
 	// answers: it may or may not have left).
-	var msgID string
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
-	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
-		t.Fatalf("claimed reply %q, %v; want one reply claimed with its message id chosen", msgID, err)
-	}
+	msgID := h.claimedMsgID()
 	h.restart(bot.Options{})
 	if err := h.b.Tick(ctx); err != nil {
 		t.Fatal(err)

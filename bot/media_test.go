@@ -94,13 +94,7 @@ func TestInterruptedMediaSendIsResentUnderItsMessageID(t *testing.T) {
 	if err := h.b.HandleMessage(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	var msgID string
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
-	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT msg_id FROM fd_outbox WHERE status = 'sending'").Scan(&msgID); err != nil || msgID == "" {
-		t.Fatalf("claimed reply %q, %v", msgID, err)
-	}
+	msgID := h.claimedMsgID()
 	// The upload and send went through, then the process died before the
 	// outbox heard of it: the row is still "sending".
 	if _, err := h.wa.SendMedia(ctx, "393331234567", photo, "Welcome!\n\nOur menu\n\nWe are closed.", msgID); err != nil {
@@ -180,9 +174,7 @@ func TestOwnerMediaShortcutDeletesTheTypedTextOnce(t *testing.T) {
 	}
 	// A crash before the message was recorded: WhatsApp delivers it again
 	// and the photo goes again under the same id, shown once.
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
+	h.flush() // the tables as written out
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "DELETE FROM fd_inbound WHERE msg_id = 'OWN1'"); err != nil {
 		t.Fatal(err)
 	}

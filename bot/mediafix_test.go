@@ -51,9 +51,7 @@ func TestGoneFileWithoutTextSendsNothingEmpty(t *testing.T) {
 	if err := h.b.HandleMessage(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
+	h.flush() // the tables as written out
 	if _, err := h.db.DB().SQL().ExecContext(ctx, "DELETE FROM fd_media"); err != nil {
 		t.Fatal(err)
 	}
@@ -64,9 +62,7 @@ func TestGoneFileWithoutTextSendsNothingEmpty(t *testing.T) {
 		t.Fatalf("sent %+v, want nothing (no file, no text)", sent)
 	}
 	var status, why string
-	if err := h.db.Flush(ctx); err != nil { // the tables as written out
-		t.Fatal(err)
-	}
+	h.flush() // the tables as written out
 	if err := h.db.DB().SQL().QueryRowContext(ctx, "SELECT status, error FROM fd_outbox").Scan(&status, &why); err != nil {
 		t.Fatal(err)
 	}
@@ -143,9 +139,7 @@ func TestSendFailureDuringShutdownIsStillRecorded(t *testing.T) {
 			}
 			_ = h.b.Tick(ctx)
 			var status string
-			if err := h.db.Flush(context.Background()); err != nil { // the tables as written out
-				t.Fatal(err)
-			}
+			h.flush() // the tables as written out
 			if err := h.db.DB().SQL().QueryRowContext(context.Background(), "SELECT status FROM fd_outbox").Scan(&status); err != nil {
 				t.Fatal(err)
 			}
