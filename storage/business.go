@@ -21,6 +21,9 @@ type Store struct {
 	id     int64
 	number string
 	owns   bool // Close closes db (OpenStore)
+	// wb is the business's write-behind state on SQLite, found once in
+	// the database's map (writeBehind).
+	wb *writeBehind
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -77,11 +80,20 @@ func (db *DB) Business(ctx context.Context, number string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open business %s: %w", number, err)
 	}
-	s := &Store{db: db, id: id, number: number}
-	// What a crash left in the journal is written out before anything
-	// reads the business.
-	if err := s.settle(ctx); err != nil {
+	s, err := db.store(ctx, id, number)
+	if err != nil {
 		return nil, fmt.Errorf("open business %s: %w", number, err)
+	}
+	return s, nil
+}
+
+// store is the Store of business id. What a crash left in its journal is
+// written out before anything reads the business.
+func (db *DB) store(ctx context.Context, id int64, number string) (*Store, error) {
+	s := &Store{db: db, id: id, number: number}
+	s.writeBehind() // before the Store is shared: s.wb is not written after
+	if err := s.settle(ctx); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -168,7 +180,11 @@ func (db *DB) Sole(ctx context.Context) (*Store, error) {
 	case 0:
 		return nil, fmt.Errorf("the database holds no business yet: %w", ErrNoBusiness)
 	case 1:
-		return &Store{db: db, id: list[0].ID, number: list[0].Number}, nil
+		s, err := db.store(ctx, list[0].ID, list[0].Number)
+		if err != nil {
+			return nil, fmt.Errorf("open business %s: %w", list[0].Number, err)
+		}
+		return s, nil
 	}
 	numbers := make([]string, len(list))
 	for i, b := range list {

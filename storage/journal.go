@@ -104,6 +104,9 @@ func (s *Store) writeBehind() *writeBehind {
 	if s.db.dialect == Postgres {
 		return nil
 	}
+	if s.wb != nil {
+		return s.wb
+	}
 	s.db.wbMu.Lock()
 	defer s.db.wbMu.Unlock()
 	if s.db.wb == nil {
@@ -114,6 +117,7 @@ func (s *Store) writeBehind() *writeBehind {
 		wb = &writeBehind{customers: make(map[bot.UserID]int), claimed: make(map[int64]bool)}
 		s.db.wb[s.id] = wb
 	}
+	s.wb = wb
 	return wb
 }
 
