@@ -106,7 +106,14 @@ func (r *fleetRun) stop(t *testing.T) {
 // its log is closed.
 func startTestChild(t testing.TB, test, logPath string, env ...string) (cmd *exec.Cmd, done chan error) {
 	t.Helper()
-	cmd = exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	return startTestChildOf(t, os.Args[0], test, logPath, env...)
+}
+
+// startTestChildOf is startTestChild with the test binary at bin (a copy
+// of this one).
+func startTestChildOf(t testing.TB, bin, test, logPath string, env ...string) (cmd *exec.Cmd, done chan error) {
+	t.Helper()
+	cmd = exec.Command(bin, "-test.run=^"+test+"$", "-test.count=1")
 	cmd.Env = append(os.Environ(), env...)
 	f, err := os.Create(logPath)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"golang.org/x/sys/unix"
 
 	"frontdesk/bot/whatsapp/fakewa"
 	"frontdesk/storage"
@@ -31,6 +32,9 @@ import (
 //   - frontdesk: runBot's wiring, linked and connected, on an empty
 //     database, and on a copy of the 100,000-customer database
 //     (FRONTDESK_BIG_DB) when one is given.
+//
+// Each child runs twice a round: with the binary dropped from the page
+// cache and with all of it cached (see pageCache).
 
 const (
 	rssChildEnv   = "FRONTDESK_RSS_CHILD" // idle, plain or frontdesk
@@ -95,16 +99,45 @@ func TestRSSChild(t *testing.T) {
 	}
 }
 
-// memory is what /proc says of a process, in KiB.
-type memory struct{ rss, hwm int }
+// memory is what /proc says of a process, in KiB: the resident set and
+// its peak (status), and the resident set's anonymous part (heap, stacks,
+// SQLite's caches: memory of this process alone) and file-backed part
+// (pages of the executable and libraries, shared and droppable; smaps_rollup).
+type memory struct{ rss, hwm, anon, file int }
 
 func readMemory(pid int) (memory, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	var m memory
+	err := readProcFields(fmt.Sprintf("/proc/%d/status", pid), func(name string, n int) {
+		switch name {
+		case "VmRSS":
+			m.rss = n
+		case "VmHWM":
+			m.hwm = n
+		}
+	})
 	if err != nil {
 		return memory{}, err
 	}
+	var rollupRSS int
+	err = readProcFields(fmt.Sprintf("/proc/%d/smaps_rollup", pid), func(name string, n int) {
+		switch name {
+		case "Rss":
+			rollupRSS = n
+		case "Anonymous":
+			m.anon = n
+		}
+	})
+	m.file = rollupRSS - m.anon
+	return m, err
+}
+
+// readProcFields calls field with each "Name: N kB" line's name and N.
+func readProcFields(path string, field func(name string, n int)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	var m memory
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		name, rest, _ := strings.Cut(sc.Text(), ":")
@@ -112,15 +145,29 @@ func readMemory(pid int) (memory, error) {
 		if len(fields) == 0 {
 			continue
 		}
-		n, _ := strconv.Atoi(fields[0])
-		switch name {
-		case "VmRSS":
-			m.rss = n
-		case "VmHWM":
-			m.hwm = n
+		if n, err := strconv.Atoi(fields[0]); err == nil {
+			field(name, n)
 		}
 	}
-	return m, sc.Err()
+	return sc.Err()
+}
+
+// pageCache puts the file at path wholly into the page cache (warm, as
+// right after a build) or drops it from there (cold, as after a reboot or
+// when memory was short). How much of a running program's executable is
+// resident depends on it: the kernel maps, around each page the program
+// touches, the neighbouring pages that happen to be cached.
+func pageCache(path string, warm bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if warm {
+		_, err = io.Copy(io.Discard, f)
+		return err
+	}
+	return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 }
 
 // TestRSS runs only with FRONTDESK_BENCH=1. Each child runs
@@ -198,12 +245,36 @@ func TestRSS(t *testing.T) {
 		t.Logf("no %s: the 100k-customer figure is left out", rssBigDBEnv)
 	}
 
-	got := map[string][]memory{}
+	// The children run a copy of this binary, which this process does
+	// not map, so that it can be dropped from the page cache.
+	bin := filepath.Join(dir, "child.test")
+	if out, err := exec.Command("cp", os.Args[0], bin).CombinedOutput(); err != nil {
+		t.Fatalf("copy the test binary: %v %s", err, out)
+	}
+	type run struct {
+		name string
+		warm bool
+	}
+	var runs []run
+	for _, warm := range []bool{false, true} {
+		for _, c := range children {
+			runs = append(runs, run{c.name, warm})
+		}
+	}
+	byName := map[string]*child{}
+	for _, c := range children {
+		byName[c.name] = c
+	}
+	got := map[run][]memory{}
 	for r := range rounds {
-		for i := range children {
-			c := children[(i+r)%len(children)]
+		for i := range runs {
+			rn := runs[(i+r)%len(runs)]
+			c := byName[rn.name]
+			if err := pageCache(bin, rn.warm); err != nil {
+				t.Fatal(err)
+			}
 			logPath := filepath.Join(dir, fmt.Sprintf("child-%d-%d.log", r, i))
-			cmd, done := startTestChild(t, "TestRSSChild", logPath,
+			cmd, done := startTestChildOf(t, bin, "TestRSSChild", logPath,
 				rssChildEnv+"="+c.mode, rssDBEnv+"="+c.db, rssRemoteEnv+"="+remoteOf(c.srv))
 			if c.srv != nil {
 				c.logins++
@@ -223,18 +294,29 @@ func TestRSS(t *testing.T) {
 				b, _ := os.ReadFile(logPath)
 				t.Fatalf("%s child: %v\n%s", c.name, werr, b)
 			}
-			got[c.name] = append(got[c.name], m)
-			t.Logf("round %d %-32s VmRSS %6.1f MiB  VmHWM %6.1f MiB", r+1, c.name, mib(m.rss), mib(m.hwm))
+			got[rn] = append(got[rn], m)
+			t.Logf("round %d %-32s %s VmRSS %6.1f MiB (anonymous %5.1f, file %5.1f)  VmHWM %6.1f MiB",
+				r+1, c.name, cacheState(rn.warm), mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
 		}
 	}
-	for _, c := range children {
-		var rss, hwm []float64
-		for _, m := range got[c.name] {
+	for _, rn := range runs {
+		var rss, anon, file, hwm []float64
+		for _, m := range got[rn] {
 			rss = append(rss, mib(m.rss))
+			anon = append(anon, mib(m.anon))
+			file = append(file, mib(m.file))
 			hwm = append(hwm, mib(m.hwm))
 		}
-		fmt.Printf("rss %s MiB: %s (peak %s)\n", c.name, benchSpread(rss), benchSpread(hwm))
+		fmt.Printf("rss %s, %s MiB: %s (anonymous %s, file %s, peak %s)\n", rn.name, cacheState(rn.warm),
+			benchSpread(rss), benchSpread(anon), benchSpread(file), benchSpread(hwm))
 	}
+}
+
+func cacheState(warm bool) string {
+	if warm {
+		return "binary cached"
+	}
+	return "binary not cached"
 }
 
 func mib(kib int) float64 { return float64(kib) / 1024 }
