@@ -3,13 +3,8 @@ package chart
 import (
 	"errors"
 	"fmt"
-	"image/color"
+	"math"
 	"strconv"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // PanelHeight is the height in pixels of one panel of Bars.
@@ -39,103 +34,119 @@ func Bars(panels ...Panel) ([]byte, error) {
 	if len(panels) == 0 {
 		return nil, errors.New("chart: no panel to draw")
 	}
-	plots := make([]*plot.Plot, len(panels))
-	heights := make([]int, len(panels))
-	for i, pn := range panels {
-		p, err := barPlot(pn)
-		if err != nil {
+	for _, pn := range panels {
+		if err := pn.check(); err != nil {
 			return nil, fmt.Errorf("chart: panel %q: %w", pn.Title, err)
 		}
-		plots[i], heights[i] = p, PanelHeight
 	}
-	return render(plots, heights)
+	c, err := newCanvas(Width, PanelHeight*len(panels))
+	if err != nil {
+		return nil, err
+	}
+	for i, pn := range panels {
+		c.bars(pn, float64(i*PanelHeight))
+	}
+	return c.encode()
 }
 
-func barPlot(pn Panel) (*plot.Plot, error) {
-	n := len(pn.Values)
-	if n == 0 {
-		return nil, errors.New("no values")
+func (pn Panel) check() error {
+	if len(pn.Values) == 0 {
+		return errors.New("no values")
 	}
-	top := 0
 	for _, v := range pn.Values {
 		if v < 0 {
-			return nil, fmt.Errorf("negative count %d", v)
+			return fmt.Errorf("negative count %d", v)
 		}
-		top = max(top, v)
 	}
-	p := newPlot(pn.Title)
-	p.X.Label.Text = pn.XLabel
-	p.X.Min, p.X.Max = 0, float64(n)
-	p.Y.Min = 0
-	// Room above the tallest bar for its count.
-	p.Y.Max = max(float64(top)*1.18, 1)
-	p.Y.Tick.Marker = countTicks(float64(max(top, 1)))
-	ticks := make([]plot.Tick, len(pn.Ticks))
-	for i, t := range pn.Ticks {
-		ticks[i] = plot.Tick{Value: t.At, Label: t.Label}
-	}
-	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	return nil
+}
 
-	grid := plotter.NewGrid()
-	grid.Vertical.Color = nil
-	grid.Horizontal.Color = gridColor
-	grid.Horizontal.Width = vg.Points(1)
-	p.Add(grid)
+// bars draws the panel pn with its top edge at top: the title, the count
+// axis on the left with a light grid line at each count it names, the
+// bars, and the X axis under them.
+func (c *canvas) bars(pn Panel, top float64) {
+	n := float64(len(pn.Values))
+	peak := 0
+	for _, v := range pn.Values {
+		peak = max(peak, v)
+	}
+	left, right := float64(margin), float64(Width-margin)
+	dataTop := c.title(pn.Title, top+margin)
+	ax := c.layoutXAxis(top+PanelHeight-margin, pn.Ticks, pn.XLabel, right-left)
+	bottom := ax.y // bars stand on this row; the axis line is below it
+
+	// Room above the tallest bar for its count.
+	yMax := max(float64(peak)*1.18, 1)
+	counts := countTicks(float64(max(peak, 1)), yMax)
+	countWidth := 0.0
+	for _, v := range counts {
+		countWidth = max(countWidth, c.width(formatCount(v), labelSize, false))
+	}
+	// The count axis's line is centred on x0, the data's left edge.
+	x0 := math.Round(left + countWidth + tickPad + tickLength + axisWidth/2)
+	x1 := c.rightEnd(x0, right, n, pn.Ticks)
+	ax.x0, ax.x1 = x0, x1
+	ax.at = func(v float64) float64 { return x0 + v*(x1-x0)/n }
+	// yAt is the top row of a bar of count v.
+	yAt := func(v float64) float64 { return math.Round(bottom - v*(bottom-dataTop)/yMax) }
+
+	for _, v := range counts[1:] {
+		c.rect(x0, yAt(v), x1, yAt(v)+1, gridColor)
+	}
 
 	// The busiest bar stands out only while it is one of at most three;
 	// a month of equal weekdays has no busiest day to show.
 	tied := 0
 	for _, v := range pn.Values {
-		if v == top {
+		if v == peak {
 			tied++
 		}
 	}
-	peaks3 := tied <= 3
+	showPeak := tied <= 3
 	// A gap between bars while they are wide enough to show one.
 	gap := 0.12
-	if n > 120 {
+	if len(pn.Values) > 120 {
 		gap = 0
 	}
-	var plain, peak []plotter.HistogramBin
-	var peaks plotter.XYLabels
 	for i, v := range pn.Values {
 		if v == 0 {
 			continue
 		}
-		b := plotter.HistogramBin{Min: float64(i) + gap, Max: float64(i+1) - gap, Weight: float64(v)}
-		if v == top && peaks3 {
-			peak = append(peak, b)
-			peaks.XYs = append(peaks.XYs, plotter.XY{X: float64(i) + 0.5, Y: float64(v)})
-			peaks.Labels = append(peaks.Labels, strconv.Itoa(v))
-			continue
+		fill := barColor
+		if v == peak && showPeak {
+			fill = peakColor
 		}
-		plain = append(plain, b)
+		a, b := math.Round(ax.at(float64(i)+gap)), math.Round(ax.at(float64(i+1)-gap))
+		c.rect(a, yAt(float64(v)), max(b, a+1), bottom, fill)
 	}
-	for _, bars := range []struct {
-		bins []plotter.HistogramBin
-		fill color.Color
-	}{{plain, barColor}, {peak, peakColor}} {
-		if len(bars.bins) == 0 {
-			continue
+
+	// The axes over the bars' ends.
+	c.rect(x0-axisWidth/2, dataTop, x0+axisWidth/2, bottom+axisWidth, inkColor)
+	for _, v := range counts {
+		// A tick's two rows are those of its grid line and the one
+		// above; the tick of 0 lies right on the X axis line, not in
+		// it, so that the axis line stays where the data begins.
+		y := yAt(v) - 1
+		if v == 0 {
+			y = bottom - axisWidth
 		}
-		h := &plotter.Histogram{Bins: bars.bins, FillColor: bars.fill}
-		h.LineStyle.Width = 0
-		p.Add(h)
+		c.rect(x0-axisWidth/2-tickLength, y, x0-axisWidth/2, y+axisWidth, inkColor)
+		c.text(formatCount(v), x0-axisWidth/2-tickLength-tickPad, c.middle(y+axisWidth/2, labelSize, false),
+			labelSize, false, inkColor, alignRight)
 	}
-	// Every bin drawn also set the axis to its own range; keep ours.
-	p.X.Min, p.X.Max = 0, float64(n)
-	p.Y.Min, p.Y.Max = 0, max(float64(top)*1.18, 1)
-	if len(peaks.XYs) > 0 {
-		l, err := plotter.NewLabels(peaks)
-		if err != nil {
-			return nil, err
-		}
-		for i := range l.TextStyle {
-			l.TextStyle[i] = textStyle(labelSize, true)
-			l.TextStyle[i].YAlign = draw.YBottom
-		}
-		l.Offset = vg.Point{Y: 4}
-		p.Add(l)
+	c.drawXAxis(ax, 0, n)
+
+	// The busiest counts written over their bars.
+	if !showPeak {
+		return
 	}
-	return p, nil
+	f := c.face(labelSize, true)
+	if f == nil {
+		return
+	}
+	for i, v := range pn.Values {
+		if v == peak && v > 0 {
+			c.text(strconv.Itoa(v), ax.at(float64(i)+0.5), yAt(float64(v))-4-f.descent, labelSize, true, inkColor, alignCenter)
+		}
+	}
 }

@@ -4,12 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"math"
 	"strconv"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // Span is one open window of a day, in hours from its midnight (0 to 24),
@@ -63,146 +59,148 @@ func DrawWeek(w Week) ([]byte, error) {
 		}
 	}
 	n := len(w.Days)
-	p := newPlot(w.Title)
-	p.X.Label.Text = w.XLabel
-	p.X.Min, p.X.Max = 0, 24
-	var ticks []plot.Tick
+	c, err := newCanvas(Width, weekChrome+rowHeight*n)
+	if err != nil {
+		return nil, err
+	}
+	c.week(w)
+	return c.encode()
+}
+
+// Lengths of the week picture in pixels.
+const (
+	// dayPad is the space between a day's name and its bar.
+	dayPad = 8
+	// axisGap is the space between the last day's row and the hour axis.
+	axisGap = 11
+	// spanPad is the space around a window's label.
+	spanPad = 6
+	// notePad is the patch's margin around a day's note.
+	notePad = 8
+	// nowWidth is the thickness of the now line; nowSide half the width
+	// of the triangle over it.
+	nowWidth = 3
+	nowSide  = 9
+)
+
+// week draws the timetable: the title, one row per day with its name on
+// the left, and the hour axis under them.
+func (c *canvas) week(w Week) {
+	n := len(w.Days)
+	height := float64(c.img.Bounds().Dy())
+	left, right := float64(margin), float64(Width-margin)
+	dataTop := c.title(w.Title, margin)
+	var ticks []Tick
 	for h := 0; h <= 24; h++ {
-		t := plot.Tick{Value: float64(h)}
+		t := Tick{At: float64(h)}
 		if h%3 == 0 {
 			t.Label = strconv.Itoa(h)
 		}
 		ticks = append(ticks, t)
 	}
-	p.X.Tick.Marker = plot.ConstantTicks(ticks)
-	// Row i of the picture is day n-1-i: the first day on top.
-	names := make([]string, n)
-	for i, d := range w.Days {
-		names[n-1-i] = d.Label
+	ax := c.layoutXAxis(height-margin, ticks, w.XLabel, right-left)
+	pitch := (ax.y - axisGap - dataTop) / float64(n)
+
+	nameWidth := 0.0
+	for _, d := range w.Days {
+		nameWidth = max(nameWidth, c.width(d.Label, labelSize, true))
 	}
-	p.NominalY(names...)
-	p.Y.Tick.Label.Font = face(labelSize, true)
-	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
-	p.Y.Width = 0
-	// Hour lines every three hours across the closed (grey) parts, under
-	// the windows; the present hour over the windows; the labels last, so
-	// that nothing crosses a word.
-	grid := plotter.NewGrid()
-	grid.Horizontal.Color = nil
-	grid.Vertical.Color = color.White
-	grid.Vertical.Width = vg.Points(2)
-	p.Add(&rows{week: w, layer: backLayer}, grid, &rows{week: w, layer: openLayer})
-	if w.Now >= 0 && w.Now <= 24 {
-		p.Add(&nowMark{hour: w.Now, row: float64(n - 1)})
-	}
-	p.Add(&rows{week: w, layer: labelLayer})
-	return render([]*plot.Plot{p}, []int{weekChrome + rowHeight*n})
-}
+	x0 := math.Round(left + nameWidth + dayPad)
+	x1 := c.rightEnd(x0, right, 24, ticks)
+	ax.x0, ax.x1 = x0, x1
+	ax.at = func(h float64) float64 { return x0 + h*(x1-x0)/24 }
 
-// layer is what a rows plotter draws of each day.
-type layer int
-
-const (
-	// backLayer is a grey bar (closed) or a pink one (holiday) across
-	// the whole day.
-	backLayer layer = iota
-	// openLayer is the open windows, in green.
-	openLayer
-	// labelLayer is the windows' labels and the day's note.
-	labelLayer
-)
-
-// rows is the plotter of one layer of the days.
-type rows struct {
-	week  Week
-	layer layer
-}
-
-// box is the bar of row y from hour from to hour to.
-func box(trX, trY func(float64) vg.Length, from, to, y float64) []vg.Point {
-	x0, x1 := trX(from), trX(to)
-	y0, y1 := trY(y-barFraction/2), trY(y+barFraction/2)
-	return []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
-}
-
-func (r *rows) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	n := len(r.week.Days)
-	for i, d := range r.week.Days {
-		y := float64(n - 1 - i)
-		switch r.layer {
-		case backLayer:
-			back := closedColor
-			if d.Holiday {
-				back = holidayColor
-			}
-			c.FillPolygon(back, box(trX, trY, 0, 24, y))
-		case openLayer:
-			for _, s := range d.Open {
-				c.FillPolygon(openColor, box(trX, trY, s.From, s.To, y))
-			}
-		case labelLayer:
-			r.label(c, trX, trY(y), d)
-			if d.Note != "" && len(d.Open) == 0 {
-				note(c, trX(12), trY(y-barFraction/2), trY(y+barFraction/2), d)
-			}
+	// Row i is day i, the first on top; its bar is barFraction of the
+	// row, centred in it.
+	rows := make([]row, n)
+	for i := range rows {
+		mid := dataTop + (float64(i)+0.5)*pitch
+		rows[i] = row{
+			top:    math.Round(mid - pitch*barFraction/2),
+			bottom: math.Round(mid + pitch*barFraction/2),
+			mid:    mid,
 		}
 	}
+	// The bars grey (closed) or pink (holiday) across the day, hour lines
+	// every three hours across them, the open windows over those, the
+	// present hour over the windows, and the words last, so that nothing
+	// crosses a word.
+	for i, d := range w.Days {
+		r := rows[i]
+		c.rect(x0, r.top, x1, r.bottom, back(d))
+		for h := 3; h < 24; h += 3 {
+			x := math.Round(ax.at(float64(h)))
+			c.rect(x-1, r.top, x+1, r.bottom, whiteColor)
+		}
+		for _, s := range d.Open {
+			c.rect(ax.at(s.From), r.top, ax.at(s.To), r.bottom, openColor)
+		}
+	}
+	if w.Now >= 0 && w.Now <= 24 {
+		c.nowMark(ax.at(w.Now), rows[0])
+	}
+	for i, d := range w.Days {
+		r := rows[i]
+		c.text(d.Label, x0-dayPad, c.middle(r.mid, labelSize, true), labelSize, true, inkColor, alignRight)
+		c.spanLabels(d, r, ax)
+		if d.Note != "" && len(d.Open) == 0 {
+			c.note(d, r, ax.at(12), x1-x0)
+		}
+	}
+	c.drawXAxis(ax, 0, 24)
 }
 
-// label writes a day's window labels, white inside a window wide enough,
-// else dark beside it (left of it, or right when it starts the day).
-func (r *rows) label(c draw.Canvas, trX func(float64) vg.Length, y vg.Length, d Day) {
-	inside := textStyle(noteSize, true)
-	inside.Color = color.White
-	inside.YAlign = draw.YCenter
-	beside := inside
-	beside.Color = inkColor
-	const pad = vg.Length(6)
+// row is where a day's bar lies: from row top to bottom (excluded), its
+// middle at mid.
+type row struct {
+	top, bottom, mid float64
+}
+
+// back is the colour of a day's bar where it is not open.
+func back(d Day) color.RGBA {
+	if d.Holiday {
+		return holidayColor
+	}
+	return closedColor
+}
+
+// spanLabels writes a day's window labels, white inside a window wide
+// enough, else dark beside it (left of it, or right when there is no
+// room on its left).
+func (c *canvas) spanLabels(d Day, r row, ax xAxis) {
+	y := c.middle(r.mid, noteSize, true)
 	for _, s := range d.Open {
 		if s.Label == "" {
 			continue
 		}
-		x0, x1 := trX(s.From), trX(s.To)
-		w := inside.Width(s.Label)
+		a, b := ax.at(s.From), ax.at(s.To)
+		w := c.width(s.Label, noteSize, true)
 		switch {
-		case w+2*pad <= x1-x0:
-			c.FillText(inside, vg.Point{X: (x0 + x1) / 2, Y: y}, s.Label)
-		case x0-c.Min.X >= w+2*pad:
-			beside.XAlign = draw.XRight
-			c.FillText(beside, vg.Point{X: x0 - pad, Y: y}, s.Label)
+		case w+2*spanPad <= b-a:
+			c.text(s.Label, (a+b)/2, y, noteSize, true, whiteColor, alignCenter)
+		case a-ax.x0 >= w+2*spanPad:
+			c.text(s.Label, a-spanPad, y, noteSize, true, inkColor, alignRight)
 		default:
-			beside.XAlign = draw.XLeft
-			c.FillText(beside, vg.Point{X: x1 + pad, Y: y}, s.Label)
+			c.text(s.Label, b+spanPad, y, noteSize, true, inkColor, alignLeft)
 		}
 	}
 }
 
-// note writes a day's note centred at x between the bar's bottom and top,
-// on a patch of the bar's colour that hides the hour lines behind it.
-func note(c draw.Canvas, x, bottom, top vg.Length, d Day) {
-	sty := textStyle(noteSize, false)
-	sty.YAlign = draw.YCenter
-	back := closedColor
-	if d.Holiday {
-		back = holidayColor
-	}
-	half := sty.Width(d.Note)/2 + 8
-	c.FillPolygon(back, []vg.Point{{X: x - half, Y: bottom}, {X: x + half, Y: bottom}, {X: x + half, Y: top}, {X: x - half, Y: top}})
-	c.FillText(sty, vg.Point{X: x, Y: (bottom + top) / 2}, d.Note)
+// note writes a day's note centred at x on its bar, on a patch of the
+// bar's colour that hides the hour lines behind it; a note longer than
+// room shrinks to fit.
+func (c *canvas) note(d Day, r row, x, room float64) {
+	size := c.fit(d.Note, noteSize, false, room-2*notePad)
+	half := c.width(d.Note, size, false)/2 + notePad
+	c.rect(x-half, r.top, x+half, r.bottom, back(d))
+	c.text(d.Note, x, c.middle(r.mid, size, false), size, false, inkColor, alignCenter)
 }
 
-// nowMark marks the present hour on the first day: a red line across its
-// bar under a small red triangle pointing down at it.
-type nowMark struct {
-	hour, row float64
-}
-
-func (m *nowMark) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	x := trX(m.hour)
-	bottom, top := trY(m.row-barFraction/2), trY(m.row+barFraction/2)
-	c.StrokeLine2(draw.LineStyle{Color: nowColor, Width: vg.Points(3)}, x, bottom, x, top)
-	const side = vg.Length(9)
-	c.FillPolygon(nowColor, []vg.Point{{X: x - side, Y: top + 1.6*side}, {X: x + side, Y: top + 1.6*side}, {X: x, Y: top}})
+// nowMark marks the present hour at x on the first day's bar: a red line
+// across the bar under a small red triangle pointing down at it.
+func (c *canvas) nowMark(x float64, r row) {
+	a := math.Round(x - nowWidth/2.0)
+	c.rect(a, r.top, a+nowWidth, r.bottom, nowColor)
+	x = a + nowWidth/2.0
+	c.polygon(nowColor, [2]float64{x - nowSide, r.top - 1.6*nowSide}, [2]float64{x + nowSide, r.top - 1.6*nowSide}, [2]float64{x, r.top})
 }
