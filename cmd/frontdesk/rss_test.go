@@ -33,8 +33,7 @@ import (
 //     database, and on a copy of the 100,000-customer database
 //     (FRONTDESK_BIG_DB) when one is given.
 //
-// Each child runs twice a round: with the binary dropped from the page
-// cache and with all of it cached (see pageCache).
+// Each child runs three times a round, its binary in each binState.
 
 const (
 	rssChildEnv   = "FRONTDESK_RSS_CHILD" // idle, plain or frontdesk
@@ -152,22 +151,38 @@ func readProcFields(path string, field func(name string, n int)) error {
 	return sc.Err()
 }
 
-// pageCache puts the file at path wholly into the page cache (warm, as
-// right after a build) or drops it from there (cold, as after a reboot or
-// when memory was short). How much of a running program's executable is
-// resident depends on it: the kernel maps, around each page the program
-// touches, the neighbouring pages that happen to be cached.
-func pageCache(path string, warm bool) error {
+// A binary's state in the page cache. How much of a running program's
+// executable is resident depends on it: the kernel maps, around each page
+// the program touches, the neighbouring pages that happen to be cached,
+// and maps a file the linker has just written more widely still.
+type binState int
+
+const (
+	notCached binState = iota // a copy dropped from the cache (after a reboot, or memory was short)
+	cached                    // a copy read wholly into the cache
+	asLinked                  // the test binary as go test's linker wrote it (as right after a build)
+)
+
+func (b binState) String() string {
+	return [...]string{"binary not cached", "binary cached", "binary as linked"}[b]
+}
+
+// prepare sets the copy at path in state b and returns the binary to run.
+func (b binState) prepare(path string) (string, error) {
+	if b == asLinked {
+		return os.Args[0], nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer f.Close()
-	if warm {
+	if b == cached {
 		_, err = io.Copy(io.Discard, f)
-		return err
+	} else {
+		err = unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 	}
-	return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
+	return path, err
 }
 
 // TestRSS runs only with FRONTDESK_BENCH=1. Each child runs
@@ -246,19 +261,20 @@ func TestRSS(t *testing.T) {
 	}
 
 	// The children run a copy of this binary, which this process does
-	// not map, so that it can be dropped from the page cache.
-	bin := filepath.Join(dir, "child.test")
-	if out, err := exec.Command("cp", os.Args[0], bin).CombinedOutput(); err != nil {
+	// not map, so that it can be dropped from the page cache, or this
+	// binary itself.
+	binCopy := filepath.Join(dir, "child.test")
+	if out, err := exec.Command("cp", os.Args[0], binCopy).CombinedOutput(); err != nil {
 		t.Fatalf("copy the test binary: %v %s", err, out)
 	}
 	type run struct {
-		name string
-		warm bool
+		name  string
+		state binState
 	}
 	var runs []run
-	for _, warm := range []bool{false, true} {
+	for _, state := range []binState{notCached, cached, asLinked} {
 		for _, c := range children {
-			runs = append(runs, run{c.name, warm})
+			runs = append(runs, run{c.name, state})
 		}
 	}
 	byName := map[string]*child{}
@@ -270,7 +286,8 @@ func TestRSS(t *testing.T) {
 		for i := range runs {
 			rn := runs[(i+r)%len(runs)]
 			c := byName[rn.name]
-			if err := pageCache(bin, rn.warm); err != nil {
+			bin, err := rn.state.prepare(binCopy)
+			if err != nil {
 				t.Fatal(err)
 			}
 			logPath := filepath.Join(dir, fmt.Sprintf("child-%d-%d.log", r, i))
@@ -296,7 +313,7 @@ func TestRSS(t *testing.T) {
 			}
 			got[rn] = append(got[rn], m)
 			t.Logf("round %d %-32s %s VmRSS %6.1f MiB (anonymous %5.1f, file %5.1f)  VmHWM %6.1f MiB",
-				r+1, c.name, cacheState(rn.warm), mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
+				r+1, c.name, rn.state, mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
 		}
 	}
 	for _, rn := range runs {
@@ -307,16 +324,9 @@ func TestRSS(t *testing.T) {
 			file = append(file, mib(m.file))
 			hwm = append(hwm, mib(m.hwm))
 		}
-		fmt.Printf("rss %s, %s MiB: %s (anonymous %s, file %s, peak %s)\n", rn.name, cacheState(rn.warm),
+		fmt.Printf("rss %s, %s MiB: %s (anonymous %s, file %s, peak %s)\n", rn.name, rn.state,
 			benchSpread(rss), benchSpread(anon), benchSpread(file), benchSpread(hwm))
 	}
-}
-
-func cacheState(warm bool) string {
-	if warm {
-		return "binary cached"
-	}
-	return "binary not cached"
 }
 
 func mib(kib int) float64 { return float64(kib) / 1024 }
