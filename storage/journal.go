@@ -48,7 +48,12 @@ import (
 
 // flushDelay is the longest a record waits in memory before it is
 // written out (DB.flushAfter, which tests stretch to see records wait).
-const flushDelay = 20 * time.Millisecond
+// Each write-out holds the write lock, and a message arriving meanwhile
+// waits for it: fewer, larger write-outs delay fewer messages. At 100
+// messages a second, half a second instead of 20 ms took the answer's
+// p99 from about 1.4 to about 1.2 times plain whatsmeow's; under a
+// heavier load flushBatch comes first anyway.
+const flushDelay = 500 * time.Millisecond
 
 // flushBatch is how many records make RecordInbound write them out at
 // once.

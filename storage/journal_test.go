@@ -97,6 +97,51 @@ func journalRows(t *testing.T, db *DB) int {
 	return n
 }
 
+// TestJournalWrittenOutByItself: records wait in memory and in the
+// journal, below the batch size, until the timer writes them out with
+// nothing asking for it: then the journal is empty and the rows are in
+// their tables, read through a second handle (which does not settle).
+func TestJournalWrittenOutByItself(t *testing.T) {
+	ctx := context.Background()
+	path := sqlitePath(t)
+	a := openAt(t, path)
+	defer a.Close()
+	a.db.flushAfter = 200 * time.Millisecond
+	const n = 5 // well below flushBatch
+	for i := range n {
+		if err := a.RecordInbound(ctx, journalMessage(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	inbound := func() int {
+		var got int
+		if err := b.sql.QueryRow("SELECT count(*) FROM fd_inbound").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	// Right after recording (the timer has most of its time left, and a
+	// slow machine only makes it more so) the records wait.
+	if got, j := inbound(), journalRows(t, b); got+j != n {
+		t.Fatalf("%d messages written out and %d in the journal, want %d in all", got, j, n)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for inbound() < n || journalRows(t, b) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s: %d messages written out, %d journal rows; the timer wrote out nothing", inbound(), journalRows(t, b))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := inbound(); got != n {
+		t.Errorf("%d messages written out, want %d", got, n)
+	}
+}
+
 // TestJournalWrittenOutOnce: records waiting in one handle's memory are
 // seen at once by its reads (customers included), written out by another
 // handle that opens the file (as the next process after a crash does),
