@@ -23,7 +23,8 @@ import (
 // empty, so one page. The rows the record stands for (the message in
 // fd_inbound, the customer, the reply in fd_outbox, the question, the
 // statistics) are written out later, many messages in one transaction:
-// when flushDelay has passed, when flushBatch messages wait, or before
+// when flushDelay has passed, when flushBatch messages wait (both in the
+// background; a recorder writes out itself only past flushLimit), or before
 // anything else reads or writes the business (settle, and every
 // transaction of Store.tx, which writes them out first, in the same
 // transaction). Each journal row is deleted in the transaction that
@@ -55,9 +56,15 @@ import (
 // heavier load flushBatch comes first anyway.
 const flushDelay = 500 * time.Millisecond
 
-// flushBatch is how many records make RecordInbound write them out at
-// once.
+// flushBatch is how many records start a write-out at once, in the
+// background: the message that makes them flushBatch is not delayed by
+// it.
 const flushBatch = 256
+
+// flushLimit is how many records make RecordInbound write them out
+// itself: when the background cannot keep up, messages wait for it
+// rather than memory grow.
+const flushLimit = 4 * flushBatch
 
 // journaled is one record not written out yet.
 type journaled struct {
@@ -92,8 +99,10 @@ type writeBehind struct {
 	cache  map[bot.UserID]bot.Customer
 	timer  *time.Timer
 	closed bool
-	// flushing counts the timer's write-outs under way, which Close
-	// waits for.
+	// early is set while a write-out started by flushBatch records runs.
+	early bool
+	// flushing counts the background write-outs under way (the timer's,
+	// the early one), which Close waits for.
 	flushing sync.WaitGroup
 }
 
@@ -194,8 +203,9 @@ func drop[K comparable, V any](m map[K]V, keys []K) {
 	}
 }
 
-// schedule arms the timer that writes out what waits, and reports whether
-// enough waits to write it out now.
+// schedule arms the timer that writes out what waits, starts a write-out
+// in the background when flushBatch records wait, and reports whether
+// flushLimit wait, so that the caller must write them out itself.
 func (wb *writeBehind) schedule(s *Store) bool {
 	wb.mu.Lock()
 	defer wb.mu.Unlock()
@@ -218,7 +228,18 @@ func (wb *writeBehind) schedule(s *Store) bool {
 			s.flush(context.Background()) //nolint:errcheck
 		})
 	}
-	return len(wb.records) >= flushBatch
+	if len(wb.records) >= flushBatch && !wb.early {
+		wb.early = true
+		wb.flushing.Add(1)
+		go func() {
+			defer wb.flushing.Done()
+			s.flush(context.Background()) //nolint:errcheck // as the timer's
+			wb.mu.Lock()
+			wb.early = false
+			wb.mu.Unlock()
+		}()
+	}
+	return len(wb.records) >= flushLimit
 }
 
 // recordJournal is RecordInbound on SQLite: the journal row, then the

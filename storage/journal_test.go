@@ -142,6 +142,42 @@ func TestJournalWrittenOutByItself(t *testing.T) {
 	}
 }
 
+// TestJournalWrittenOutAtABatch: flushBatch records start a write-out in
+// the background at once, the timer far off.
+func TestJournalWrittenOutAtABatch(t *testing.T) {
+	ctx := context.Background()
+	path := sqlitePath(t)
+	a := openAt(t, path)
+	defer a.Close()
+	a.db.flushAfter = time.Hour
+	for i := range flushBatch {
+		if err := a.RecordInbound(ctx, journalMessage(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var got int
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if err := b.sql.QueryRow("SELECT count(*) FROM fd_inbound").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		waiting := a.writeBehind().pending()
+		if got == flushBatch && journalRows(t, b) == 0 && !waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s: %d of %d messages written out, %d journal rows, records in memory: %v",
+				got, flushBatch, journalRows(t, b), waiting)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestJournalWrittenOutOnce: records waiting in one handle's memory are
 // seen at once by its reads (customers included), written out by another
 // handle that opens the file (as the next process after a crash does),
