@@ -97,84 +97,53 @@ func journalRows(t *testing.T, db *DB) int {
 	return n
 }
 
-// TestJournalWrittenOutByItself: records wait in memory and in the
-// journal, below the batch size, until the timer writes them out with
-// nothing asking for it: then the journal is empty and the rows are in
-// their tables, read through a second handle (which does not settle).
-func TestJournalWrittenOutByItself(t *testing.T) {
-	ctx := context.Background()
-	path := sqlitePath(t)
-	a := openAt(t, path)
-	defer a.Close()
-	a.db.flushAfter = 200 * time.Millisecond
-	const n = 5 // well below flushBatch
-	for i := range n {
-		if err := a.RecordInbound(ctx, journalMessage(i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	inbound := func() int {
-		var got int
-		if err := b.sql.QueryRow("SELECT count(*) FROM fd_inbound").Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	// Right after recording (the timer has most of its time left, and a
-	// slow machine only makes it more so) the records wait.
-	if got, j := inbound(), journalRows(t, b); got+j != n {
-		t.Fatalf("%d messages written out and %d in the journal, want %d in all", got, j, n)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for inbound() < n || journalRows(t, b) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30 s: %d messages written out, %d journal rows; the timer wrote out nothing", inbound(), journalRows(t, b))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if got := inbound(); got != n {
-		t.Errorf("%d messages written out, want %d", got, n)
-	}
-}
-
-// TestJournalWrittenOutAtABatch: flushBatch records start a write-out in
-// the background at once, the timer far off.
-func TestJournalWrittenOutAtABatch(t *testing.T) {
-	ctx := context.Background()
-	path := sqlitePath(t)
-	a := openAt(t, path)
-	defer a.Close()
-	a.db.flushAfter = time.Hour
-	for i := range flushBatch {
-		if err := a.RecordInbound(ctx, journalMessage(i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	var got int
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if err := b.sql.QueryRow("SELECT count(*) FROM fd_inbound").Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		waiting := a.writeBehind().pending()
-		if got == flushBatch && journalRows(t, b) == 0 && !waiting {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30 s: %d of %d messages written out, %d journal rows, records in memory: %v",
-				got, flushBatch, journalRows(t, b), waiting)
-		}
-		time.Sleep(20 * time.Millisecond)
+// TestJournalWrittenOutWithoutAsking: records wait in memory and in the
+// journal until the timer writes them out (a few records, the timer
+// short), or until a full batch starts its write-out in the background
+// (the timer an hour away), with nothing reading or asking. The rows are
+// read through a second handle, which does not settle.
+func TestJournalWrittenOutWithoutAsking(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		after time.Duration
+		n     int
+	}{
+		{"by the timer", 200 * time.Millisecond, 5},
+		{"at a full batch", time.Hour, flushBatch},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := sqlitePath(t)
+			a := openAt(t, path)
+			defer a.Close()
+			a.db.flushAfter = c.after
+			for i := range c.n {
+				if err := a.RecordInbound(ctx, journalMessage(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				var got int
+				if err := b.sql.QueryRow("SELECT count(*) FROM fd_inbound").Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				journal, waiting := journalRows(t, b), a.writeBehind().pending()
+				if got == c.n && journal == 0 && !waiting {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("after 30 s: %d of %d messages written out, %d journal rows, records in memory: %v",
+						got, c.n, journal, waiting)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
 	}
 }
 
