@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 )
@@ -85,6 +86,12 @@ type Bot struct {
 	// queued counts each customer's messages waiting in the outbox, to cap
 	// what one customer can queue.
 	queued map[UserID]int
+	// resent are the replies a crash interrupted, waiting to be sent again
+	// under their ids, by id (their customer), and counted per customer.
+	// They are among queued but do not count toward the cap: the customer
+	// did not ask for them again.
+	resent   map[int64]UserID
+	resentBy map[UserID]int
 	// adminLIDAsked is when the Directory was last asked about each admin
 	// whose LID is unknown.
 	adminLIDAsked map[UserID]time.Time
@@ -157,21 +164,64 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	for i := len(recent) - 1; i >= 0; i-- {
 		b.sent = append(b.sent, recent[i].SentAt)
 	}
+	waiting, err := opts.Store.PendingOutgoing(ctx, math.MaxInt32)
+	if err != nil {
+		return nil, fmt.Errorf("read the outbox: %w", err)
+	}
 	resumed, err := opts.Store.ResumeInterrupted(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if resumed > 0 {
-		b.log.Info("sends interrupted by a stop are tried again under their message id", "messages", resumed)
 	}
 	if b.queued, err = opts.Store.PendingByCustomer(ctx); err != nil {
 		return nil, err
 	}
 	b.pending = len(b.queued) > 0
+	if resumed > 0 {
+		b.log.Info("sends interrupted by a stop are tried again under their message id", "messages", resumed)
+		if err := b.noteResent(ctx, waiting); err != nil {
+			return nil, err
+		}
+	}
 	if b.digestSent, err = opts.Store.DigestSent(ctx); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// noteResent finds the replies ResumeInterrupted put back in the queue:
+// those waiting now that were not before it (waiting).
+func (b *Bot) noteResent(ctx context.Context, waiting []Outgoing) error {
+	now, err := b.opts.Store.PendingOutgoing(ctx, math.MaxInt32)
+	if err != nil {
+		return fmt.Errorf("read the outbox: %w", err)
+	}
+	before := make(map[int64]bool, len(waiting))
+	for _, o := range waiting {
+		before[o.ID] = true
+	}
+	b.resent, b.resentBy = map[int64]UserID{}, map[UserID]int{}
+	for _, o := range now {
+		if !before[o.ID] {
+			b.resent[o.ID] = o.Customer
+			b.resentBy[o.Customer]++
+		}
+	}
+	return nil
+}
+
+// forgetResent drops what noteResent found: all of it, or one customer's.
+// b.mu is held (or b is not shared yet).
+func (b *Bot) forgetResent(customer UserID) {
+	if customer == "" {
+		b.resent, b.resentBy = nil, nil
+		return
+	}
+	for id, c := range b.resent {
+		if c == customer {
+			delete(b.resent, id)
+		}
+	}
+	delete(b.resentBy, customer)
 }
 
 // fillDefaults repairs zero values a hand-edited or older configuration

@@ -47,6 +47,7 @@ func (b *Bot) Forget(ctx context.Context, id UserID) (int64, error) {
 	}
 	b.mu.Lock()
 	delete(b.queued, id)
+	b.forgetResent(id)
 	b.mu.Unlock()
 	return n, nil
 }

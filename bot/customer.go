@@ -49,7 +49,7 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 	switch {
 	case d.Suppressed != "":
 		in.Rules = []string{d.Suppressed}
-	case len(d.Parts) > 0 && b.queued[id] >= MaxQueuedPerCustomer:
+	case len(d.Parts) > 0 && b.queued[id]-b.resentBy[id] >= MaxQueuedPerCustomer:
 		in.Rules = []string{SuppressedFlood}
 	case len(d.Parts) > 0:
 		in.Rules = d.Rules()

@@ -307,6 +307,59 @@ func TestOutboxServesCustomersInTurnsAndCapsEach(t *testing.T) {
 	}
 }
 
+// TestResentRepliesDoNotCountTowardTheCap: a crash with a customer's
+// replies in flight ("sending") leaves them to be sent again under their
+// ids after the restart. They wait in the outbox, but the customer did
+// not ask for them again: their next message is answered, not refused
+// as a flood; the cap still holds for what they ask from then on.
+func TestResentRepliesDoNotCountTowardTheCap(t *testing.T) {
+	h := newHarness(t, func(c *bot.Config) {
+		c.QuickReplies = []bot.QuickReply{{Shortcuts: []string{"/time"}, Text: "Open 9-18."}}
+		c.Away.On = false
+	})
+	ctx := context.Background()
+	const customer = bot.UserID("393330000001")
+	ask := func(id string) {
+		t.Helper()
+		if err := h.b.HandleMessage(ctx, bot.Message{ID: id, Chat: customer, Kind: bot.FromCustomer, Text: "/time", Sent: h.now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range bot.MaxQueuedPerCustomer {
+		ask(fmt.Sprint("A", i))
+	}
+	// The crash: every reply handed to WhatsApp, none marked sent.
+	h.flush()
+	res, err := h.db.DB().SQL().Exec(`UPDATE fd_outbox SET status = 'sending', msg_id = 'OUT' || id WHERE status IN ('pending', 'sending')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != bot.MaxQueuedPerCustomer {
+		t.Fatalf("%d replies in flight, want %d", n, bot.MaxQueuedPerCustomer)
+	}
+	h.restart(bot.Options{})
+	ask("B0")
+	if err := h.b.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent := h.wa.Take(); len(sent) != bot.MaxQueuedPerCustomer+1 {
+		t.Fatalf("sent %d messages after the restart, want the %d resent and the answer to the new question", len(sent), bot.MaxQueuedPerCustomer)
+	}
+	// The cap itself: with nothing resent any more, a burst queues at
+	// most MaxQueuedPerCustomer.
+	h.now = h.now.Add(time.Minute)
+	for i := range 3 * bot.MaxQueuedPerCustomer {
+		ask(fmt.Sprint("C", i))
+	}
+	queued, err := h.db.PendingByCustomer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if queued[customer] > bot.MaxQueuedPerCustomer {
+		t.Errorf("%d replies queued for one customer, want at most %d", queued[customer], bot.MaxQueuedPerCustomer)
+	}
+}
+
 func TestDigestFollowsTheZoneAndIsOwedAcrossARestart(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	h := newHarness(t, func(c *bot.Config) { c.Away.On = false })

@@ -71,6 +71,7 @@ func (b *Bot) SetKillSwitch(ctx context.Context, k KillSwitch) (Stopped, error) 
 		b.pending = false
 		b.claimed = nil
 		b.queued = map[UserID]int{} // nothing waits any more
+		b.forgetResent("")
 	}
 	b.signal()
 	return st, nil

@@ -211,6 +211,12 @@ func (b *Bot) finish(ctx context.Context, o Outgoing, err error) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if c, ok := b.resent[o.ID]; ok {
+		delete(b.resent, o.ID)
+		if b.resentBy[c]--; b.resentBy[c] <= 0 {
+			delete(b.resentBy, c)
+		}
+	}
 	if b.queued[o.Customer] > 1 {
 		b.queued[o.Customer]--
 	} else {
