@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 )
@@ -164,10 +163,6 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	for i := len(recent) - 1; i >= 0; i-- {
 		b.sent = append(b.sent, recent[i].SentAt)
 	}
-	waiting, err := opts.Store.PendingOutgoing(ctx, math.MaxInt32)
-	if err != nil {
-		return nil, fmt.Errorf("read the outbox: %w", err)
-	}
 	resumed, err := opts.Store.ResumeInterrupted(ctx)
 	if err != nil {
 		return nil, err
@@ -176,11 +171,9 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		return nil, err
 	}
 	b.pending = len(b.queued) > 0
-	if resumed > 0 {
-		b.log.Info("sends interrupted by a stop are tried again under their message id", "messages", resumed)
-		if err := b.noteResent(ctx, waiting); err != nil {
-			return nil, err
-		}
+	if len(resumed) > 0 {
+		b.log.Info("sends interrupted by a stop are tried again under their message id", "messages", len(resumed))
+		b.noteResent(resumed)
 	}
 	if b.digestSent, err = opts.Store.DigestSent(ctx); err != nil {
 		return nil, err
@@ -188,25 +181,14 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	return b, nil
 }
 
-// noteResent finds the replies ResumeInterrupted put back in the queue:
-// those waiting now that were not before it (waiting).
-func (b *Bot) noteResent(ctx context.Context, waiting []Outgoing) error {
-	now, err := b.opts.Store.PendingOutgoing(ctx, math.MaxInt32)
-	if err != nil {
-		return fmt.Errorf("read the outbox: %w", err)
+// noteResent keeps the replies ResumeInterrupted put back in the queue,
+// so that they do not count toward their customers' cap.
+func (b *Bot) noteResent(resumed []Resumed) {
+	b.resent, b.resentBy = make(map[int64]UserID, len(resumed)), make(map[UserID]int)
+	for _, r := range resumed {
+		b.resent[r.ID] = r.Customer
+		b.resentBy[r.Customer]++
 	}
-	before := make(map[int64]bool, len(waiting))
-	for _, o := range waiting {
-		before[o.ID] = true
-	}
-	b.resent, b.resentBy = map[int64]UserID{}, map[UserID]int{}
-	for _, o := range now {
-		if !before[o.ID] {
-			b.resent[o.ID] = o.Customer
-			b.resentBy[o.Customer]++
-		}
-	}
-	return nil
 }
 
 // forgetResent drops what noteResent found: all of it, or one customer's.

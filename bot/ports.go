@@ -162,8 +162,8 @@ type Store interface {
 	// customer.
 	PendingByCustomer(ctx context.Context) (map[UserID]int, error)
 	// ResumeInterrupted puts messages a crash left "sending" back in the
-	// queue under their message id, and says how many.
-	ResumeInterrupted(ctx context.Context) (int, error)
+	// queue under their message id, and returns them in outbox order.
+	ResumeInterrupted(ctx context.Context) ([]Resumed, error)
 	// MarkSending claims a pending message before it is handed to WhatsApp.
 	MarkSending(ctx context.Context, id int64) error
 	// ReleaseSending puts a claimed message back in the queue, in its

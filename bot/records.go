@@ -109,6 +109,13 @@ type Outgoing struct {
 	Attachment *Attachment
 }
 
+// Resumed is a reply a crash left being sent, put back in the queue by
+// ResumeInterrupted: its outbox id and its customer.
+type Resumed struct {
+	ID       int64
+	Customer UserID
+}
+
 // ShortcutUses counts uses of one shortcut.
 type ShortcutUses struct {
 	Owner    int

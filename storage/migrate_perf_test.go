@@ -37,8 +37,8 @@ func TestMigrationPerfKeepsData(t *testing.T) {
 	if c, err := db.Customer(ctx, "392"); err != nil || !c.KeywordSent[2].Equal(at) {
 		t.Errorf("Customer 392 = %+v, %v; want keyword 2 kept", c, err)
 	}
-	if n, err := db.ResumeInterrupted(ctx); err != nil || n != 1 {
-		t.Errorf("ResumeInterrupted = %d, %v; want 1", n, err)
+	if r, err := db.ResumeInterrupted(ctx); err != nil || len(r) != 1 {
+		t.Errorf("ResumeInterrupted = %+v, %v; want one", r, err)
 	}
 	in := bot.Inbound{Chat: "393", ID: "M1", Kind: bot.FromCustomer, Customer: "393", Received: at, TouchCustomer: true,
 		Reply: &bot.Outgoing{Text: "new", MsgID: "O10"}}

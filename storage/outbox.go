@@ -1,9 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"frontdesk/bot"
@@ -122,24 +125,35 @@ func (s *Store) PendingByCustomer(ctx context.Context) (map[bot.UserID]int, erro
 // ResumeInterrupted puts messages a crash left "sending" back in the queue,
 // in their original place. Each keeps the WhatsApp message id it was being
 // sent under, so if it did leave, the resend shows as the same message.
-func (s *Store) ResumeInterrupted(ctx context.Context) (int, error) {
+func (s *Store) ResumeInterrupted(ctx context.Context) ([]bot.Resumed, error) {
 	if wb := s.writeBehind(); wb != nil {
 		wb.unclaim()
 	}
 	if err := s.settle(ctx); err != nil {
-		return 0, err
+		return nil, err
 	}
-	res, err := s.db.sql.ExecContext(ctx, s.db.q(
+	rows, err := s.db.sql.QueryContext(ctx, s.db.q(
 		`UPDATE fd_outbox SET status = 'pending'
-		 WHERE business = ? AND status IN ('pending', 'sending') AND status = 'sending' AND msg_id <> ''`), s.id)
+		 WHERE business = ? AND status IN ('pending', 'sending') AND status = 'sending' AND msg_id <> ''
+		 RETURNING id, customer`), s.id)
 	if err != nil {
-		return 0, fmt.Errorf("resume interrupted sends: %w", err)
+		return nil, fmt.Errorf("resume interrupted sends: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("resume interrupted sends: %w", err)
+	var out []bot.Resumed
+	for rows.Next() {
+		var r bot.Resumed
+		if err := rows.Scan(&r.ID, &r.Customer); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("resume interrupted sends: %w", err)
+		}
+		out = append(out, r)
 	}
-	return int(n), nil
+	// On SQLite the update commits as the statement ends, in Close.
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("resume interrupted sends: %w", err)
+	}
+	slices.SortFunc(out, func(a, b bot.Resumed) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // checkReplyStatus refuses a reply that is not queued pending or sending.

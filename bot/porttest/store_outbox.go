@@ -152,13 +152,16 @@ func testResumeInterrupted(t *testing.T, s bot.Store) {
 	}
 	out := pending(t, s)
 	must(t, s.MarkSending(ctx, out[0].ID), "MarkSending")
-	n, err := s.ResumeInterrupted(ctx)
+	resumed, err := s.ResumeInterrupted(ctx)
 	must(t, err, "ResumeInterrupted")
-	if n != 1 {
-		t.Errorf("resumed %d, want 1", n)
+	if want := []bot.Resumed{{ID: out[0].ID, Customer: alicePN}}; !reflect.DeepEqual(resumed, want) {
+		t.Errorf("ResumeInterrupted = %+v, want %+v", resumed, want)
 	}
 	if got := pending(t, s); len(got) != 2 || got[0].ID != out[0].ID || got[0].MsgID != "IDone" {
 		t.Errorf("pending after resume = %+v, want the interrupted one back first, same id", got)
+	}
+	if again, err := s.ResumeInterrupted(ctx); err != nil || len(again) != 0 {
+		t.Errorf("ResumeInterrupted again = %+v, %v; want nothing (none is being sent)", again, err)
 	}
 }
 
@@ -204,10 +207,10 @@ func testClaimedAtRecord(t *testing.T, s bot.Store) {
 	if err := s.MarkSending(ctx, a1.Reply.ID); err == nil {
 		t.Error("MarkSending of a claimed reply: no error")
 	}
-	n, err := s.ResumeInterrupted(ctx)
+	resumed, err := s.ResumeInterrupted(ctx)
 	must(t, err, "ResumeInterrupted")
-	if n != 1 {
-		t.Errorf("ResumeInterrupted = %d, want 1", n)
+	if want := []bot.Resumed{{ID: a1.Reply.ID, Customer: alicePN}}; !reflect.DeepEqual(resumed, want) {
+		t.Errorf("ResumeInterrupted = %+v, want %+v", resumed, want)
 	}
 	out := pending(t, s)
 	if len(out) != 3 || out[0].ID != a1.Reply.ID || out[0].MsgID != "OUT-A1" {
