@@ -105,16 +105,7 @@ func (a *Adapter) SendImage(ctx context.Context, to bot.UserID, png []byte, capt
 	if err != nil {
 		return "", fmt.Errorf("upload image: %w", mapUploadError(err))
 	}
-	msg := &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
-		URL:           proto.String(up.URL),
-		DirectPath:    proto.String(up.DirectPath),
-		MediaKey:      up.MediaKey,
-		FileEncSHA256: up.FileEncSHA256,
-		FileSHA256:    up.FileSHA256,
-		FileLength:    proto.Uint64(up.FileLength),
-		Mimetype:      proto.String("image/png"),
-		Caption:       proto.String(caption),
-	}}
+	msg := &waE2E.Message{ImageMessage: imageMessage(up, "image/png", caption)}
 	resp, err := cli.SendMessage(ctx, jid, msg)
 	if err != nil {
 		return "", fmt.Errorf("send image to %s: %w", to, mapSendError(err))

@@ -43,16 +43,7 @@ func (a *Adapter) SendMedia(ctx context.Context, to bot.UserID, m bot.Media, cap
 	}
 	msg := &waE2E.Message{}
 	if m.IsImage() {
-		msg.ImageMessage = &waE2E.ImageMessage{
-			URL:           proto.String(up.URL),
-			DirectPath:    proto.String(up.DirectPath),
-			MediaKey:      up.MediaKey,
-			FileEncSHA256: up.FileEncSHA256,
-			FileSHA256:    up.FileSHA256,
-			FileLength:    proto.Uint64(up.FileLength),
-			Mimetype:      proto.String(m.Mime),
-			Caption:       proto.String(caption),
-		}
+		msg.ImageMessage = imageMessage(up, m.Mime, caption)
 	} else {
 		msg.DocumentMessage = &waE2E.DocumentMessage{
 			URL:           proto.String(up.URL),
@@ -127,4 +118,18 @@ func (a *Adapter) Revoke(ctx context.Context, chat bot.UserID, id string) error 
 		return fmt.Errorf("delete message %s in %s: %w", id, chat, mapSendError(err))
 	}
 	return nil
+}
+
+// imageMessage is an uploaded image, of type mime, with its caption.
+func imageMessage(up whatsmeow.UploadResponse, mime, caption string) *waE2E.ImageMessage {
+	return &waE2E.ImageMessage{
+		URL:           proto.String(up.URL),
+		DirectPath:    proto.String(up.DirectPath),
+		MediaKey:      up.MediaKey,
+		FileEncSHA256: up.FileEncSHA256,
+		FileSHA256:    up.FileSHA256,
+		FileLength:    proto.Uint64(up.FileLength),
+		Mimetype:      proto.String(mime),
+		Caption:       proto.String(caption),
+	}
 }
