@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,6 +59,64 @@ func floorStep(tb testing.TB, fresh bool) func() {
 			tb.Fatal(err)
 		}
 		i++
+	}
+}
+
+// journalStep is the least this design writes for a message before its
+// ack, with nothing around it: one autocommit insert of the message's key
+// and its record (a JSON bot.Inbound of the size a customer message with
+// a reply has) into a table shaped as the store's journal, a unique index
+// on the key, and every 256th message (a full batch) the rows deleted in one
+// transaction, as the write-out does. No decision, no duplicate check
+// against written-out messages, none of the rows written out.
+func journalStep(tb testing.TB) func() {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "journal.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	for _, q := range []string{
+		"CREATE TABLE j (seq INTEGER PRIMARY KEY, business INTEGER NOT NULL, party TEXT NOT NULL, msg_id TEXT NOT NULL, entry TEXT NOT NULL)",
+		"CREATE UNIQUE INDEX j_message ON j (business, party, msg_id)",
+	} {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	entry, err := json.Marshal(bot.Inbound{Chat: "+393330000001", ID: "3EB0C431D2A5B5E0F1A2", Kind: bot.FromCustomer,
+		Customer: "+393330000001", Name: "Mario", Sent: now, Received: now, TouchCustomer: true,
+		Rules: []string{"keyword"}, KeywordsSent: []int{1}, Question: "buongiorno qual e il prezzo",
+		Reply: &bot.Outgoing{Chat: "+393330000001", Customer: "+393330000001", Text: "Prices: https://example.com/prices",
+			Rules: []string{"keyword"}, Created: now, Status: "sending", MsgID: "3EB0A1B2C3D4E5F60718"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	insert, err := db.SQL().PrepareContext(ctx, "INSERT INTO j (business, party, msg_id, entry) VALUES (1, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { insert.Close() })
+	i := 0
+	return func() {
+		var seq int64
+		if err := insert.QueryRowContext(ctx, strconv.Itoa(393330000000+i%500), fmt.Sprint("M", i), entry).Scan(&seq); err != nil {
+			tb.Fatal(err)
+		}
+		i++
+		if i%256 == 0 {
+			tx, err := db.SQL().BeginTx(ctx, nil)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM j WHERE business = 1"); err != nil {
+				tb.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				tb.Fatal(err)
+			}
+		}
 	}
 }
 
@@ -193,6 +252,7 @@ func TestPerfRatios(t *testing.T) {
 	benches := []bench{
 		{"bare-txn", 20000, floorStep(t, false), nil},
 		{"bare-write", 20000, floorStep(t, true), nil},
+		{"bare-journal", 20000, journalStep(t), nil},
 		message("message", 0),
 		message("message-1k", 1000),
 		message("message-100k", 100000),
@@ -240,7 +300,9 @@ func TestPerfRatios(t *testing.T) {
 		}
 		fmt.Printf("ratio %s%s/%s: %s\n", kind, a, b, spread(ratios, 1))
 	}
-	for _, floor := range []string{"bare-txn", "bare-write"} {
+	ratio("", wall, "bare-write", "bare-txn")
+	ratio("", wall, "bare-journal", "bare-txn")
+	for _, floor := range []string{"bare-txn", "bare-write", "bare-journal"} {
 		for _, m := range []string{"message", "message-1k", "message-100k"} {
 			ratio("", wall, m, floor)
 		}
