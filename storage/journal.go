@@ -49,17 +49,20 @@ import (
 
 // flushDelay is the longest a record waits in memory before it is
 // written out (DB.flushAfter, which tests stretch to see records wait).
-// Each write-out holds the write lock, and a message arriving meanwhile
-// waits for it, so a longer delay would delay fewer messages (half a
-// second took the answer's p99 at 100 messages a second from about 1.4
-// to about 1.2 times plain whatsmeow's). But a reply's sent mark waits
-// as long: a crash leaves every reply sent in that time "sending", to be
-// sent again after the restart, and those count toward the customer's
-// MaxQueuedPerCustomer, so a customer writing right after a restart got
-// no answer ("flood"; TestKillMediaNothingTwice with -kill.seed=
-// 1795812570488091533 left 2-4 messages unanswered at half a second,
-// none at 20 ms).
-const flushDelay = 20 * time.Millisecond
+// Each write-out has a cost of its own (its transaction, the journal's
+// delete, the rollups, the commit of every page it touched), so fewer,
+// larger ones cost less per message: flat out against the fake server,
+// 100 ms instead of 20 took frontdesk from 0.79 and 0.74 to 0.88 and 0.84
+// times the messages per second of whatsmeow with the adapter's options,
+// and its CPU per message from 1.30 and 1.28 to 1.13 and 1.16 times
+// (docs/performance.md). But a reply's sent mark waits as long: a crash
+// leaves every reply sent in that time "sending", to be sent again (shown
+// once) after the restart, where the resends take their place under the
+// pace limit. At half a second a customer writing right after a restart
+// then got no answer ("flood"; TestKillMediaNothingTwice with
+// -kill.seed=1795812570488091533 left 2-4 messages unanswered), at
+// 100 ms none in that seed's runs and in the kill tests' random ones.
+const flushDelay = 100 * time.Millisecond
 
 // flushBatch is how many records start a write-out at once, in the
 // background: the message that makes them flushBatch is not delayed by
