@@ -105,6 +105,8 @@ func (a *Adapter) setConn(device *store.Device) *conn {
 	// again (the Signal ratchet has moved on).
 	c.cli.SynchronousAck = true
 	c.cli.EnableDecryptedEventBuffer = true
+	// The history sync in the message's own turn (historySync).
+	c.cli.ManualHistorySyncDownload = true
 	c.cli.EnableAutoReconnect = true
 	c.cli.AutoReconnectHook = func(err error) bool { return a.reconnectFailed(c, err) }
 	c.cli.AddEventHandlerWithSuccessStatus(func(evt any) bool { return a.onEvent(c, evt) })

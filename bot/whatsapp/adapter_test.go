@@ -1,6 +1,8 @@
 package whatsapp
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
 	"database/sql"
 	"errors"
@@ -17,6 +19,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/proto/waHistorySync"
 	"go.mau.fi/whatsmeow/socket"
 	"go.mau.fi/whatsmeow/types"
@@ -299,8 +302,9 @@ func TestEventsReachTheBot(t *testing.T) {
 	read := &events.Receipt{MessageSource: types.MessageSource{Chat: custPN, Sender: ownPN, IsFromMe: true},
 		Type: types.ReceiptTypeRead, Timestamp: sentAt}
 	a.onEvent(c, read)
-	a.onEvent(c, &events.HistorySync{Data: &waHistorySync.HistorySync{Conversations: []*waHistorySync.Conversation{
-		{ID: proto.String(custPN.String())}}}})
+	if !a.onEvent(c, historySyncEvent(t, custPN)) {
+		t.Fatal("history sync reported as not handled")
+	}
 	a.onEvent(c, &events.OfflineSyncCompleted{Count: 3})
 
 	msgs, evs := r.got()
@@ -315,6 +319,28 @@ func TestEventsReachTheBot(t *testing.T) {
 	}
 	if fmt.Sprint(evs) != fmt.Sprint(want) {
 		t.Fatalf("events = %v, want %v", evs, want)
+	}
+}
+
+// TestHistorySyncAcknowledgedOnceHandedOver: the phone's history sync is
+// read in the notification's own turn and acknowledged only when the bot
+// took its chats. A client whose worker has stopped (frontdesk link
+// letting the session go) refuses it, so WhatsApp delivers it again to
+// the process that serves the number; before, whatsmeow acknowledged it
+// first and read it on another goroutine, and a link that stopped in
+// between lost the known customers.
+func TestHistorySyncAcknowledgedOnceHandedOver(t *testing.T) {
+	r := &recorder{}
+	a, c, _ := started(t, r)
+	if !c.cli.ManualHistorySyncDownload {
+		t.Error("ManualHistorySyncDownload off: whatsmeow would acknowledge the history sync before the bot has it")
+	}
+	c.pipe.stop()
+	if a.onEvent(c, historySyncEvent(t, custPN)) {
+		t.Error("history sync acknowledged with nobody to take it")
+	}
+	if _, evs := r.got(); len(evs) != 0 {
+		t.Errorf("events after the worker stopped = %v, want none", evs)
 	}
 }
 
@@ -568,4 +594,34 @@ func TestRetryLineShownOnce(t *testing.T) {
 	if strings.Contains(logBuf.String(), "No connection to WhatsApp") {
 		t.Errorf("while linking the retry line is logged at Info too:\n%s", logBuf.String())
 	}
+}
+
+// historySyncEvent is the history sync notification the owner's phone
+// sends after linking, as whatsmeow hands it over with
+// ManualHistorySyncDownload: a message with the chat list inline.
+func historySyncEvent(t *testing.T, chats ...types.JID) *events.Message {
+	t.Helper()
+	hs := &waHistorySync.HistorySync{SyncType: waHistorySync.HistorySync_INITIAL_BOOTSTRAP.Enum()}
+	for _, c := range chats {
+		hs.Conversations = append(hs.Conversations, &waHistorySync.Conversation{ID: proto.String(c.String())})
+	}
+	raw, err := proto.Marshal(hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return event(mine(ownPN, 0, types.EmptyJID), fromPhone(ownPN, &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{
+		Type: waE2E.ProtocolMessage_HISTORY_SYNC_NOTIFICATION.Enum(),
+		HistorySyncNotification: &waE2E.HistorySyncNotification{
+			SyncType:                          waE2E.HistorySyncType_INITIAL_BOOTSTRAP.Enum(),
+			InitialHistBootstrapInlinePayload: buf.Bytes(),
+		},
+	}}))
 }

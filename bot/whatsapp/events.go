@@ -1,20 +1,26 @@
 package whatsapp
 
 import (
+	"context"
 	"fmt"
 	"time"
 
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"frontdesk/bot"
 )
 
 // onEvent is whatsmeow's event callback. It converts and hands over, and
-// never touches the database or the network itself.
+// never touches the database or the network itself, but for the phone's
+// history sync, which it reads in the message's own turn (historySync).
 func (a *Adapter) onEvent(c *conn, evt any) bool {
 	own := a.Own()
 	switch v := evt.(type) {
 	case *events.Message:
+		if n := historySyncOf(v); n != nil {
+			return a.historySync(c, n, own)
+		}
 		m := Classify(v, own)
 		if m.Kind == bot.Ignored {
 			a.log.Debug("message ignored", "why", m.Why, "id", m.ID)
@@ -25,10 +31,6 @@ func (a *Adapter) onEvent(c *conn, evt any) bool {
 	case *events.Receipt:
 		if r, ok := OwnerRead(v, own); ok {
 			return c.pipe.submit(job{ev: r})
-		}
-	case *events.HistorySync:
-		if k := KnownChats(v.Data, own); len(k.Chats) > 0 {
-			c.pipe.submit(job{ev: k})
 		}
 	case *events.OfflineSyncPreview:
 		a.log.Info("catching up with messages received while offline", "messages", v.Messages, "total", v.Total)
@@ -113,4 +115,36 @@ func (a *Adapter) banned() bool {
 	a.banMu.Lock()
 	defer a.banMu.Unlock()
 	return !a.bannedUntil.IsZero() && time.Now().Before(a.bannedUntil)
+}
+
+// historySyncOf is the history sync the account's own phone announces in
+// v, or nil.
+func historySyncOf(v *events.Message) *waE2E.HistorySyncNotification {
+	if !v.Info.IsFromMe {
+		return nil
+	}
+	return v.Message.GetProtocolMessage().GetHistorySyncNotification()
+}
+
+// historySync reads the phone's history sync (inline at linking: nothing
+// to download) and hands its chats to the bot in the message's own turn,
+// so that the message is acknowledged only once they are saved: a process
+// that lets the session go before then (frontdesk link) leaves the
+// notification to the next one, and a customer's message after it is
+// decided knowing them. (whatsmeow's own handling, which the client's
+// ManualHistorySyncDownload turns off, acknowledges it first and reads it
+// on another goroutine.) A history that cannot be read is logged and
+// acknowledged: it would fail again.
+func (a *Adapter) historySync(c *conn, n *waE2E.HistorySyncNotification, own Own) bool {
+	ctx, cancel := context.WithTimeout(c.ctx, a.opts.HandleTimeout)
+	defer cancel()
+	hs, err := c.cli.DownloadHistorySync(ctx, n, true)
+	if err != nil {
+		a.log.Warn("history sync unreadable; its chats are not marked known", "err", err)
+		return true
+	}
+	if k := KnownChats(hs, own); len(k.Chats) > 0 {
+		return c.pipe.submit(job{ev: k})
+	}
+	return true
 }
