@@ -57,11 +57,12 @@ import (
 // and its CPU per message from 1.30 and 1.28 to 1.13 and 1.16 times
 // (docs/performance.md). But a reply's sent mark waits as long: a crash
 // leaves every reply sent in that time "sending", to be sent again (shown
-// once) after the restart, where the resends take their place under the
-// pace limit. At half a second a customer writing right after a restart
-// then got no answer ("flood"; TestKillMediaNothingTwice with
-// -kill.seed=1795812570488091533 left 2-4 messages unanswered), at
-// 100 ms none in that seed's runs and in the kill tests' random ones.
+// once) after the restart, and the more there are, the more replies wait
+// after a restart. At half a second a customer writing right after a
+// restart found 5 replies waiting and got no answer ("flood";
+// TestKillMediaNothingTwice with -kill.seed=1795812570488091533 left 2-4
+// messages unanswered); at 100 ms none did, in that seed's runs and in
+// the kill tests' random ones.
 const flushDelay = 100 * time.Millisecond
 
 // flushBatch is how many records start a write-out at once, in the
