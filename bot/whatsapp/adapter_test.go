@@ -1,8 +1,6 @@
 package whatsapp
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
 	"database/sql"
 	"errors"
@@ -19,7 +17,6 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waAdv"
-	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/proto/waHistorySync"
 	"go.mau.fi/whatsmeow/socket"
 	"go.mau.fi/whatsmeow/types"
@@ -28,6 +25,7 @@ import (
 
 	"frontdesk/bot"
 	"frontdesk/bot/porttest"
+	"frontdesk/bot/whatsapp/fakewa"
 	"frontdesk/storage"
 )
 
@@ -605,23 +603,9 @@ func historySyncEvent(t *testing.T, chats ...types.JID) *events.Message {
 	for _, c := range chats {
 		hs.Conversations = append(hs.Conversations, &waHistorySync.Conversation{ID: proto.String(c.String())})
 	}
-	raw, err := proto.Marshal(hs)
+	msg, err := fakewa.HistorySyncMessage(hs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := zlib.NewWriter(&buf)
-	if _, err := zw.Write(raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return event(mine(ownPN, 0, types.EmptyJID), fromPhone(ownPN, &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{
-		Type: waE2E.ProtocolMessage_HISTORY_SYNC_NOTIFICATION.Enum(),
-		HistorySyncNotification: &waE2E.HistorySyncNotification{
-			SyncType:                          waE2E.HistorySyncType_INITIAL_BOOTSTRAP.Enum(),
-			InitialHistBootstrapInlinePayload: buf.Bytes(),
-		},
-	}}))
+	return event(mine(ownPN, 0, types.EmptyJID), fromPhone(ownPN, msg))
 }

@@ -53,6 +53,33 @@ func (ph *Phone) ReadChat(c *Customer, ids ...string) {
 	ph.srv.deliver(node, nil)
 }
 
+// HistorySyncMessage is the protocol message a phone announces hs with
+// after linking: hs compressed inline in a HistorySyncNotification, so
+// that nothing needs downloading.
+func HistorySyncMessage(hs *waHistorySync.HistorySync) (*waE2E.Message, error) {
+	raw, err := proto.Marshal(hs)
+	if err != nil {
+		return nil, fmt.Errorf("marshal history sync: %w", err)
+	}
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, fmt.Errorf("compress history sync: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("compress history sync: %w", err)
+	}
+	return &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{
+		Type: waE2E.ProtocolMessage_HISTORY_SYNC_NOTIFICATION.Enum(),
+		HistorySyncNotification: &waE2E.HistorySyncNotification{
+			SyncType:                          waE2E.HistorySyncType_INITIAL_BOOTSTRAP.Enum(),
+			InitialHistBootstrapInlinePayload: buf.Bytes(),
+			ChunkOrder:                        proto.Uint32(1),
+			Progress:                          proto.Uint32(100),
+		},
+	}}, nil
+}
+
 // SyncHistory sends the initial history sync a phone sends after linking:
 // the chat list (these customers' chats, by phone number, plus their LIDs)
 // inline in a HistorySyncNotification, so whatsmeow emits
@@ -68,27 +95,10 @@ func (ph *Phone) SyncHistory(customers ...*Customer) string {
 			LidJID: proto.String(c.lid.String()),
 		})
 	}
-	raw, err := proto.Marshal(hs)
+	msg, err := HistorySyncMessage(hs)
 	if err != nil {
-		ph.srv.tb.Fatalf("fakewa: marshal history sync: %v", err)
+		ph.srv.tb.Fatalf("fakewa: %v", err)
 	}
-	var buf bytes.Buffer
-	zw := zlib.NewWriter(&buf)
-	if _, err := zw.Write(raw); err != nil {
-		ph.srv.tb.Fatalf("fakewa: compress history sync: %v", err)
-	}
-	if err := zw.Close(); err != nil {
-		ph.srv.tb.Fatalf("fakewa: compress history sync: %v", err)
-	}
-	msg := &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{
-		Type: waE2E.ProtocolMessage_HISTORY_SYNC_NOTIFICATION.Enum(),
-		HistorySyncNotification: &waE2E.HistorySyncNotification{
-			SyncType:                          waE2E.HistorySyncType_INITIAL_BOOTSTRAP.Enum(),
-			InitialHistBootstrapInlinePayload: buf.Bytes(),
-			ChunkOrder:                        proto.Uint32(1),
-			Progress:                          proto.Uint32(100),
-		},
-	}}
 	node, err := ph.buildPeer(msg)
 	if err != nil {
 		ph.srv.tb.Fatalf("fakewa: phone history sync: %v", err)
