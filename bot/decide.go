@@ -436,12 +436,13 @@ func templateVarsIn(v view, lang string, now time.Time, names ...string) Templat
 }
 
 // baseVars are the placeholder values that need no clock nor language:
-// the business profile and the first non-empty of names.
+// the business profile and the first of names not empty once cleaned
+// (CleanName: a name stored before names were cleaned may hold anything).
 func baseVars(v view, names ...string) TemplateVars {
 	p := v.cfg.Profile
 	tv := TemplateVars{Business: p.Name, Website: p.Website, Booking: p.Booking, Catalog: p.Catalog, Phone: p.Phone, Address: p.Address}
 	for _, n := range names {
-		if n != "" {
+		if n = CleanName(n); n != "" {
 			tv.Name = n
 			break
 		}

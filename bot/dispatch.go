@@ -10,12 +10,14 @@ import (
 )
 
 // HandleMessage classifies, decides, records and queues the reply for one
-// inbound message. It returns nil once the message is recorded (or was a
-// duplicate): only then may the transport acknowledge it. Sending happens
-// later, from the outbox, in Tick.
+// inbound message, its sender's name cleaned first (CleanName). It
+// returns nil once the message is recorded (or was a duplicate): only
+// then may the transport acknowledge it. Sending happens later, from the
+// outbox, in Tick.
 func (b *Bot) HandleMessage(ctx context.Context, m Message) error {
 	b.handleMu.Lock()
 	defer b.handleMu.Unlock()
+	m.PushName = CleanName(m.PushName)
 	switch m.Kind {
 	case OwnerSelf:
 		return b.handleOwnerSelf(ctx, m)

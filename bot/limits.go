@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -36,6 +37,10 @@ const (
 	// Phone numbers: digits with the country code (E.164 allows 15).
 	MinPhoneDigits = 6
 	MaxPhoneDigits = 15
+	// MaxCustomerNameRunes is the longest customer name the bot keeps
+	// and puts in {name}. WhatsApp's app allows 25 characters; a name
+	// sent by another client may be any length, and is cut.
+	MaxCustomerNameRunes = 50
 )
 
 // MenuShortcut is answered by the bot itself with the list of public
@@ -62,6 +67,47 @@ func checkChars(s string, multiline bool) error {
 		}
 	}
 	return nil
+}
+
+// CleanName makes a customer's WhatsApp name, which their phone sends
+// and nobody checked, fit to keep and to send back in {name}: invalid
+// UTF-8 (and U+FFFD) and control characters become spaces, the
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069, which would turn the rest of the reply around) go, runs
+// of white space become one space, and the name is cut after
+// MaxCustomerNameRunes characters (and before a joiner left dangling
+// there).
+func CleanName(s string) string {
+	var b strings.Builder
+	space, n := false, 0
+	for _, r := range s {
+		if isBidiControl(r) {
+			continue
+		}
+		if r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			if n+1 >= MaxCustomerNameRunes {
+				break
+			}
+			b.WriteByte(' ')
+			n, space = n+1, false
+		}
+		if n == MaxCustomerNameRunes {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimRight(b.String(), "\u200d")
+}
+
+// isBidiControl reports the explicit bidirectional formatting characters
+// that need a matching end (an embedding, override or isolate).
+func isBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 func controlName(r rune) string {

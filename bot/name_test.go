@@ -1,0 +1,93 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"frontdesk/bot"
+)
+
+func TestCleanName(t *testing.T) {
+	long := strings.Repeat("ab", 40)
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"Mario Rossi", "Mario Rossi"},
+		{"  Mario \t\n  Rossi  ", "Mario Rossi"},
+		{"José 🙂", "José 🙂"},
+		{"محمد", "محمد"},
+		{"Eve\x00\x1b[31m\u0085x", "Eve [31m x"},
+		{"\u202eevil\u202c Bob\u2066x\u2069", "evil Bobx"},
+		{"bad\xff\xfebytes", "bad bytes"},
+		{"\xff\xfe", ""},
+		{"\ufffd", ""},
+		{long, long[:bot.MaxCustomerNameRunes]},
+		// The space at the cut goes too, and a joiner left dangling.
+		{strings.Repeat("a", bot.MaxCustomerNameRunes-1) + " b", strings.Repeat("a", bot.MaxCustomerNameRunes-1)},
+		{strings.Repeat("a", bot.MaxCustomerNameRunes-1) + "\u200d👩", strings.Repeat("a", bot.MaxCustomerNameRunes-1)},
+		{strings.Repeat("é", 70000), strings.Repeat("é", bot.MaxCustomerNameRunes)},
+	} {
+		if got := bot.CleanName(c.in); got != c.want {
+			t.Errorf("CleanName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A customer's WhatsApp name comes from their phone unchecked: whatever it
+// holds, what {name} sends back and what is kept is the cleaned name.
+func TestCustomerNameIsCleanedBeforeUseAndKeeping(t *testing.T) {
+	h := newHarness(t, func(c *bot.Config) {
+		c.Away.On = false
+		c.Greeting = bot.GreetingConfig{On: true, Text: "Welcome {name}!", When: bot.WhenAlways, AfterDays: 14}
+	})
+	ctx := context.Background()
+	for i, c := range []struct{ name, want string }{
+		{strings.Repeat("a", 70000), strings.Repeat("a", bot.MaxCustomerNameRunes)},
+		{"Eve\x00\u202e\nline2", "Eve line2"},
+		{"\xff\xfe", ""},
+	} {
+		chat := bot.PhoneID("39333111222" + string(rune('0'+i)))
+		m := bot.Message{ID: "M" + string(rune('0'+i)), Chat: chat, Kind: bot.FromCustomer, Text: "hi", PushName: c.name, Sent: h.now}
+		if err := h.b.HandleMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.b.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		greeting := "Welcome " + c.want + "!"
+		if c.want == "" {
+			greeting = "Welcome!"
+		}
+		if got := h.take(); len(got) != 1 || got[0] != chat.String()+": "+greeting {
+			t.Errorf("name %.20q: sent %.80q, want %q", c.name, got, greeting)
+		}
+		got, err := h.db.Customer(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != c.want {
+			t.Errorf("name %.20q: kept %.80q, want %q", c.name, got.Name, c.want)
+		}
+	}
+}
+
+// A name kept before names were cleaned is cleaned when it is sent.
+func TestKeptNameIsCleanedWhenSent(t *testing.T) {
+	h := newHarness(t, func(c *bot.Config) {
+		c.Away.On = false
+		c.Keywords = []bot.Keyword{{ID: 1, Phrases: []string{"price"}, Text: "Hi {name}, prices on request."}}
+	})
+	ctx := context.Background()
+	chat := bot.PhoneID("393331112220")
+	old := h.now.Add(-time.Hour)
+	if err := h.db.RecordInbound(ctx, bot.Inbound{Chat: chat, ID: "OLD", Kind: bot.FromCustomer, Customer: chat,
+		Name: "\u202eBob\u0000" + strings.Repeat("x", 100), Sent: old, Received: old, TouchCustomer: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.customer(chat.String(), "NEW", "price?")
+	want := chat.String() + ": Hi Bob " + strings.Repeat("x", bot.MaxCustomerNameRunes-4) + ", prices on request."
+	if got := h.take(); len(got) != 1 || got[0] != want {
+		t.Fatalf("sent %q, want %q", got, want)
+	}
+}
