@@ -78,6 +78,9 @@ func checkChars(s string, multiline bool) error {
 // MaxCustomerNameRunes characters (and before a joiner left dangling
 // there).
 func CleanName(s string) string {
+	if nameIsClean(s) {
+		return s
+	}
 	var b strings.Builder
 	space, n := false, 0
 	for _, r := range s {
@@ -101,7 +104,30 @@ func CleanName(s string) string {
 		b.WriteRune(r)
 		n++
 	}
-	return strings.TrimRight(b.String(), "\u200d")
+	return strings.TrimRight(b.String(), " \u200d")
+}
+
+// nameIsClean reports whether CleanName would leave s as it is (most
+// names: then it allocates nothing).
+func nameIsClean(s string) bool {
+	n, space := 0, true // true: a space here would be leading or doubled
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.IsSpace(r) || isBidiControl(r):
+			return false
+		default:
+			space = false
+		}
+		if n++; n > MaxCustomerNameRunes {
+			return false
+		}
+	}
+	return (n == 0 || !space) && !strings.HasSuffix(s, "\u200d")
 }
 
 // isBidiControl reports the explicit bidirectional formatting characters

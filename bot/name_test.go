@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"frontdesk/bot"
 )
@@ -90,4 +92,38 @@ func TestKeptNameIsCleanedWhenSent(t *testing.T) {
 	if got := h.take(); len(got) != 1 || got[0] != want {
 		t.Fatalf("sent %q, want %q", got, want)
 	}
+}
+
+func TestCleanNameKeepsACleanNameWithoutCopying(t *testing.T) {
+	for _, s := range []string{"Mario Rossi", "José 🙂", strings.Repeat("a", bot.MaxCustomerNameRunes)} {
+		if n := testing.AllocsPerRun(10, func() { bot.CleanName(s) }); n != 0 {
+			t.Errorf("CleanName(%q): %v allocations", s, n)
+		}
+	}
+}
+
+// FuzzCleanName checks what CleanName promises of any name: valid UTF-8,
+// at most MaxCustomerNameRunes characters, no control, bidirectional
+// control or white space but single inner spaces, no joiner at the end,
+// and cleaning it again changes nothing.
+func FuzzCleanName(f *testing.F) {
+	for _, s := range []string{"Mario", " a  b ", "\u202ex\u2069", "a\u200d", "\xff", strings.Repeat("ab ", 30)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := bot.CleanName(s)
+		if again := bot.CleanName(c); again != c {
+			t.Fatalf("CleanName(%q) = %q, and again %q", s, c, again)
+		}
+		if !utf8.ValidString(c) || utf8.RuneCountInString(c) > bot.MaxCustomerNameRunes ||
+			strings.HasPrefix(c, " ") || strings.HasSuffix(c, " ") || strings.Contains(c, "  ") || strings.HasSuffix(c, "\u200d") {
+			t.Fatalf("CleanName(%q) = %q", s, c)
+		}
+		for _, r := range c {
+			if r != ' ' && unicode.IsSpace(r) || r < 0x20 || r >= 0x7f && r < 0xa0 || r == utf8.RuneError ||
+				r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+				t.Fatalf("CleanName(%q) = %q holds %U", s, c, r)
+			}
+		}
+	})
 }
