@@ -2,11 +2,14 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"frontdesk/bot"
 )
 
 // trouble records log lines that mean a bug: a recovered panic or an
@@ -99,6 +102,50 @@ func FuzzTokenize(f *testing.F) {
 		}
 		if len(toks) != len(strings.Fields(s)) {
 			t.Fatalf("%d tokens, strings.Fields finds %d", len(toks), len(strings.Fields(s)))
+		}
+	})
+}
+
+// FuzzCustomerCannotCommand sends arbitrary texts as customers of a
+// configured bot with the real command table: a customer's message never
+// runs a command (configuration and kill switch stay as they were, even
+// for "!off"), never gets a command's answer, and nothing goes to anyone
+// but that customer.
+func FuzzCustomerCannotCommand(f *testing.F) {
+	for _, s := range []string{"!off", "!away off", "!qr add /x Secret", "!help", "!kw del 1", "/menu", "/time",
+		"! off", "!OFF", "\u200b!off", "!import {}", "!forget +393331234567", "price?", "!stats"} {
+		f.Add(s, byte(0))
+	}
+	logs := &trouble{}
+	tb := newTestBot(f, withLog(slog.New(logs)))
+	for _, l := range setup {
+		tb.must(l)
+	}
+	f.Fuzz(func(t *testing.T, text string, who byte) {
+		before := tb.state()
+		chat := bot.PhoneID("39333123450" + string(rune('0'+who%10)))
+		tb.clock.Advance(time.Hour)
+		tb.n++
+		m := bot.Message{ID: fmt.Sprint("c", tb.n), Chat: chat, Kind: bot.FromCustomer, Text: text, PushName: "Zed", Sent: tb.now()}
+		if err := tb.b.HandleMessage(context.Background(), m); err != nil {
+			t.Fatalf("customer %s wrote %q: %v", chat, text, err)
+		}
+		if err := tb.b.Tick(context.Background()); err != nil {
+			t.Fatalf("customer %s wrote %q: tick: %v", chat, text, err)
+		}
+		for _, s := range tb.msg.Take() {
+			if s.To != chat {
+				t.Fatalf("customer %s wrote %q: %q went to %s", chat, text, s.Text, s.To)
+			}
+			if strings.Contains(s.Text, "Usage:") || strings.Contains(s.Text, "Refused") || strings.Contains(s.Text, "Secret") {
+				t.Fatalf("customer %s wrote %q and got a command's answer: %q", chat, text, s.Text)
+			}
+		}
+		if after := tb.state(); !sameState(before, after) {
+			t.Fatalf("customer %s wrote %q and the state changed:\n%+v\n%+v", chat, text, before, after)
+		}
+		if l := logs.take(); len(l) > 0 {
+			t.Fatalf("customer %s wrote %q: %s", chat, text, strings.Join(l, "\n"))
 		}
 	})
 }
