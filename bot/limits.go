@@ -59,7 +59,7 @@ func checkChars(s string, multiline bool) error {
 		if r == '\n' && multiline {
 			continue
 		}
-		if r < 0x20 || r >= 0x7f && r < 0xa0 {
+		if isControl(r) {
 			if multiline {
 				return Problemf("it holds the control character %s; only ordinary characters and line breaks are allowed", controlName(r))
 			}
@@ -87,7 +87,7 @@ func CleanName(s string) string {
 		if isBidiControl(r) {
 			continue
 		}
-		if r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.IsSpace(r) {
+		if nameSpace(r) {
 			space = b.Len() > 0
 			continue
 		}
@@ -118,7 +118,7 @@ func nameIsClean(s string) bool {
 				return false
 			}
 			space = true
-		case r == utf8.RuneError || r < 0x20 || r >= 0x7f && r < 0xa0 || unicode.IsSpace(r) || isBidiControl(r):
+		case nameSpace(r) || isBidiControl(r):
 			return false
 		default:
 			space = false
@@ -128,6 +128,17 @@ func nameIsClean(s string) bool {
 		}
 	}
 	return (n == 0 || !space) && !strings.HasSuffix(s, "\u200d")
+}
+
+// nameSpace reports a character a name holds as a space: white space, a
+// control character, or a broken one (invalid UTF-8 reads as U+FFFD).
+func nameSpace(r rune) bool {
+	return r == utf8.RuneError || isControl(r) || unicode.IsSpace(r)
+}
+
+// isControl reports the C0 and C1 control characters and DEL.
+func isControl(r rune) bool {
+	return r < 0x20 || r >= 0x7f && r < 0xa0
 }
 
 // isBidiControl reports the explicit bidirectional formatting characters
