@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +127,45 @@ func FuzzCleanName(f *testing.F) {
 			}
 		}
 	})
+}
+
+// unreadableCustomers is a store that cannot read a customer.
+type unreadableCustomers struct{ bot.Store }
+
+func (unreadableCustomers) Customer(context.Context, bot.UserID) (bot.Customer, error) {
+	return bot.Customer{}, errors.New("disk I/O error")
+}
+
+// The owner's message in a customer's chat carries the owner's WhatsApp
+// name: a quick reply's {name} is the customer's, and when the customer
+// cannot be read the message is left for its redelivery, not expanded
+// with the owner's name.
+func TestShortcutNeverNamesTheOwner(t *testing.T) {
+	h := newHarness(t, func(c *bot.Config) {
+		c.Away.On = false
+		c.QuickReplies = []bot.QuickReply{{Shortcuts: []string{"/time"}, Text: "Hi {name}, we open at 9."}}
+	})
+	ctx := context.Background()
+	chat := bot.PhoneID("393331112220")
+	h.customer(chat.String(), "C1", "hello") // no WhatsApp name: the customer is nameless
+	h.take()
+	typed := bot.Message{ID: "O1", Chat: chat, Kind: bot.OwnerInChat, Text: "/time", PushName: "Olga Owner", Sent: h.now}
+	broken, err := bot.New(ctx, bot.Options{Store: unreadableCustomers{h.db}, Messenger: h.wa, Self: self,
+		Clock: bot.ClockFunc(func() time.Time { return h.now })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := broken.HandleMessage(ctx, typed); err == nil {
+		t.Error("the shortcut was handled although the customer could not be read")
+	}
+	if got := h.edits(); len(got) != 0 {
+		t.Fatalf("edited %q without the customer", got)
+	}
+	if err := h.b.HandleMessage(ctx, typed); err != nil { // the redelivery
+		t.Fatal(err)
+	}
+	want := chat.String() + "/O1: Hi, we open at 9."
+	if got := h.edits(); len(got) != 1 || got[0] != want {
+		t.Fatalf("edits %q, want %q", got, want)
+	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -15,21 +16,23 @@ const EditWindow = 20 * time.Minute
 // quick reply's full text: the same message, so the customer sees one. It
 // returns the shortcut when the edit was made, and an error when a file
 // or pin could not be sent for want of a connection (or as the bot stops):
-// the message must not be recorded then, so its redelivery sends it.
+// the message must not be recorded then, so its redelivery sends it (as
+// when the customer cannot be read).
 func (b *Bot) expandShortcut(ctx context.Context, m Message, customer UserID, text string, now time.Time) (string, error) {
+	// {name} is the customer's, never the name on m, which is the owner's.
+	c, err := b.opts.Store.Customer(ctx, customer)
+	if err != nil {
+		return "", fmt.Errorf("load customer: %w", err)
+	}
 	b.mu.Lock()
 	v := b.view()
 	q, s, ok := v.quickReply(text)
 	var full string
 	var attach *Attachment
 	if ok {
-		name := m.PushName
-		if c, err := b.opts.Store.Customer(ctx, customer); err == nil {
-			name = c.Name
-		}
 		// The customer's language variant, as a customer typing the
 		// shortcut would get it (the caption, when it has a file).
-		l := lazyVars{v: v, in: Input{Now: now, Name: name}}
+		l := lazyVars{v: v, in: Input{Now: now, Name: c.Name}}
 		l.lang, _ = NumberLanguage(customer)
 		p, _ := l.part(RuleShortcut, q.Text, q.Variants, nil, now)
 		full = p.Text
