@@ -34,7 +34,9 @@ func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 		return fmt.Errorf("load customer: %w", err)
 	}
 	if cust.LastInbound.IsZero() && !cust.Known {
-		b.knownByAlias(ctx, &cust, m)
+		if err := b.knownByAlias(ctx, &cust, m); err != nil {
+			return err
+		}
 	}
 
 	b.mu.Lock()

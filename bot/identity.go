@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -110,7 +111,10 @@ func (b *Bot) isAdmin(id UserID) bool {
 // when the other identity was seen before (in the history at linking, or
 // writing by LID before the phone number was known): old customers are
 // never greeted as new because WhatsApp changed how it addresses them.
-func (b *Bot) knownByAlias(ctx context.Context, cust *Customer, m Message) {
+// When the other identity cannot be looked up it returns the error: the
+// message then waits for its redelivery rather than greet someone who may
+// be an old customer.
+func (b *Bot) knownByAlias(ctx context.Context, cust *Customer, m Message) error {
 	alias := m.ChatAlt
 	if alias == "" || alias == cust.ID {
 		alias = m.Chat
@@ -118,22 +122,21 @@ func (b *Bot) knownByAlias(ctx context.Context, cust *Customer, m Message) {
 	if alias == cust.ID && !cust.ID.IsLID() {
 		lid, err := b.opts.Store.LIDForPhone(ctx, cust.ID)
 		if err != nil {
-			b.log.Warn("look up LID for phone number", "err", err)
-			return
+			return fmt.Errorf("look up LID for phone number: %w", err)
 		}
 		alias = lid
 	}
 	if alias == "" || alias == cust.ID {
-		return
+		return nil
 	}
 	other, err := b.opts.Store.Customer(ctx, alias)
 	if err != nil {
-		b.log.Warn("load customer by other identity", "err", err)
-		return
+		return fmt.Errorf("load customer by other identity: %w", err)
 	}
 	if other.Known || !other.LastInbound.IsZero() {
 		cust.Known = true
 		cust.LastInbound = other.LastInbound
 		cust.AwayPeriod = other.AwayPeriod
 	}
+	return nil
 }
