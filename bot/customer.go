@@ -14,7 +14,10 @@ const MaxQueuedPerCustomer = 5
 
 func (b *Bot) handleCustomer(ctx context.Context, m Message) error {
 	now := b.Now()
-	id, alias := b.canonical(ctx, m)
+	id, alias, err := b.canonical(ctx, m)
+	if err != nil {
+		return err
+	}
 	if b.isAdmin(id) {
 		// Team members command the bot from their own chat and never get
 		// automatic replies. Their commands take effect exactly once, as

@@ -157,7 +157,10 @@ const MaxParts = 300
 // could not be sent for want of a connection (the error is returned).
 func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 	now := b.Now()
-	customer, alias := b.canonical(ctx, m)
+	customer, alias, err := b.canonical(ctx, m)
+	if err != nil {
+		return err
+	}
 	in := Inbound{Chat: m.Chat, ID: m.ID, Kind: OwnerInChat, Customer: customer, Alias: alias,
 		Sent: m.Sent, Received: now, OwnerWrote: true, OwnerActive: true}
 	if dup, err := b.seen(ctx, in, m); err != nil || dup {
@@ -175,7 +178,7 @@ func (b *Bot) handleOwnerInChat(ctx context.Context, m Message) error {
 			in.Shortcut, in.ShortcutByOwner = s, true
 		}
 	}
-	_, err := b.record(ctx, in)
+	_, err = b.record(ctx, in)
 	return err
 }
 

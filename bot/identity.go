@@ -8,29 +8,33 @@ import (
 
 // canonical returns the identity a person is keyed by (the phone number
 // when known, else the LID) and their other identity when known. It learns
-// LID/phone pairs as they show up.
-func (b *Bot) canonical(ctx context.Context, m Message) (id, alias UserID) {
+// LID/phone pairs as they show up. When the store cannot say whose a LID
+// is, it returns the error: keyed by the LID, an old customer would be
+// greeted as new, and a team member answered as a customer.
+func (b *Bot) canonical(ctx context.Context, m Message) (id, alias UserID, err error) {
 	if !m.Chat.IsLID() {
 		if m.ChatAlt.IsLID() {
 			b.learnIdentity(ctx, m.ChatAlt, m.Chat)
 		}
-		return m.Chat, m.ChatAlt
+		return m.Chat, m.ChatAlt, nil
 	}
 	if m.ChatAlt != "" && !m.ChatAlt.IsLID() {
 		b.learnIdentity(ctx, m.Chat, m.ChatAlt)
-		return m.ChatAlt, m.Chat
+		return m.ChatAlt, m.Chat, nil
 	}
 	pn, err := b.opts.Store.PhoneForLID(ctx, m.Chat)
 	if err != nil {
-		b.log.Warn("look up phone number for LID", "lid", m.Chat.String(), "err", err)
+		return "", "", fmt.Errorf("look up phone number for LID %s: %w", m.Chat, err)
 	}
 	if pn == "" {
-		pn = b.adminForLID(ctx, m.Chat)
+		if pn, err = b.adminForLID(ctx, m.Chat); err != nil {
+			return "", "", err
+		}
 	}
 	if pn != "" {
-		return pn, m.Chat
+		return pn, m.Chat, nil
 	}
-	return m.Chat, ""
+	return m.Chat, "", nil
 }
 
 // adminAskEvery limits how often the Directory is asked about admins whose
@@ -40,10 +44,11 @@ const adminAskEvery = 10 * time.Minute
 // adminForLID returns the admin whose LID lid is, asking the Directory
 // about admins whose LID is not known yet; "" when lid is nobody's. An
 // admin must never be mistaken for a customer because WhatsApp addressed
-// them by a LID before the mapping was learned.
-func (b *Bot) adminForLID(ctx context.Context, lid UserID) UserID {
+// them by a LID before the mapping was learned: when the store cannot say
+// which admins' LIDs it knows, it returns the error.
+func (b *Bot) adminForLID(ctx context.Context, lid UserID) (UserID, error) {
 	if b.opts.Directory == nil {
-		return ""
+		return "", nil
 	}
 	now := b.Now()
 	b.mu.Lock()
@@ -56,17 +61,21 @@ func (b *Bot) adminForLID(ctx context.Context, lid UserID) UserID {
 	b.mu.Unlock()
 	var unknown []UserID
 	for _, a := range ask {
-		if l, err := b.opts.Store.LIDForPhone(ctx, a); err == nil && l == "" {
+		l, err := b.opts.Store.LIDForPhone(ctx, a)
+		if err != nil {
+			return "", fmt.Errorf("look up the LID of admin %s: %w", a, err)
+		}
+		if l == "" {
 			unknown = append(unknown, a)
 		}
 	}
 	if len(unknown) == 0 {
-		return ""
+		return "", nil
 	}
 	found, err := b.opts.Directory.LIDsOf(ctx, unknown)
 	if err != nil {
 		b.log.Warn("look up admins' LIDs", "err", err)
-		return ""
+		return "", nil
 	}
 	b.mu.Lock()
 	for _, a := range unknown {
@@ -83,7 +92,7 @@ func (b *Bot) adminForLID(ctx context.Context, lid UserID) UserID {
 			match = pn
 		}
 	}
-	return match
+	return match, nil
 }
 
 func (b *Bot) learnIdentity(ctx context.Context, lid, pn UserID) {
