@@ -10,16 +10,21 @@ import (
 // when known, else the LID) and their other identity when known. It learns
 // LID/phone pairs as they show up. When the store cannot say whose a LID
 // is, it returns the error: keyed by the LID, an old customer would be
-// greeted as new, and a team member answered as a customer.
+// greeted as new, and a team member answered as a customer; so too when
+// a pair cannot be saved.
 func (b *Bot) canonical(ctx context.Context, m Message) (id, alias UserID, err error) {
 	if !m.Chat.IsLID() {
 		if m.ChatAlt.IsLID() {
-			b.learnIdentity(ctx, m.ChatAlt, m.Chat)
+			if err := b.learnIdentity(ctx, m.ChatAlt, m.Chat); err != nil {
+				return "", "", err
+			}
 		}
 		return m.Chat, m.ChatAlt, nil
 	}
 	if m.ChatAlt != "" && !m.ChatAlt.IsLID() {
-		b.learnIdentity(ctx, m.Chat, m.ChatAlt)
+		if err := b.learnIdentity(ctx, m.Chat, m.ChatAlt); err != nil {
+			return "", "", err
+		}
 		return m.ChatAlt, m.Chat, nil
 	}
 	pn, err := b.opts.Store.PhoneForLID(ctx, m.Chat)
@@ -87,7 +92,9 @@ func (b *Bot) adminForLID(ctx context.Context, lid UserID) (UserID, error) {
 		if l == "" || !l.IsLID() {
 			continue
 		}
-		b.learnIdentity(ctx, l, pn)
+		if err := b.learnIdentity(ctx, l, pn); err != nil {
+			return "", err
+		}
 		if l == lid {
 			match = pn
 		}
@@ -95,14 +102,18 @@ func (b *Bot) adminForLID(ctx context.Context, lid UserID) (UserID, error) {
 	return match, nil
 }
 
-func (b *Bot) learnIdentity(ctx context.Context, lid, pn UserID) {
+// learnIdentity saves that lid and pn are one person, unless known. Like
+// every change a message brings, it is saved before the message is
+// acknowledged: a failure is returned, and the redelivery learns it again.
+func (b *Bot) learnIdentity(ctx context.Context, lid, pn UserID) error {
 	known, err := b.opts.Store.PhoneForLID(ctx, lid)
 	if err == nil && known == pn {
-		return
+		return nil
 	}
 	if err := b.opts.Store.LinkIdentity(ctx, lid, pn); err != nil {
-		b.log.Warn("remember LID mapping", "lid", lid.String(), "err", err)
+		return fmt.Errorf("remember that %s is %s: %w", lid, pn, err)
 	}
+	return nil
 }
 
 func (b *Bot) isAdmin(id UserID) bool {

@@ -114,3 +114,26 @@ func TestUnreadableAdminLIDAnswersNobody(t *testing.T) {
 		t.Fatalf("admin by LID: sent %q, %d commands run; want no automatic reply and the command run once", got, cmds.n)
 	}
 }
+
+// unsavableMappings is a store that cannot save which LID is whose.
+type unsavableMappings struct{ bot.Store }
+
+func (unsavableMappings) LinkIdentity(context.Context, bot.UserID, bot.UserID) error {
+	return errors.New("disk full")
+}
+
+// A LID and phone number a message shows to be one person are saved
+// before the message is acknowledged: when they cannot be, the message
+// waits for its redelivery, which saves them.
+func TestUnsavableMappingIsLearnedOnRedelivery(t *testing.T) {
+	h := newHarness(t, greetOnly)
+	ctx := context.Background()
+	pn, lid := bot.UserID("393331234567"), bot.LIDID("555")
+	m := bot.Message{ID: "P1", Chat: pn, ChatAlt: lid, Kind: bot.FromCustomer, Text: "hi", Sent: h.now}
+	if got := failingThenRedelivered(t, h, unsavableMappings{h.db}, bot.Options{}, m); len(got) != 1 {
+		t.Fatalf("sent %q, want one greeting", got)
+	}
+	if got, err := h.db.PhoneForLID(ctx, lid); err != nil || got != pn {
+		t.Fatalf("%s is %q (err %v), want %s", lid, got, err, pn)
+	}
+}
